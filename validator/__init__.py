@@ -1,0 +1,27 @@
+"""textevents: the validator for datasets of event records grounded in news text.
+
+Use it as a library::
+
+    from validator import validate
+    report = validate(["datasets"])
+    for finding in report.findings:
+        print(finding.file, finding.line, finding.code, finding.message)
+"""
+
+from validator.findings import RULES, Finding, Rule, Severity
+from validator.loading import UsageError
+from validator.registry import load as load_schema
+from validator.registry import versions as schema_versions
+from validator.run import Report, validate
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "Report",
+    "Rule",
+    "Severity",
+    "UsageError",
+    "load_schema",
+    "schema_versions",
+    "validate",
+]

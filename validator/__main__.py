@@ -1,0 +1,5 @@
+"""`python -m validator` runs the `validate` command."""
+
+from validator.cli import main
+
+raise SystemExit(main())

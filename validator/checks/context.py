@@ -1,0 +1,29 @@
+"""What record checks know about the rest of their dataset: small and read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from validator.registry import SchemaVersion
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One row of the sources table, with its stored text when it could be read."""
+
+    source_id: str
+    path: str
+    text: str | None
+    published: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetContext:
+    """The tables and texts of one dataset, as record checks need them."""
+
+    version: SchemaVersion
+    actors: frozenset[str] = frozenset()
+    sources: dict[str, Article] = field(default_factory=dict)

@@ -1,0 +1,96 @@
+"""Evidence: every span quotes its article exactly, and the articles are clean text."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from validator.checks.walk import spans
+from validator.loading import Problem, escape, position
+from validator.pointers import join, resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from validator.checks.context import DatasetContext
+
+JSON = Any
+
+
+def _hints(text: str, quote: str, start: int, end: int) -> list[str]:
+    """Likely causes of a quote that differs from the cited span."""
+    hints = []
+    encoded16 = text.encode("utf-16-le")
+    if encoded16[start * 2:end * 2].decode("utf-16-le", "replace") == quote:
+        hints.append("the offsets match if counted in UTF-16 code units")
+    if text.encode("utf-8")[start:end].decode("utf-8", "replace") == quote:
+        hints.append("the offsets match if counted in UTF-8 bytes")
+    found = text.find(quote)
+    if found >= 0:
+        again = text.find(quote, found + 1)
+        shift = found - start
+        where = f"start={found}, end={found + len(quote)}"
+        hints.append(f"the quote is at {where} (shifted by {shift:+d})"
+                     + (" and elsewhere too" if again >= 0 else ""))
+    elif unicodedata.normalize("NFC", quote) != quote:
+        hints.append("the quote is not NFC")
+    return hints
+
+
+def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """Offsets inside the text, and the quote equal to the text between them."""
+    for ptr, span in spans(record):
+        article = context.sources.get(span["source"])
+        if article is None or article.text is None:
+            continue  # an unknown source or unreadable text is reported elsewhere
+        text, start, end, quote = article.text, span["start"], span["end"], span["text"]
+        if not 0 <= start < end <= len(text):
+            yield Problem("span-out-of-range",
+                          f"span {start}..{end} is outside {article.path} "
+                          f"({len(text)} characters)", pointer=join(ptr, "end"
+                          if end > len(text) else "start"))
+            continue
+        actual = text[start:end]
+        if actual != quote:
+            line, column = position(text, start)
+            hints = _hints(text, quote, start, end)
+            yield Problem("span-text-mismatch",
+                          f"quote {escape(quote, 40)} differs from {article.path}:{line}:"
+                          f"{column} {escape(actual, 40)}"
+                          + (f"; {'; '.join(hints)}" if hints else ""),
+                          pointer=join(ptr, "start"))
+
+
+def supports_pointers(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+    """A span's supports pointer must resolve inside the record."""
+    for ptr, span in spans(record):
+        target = span.get("supports")
+        if target is None:
+            continue
+        try:
+            resolve(record, target)
+        except LookupError:
+            yield Problem("span-pointer-unresolved",
+                          f"supports {escape(target)} does not resolve in the record",
+                          pointer=join(ptr, "supports"))
+
+
+CHECKS = (span_problems, supports_pointers)
+
+
+def text_problems(text: str) -> Iterator[Problem]:
+    """An article text must be NFC with LF line ends (offsets depend on both)."""
+    carriage = text.find("\r")
+    if carriage >= 0:
+        line, column = position(text, carriage)
+        yield Problem("text-line-ending", f"carriage return at offset {carriage}; "
+                      "use LF line ends only", line, column)
+    if not unicodedata.is_normalized("NFC", text):
+        # Scan pairs of characters: the first pair that is not NFC on its own
+        # locates the change well enough to find it in an editor.
+        offset = next((i for i in range(len(text))
+                       if not unicodedata.is_normalized("NFC", text[max(i - 1, 0):i + 1])),
+                      0)
+        line, column = position(text, max(offset - 1, 0))
+        yield Problem("text-not-nfc", f"text is not NFC (near offset {max(offset - 1, 0)}); "
+                      "normalise it and recount offsets", line, column)

@@ -1,0 +1,45 @@
+"""References from a record to its dataset's actors and sources tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from validator.checks.walk import actor_refs, detail_actor_refs, source_refs
+from validator.loading import Problem, escape
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from validator.checks.context import DatasetContext
+
+JSON = Any
+
+
+def unknown_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """Every actor reference must name a row of the actors table."""
+    for ptr, actor in actor_refs(record):
+        if actor not in context.actors:
+            yield Problem("actor-unknown", f"actor {escape(actor)} is not in the actors table",
+                          pointer=ptr)
+
+
+def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """Every source reference must name a row of the sources table."""
+    for ptr, source in source_refs(record):
+        if source not in context.sources:
+            yield Problem("source-unknown",
+                          f"source {escape(source)} is not in the sources table", pointer=ptr)
+
+
+def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+    """An actor in the record's details should also be in its top-level actors list."""
+    listed = set(record["actors"])
+    for ptr, actor in detail_actor_refs(record):
+        if actor not in listed:
+            yield Problem("actor-not-listed",
+                          f"actor {escape(actor)} is not in the record's actors list",
+                          pointer=ptr)
+            listed.add(actor)  # once per actor is enough
+
+
+CHECKS = (unknown_actors, unknown_sources, unlisted_actors)

@@ -1,0 +1,80 @@
+"""Records and descriptors against their JSON Schema, one problem per schema error.
+
+A compiled engine (jsonschema-rs, formats asserted, offline) finds every error
+of a value, not only the first.  Each error becomes a problem with a rule code
+chosen by the failing keyword, at the pointer of the offending value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from validator.loading import Problem, escape
+from validator.pointers import from_path, join
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+JSON = Any
+
+# Which rule a failing JSON Schema keyword breaks, for record schemas.
+_RECORD_CODES = {
+    "Required": "schema-missing-field",
+    "AdditionalProperties": "schema-unknown-field",
+    "FalseSchema": "schema-unknown-field",
+    "UnevaluatedProperties": "schema-unknown-field",
+    "Type": "schema-wrong-type",
+    "Enum": "schema-not-in-codelist",
+    "Constant": "schema-not-in-codelist",
+    "Format": "schema-format",
+}
+
+
+def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine objects
+    """A one-line message and an extra pointer segment for one engine error."""
+    name = type(kind).__name__
+    if name == "Required":
+        return f"missing required field {escape(kind.property)}", ""
+    if name in {"AdditionalProperties", "UnevaluatedProperties"}:
+        unexpected = list(getattr(kind, "unexpected", ()))
+        if unexpected:
+            return f"unknown field {escape(unexpected[0])}", unexpected[0]
+    if name == "FalseSchema":
+        path = list(error.instance_path)
+        field = path[-1] if path else "value"
+        return f"field {escape(str(field))} is not allowed here", ""
+    if name == "Enum":
+        options = list(kind.options)
+        shown = ", ".join(escape(o, 24) for o in options[:8])
+        more = f" and {len(options) - 8} more" if len(options) > 8 else ""
+        return f"{escape(error.instance)} is not one of {shown}{more}", ""
+    if name == "Constant":
+        return f"{escape(error.instance)} is not {escape(kind.expected_value)}", ""
+    if name == "Type":
+        types = kind.types if isinstance(kind.types, list | tuple) else [kind.types]
+        return (f"{escape(error.instance)} is not of type "
+                f"{' or '.join(str(t) for t in types)}"), ""
+    if name == "Format":
+        return f"{escape(error.instance)} is not a valid {kind.format}", ""
+    return escape(error.message, 160)[1:-1], ""
+
+
+def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonschema-rs validator
+                    default_code: str = "schema-value",
+                    codes: dict[str, str] | None = None) -> Iterator[Problem]:
+    """Every schema error of `value`, as problems located by pointer.
+
+    An object of the wrong record type's details is one 'not allowed' problem;
+    the errors inside it would only repeat that, so they are left out.
+    """
+    codes = _RECORD_CODES if codes is None else codes
+    errors = list(validator.iter_errors(value))
+    refused = {from_path(e.instance_path) for e in errors if type(e.kind).__name__ == "FalseSchema"}
+    for error in errors:
+        where = from_path(error.instance_path)
+        name = type(error.kind).__name__
+        if name != "FalseSchema" and any(where == r or where.startswith(r + "/") for r in refused):
+            continue
+        message, extra = _message(error.kind, error)
+        ptr = join(where, extra) if extra else where
+        yield Problem(codes.get(name, default_code), message, pointer=ptr)

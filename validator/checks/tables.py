@@ -1,0 +1,115 @@
+"""The sources and actors tables: CSV shape, then their shipped Table Schema.
+
+Python's csv module (strict mode) reads the rows first, so that broken quoting
+is caught and every row has its physical line; frictionless then checks the
+same bytes against the Table Schema of the declared version (never a schema
+the contributor supplies).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from validator.checks.meaning import is_country
+from validator.loading import Problem, escape
+from validator.pointers import pointer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+JSON = Any
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A CSV table as read: its header, and each row with the line it starts on."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+
+    def line_of(self, row_number: int) -> int:
+        """The physical line of frictionless' row number (the header is row 1)."""
+        if row_number <= 1 or row_number - 2 >= len(self.rows):
+            return 1
+        return self.rows[row_number - 2][0]
+
+
+def read_table(text: str) -> Table | Problem:
+    """Parse CSV text strictly (comma, double quotes, LF or CRLF)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    header: tuple[str, ...] = ()
+    line = 1
+    try:
+        for record in reader:
+            if not header:
+                header = tuple(record)
+            else:
+                rows.append((line, dict(zip(header, record, strict=False))))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        return Problem("table-format", f"cannot read CSV: {escape(str(error), 80)}",
+                       reader.line_num or 1, 1)
+    if "\x00" in text:
+        return Problem("table-format", "CSV contains a NUL byte", 1, 1)
+    if not header:
+        return Problem("table-header", "the table is empty: no header row", 1, 1)
+    return Table(header, tuple(rows))
+
+
+_CODES = {
+    "missing-label": "table-header", "extra-label": "table-header",
+    "incorrect-label": "table-header", "duplicate-label": "table-header",
+    "blank-label": "table-header", "blank-header": "table-header",
+    "blank-row": "table-row", "extra-cell": "table-row", "missing-cell": "table-row",
+    "type-error": "table-value", "constraint-error": "table-value",
+    "unique-error": "table-unique", "primary-key": "table-unique",
+    "foreign-key": "table-foreign-key",
+}
+# Constraint errors in these columns have rules of their own.
+_FIELD_CODES = {"wikidata": "wikidata-id-malformed", "country": "country-code-unknown"}
+
+
+def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[Problem]:
+    """Every frictionless error of the table against its shipped Table Schema.
+
+    A short or long row is one `table-row` problem, not one per missing cell
+    plus a `required` error for each.
+    """
+    from frictionless import Resource, Schema  # noqa: PLC0415 - slow import, needed only here
+
+    resource = Resource(data, format="csv", encoding="utf-8",
+                        schema=Schema.from_descriptor(table_schema))
+    errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message"])
+    misshapen = {row for row, _, kind, _ in errors if kind in {"missing-cell", "extra-cell"}}
+    reported: set[int] = set()
+    for row_number, field_name, kind, message in errors:
+        if row_number in misshapen:
+            if row_number in reported:
+                continue
+            reported.add(row_number)
+            kind = "missing-cell" if kind == "constraint-error" else kind  # noqa: PLW2901
+        code = _CODES.get(kind, "table-format")
+        if kind == "constraint-error" and field_name in _FIELD_CODES:
+            code = _FIELD_CODES[field_name]
+        line = table.line_of(row_number) if row_number else 1
+        column = (table.header.index(field_name) + 1) if field_name in table.header else 1
+        ptr = pointer(row_number - 2, field_name) if row_number and field_name else ""
+        yield Problem(code, escape(message, 200)[1:-1], line, column, ptr)
+
+
+def actor_problems(table: Table) -> Iterator[Problem]:
+    """Country codes that are well formed but not assigned (pycountry decides)."""
+    if "country" not in table.header:
+        return
+    column = table.header.index("country") + 1
+    for index, (line, row) in enumerate(table.rows):
+        country = row.get("country", "")
+        if len(country) == 3 and country.isascii() and country.isupper() \
+                and not is_country(country):
+            yield Problem("country-code-unknown",
+                          f"{escape(country)} is not an ISO 3166-1 alpha-3 country code",
+                          line, column, pointer(index, "country"))

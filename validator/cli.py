@@ -1,0 +1,155 @@
+"""The `validate` command: arguments -> run -> output -> exit code; nothing else.
+
+Exit codes: 0 valid; 1 findings of severity error (or warnings with
+--strict); 2 usage error or a failure of the tool itself; 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - rarely needed
+
+    try:
+        return version("textevents")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="validate",
+        description="Check textevents datasets: descriptor, tables, records, references "
+                    "and evidence, in one run.",
+        epilog="Exit codes: 0 valid, 1 errors found (or warnings with --strict), "
+               "2 usage error or tool failure, 130 interrupted.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", default=None,
+                        help="a folder of datasets (searched recursively), a dataset folder, "
+                             "or a datapackage.json; default: datasets/")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--list-rules", action="store_true",
+                        help="print the rule catalogue and exit")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--max-findings", type=int, metavar="N", default=None,
+                        help="print at most N findings (the summary still counts all)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print only the summary line (text) or nothing (github)")
+    parser.add_argument("--version", action="store_true",
+                        help="print the validator and schema versions and exit")
+    parser.add_argument("--debug", action="store_true",
+                        help="show a traceback when the tool itself fails")
+    return parser
+
+
+def _write_lines(out: TextIO, lines: Iterable[str]) -> None:
+    for line in lines:
+        out.write(line + "\n")
+
+
+def _progress(stream: TextIO) -> Callable[[str], None] | None:
+    """A progress line on stderr, only on a terminal (never in CI logs or pipes)."""
+    if not stream.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(dataset: str) -> None:
+        stream.write(f"\r\x1b[Kchecking {dataset}")
+        stream.flush()
+
+    return show
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (also used by the console script)."""
+    try:
+        return _main(sys.argv[1:] if argv is None else list(argv))
+    except KeyboardInterrupt:
+        sys.stderr.write("validate: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`validate | head -1`): stop quietly, without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _main(argv: list[str]) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    from validator import registry, report  # noqa: PLC0415 - keeps --help fast
+
+    out = sys.stdout
+    if args.version:
+        out.write(f"textevents {_tool_version()} (schema {', '.join(registry.versions())})\n")
+        return EXIT_OK
+    if args.list_rules:
+        if args.format == "json":
+            out.write(report.rules_json() + "\n")
+        else:
+            _write_lines(out, report.rules_text())
+        return EXIT_OK
+    if args.max_findings is not None and args.max_findings < 0:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("validate: --max-findings must be 0 or more\n")
+        return EXIT_USAGE
+    try:
+        result = _run(args.paths or ["datasets"])
+    except _UsageError as error:
+        sys.stderr.write(f"validate: {error}\n")
+        return EXIT_USAGE
+    except Exception as error:
+        if args.debug:
+            raise
+        sys.stderr.write(f"validate: internal error: {type(error).__name__}: {error}\n"
+                         "validate: run with --debug for a traceback, and please report it\n")
+        return EXIT_USAGE
+    findings = result.findings
+    shown = findings if args.max_findings is None else findings[: args.max_findings]
+    if args.format == "json":
+        out.write(report.json_document(
+            shown, datasets=result.datasets, records=result.records,
+            tool_version=_tool_version(), schema_versions=registry.versions()) + "\n")
+    elif args.format == "github":
+        if not args.quiet:
+            _write_lines(out, report.github_lines(shown))
+    else:
+        if not args.quiet:
+            colour = out.isatty() and "NO_COLOR" not in os.environ
+            _write_lines(out, report.text_lines(shown, colour=colour))
+            if len(shown) < len(findings):
+                out.write(f"… {len(findings) - len(shown)} more findings not shown "
+                          "(--max-findings)\n")
+        out.write(report.summary(result.datasets, result.records, findings) + "\n")
+    out.flush()
+    return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _run(paths: list[str]):  # type: ignore[no-untyped-def]  # noqa: ANN202
+    from validator.loading import UsageError  # noqa: PLC0415
+    from validator.run import validate  # noqa: PLC0415
+
+    progress = _progress(sys.stderr)
+    try:
+        return validate(paths, progress=progress)
+    except UsageError as error:
+        raise _UsageError(str(error)) from error
+    finally:
+        if progress:
+            sys.stderr.write("\r\x1b[K")

@@ -1,0 +1,55 @@
+"""Codelists: the CSV files (`code,title,description`, plus mappings) of a schema version."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Codelist:
+    """One codelist: its codes in file order, with every column of each row."""
+
+    name: str
+    title: str
+    description: str
+    closed: bool
+    rows: tuple[dict[str, str], ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes, in the order the CSV gives them."""
+        return tuple(row["code"] for row in self.rows)
+
+    def where(self, column: str, value: str) -> tuple[str, ...]:
+        """The codes whose `column` equals `value`."""
+        return tuple(row["code"] for row in self.rows if row.get(column) == value)
+
+    def lookup(self, code: str) -> dict[str, str] | None:
+        """The row of `code`, or None."""
+        return next((row for row in self.rows if row["code"] == code), None)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with io.open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_codelists(folder: Path) -> dict[str, Codelist]:
+    """Read `codelists.csv` (the index) and every codelist it names from `folder`."""
+    lists = {}
+    for entry in _read_csv(folder / "codelists.csv"):
+        name = entry["code"]
+        lists[name] = Codelist(
+            name=name,
+            title=entry["title"],
+            description=entry["description"],
+            closed=entry["closed"] == "true",
+            rows=tuple(_read_csv(folder / f"{name}.csv")),
+        )
+    return lists

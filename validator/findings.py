@@ -1,0 +1,219 @@
+"""Findings as data, and the one catalogue of rule codes.
+
+A check never prints and never raises for bad data: it yields `Finding`
+values.  Every code a check may yield is listed once in `RULES`, with a title
+and a description; `validate --list-rules`, the docs and the tests that prove
+each rule fires are all driven from that table.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Final
+
+
+class Severity(enum.Enum):
+    """How much a finding matters: errors fail a run, warnings only with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Layer(enum.Enum):
+    """The layer of a dataset a rule checks, in the order a run checks them."""
+
+    INPUT = "input"
+    DESCRIPTOR = "descriptor"
+    TABLES = "tables"
+    RECORDS = "records"
+    REFERENCES = "references"
+    EVIDENCE = "evidence"
+    MEANING = "meaning"
+    TOOL = "tool"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One catalogued rule: a stable kebab-case code and what it means."""
+
+    code: str
+    title: str
+    severity: Severity
+    layer: Layer
+    description: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem found in a dataset, located as precisely as the file allows.
+
+    `line` and `column` are 1-based; 0 means the finding concerns the whole file.
+    `pointer` is an RFC 6901 JSON Pointer into the record, descriptor or row.
+    Ordering is by file, then position, then code, so sorted output is stable.
+    """
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str = field(compare=True)
+    pointer: str = ""
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def as_dict(self) -> dict[str, str | int]:
+        """The finding as a JSON-ready mapping (the report schema's `finding`)."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+        }
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.code: rule for rule in rules}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+RULES: Final[dict[str, Rule]] = _rules(
+    # Input: bytes and syntax, before any schema is applied.
+    Rule("path-unsafe", "Unsafe path", E, Layer.INPUT,
+         "A path in the dataset is absolute, a URL, contains '..', a backslash or NUL, "
+         "or names a symlink, FIFO, device or folder instead of a regular file. "
+         "The file is not opened."),
+    Rule("file-too-large", "File too large", E, Layer.INPUT,
+         "A file, a line or a value exceeds a size limit of the validator; "
+         "the rest of the file is not checked."),
+    Rule("encoding-invalid", "Invalid UTF-8", E, Layer.INPUT,
+         "A text file is not valid UTF-8 (every file of a dataset is UTF-8)."),
+    Rule("encoding-bom", "Byte order mark", E, Layer.INPUT,
+         "A file starts with a UTF-8 byte order mark; files must not carry one, "
+         "since offsets and hashes would count it."),
+    Rule("json-syntax", "Invalid JSON", E, Layer.INPUT,
+         "A JSON document or JSON Lines record cannot be parsed."),
+    Rule("json-duplicate-key", "Duplicate key", E, Layer.INPUT,
+         "An object has the same key twice; parsers disagree on which one wins."),
+    Rule("json-number-invalid", "Unsafe number", E, Layer.INPUT,
+         "A number is NaN or Infinity, has more digits than the limit, or overflows a double."),
+    Rule("json-too-deep", "Nesting too deep", E, Layer.INPUT,
+         "Arrays and objects are nested deeper than the limit."),
+    Rule("json-lone-surrogate", "Lone surrogate", E, Layer.INPUT,
+         "A string escapes half of a UTF-16 surrogate pair, which is not a character."),
+    Rule("record-blank-line", "Blank line", E, Layer.INPUT,
+         "A JSON Lines file has an empty line; every line must hold one record."),
+    Rule("record-not-object", "Record not an object", E, Layer.INPUT,
+         "A JSON Lines line holds valid JSON that is not an object."),
+    # Descriptor.
+    Rule("descriptor-missing", "No descriptor", E, Layer.DESCRIPTOR,
+         "A dataset folder has no datapackage.json."),
+    Rule("descriptor-invalid", "Descriptor breaks the profile", E, Layer.DESCRIPTOR,
+         "datapackage.json does not follow the dataset profile of its schema version."),
+    Rule("schema-version-unknown", "Unknown schema version", E, Layer.DESCRIPTOR,
+         "datapackage.json declares a textevents_version that this validator does not ship, "
+         "so its records cannot be checked."),
+    Rule("resource-missing", "Declared file missing", E, Layer.DESCRIPTOR,
+         "A resource declared in datapackage.json, or an article text named in the sources "
+         "table, does not exist in the dataset."),
+    Rule("resource-undeclared", "File not declared", E, Layer.DESCRIPTOR,
+         "A file in the dataset folder is not declared as a resource of datapackage.json."),
+    Rule("resource-duplicate", "Resource declared twice", E, Layer.DESCRIPTOR,
+         "Two resources of datapackage.json share a name or a path."),
+    Rule("resource-hash-mismatch", "Hash mismatch", E, Layer.DESCRIPTOR,
+         "A file's SHA-256 differs from the hash that datapackage.json or the sources "
+         "table gives for it."),
+    # Tables.
+    Rule("table-header", "Table header", E, Layer.TABLES,
+         "A CSV table's header is missing, renames, reorders, repeats or adds columns "
+         "of the table schema."),
+    Rule("table-row", "Table row shape", E, Layer.TABLES,
+         "A CSV row is blank or has more or fewer cells than the header."),
+    Rule("table-value", "Table value", E, Layer.TABLES,
+         "A CSV cell breaks its field's type or constraint (required, pattern, enum)."),
+    Rule("table-unique", "Table key repeated", E, Layer.TABLES,
+         "A CSV value that must be unique (an id, a text path) appears twice."),
+    Rule("table-foreign-key", "Table reference", E, Layer.TABLES,
+         "A CSV cell refers to a row that the table does not have "
+         "(an actor's affiliation names an unknown actor)."),
+    Rule("table-format", "Table unreadable", E, Layer.TABLES,
+         "A CSV table cannot be read as CSV (a broken quote, a NUL byte, a wrong dialect)."),
+    # Records against the JSON Schema.
+    Rule("schema-missing-field", "Missing field", E, Layer.RECORDS,
+         "A record lacks a field that the schema requires."),
+    Rule("schema-unknown-field", "Unknown field", E, Layer.RECORDS,
+         "A record has a field that the schema does not define, or the details of "
+         "another record type."),
+    Rule("schema-wrong-type", "Wrong type", E, Layer.RECORDS,
+         "A value has the wrong JSON type."),
+    Rule("schema-not-in-codelist", "Not in closed codelist", E, Layer.RECORDS,
+         "A value is not one of the codes the schema allows here (a closed codelist, "
+         "or a code that does not fit the record type)."),
+    Rule("schema-format", "Bad format", E, Layer.RECORDS,
+         "A string is not a valid date, JSON Pointer or other declared format."),
+    Rule("schema-value", "Value out of bounds", E, Layer.RECORDS,
+         "A value breaks a pattern, a length, a range, or a count of items."),
+    Rule("codelist-open-value", "Not in open codelist", W, Layer.RECORDS,
+         "A value is not in an open codelist; it may be right, but check the spelling "
+         "or propose the code."),
+    # References across files.
+    Rule("record-id-duplicate", "Record id repeated", E, Layer.REFERENCES,
+         "Two records share an id, in one dataset or across the datasets of a run."),
+    Rule("actor-unknown", "Unknown actor", E, Layer.REFERENCES,
+         "A record refers to an actor id that is not in the dataset's actors table."),
+    Rule("source-unknown", "Unknown source", E, Layer.REFERENCES,
+         "A record refers to a source id that is not in the dataset's sources table."),
+    Rule("actor-not-listed", "Actor not in record's actors", W, Layer.REFERENCES,
+         "A record's details name an actor that its top-level actors list leaves out."),
+    # Evidence in the article texts.
+    Rule("span-out-of-range", "Span outside text", E, Layer.EVIDENCE,
+         "An evidence span does not satisfy 0 <= start < end <= length of the text."),
+    Rule("span-text-mismatch", "Quote differs from text", E, Layer.EVIDENCE,
+         "The quoted text of an evidence span is not exactly the text between its offsets."),
+    Rule("span-pointer-unresolved", "Span supports nothing", E, Layer.EVIDENCE,
+         "An evidence span's supports pointer does not resolve inside the record."),
+    Rule("text-not-nfc", "Text not NFC", E, Layer.EVIDENCE,
+         "An article text is not in Unicode normalisation form C, so offsets are ambiguous."),
+    Rule("text-line-ending", "Text has CR", E, Layer.EVIDENCE,
+         "An article text contains carriage returns; texts use LF line ends only."),
+    # Meaning: rules no JSON Schema can state.
+    Rule("date-range-reversed", "Date range reversed", E, Layer.MEANING,
+         "A date's end is before its start."),
+    Rule("date-precision-mismatch", "Date and precision disagree", E, Layer.MEANING,
+         "A date's start and end do not fit its precision (a day, a whole month, a whole year)."),
+    Rule("date-text-mismatch", "Date text and precision disagree", W, Layer.MEANING,
+         "The date as written names a weekday or a day of the month but the precision "
+         "is coarser, or names only a month or a year but the precision is day."),
+    Rule("date-after-publication", "Event after publication", E, Layer.MEANING,
+         "An event that is not planned or hypothetical starts after the publication of "
+         "every source that reports it."),
+    Rule("visitor-is-host", "Visitor is host", E, Layer.MEANING,
+         "An actor is both visitor and host of a visit."),
+    Rule("supplier-is-recipient", "Supplier is recipient", E, Layer.MEANING,
+         "An arms allegation names the same actor as supplier and recipient."),
+    Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,
+         "The CAMEO code maps to another PLOVER event or mode than the record gives, "
+         "or the mode does not fit the PLOVER event."),
+    Rule("country-code-unknown", "Unknown country", E, Layer.MEANING,
+         "A country is not an assigned ISO 3166-1 alpha-3 code."),
+    Rule("wikidata-id-malformed", "Malformed Wikidata id", E, Layer.MEANING,
+         "An actor's Wikidata id is not Q followed by a number without leading zeros."),
+    # The tool itself.
+    Rule("internal-error", "Validator fault", E, Layer.TOOL,
+         "The validator failed on this file; the rest of the run went on. "
+         "Please report it with the file."),
+)
+del E, W
+
+
+def make(code: str, message: str, file: str, line: int = 0, column: int = 0,
+         pointer: str = "") -> Finding:
+    """Build a finding for a catalogued rule, taking its severity from the catalogue.
+
+    An uncatalogued code is a bug in the validator, so it raises `KeyError`.
+    """
+    return Finding(file=file, line=line, column=column, code=code, message=message,
+                   pointer=pointer, severity=RULES[code].severity)

@@ -1,0 +1,349 @@
+"""Find datasets, read their files safely, and parse JSON strictly.
+
+Everything that touches the file system or decodes bytes lives here, so the
+checks can be pure functions over parsed values.  Failures to read or parse
+are values (`Problem`s with a position), not exceptions: a broken file is a
+finding, not a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, BinaryIO, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+JSON = Any
+
+DESCRIPTOR: Final = "datapackage.json"
+
+# Limits of the validator; each breach is a located finding, never a hang.
+MAX_DEPTH: Final = 64
+MAX_INT_DIGITS: Final = 20
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024  # descriptors, tables and article texts
+MAX_LINE_BYTES: Final = 1024 * 1024  # one JSON Lines record
+
+
+class UsageError(Exception):
+    """The command was asked something it cannot do (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A located problem found while reading or parsing: a finding without a file."""
+
+    code: str
+    message: str
+    line: int = 0
+    column: int = 0
+    pointer: str = ""
+
+
+# --- Paths -----------------------------------------------------------------
+
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def unsafe_path_reason(path: object) -> str | None:
+    """Why a path named by a dataset may not be opened, or None if it is safe.
+
+    The policy: a relative POSIX path of plain segments inside the dataset;
+    no URL or scheme, no absolute path, no '.' or '..' segment, no backslash,
+    no NUL, no characters outside [A-Za-z0-9._-] in a segment.
+    """
+    if not isinstance(path, str) or not path:
+        return "is not a non-empty string"
+    if "\x00" in path:
+        return "contains a NUL character"
+    if "\\" in path:
+        return "contains a backslash"
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
+        return "is a URL or has a scheme"
+    if path.startswith("/"):
+        return "is absolute"
+    for segment in path.split("/"):
+        if segment in {"", ".", ".."}:
+            return f"has a {segment or 'empty'!r} segment" if segment else "has an empty segment"
+        if not _SAFE_SEGMENT.fullmatch(segment):
+            return "has characters outside A-Z a-z 0-9 . _ -"
+    return None
+
+
+def open_regular_file(root: Path, relative: str) -> BinaryIO | Problem:
+    """Open a file inside `root` for reading through one checked handle.
+
+    Refuses anything but a regular file reached without symlinks: a FIFO or
+    device is not opened blocking, a link (anywhere on the path) is not followed.
+    """
+    reason = unsafe_path_reason(relative)
+    if reason:
+        return Problem("path-unsafe", f"path {escape(relative)} {reason}")
+    current = root
+    info = None
+    for segment in PurePosixPath(relative).parts:
+        current = current / segment
+        try:
+            info = current.lstat()
+        except FileNotFoundError:
+            return Problem("resource-missing", f"{escape(relative)} does not exist")
+        except OSError as error:
+            return Problem("path-unsafe", f"{escape(relative)} cannot be inspected: "
+                           f"{escape(error.strerror or str(error))}")
+        if stat.S_ISLNK(info.st_mode):
+            return Problem("path-unsafe", f"{escape(relative)} is or passes through a symlink")
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return Problem("path-unsafe", f"{escape(relative)} is not a regular file")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(current, flags)
+    except OSError as error:
+        return Problem("path-unsafe", f"{escape(relative)} cannot be opened: "
+                       f"{escape(error.strerror or str(error))}")
+    handle = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since lstat
+        handle.close()
+        return Problem("path-unsafe", f"{escape(relative)} is not a regular file")
+    return handle
+
+
+def read_regular_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES) -> bytes | Problem:
+    """The bytes of a file inside `root`, read once through a checked handle."""
+    handle = open_regular_file(root, relative)
+    if isinstance(handle, Problem):
+        return handle
+    with handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return Problem("file-too-large", f"{escape(relative)} is larger than {limit} bytes")
+    return data
+
+
+def dataset_files(root: Path) -> Iterator[str]:
+    """Every entry below a dataset folder, as relative POSIX paths; links not followed."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        base = Path(folder).relative_to(root)
+        for name in sorted(files) + [d for d in sorted(dirs) if (Path(folder) / d).is_symlink()]:
+            yield (base / name).as_posix()
+        dirs[:] = sorted(d for d in dirs if not (Path(folder) / d).is_symlink())
+
+
+# --- Finding datasets ------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DatasetLocation:
+    """A dataset folder, and how to name its files in findings."""
+
+    root: Path
+    display: str  # the folder as the user will read it, e.g. "datasets/voa"
+
+    def name(self, relative: str) -> str:
+        """A file of this dataset as findings name it."""
+        return f"{self.display}/{relative}" if self.display not in {"", "."} else relative
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
+    """The datasets the PATHs name, and folders that hold files but no descriptor.
+
+    A PATH is a `datapackage.json`, a dataset folder, or a folder searched
+    recursively (links not followed).  Raises `UsageError` for a PATH that
+    does not exist or when no dataset is found at all.
+    """
+    found: dict[Path, DatasetLocation] = {}
+    orphans: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{raw}: no such file or folder")
+        if path.is_file() and path.name == DESCRIPTOR:
+            found.setdefault(path.parent.resolve(), DatasetLocation(path.parent, _display(path.parent)))
+            continue
+        if not path.is_dir():
+            raise UsageError(f"{raw}: not a folder or a {DESCRIPTOR}")
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            here = Path(folder)
+            if DESCRIPTOR in files:
+                found.setdefault(here.resolve(), DatasetLocation(here, _display(here)))
+                dirs[:] = []  # a dataset's subfolders belong to it
+                continue
+            dirs.sort()
+            if files and here != path:
+                orphans.append(_display(here))
+    if not found:
+        raise UsageError("no dataset found (no datapackage.json under "
+                         + ", ".join(repr(p) for p in paths) + ")")
+    orphans = [o for o in orphans if not any(
+        o.startswith(d.display + "/") for d in found.values())]
+    return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
+
+
+# --- Text ------------------------------------------------------------------
+
+_ESCAPES = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def escape(value: object, limit: int = 60) -> str:
+    """A value as a short, single-line, printable quotation for a message.
+
+    Control, bidi and zero-width characters are escaped, so that no value in a
+    dataset can break a line of output, reorder it on screen, or start a command.
+    """
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = _ESCAPES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return f"'{text}'" if isinstance(value, str) else text
+
+
+def decode_utf8(data: bytes) -> str | Problem:
+    """Decode strictly as UTF-8; a BOM or an invalid byte is a located problem."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Problem("encoding-bom", "starts with a UTF-8 byte order mark", 1, 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = position(data[: error.start].decode("utf-8", "replace"), error.start)
+        return Problem("encoding-invalid",
+                       f"invalid UTF-8 byte 0x{data[error.start]:02x} at byte {error.start}",
+                       line, column)
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of `offset` in `text`."""
+    offset = min(offset, len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+# --- Strict JSON ------------------------------------------------------------
+
+class _StrictJSONError(ValueError):
+    def __init__(self, code: str, message: str, token: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.token = code, message, token
+
+
+def _pairs(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
+    result = dict(pairs)
+    if len(result) != len(pairs):  # cheap: only a repeated key shortens the dict
+        seen: set[str] = set()
+        repeated = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _StrictJSONError("json-duplicate-key", f"key {escape(repeated)} appears twice",
+                               json.dumps(repeated))
+    return result
+
+
+def _constant(name: str) -> JSON:
+    raise _StrictJSONError("json-number-invalid", f"{name} is not a JSON number", name)
+
+
+def _integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _StrictJSONError("json-number-invalid",
+                               f"integer with {len(digits.lstrip('-'))} digits exceeds the "
+                               f"limit of {MAX_INT_DIGITS}", digits)
+    return int(digits)
+
+
+def _float(literal: str) -> float:
+    value = float(literal)
+    if value in {float("inf"), float("-inf")}:
+        raise _StrictJSONError("json-number-invalid",
+                               f"number {escape(literal, 30)} overflows a double", literal)
+    return value
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant,
+                            parse_int=_integer, parse_float=_float)
+
+# Strings or bare tokens, to find where a parsed-but-refused token stands.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"{}\[\],:]+')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _depth(text: str) -> tuple[int, int]:
+    """The deepest nesting and the offset where it is first exceeded (strings skipped)."""
+    depth = deepest = 0
+    at = -1
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if depth > MAX_DEPTH and at < 0:
+                    at = match.start()
+        elif char in "]}":
+            depth -= 1
+    return deepest, at
+
+
+def _has_lone_surrogate(value: JSON) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+def parse_json(text: str) -> JSON | Problem:
+    """Parse one JSON text strictly, or return the first problem with its position.
+
+    Stricter than `json.loads`: no NaN or Infinity, no repeated keys, no lone
+    surrogates, integers of at most MAX_INT_DIGITS digits, no overflow to
+    infinity, and nesting of at most MAX_DEPTH checked before parsing.
+    """
+    # str.count is fast, so the exact scan runs only on texts that could be deep.
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        deepest, at = _depth(text)
+        if deepest > MAX_DEPTH:
+            line, column = position(text, at)
+            return Problem("json-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                           line, column)
+    try:
+        value = _DECODER.decode(text)
+    except _StrictJSONError as error:
+        offset = _locate_token(text, error.token)
+        line, column = position(text, offset)
+        return Problem(error.code, error.message, line, column)
+    except json.JSONDecodeError as error:
+        return Problem("json-syntax", error.msg, error.lineno, error.colno)
+    except (ValueError, RecursionError) as error:  # e.g. int() beyond its digit limit
+        return Problem("json-syntax", str(error)[:200], 1, 1)
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        match = _SURROGATE_ESCAPE.search(text)
+        line, column = position(text, match.start() if match else 0)
+        return Problem("json-lone-surrogate", "a string holds a lone UTF-16 surrogate",
+                       line, column)
+    return value
+
+
+def _locate_token(text: str, token: str | None) -> int:
+    """Offset of the last occurrence of `token` as a whole token (a key for duplicates)."""
+    if token is None:
+        return 0
+    offsets = [m.start() for m in _TOKENS.finditer(text) if m.group() == token]
+    if not offsets:
+        return 0
+    # A repeated key is reported at its second occurrence; a bad number at its first.
+    return offsets[1] if token.startswith('"') and len(offsets) > 1 else offsets[0]

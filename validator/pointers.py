@@ -1,0 +1,49 @@
+"""RFC 6901 JSON Pointers: build them from paths and resolve them in values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+JSON = Any
+
+
+def pointer(*parts: str | int) -> str:
+    """The JSON Pointer of a path, escaping '~' and '/' in keys."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def join(base: str, *parts: str | int) -> str:
+    """`base` extended by `parts`."""
+    return base + pointer(*parts)
+
+
+def from_path(parts: Iterable[str | int]) -> str:
+    """The JSON Pointer of an instance path as a schema engine reports it."""
+    return pointer(*parts)
+
+
+_MISSING = object()
+
+
+def resolve(document: JSON, ptr: str) -> JSON:
+    """The value at `ptr`, or raise `LookupError` when it does not resolve."""
+    if ptr == "":
+        return document
+    if not ptr.startswith("/"):
+        raise LookupError(ptr)
+    value = document
+    for raw in ptr[1:].split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(token, _MISSING)
+        elif isinstance(value, list) and (token == "0" or (token.isdigit() and token[0] != "0")):
+            index = int(token)
+            value = value[index] if index < len(value) else _MISSING
+        else:
+            value = _MISSING
+        if value is _MISSING:
+            raise LookupError(ptr)
+    return value

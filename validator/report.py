@@ -1,0 +1,114 @@
+"""Render findings as text, JSON or GitHub Actions annotations.
+
+Renderers are pure: findings in, lines of text out.  Only `findings` is
+imported, so a report can be rendered from findings of any origin.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import TYPE_CHECKING, Final
+
+from validator.findings import RULES, Finding, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+REPORT_VERSION: Final = "1.0"
+SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
+
+
+def summary(datasets: int, records: int, findings: Sequence[Finding]) -> str:
+    """The closing line of a text report."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    return (f"{datasets} dataset{'s' * (datasets != 1)}, {records} record"
+            f"{'s' * (records != 1)}: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}")
+
+
+def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator[str]:
+    """`file:line:col: severity code message (pointer)`, grouped per file.
+
+    After SHOWN_PER_RULE findings of one rule in one file, the rest are
+    collapsed into one "… and N more" line.
+    """
+    for file, group in groupby(findings, key=lambda f: f.file):
+        shown: dict[str, int] = {}
+        hidden: dict[str, int] = {}
+        for finding in group:
+            count = shown.get(finding.code, 0)
+            if count >= SHOWN_PER_RULE:
+                hidden[finding.code] = hidden.get(finding.code, 0) + 1
+                continue
+            shown[finding.code] = count + 1
+            yield _text_line(finding, colour=colour)
+        for code, count in hidden.items():
+            yield f"{file}: … and {count} more {code}"
+
+
+def _text_line(finding: Finding, *, colour: bool) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column}"
+    severity = finding.severity.value
+    if colour:
+        tint = "31" if finding.severity is Severity.ERROR else "33"
+        severity = f"\x1b[{tint}m{severity}\x1b[0m"
+        where = f"\x1b[1m{where}\x1b[0m"
+    pointer = f" ({finding.pointer})" if finding.pointer else ""
+    return f"{where}: {severity} {finding.code} {finding.message}{pointer}"
+
+
+def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
+                  tool_version: str, schema_versions: Sequence[str]) -> str:
+    """The versioned JSON report; its schema is `validator/report.schema.json`."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    document = {
+        "report_version": REPORT_VERSION,
+        "validator": {"name": "textevents", "version": tool_version,
+                      "schema_versions": list(schema_versions)},
+        "summary": {"datasets": datasets, "records": records, "errors": errors,
+                    "warnings": len(findings) - errors, "valid": errors == 0},
+        "findings": [f.as_dict() for f in findings],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(findings: Sequence[Finding]) -> Iterator[str]:
+    """GitHub Actions workflow commands, one per finding.
+
+    Values are escaped as the runner specifies (%, CR, LF; and ':' ',' in
+    properties), so no dataset value can end the command or start another.
+    """
+    for finding in findings:
+        level = "error" if finding.severity is Severity.ERROR else "warning"
+        title = RULES[finding.code].title if finding.code in RULES else finding.code
+        props = [f"file={_github_property(finding.file)}"]
+        if finding.line:
+            props += [f"line={finding.line}", f"col={max(finding.column, 1)}"]
+        props.append(f"title={_github_property(f'{finding.code}: {title}')}")
+        pointer = f" ({finding.pointer})" if finding.pointer else ""
+        yield f"::{level} {','.join(props)}::{_github_data(finding.message + pointer)}"
+
+
+def rules_text() -> Iterator[str]:
+    """The rule catalogue for `--list-rules`."""
+    width = max(len(code) for code in RULES)
+    for rule in RULES.values():
+        yield f"{rule.code:<{width}}  {rule.severity.value:<7}  {rule.layer.value:<10}  " \
+              f"{rule.title}: {rule.description}"
+
+
+def rules_json() -> str:
+    """The rule catalogue as JSON, for `--list-rules --format json`."""
+    return json.dumps([{"code": r.code, "title": r.title, "severity": r.severity.value,
+                        "layer": r.layer.value, "description": r.description}
+                       for r in RULES.values()], indent=2)
