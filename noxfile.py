@@ -1,0 +1,83 @@
+"""Every check of the project: `nox` runs the default sessions, `nox -l` lists them all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests", "lint", "typing", "schema", "datasets"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+ROOT = Path(__file__).parent
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    """Install the package itself (never editable: tests see what users get) and groups."""
+    session.install(".")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (with the thorough hypothesis profile in CI)."""
+    _install(session, "test")
+    env = {"HYPOTHESIS_PROFILE": "ci"} if os.environ.get("CI") else {}
+    session.run("pytest", *session.posargs, env=env)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Lint with ruff (rule set and reasons for each ignore in pyproject.toml)."""
+    _install(session, "lint")
+    session.run("ruff", "check", "validator", "tests", "noxfile.py")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """Type-check the package with mypy --strict."""
+    _install(session, "typing")
+    session.run("mypy")
+
+
+@nox.session
+def schema(session: nox.Session) -> None:
+    """Check the schemas: metaschema, offline $refs, generated enums and docs up to date."""
+    _install(session, "test")
+    session.run("python", "-m", "validator.codegen", "--check", "--repo", str(ROOT))
+    session.run("pytest", "tests/test_schema.py", "-q")
+
+
+@nox.session
+def datasets(session: nox.Session) -> None:
+    """Run `validate datasets/` on the repository's own datasets."""
+    session.install(".")
+    session.run("validate", "datasets/", *session.posargs)
+
+
+@nox.session(default=False)
+def ajv(session: nox.Session) -> None:
+    """Compile every schema with ajv (npm) in strict mode: a second, independent implementation."""
+    npm = shutil.which("npm")
+    if npm is None:
+        session.error("npm is needed for this session (apt-get install nodejs npm)")
+    prefix = Path(session.create_tmp()).resolve() / "ajv"
+    prefix.mkdir(exist_ok=True)
+    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                "ajv@8", "ajv-formats@3", external=True)
+    session.run("node", str(ROOT / "tests" / "consumers" / "ajv_compile.mjs"),
+                str(ROOT / "schema"), env={"NODE_PATH": str(prefix / "node_modules")},
+                external=True)
+
+
+@nox.session(default=False)
+def frictionless(session: nox.Session) -> None:
+    """Run `frictionless validate` on each dataset's datapackage.json."""
+    session.install(".")
+    for descriptor in sorted((ROOT / "datasets").glob("*/datapackage.json")):
+        session.run("frictionless", "validate", str(descriptor))
