@@ -184,8 +184,9 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
     if not found:
         raise UsageError("no dataset found (no datapackage.json under "
                          + ", ".join(repr(p) for p in paths) + ")")
+    # A folder that holds a dataset, or lies inside one, is not an orphan.
     orphans = [o for o in orphans if not any(
-        o.startswith(d.display + "/") for d in found.values())]
+        o.startswith(d.display + "/") or d.display.startswith(o + "/") for d in found.values())]
     return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
 
 

@@ -100,7 +100,11 @@ def validate(paths: Iterable[str] = ("datasets",),
         if progress:
             progress(location.display)
         checker = DatasetRun(location, ids)
-        findings.extend(checker.findings())
+        try:
+            findings.extend(checker.findings())
+        except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
+            findings.append(make("internal-error", f"{type(error).__name__}: "
+                                 f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
         records += checker.records
     return Report(tuple(sorted(findings)), len(locations), records)
 
@@ -305,8 +309,8 @@ class DatasetRun:
                     yield from (self._file(path, p) for p in evidence.text_problems(text))
             articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
                                                   _publication(row.get("published", "")))
-        actor_ids = frozenset(row.get("id", "") for _, row in (actors.rows if actors else ()))
-        return DatasetContext(version, actor_ids, articles)
+        actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
+        return DatasetContext(version, actor_ids, articles if sources else None)
 
     def _records(self, path: str, context: DatasetContext) -> Iterator[Finding]:
         handle = open_regular_file(self.location.root, path)
@@ -366,7 +370,11 @@ class DatasetRun:
         if not any(p.code.startswith("schema-") for p in problems):
             # Later layers assume the record's shape, so they run on valid records only.
             for check in RECORD_CHECKS:
-                problems.extend(check(record, context))
+                try:
+                    problems.extend(check(record, context))
+                except Exception as error:  # noqa: BLE001 - the crash barrier: one record
+                    problems.append(Problem("internal-error", f"{check.__name__} failed: "
+                                            f"{type(error).__name__}: {escape(str(error), 80)}"))
         for problem in problems:
             yield self._in_json(path, text, problem, number)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,5 +25,5 @@ class DatasetContext:
     """The tables and texts of one dataset, as record checks need them."""
 
     version: SchemaVersion
-    actors: frozenset[str] = frozenset()
-    sources: dict[str, Article] = field(default_factory=dict)
+    actors: frozenset[str] | None = None  # None: the actors table could not be read
+    sources: dict[str, Article] | None = None  # None: the sources table could not be read

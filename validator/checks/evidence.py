@@ -40,7 +40,7 @@ def _hints(text: str, quote: str, start: int, end: int) -> list[str]:
 def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """Offsets inside the text, and the quote equal to the text between them."""
     for ptr, span in spans(record):
-        article = context.sources.get(span["source"])
+        article = (context.sources or {}).get(span["source"])
         if article is None or article.text is None:
             continue  # an unknown source or unreadable text is reported elsewhere
         text, start, end, quote = article.text, span["start"], span["end"], span["text"]

@@ -101,7 +101,7 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
     if record["modality"] in {"planned", "hypothetical"}:
         return
     published = [article.published for source in record["reporting"]["sources"]
-                 if (article := context.sources.get(source)) and article.published]
+                 if (article := (context.sources or {}).get(source)) and article.published]
     if not published:
         return
     start, _ = _span(record["date"])

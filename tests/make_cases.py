@@ -1,0 +1,49 @@
+"""Write tests/cases/invalid/<code>/<name>/dataset/ from tests/cases/valid/base and MUTATIONS.
+
+Each case gets `expected.json` beside its dataset: the exact findings (code, file, line) the
+validator gives.  The script refuses to write a case whose findings are not
+include the mutation's declared code, and names any other code it gives.
+Review the diff of expected.json files before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from mutations import MUTATIONS  # noqa: E402
+
+from validator import validate  # noqa: E402
+
+CASES = Path(__file__).parent / "cases"
+
+
+def flatten(report, root: Path) -> list[list]:
+    return [[f.code, os.path.relpath(f.file, root), f.line] for f in report.findings]
+
+
+def main() -> int:
+    base = CASES / "valid" / "base"
+    shutil.rmtree(CASES / "invalid", ignore_errors=True)
+    for mutation in MUTATIONS:
+        case = CASES / "invalid" / mutation.code / mutation.name
+        folder = case / "dataset"
+        shutil.copytree(base, folder, symlinks=True)
+        mutation.apply(folder)
+        found = flatten(validate([str(case)]), case)
+        codes = {code for code, _, _ in found}
+        if mutation.code not in codes:
+            print(f"{mutation.code}/{mutation.name}: gives {found}", file=sys.stderr)  # noqa: T201
+            return 1
+        if codes != {mutation.code}:  # allowed, but shown for review
+            print(f"note {mutation.code}/{mutation.name}: also {sorted(codes)}", file=sys.stderr)  # noqa: T201
+        (case / "expected.json").write_text(json.dumps(found, indent=1) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

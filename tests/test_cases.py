@@ -1,0 +1,57 @@
+"""Every rule has a dataset that breaks it, and each gives exactly its expected findings."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from validator import RULES, validate
+
+CASES = Path(__file__).parent / "cases"
+INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())
+REPO = Path(__file__).parent.parent
+
+
+def flatten(report, root: Path) -> list[list]:
+    return [[f.code, os.path.relpath(f.file, root), f.line] for f in report.findings]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_invalid_case_gives_exactly_its_findings(case: Path, tmp_path: Path) -> None:
+    """A broken dataset gives exactly the findings listed in its expected.json."""
+    work = tmp_path / "case"
+    shutil.copytree(case, work, symlinks=True)
+    expected = json.loads((case / "expected.json").read_text("utf-8"))
+    assert flatten(validate([str(work)]), work) == expected
+    assert case.parent.name in {code for code, _, _ in expected}
+
+
+def test_valid_case_gives_no_findings() -> None:
+    """The base dataset of the cases is valid."""
+    assert validate([str(CASES / "valid" / "base")]).findings == ()
+
+
+def test_repository_datasets_are_valid() -> None:
+    """Every dataset in datasets/ passes, warnings included."""
+    report = validate([str(REPO / "datasets")])
+    assert report.findings == ()
+    assert report.datasets >= 4
+
+
+def test_every_rule_has_a_case() -> None:
+    """The catalogue is honest: no rule code goes without a case that breaks it."""
+    covered = {p.parent.name for p in INVALID}
+    missing = set(RULES) - covered - {"internal-error"}
+    assert not missing, f"rules without a case in tests/cases/invalid: {sorted(missing)}"
+    assert covered <= set(RULES), f"cases for unknown rules: {sorted(covered - set(RULES))}"
+
+
+def test_cases_are_current(tmp_path: Path) -> None:
+    """Every mutation in tests/mutations.py has its case folder, and no folder is stale."""
+    from mutations import MUTATIONS
+
+    assert {(m.code, m.name) for m in MUTATIONS} == {(p.parent.name, p.name) for p in INVALID}

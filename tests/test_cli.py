@@ -1,0 +1,178 @@
+"""The command line: formats, exit codes, and the three-mistake acceptance case."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from validator import RULES, validate
+from validator.cli import main
+
+REPO = Path(__file__).parent.parent
+NEWSBYTES = REPO / "datasets" / "newsbytes-2023-07-29-shoigu-pyongyang"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False, timeout=120)
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> tuple[Path, dict[str, tuple[int, int]]]:
+    """The 2023 dataset with an offset moved by one, an actor misspelled, a range reversed.
+
+    Returns the folder and, per rule code, the (line, column) where the
+    mutated value stands, found with plain string search on the raw line.
+    """
+    folder = tmp_path / "newsbytes"
+    shutil.copytree(NEWSBYTES, folder)
+    lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    records[0]["evidence"][1]["start"] += 1
+    records[0]["evidence"][1]["end"] += 1
+    records[2]["actors"][4] = "ukriane"
+    records[1]["date"]["end"] = "2023-07-20"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    (folder / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    span_start = str(records[0]["evidence"][1]["start"])
+    spans = [m.start() for m in re.finditer(r'"start": (\d+)', lines[0])]
+    start_col = next(s for s in spans if lines[0][s:].startswith(f'"start": {span_start}'))
+    where = {
+        "span-text-mismatch": (1, start_col + len('"start": ') + 1),
+        "date-range-reversed": (2, lines[1].index('"2023-07-20"') + 1),
+        "actor-unknown": (3, lines[2].index('"ukriane"') + 1),
+    }
+    return folder, where
+
+
+def test_three_mistakes_give_exactly_three_located_findings(broken) -> None:
+    """Each mistake is one finding at the line and column of the mutated value (library)."""
+    folder, where = broken
+    report = validate([str(folder)])
+    got = {f.code: (f.line, f.column) for f in report.findings}
+    assert len(report.findings) == 3
+    assert got == where
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_three_mistakes_in_every_format(broken, fmt: str) -> None:
+    """Text, JSON and GitHub outputs carry the same three findings and exit 1."""
+    folder, where = broken
+    result = run(str(folder), "--format", fmt)
+    assert result.returncode == 1, result.stderr
+    events = f"{folder.as_posix()}/events.jsonl"
+    if fmt == "json":
+        findings = json.loads(result.stdout)["findings"]
+        got = {f["code"]: (f["file"], f["line"], f["column"]) for f in findings}
+        assert got == {code: (events, *pos) for code, pos in where.items()}
+    elif fmt == "github":
+        lines = result.stdout.splitlines()
+        assert len(lines) == 3
+        for code, (line, col) in where.items():
+            assert any(l.startswith(f"::error file={events.replace(':', '%3A')},line={line},"
+                                    f"col={col},title={code}%3A") for l in lines), lines
+    else:
+        for code, (line, col) in where.items():
+            assert f"{events}:{line}:{col}: error {code} " in result.stdout
+        assert result.stdout.rstrip().endswith("1 dataset, 4 records: 3 errors, 0 warnings")
+
+
+def test_valid_datasets_exit_zero() -> None:
+    result = run("datasets", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stdout
+
+
+def test_no_dataset_is_a_usage_error(tmp_path: Path) -> None:
+    """Finding no dataset is exit 2 with a message, never a silent pass."""
+    result = run(str(tmp_path))
+    assert result.returncode == 2
+    assert "no dataset found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_and_bad_option_are_usage_errors(tmp_path: Path) -> None:
+    assert run(str(tmp_path / "absent")).returncode == 2
+    assert run("--format", "xml").returncode == 2
+    assert run("--max-findings", "-1", str(NEWSBYTES)).returncode == 2
+
+
+def test_default_path_is_datasets(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    assert main([]) == 0
+    assert "4 datasets" in capsys.readouterr().out
+
+
+def test_list_rules_names_every_rule() -> None:
+    text = run("--list-rules").stdout
+    assert all(re.search(rf"^{re.escape(code)}\s", text, re.M) for code in RULES)
+    listed = json.loads(run("--list-rules", "--format", "json").stdout)
+    assert [r["code"] for r in listed] == list(RULES)
+
+
+def test_version_names_package_and_schema() -> None:
+    out = run("--version").stdout
+    assert re.fullmatch(r"textevents \S+ \(schema 1\.0\.0\)\n", out)
+
+
+def test_json_report_follows_its_schema(broken) -> None:
+    import jsonschema
+
+    folder, _ = broken
+    document = json.loads(run(str(folder), "--format", "json").stdout)
+    schema = json.loads((REPO / "validator" / "report.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert document["summary"] == {"datasets": 1, "records": 4, "errors": 3, "warnings": 0,
+                                   "valid": False}
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    case = REPO / "tests" / "cases" / "invalid" / "codelist-open-value" / "context"
+    shutil.copytree(case, tmp_path / "case")
+    assert run(str(tmp_path / "case")).returncode == 0
+    assert run(str(tmp_path / "case"), "--strict").returncode == 1
+
+
+def test_repeated_findings_collapse_and_max_findings(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    shutil.copytree(NEWSBYTES, folder)
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("[1]\n" * 12)
+    out = run(str(folder)).stdout
+    assert out.count("record-not-object") == 6  # five shown, then the collapsed line
+    assert "… and 7 more record-not-object" in out
+    limited = run(str(folder), "--max-findings", "2").stdout
+    assert "… 10 more findings not shown" in limited
+    assert "12 errors" in limited
+
+
+def test_github_output_cannot_start_a_command(tmp_path: Path) -> None:
+    """A dataset value with newlines and '::' stays inside one annotation line."""
+    folder = tmp_path / "evil"
+    shutil.copytree(NEWSBYTES, folder)
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps("x\n::error::pwned\r\n%0A") + "\n")
+    lines = run(str(folder), "--format", "github").stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("::error file=")
+    assert "\n::error::pwned" not in lines[0]
+
+
+def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
+    """A check that crashes gives an internal-error finding for that record only."""
+    from validator import run as run_module
+
+    def explode(record, context):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run_module, "RECORD_CHECKS", (explode,))
+    report = validate([str(NEWSBYTES)])
+    assert [(f.code, f.line) for f in report.findings] == [("internal-error", n)
+                                                           for n in range(1, 5)]
+    assert report.records == 4
