@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from mutations import MUTATIONS  # noqa: E402
+from mutations import MUTATIONS
 
-from validator import validate  # noqa: E402
+from validator import validate
 
 CASES = Path(__file__).parent / "cases"
 
@@ -37,10 +37,10 @@ def main() -> int:
         found = flatten(validate([str(case)]), case)
         codes = {code for code, _, _ in found}
         if mutation.code not in codes:
-            print(f"{mutation.code}/{mutation.name}: gives {found}", file=sys.stderr)  # noqa: T201
+            print(f"{mutation.code}/{mutation.name}: gives {found}", file=sys.stderr)
             return 1
         if codes != {mutation.code}:  # allowed, but shown for review
-            print(f"note {mutation.code}/{mutation.name}: also {sorted(codes)}", file=sys.stderr)  # noqa: T201
+            print(f"note {mutation.code}/{mutation.name}: also {sorted(codes)}", file=sys.stderr)
         (case / "expected.json").write_text(json.dumps(found, indent=1) + "\n", "utf-8")
     return 0
 

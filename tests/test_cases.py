@@ -50,7 +50,7 @@ def test_every_rule_has_a_case() -> None:
     assert covered <= set(RULES), f"cases for unknown rules: {sorted(covered - set(RULES))}"
 
 
-def test_cases_are_current(tmp_path: Path) -> None:
+def test_cases_are_current() -> None:
     """Every mutation in tests/mutations.py has its case folder, and no folder is stale."""
     from mutations import MUTATIONS
 

@@ -75,8 +75,8 @@ def test_three_mistakes_in_every_format(broken, fmt: str) -> None:
         lines = result.stdout.splitlines()
         assert len(lines) == 3
         for code, (line, col) in where.items():
-            assert any(l.startswith(f"::error file={events.replace(':', '%3A')},line={line},"
-                                    f"col={col},title={code}%3A") for l in lines), lines
+            assert any(out.startswith(f"::error file={events.replace(':', '%3A')},line={line},"
+                                    f"col={col},title={code}%3A") for out in lines), lines
     else:
         for code, (line, col) in where.items():
             assert f"{events}:{line}:{col}: error {code} " in result.stdout
@@ -111,7 +111,7 @@ def test_default_path_is_datasets(capsys, monkeypatch) -> None:
 
 def test_list_rules_names_every_rule() -> None:
     text = run("--list-rules").stdout
-    assert all(re.search(rf"^{re.escape(code)}\s", text, re.M) for code in RULES)
+    assert all(re.search(rf"^{re.escape(code)}\s", text, re.MULTILINE) for code in RULES)
     listed = json.loads(run("--list-rules", "--format", "json").stdout)
     assert [r["code"] for r in listed] == list(RULES)
 

@@ -94,9 +94,9 @@ def test_every_ref_resolves_offline(version: str, no_network) -> None:
 
 
 def test_engines_refuse_remote_refs(no_network) -> None:
-    from validator.run import _refuse
-
     import jsonschema_rs
+
+    from validator.run import _refuse
 
     with pytest.raises(Exception, match="offline"):
         jsonschema_rs.validator_for({"$ref": "https://example.com/s.json"}, retriever=_refuse)

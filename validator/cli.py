@@ -18,7 +18,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - rarely needed
+    from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version("textevents")
@@ -53,8 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _write_lines(out: TextIO, lines: Iterable[str]) -> None:
-    for line in lines:
-        out.write(line + "\n")
+    out.writelines(line + "\n" for line in lines)
 
 
 def _progress(stream: TextIO) -> Callable[[str], None] | None:
@@ -89,7 +88,7 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
-    from validator import registry, report  # noqa: PLC0415 - keeps --help fast
+    from validator import registry, report
 
     out = sys.stdout
     if args.version:
@@ -142,8 +141,8 @@ class _UsageError(Exception):
 
 
 def _run(paths: list[str]):  # type: ignore[no-untyped-def]  # noqa: ANN202
-    from validator.loading import UsageError  # noqa: PLC0415
-    from validator.run import validate  # noqa: PLC0415
+    from validator.loading import UsageError
+    from validator.run import validate
 
     progress = _progress(sys.stderr)
     try:

@@ -168,7 +168,8 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{raw}: no such file or folder")
         if path.is_file() and path.name == DESCRIPTOR:
-            found.setdefault(path.parent.resolve(), DatasetLocation(path.parent, _display(path.parent)))
+            parent = path.parent
+            found.setdefault(parent.resolve(), DatasetLocation(parent, _display(parent)))
             continue
         if not path.is_dir():
             raise UsageError(f"{raw}: not a folder or a {DESCRIPTOR}")

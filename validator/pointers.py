@@ -36,11 +36,11 @@ def resolve(document: JSON, ptr: str) -> JSON:
         raise LookupError(ptr)
     value = document
     for raw in ptr[1:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
+        key = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(value, dict):
-            value = value.get(token, _MISSING)
-        elif isinstance(value, list) and (token == "0" or (token.isdigit() and token[0] != "0")):
-            index = int(token)
+            value = value.get(key, _MISSING)
+        elif isinstance(value, list) and (key == "0" or (key.isdigit() and key[0] != "0")):
+            index = int(key)
             value = value[index] if index < len(value) else _MISSING
         else:
             value = _MISSING

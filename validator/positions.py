@@ -13,7 +13,7 @@ def locate(text: str, ptr: str, *, key: bool = False) -> tuple[int, int]:
     A pointer that does not resolve (a missing field) is located at its
     nearest existing parent.  A text that cannot be mapped gives (1, 1).
     """
-    from json_source_map import calculate  # noqa: PLC0415 - needed only when a finding is made
+    from json_source_map import calculate
 
     try:
         entries = calculate(text)

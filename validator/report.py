@@ -103,8 +103,8 @@ def rules_text() -> Iterator[str]:
     """The rule catalogue for `--list-rules`."""
     width = max(len(code) for code in RULES)
     for rule in RULES.values():
-        yield f"{rule.code:<{width}}  {rule.severity.value:<7}  {rule.layer.value:<10}  " \
-              f"{rule.title}: {rule.description}"
+        yield (f"{rule.code:<{width}}  {rule.severity.value:<7}  {rule.layer.value:<10}  "
+               f"{rule.title}: {rule.description}")
 
 
 def rules_json() -> str:

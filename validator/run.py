@@ -33,11 +33,11 @@ from validator.loading import (
     read_regular_file,
     unsafe_path_reason,
 )
-from validator.positions import locate
 from validator.pointers import join
+from validator.positions import locate
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
 JSON = Any
 RECORD_CHECKS = references.CHECKS + evidence.CHECKS + meaning.CHECKS
@@ -174,7 +174,7 @@ class DatasetRun:
         if "events" in paths:
             yield from self._records(paths["events"], context)
 
-    def _read_descriptor(self) -> Iterator[Finding]:  # returns the descriptor via StopIteration
+    def _read_descriptor(self) -> Generator[Finding, None, JSON]:
         data = read_regular_file(self.location.root, DESCRIPTOR)
         if isinstance(data, Problem):
             yield self._file(DESCRIPTOR, data)
@@ -194,7 +194,8 @@ class DatasetRun:
             return None
         return value
 
-    def _version(self, descriptor: JSON) -> Iterator[Finding]:
+    def _version(self, descriptor: JSON,
+                 ) -> Generator[Finding, None, registry.SchemaVersion | None]:
         declared = descriptor.get("textevents_version")
         shipped = registry.versions()
         if declared in shipped:
@@ -209,7 +210,7 @@ class DatasetRun:
                 f"one of {', '.join(shipped)}", pointer="/textevents_version"))
         return None
 
-    def _resources(self, descriptor: JSON) -> Iterator[Finding]:
+    def _resources(self, descriptor: JSON) -> Generator[Finding, None, dict[str, str]]:
         """Resource names to paths; declared files exist, undeclared files do not."""
         resources = descriptor.get("resources")
         paths: dict[str, str] = {}
@@ -241,7 +242,7 @@ class DatasetRun:
                            self.location.name(relative))
         return paths
 
-    def _read(self, path: str, name: str) -> Iterator[Finding]:
+    def _read(self, path: str, name: str) -> Generator[Finding, None, bytes | None]:
         data = read_regular_file(self.location.root, path)
         if isinstance(data, Problem):
             yield self._descriptor(Problem(data.code, f"resource {escape(name)}: {data.message}",
@@ -256,7 +257,8 @@ class DatasetRun:
         return data
 
     def _table(self, name: str, paths: dict[str, str], contents: dict[str, bytes],
-               version: registry.SchemaVersion) -> Iterator[Finding]:
+               version: registry.SchemaVersion,
+               ) -> Generator[Finding, None, tables.Table | None]:
         path = paths.get(name)
         if path is None or path not in contents:
             return None
@@ -277,7 +279,7 @@ class DatasetRun:
 
     def _context(self, version: registry.SchemaVersion, actors: tables.Table | None,
                  sources: tables.Table | None, contents: dict[str, bytes],
-                 paths: dict[str, str]) -> Iterator[Finding]:
+                 paths: dict[str, str]) -> Generator[Finding, None, DatasetContext]:
         articles: dict[str, Article] = {}
         for index, (line, row) in enumerate(sources.rows if sources else ()):
             text = None
@@ -380,7 +382,7 @@ class DatasetRun:
 
 
 def _lines(handle: Any) -> Iterator[bytes]:  # noqa: ANN401 - a binary file object
-    """Lines split on b'\\n' only (U+2028 inside a string is not a line break)."""
+    """Lines split on LF bytes only (U+2028 inside a string is not a line break)."""
     while True:
         chunk = handle.readline(MAX_LINE_BYTES + 2)
         if not chunk:
@@ -401,7 +403,7 @@ def _validator(version: str, document: str) -> Any:  # noqa: ANN401 - a jsonsche
     """A compiled, offline, format-asserting validator, built once per schema."""
     key = (version, document)
     if key not in _VALIDATORS:
-        import jsonschema_rs  # noqa: PLC0415 - compiled engine, loaded when first needed
+        import jsonschema_rs
 
         loaded = registry.load(version)
         resources = [(doc["$id"], doc) for doc in loaded.documents.values() if "$id" in doc]

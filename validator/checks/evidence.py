@@ -61,7 +61,7 @@ def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           pointer=join(ptr, "start"))
 
 
-def supports_pointers(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+def supports_pointers(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A span's supports pointer must resolve inside the record."""
     for ptr, span in spans(record):
         target = span.get("supports")

@@ -22,7 +22,7 @@ JSON = Any
 
 @functools.cache
 def _alpha3_codes() -> frozenset[str]:
-    import pycountry  # noqa: PLC0415 - imported on first use, to keep start-up fast
+    import pycountry
 
     return frozenset(country.alpha_3 for country in pycountry.countries)
 
@@ -46,7 +46,7 @@ def _span(date: JSON) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A range's end is not before its start, and the range fits its precision."""
     for ptr, date in dates(record):
         start, end = _span(date)
@@ -79,7 +79,7 @@ _DAY_CUE = re.compile(
 _COARSE_CUE = re.compile(rf"\b(?:{_MONTHS})(?![a-z])|\b\d{{4}}\b", re.IGNORECASE)
 
 
-def date_texts(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+def date_texts(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """The date as written and its precision tell the same story."""
     for ptr, date in dates(record):
         text, precision = date.get("text"), date["precision"]
@@ -112,7 +112,7 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
                       f"{latest.isoformat()}; mark it planned if it is", pointer="/date/start")
 
 
-def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A visitor is not its own host; a supplier is not its own recipient."""
     visit = record.get("diplomatic_visit")
     if visit:
@@ -157,7 +157,7 @@ def classification(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           f"not {codes['plover_mode']}", pointer="/diplomatic_visit/mode")
 
 
-def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """Every country code is an assigned ISO 3166-1 alpha-3 code."""
     for ptr, place in places(record):
         code = place.get("country")

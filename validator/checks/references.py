@@ -35,7 +35,7 @@ def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           f"source {escape(source)} is not in the sources table", pointer=ptr)
 
 
-def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:  # noqa: ARG001 - uniform check signature
+def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """An actor in the record's details should also be in its top-level actors list."""
     listed = set(record["actors"])
     for ptr, actor in detail_actor_refs(record):

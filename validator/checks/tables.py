@@ -79,7 +79,7 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
     A short or long row is one `table-row` problem, not one per missing cell
     plus a `required` error for each.
     """
-    from frictionless import Resource, Schema  # noqa: PLC0415 - slow import, needed only here
+    from frictionless import Resource, Schema
 
     resource = Resource(data, format="csv", encoding="utf-8",
                         schema=Schema.from_descriptor(table_schema))
