@@ -53,12 +53,6 @@ def _replace(path: str, old: str, new: str, count: int = 1) -> Callable[[Path], 
     return mutate
 
 
-def _write_bytes(path: str, data: bytes) -> Callable[[Path], None]:
-    def mutate(folder: Path) -> None:
-        (folder / path).write_bytes(data)
-    return mutate
-
-
 def _article(folder: Path) -> Path:
     return next((folder / "articles").iterdir())
 

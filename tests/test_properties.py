@@ -79,12 +79,6 @@ def _shift_span(record, data):
     return "/evidence/0/start"
 
 
-def _break_reference(record, data):
-    record["actors"][0] = "zz-unknown"
-    record["actors"][1] = "zz-unknown-2"
-    return None if record["event_type"] else ""
-
-
 def _reverse_dates(record, data):
     date = record["date"]
     if date.get("end", date["start"]) != date["start"]:

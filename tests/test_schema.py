@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -125,8 +126,6 @@ def test_drift_is_detected(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     (copy / "schema").mkdir(parents=True)
     for version in VERSIONS:
-        import shutil
-
         shutil.copytree(REPO / "schema" / version, copy / "schema" / version)
     shutil.copytree(REPO / "docs", copy / "docs")
     modality = copy / "schema" / VERSIONS[-1] / "codelists" / "modality.csv"

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from validator.run import Report
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -104,9 +106,11 @@ def _main(argv: list[str]) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate: --max-findings must be 0 or more\n")
         return EXIT_USAGE
+    from validator.loading import UsageError
+
     try:
         result = _run(args.paths or ["datasets"])
-    except _UsageError as error:
+    except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
         return EXIT_USAGE
     except Exception as error:
@@ -136,19 +140,12 @@ def _main(argv: list[str]) -> int:
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
 
 
-class _UsageError(Exception):
-    pass
-
-
-def _run(paths: list[str]):  # type: ignore[no-untyped-def]  # noqa: ANN202
-    from validator.loading import UsageError
+def _run(paths: list[str]) -> Report:
     from validator.run import validate
 
     progress = _progress(sys.stderr)
     try:
         return validate(paths, progress=progress)
-    except UsageError as error:
-        raise _UsageError(str(error)) from error
     finally:
         if progress:
             sys.stderr.write("\r\x1b[K")

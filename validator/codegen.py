@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.codelists import load_codelists
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -176,8 +177,6 @@ def outputs(repo: Path) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for version in registry.versions():
         folder = repo / "schema" / version
-        from validator.codelists import load_codelists
-
         files[folder / registry.CODELIST_SCHEMA] = _dump(
             codelist_schema(version, load_codelists(folder / "codelists")))
         files[repo / "docs" / f"reference-{version}.md"] = reference(version)

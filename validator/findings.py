@@ -57,7 +57,7 @@ class Finding:
     line: int
     column: int
     code: str
-    message: str = field(compare=True)
+    message: str
     pointer: str = ""
     severity: Severity = field(default=Severity.ERROR, compare=False)
 

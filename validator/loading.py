@@ -272,8 +272,9 @@ def _float(literal: str) -> float:
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant,
                             parse_int=_integer, parse_float=_float)
 
-# Strings or bare tokens, to find where a parsed-but-refused token stands.
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"{}\[\],:]+')
+# Strings (with whether a ':' follows, i.e. a key) or bare tokens, to find where
+# a parsed-but-refused token stands.
+_TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")(\s*:)?|[^\s"{}\[\],:]+')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
@@ -344,8 +345,7 @@ def _locate_token(text: str, token: str | None) -> int:
     """Offset of the last occurrence of `token` as a whole token (a key for duplicates)."""
     if token is None:
         return 0
-    offsets = [m.start() for m in _TOKENS.finditer(text) if m.group() == token]
-    if not offsets:
-        return 0
-    # A repeated key is reported at its second occurrence; a bad number at its first.
-    return offsets[1] if token.startswith('"') and len(offsets) > 1 else offsets[0]
+    if token.startswith('"'):  # a repeated key: its second occurrence as a key
+        keys = [m.start() for m in _TOKENS.finditer(text) if m.group(1) == token and m.group(2)]
+        return keys[1] if len(keys) > 1 else 0
+    return next((m.start() for m in _TOKENS.finditer(text) if m.group() == token), 0)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from typing import Any
 
 JSON = Any
 
@@ -18,11 +15,6 @@ def pointer(*parts: str | int) -> str:
 def join(base: str, *parts: str | int) -> str:
     """`base` extended by `parts`."""
     return base + pointer(*parts)
-
-
-def from_path(parts: Iterable[str | int]) -> str:
-    """The JSON Pointer of an instance path as a schema engine reports it."""
-    return pointer(*parts)
 
 
 _MISSING = object()

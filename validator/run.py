@@ -33,7 +33,7 @@ from validator.loading import (
     read_regular_file,
     unsafe_path_reason,
 )
-from validator.pointers import join
+from validator.pointers import join, resolve
 from validator.positions import locate
 
 if TYPE_CHECKING:
@@ -109,6 +109,13 @@ def validate(paths: Iterable[str] = ("datasets",),
     return Report(tuple(sorted(findings)), len(locations), records)
 
 
+def _resolve_or_none(document: JSON, ptr: str) -> JSON:
+    try:
+        return resolve(document, ptr)
+    except LookupError:
+        return None
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -158,9 +165,12 @@ class DatasetRun:
         if version is None:
             return
         profile = _validator(version.version, registry.PROFILE_SCHEMA)
+        unsafe = yield from self._unsafe_paths(descriptor)
+        # The profile's path pattern says the same as the path policy; report it once.
         yield from (self._descriptor(p) for p in schema_problems(
-            profile, descriptor, codes={}, default_code="descriptor-invalid"))
-        paths = yield from self._resources(descriptor)
+            profile, descriptor, codes={}, default_code="descriptor-invalid")
+            if p.pointer not in unsafe)
+        paths = yield from self._resources(descriptor, unsafe)
         contents: dict[str, bytes] = {}
         for name, path in paths.items():
             if name == "events":
@@ -210,22 +220,32 @@ class DatasetRun:
                 f"one of {', '.join(shipped)}", pointer="/textevents_version"))
         return None
 
-    def _resources(self, descriptor: JSON) -> Generator[Finding, None, dict[str, str]]:
-        """Resource names to paths; declared files exist, undeclared files do not."""
+    def _declared(self, descriptor: JSON) -> Iterator[tuple[str, str, str]]:
+        """(pointer, name, path) of each resource with a string name and path."""
         resources = descriptor.get("resources")
-        paths: dict[str, str] = {}
-        seen_paths: set[str] = set()
         for index, resource in enumerate(resources if isinstance(resources, list) else ()):
-            if not isinstance(resource, dict):
-                continue
-            name, path = resource.get("name"), resource.get("path")
-            where = join("/resources", index)
-            if not isinstance(name, str) or not isinstance(path, str):
-                continue  # the profile reports it
+            if isinstance(resource, dict) and isinstance(resource.get("name"), str) \
+                    and isinstance(resource.get("path"), str):
+                yield join("/resources", index), resource["name"], resource["path"]
+
+    def _unsafe_paths(self, descriptor: JSON) -> Generator[Finding, None, set[str]]:
+        """Report each resource path the path policy refuses; return their pointers."""
+        unsafe = set()
+        for where, _, path in self._declared(descriptor):
             reason = unsafe_path_reason(path)
             if reason:
+                unsafe.add(join(where, "path"))
                 yield self._descriptor(Problem("path-unsafe", f"path {escape(path)} {reason}",
                                                pointer=join(where, "path")))
+        return unsafe
+
+    def _resources(self, descriptor: JSON,
+                   unsafe: set[str]) -> Generator[Finding, None, dict[str, str]]:
+        """Resource names to paths; declared files exist, undeclared files do not."""
+        paths: dict[str, str] = {}
+        seen_paths: set[str] = set()
+        for where, name, path in self._declared(descriptor):
+            if join(where, "path") in unsafe:
                 continue
             if name in paths or path in seen_paths:
                 yield self._descriptor(Problem(
@@ -234,7 +254,8 @@ class DatasetRun:
                 continue
             paths[name] = path
             seen_paths.add(path)
-            self._hashes[path] = (resource.get("hash"), join(where, "hash"))
+            self._hashes[path] = (_resolve_or_none(descriptor, join(where, "hash")),
+                                  join(where, "hash"))
             self._pointers[path] = join(where, "path")
         for relative in dataset_files(self.location.root):
             if relative != DESCRIPTOR and relative not in seen_paths:
@@ -320,15 +341,21 @@ class DatasetRun:
             yield self._descriptor(Problem(handle.code, f"resource 'events': {handle.message}",
                                            pointer=self._pointers[path]))
             return
-        hasher = hashlib.sha256()
+        hasher: Any = hashlib.sha256()  # None once an over-long line was skipped
         record_validator = _validator(context.version.version, registry.RECORD_SCHEMA)
         name = self.location.name(path)
         with handle:
             for number, raw in enumerate(_lines(handle), start=1):
-                hasher.update(raw)
+                if raw is None:
+                    yield make("file-too-large", f"line is longer than {MAX_LINE_BYTES} bytes",
+                               name, number, 1)
+                    hasher = None  # the skipped bytes cannot be hashed any more
+                    continue
+                if hasher is not None:
+                    hasher.update(raw)
                 yield from self._record(raw, number, name, path, context, record_validator)
         expected, hash_pointer = self._hashes[path]
-        if isinstance(expected, str) and expected.startswith("sha256:") \
+        if hasher is not None and isinstance(expected, str) and expected.startswith("sha256:") \
                 and expected[7:] != hasher.hexdigest():
             yield self._descriptor(Problem(
                 "resource-hash-mismatch", f"{escape(path)} has SHA-256 "
@@ -339,10 +366,6 @@ class DatasetRun:
         line = raw.removesuffix(b"\n")
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             yield make("encoding-bom", "starts with a UTF-8 byte order mark", name, 1, 1)
-            return
-        if len(line) > MAX_LINE_BYTES:
-            yield make("file-too-large", f"line is longer than {MAX_LINE_BYTES} bytes",
-                       name, number, 1)
             return
         text = decode_utf8(line)
         if isinstance(text, Problem):
@@ -381,17 +404,20 @@ class DatasetRun:
             yield self._in_json(path, text, problem, number)
 
 
-def _lines(handle: Any) -> Iterator[bytes]:  # noqa: ANN401 - a binary file object
-    """Lines split on LF bytes only (U+2028 inside a string is not a line break)."""
+def _lines(handle: Any) -> Iterator[bytes | None]:  # noqa: ANN401 - a binary file object
+    """Lines split on LF bytes only (U+2028 inside a string is not a line break).
+
+    A line longer than MAX_LINE_BYTES is skipped without being held in memory
+    and comes out as None.
+    """
     while True:
-        chunk = handle.readline(MAX_LINE_BYTES + 2)
+        chunk = handle.readline(MAX_LINE_BYTES + 1)
         if not chunk:
             return
-        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
-            # Skip the rest of an over-long line without holding it in memory.
+        if len(chunk) > MAX_LINE_BYTES:
             while chunk and not chunk.endswith(b"\n"):
                 chunk = handle.readline(MAX_LINE_BYTES)
-            yield b"x" * (MAX_LINE_BYTES + 1)
+            yield None
             continue
         yield chunk
 

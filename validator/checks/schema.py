@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from validator.loading import Problem, escape
-from validator.pointers import from_path, join
+from validator.pointers import join, pointer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -69,9 +69,9 @@ def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonsche
     """
     codes = _RECORD_CODES if codes is None else codes
     errors = list(validator.iter_errors(value))
-    refused = {from_path(e.instance_path) for e in errors if type(e.kind).__name__ == "FalseSchema"}
+    refused = {pointer(*e.instance_path) for e in errors if type(e.kind).__name__ == "FalseSchema"}
     for error in errors:
-        where = from_path(error.instance_path)
+        where = pointer(*error.instance_path)
         name = type(error.kind).__name__
         if name != "FalseSchema" and any(where == r or where.startswith(r + "/") for r in refused):
             continue
