@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -176,3 +177,70 @@ def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
     assert [(f.code, f.line) for f in report.findings] == [("internal-error", n)
                                                            for n in range(1, 5)]
     assert report.records == 4
+
+
+def test_ctrl_c_exits_130(monkeypatch, capsys) -> None:
+    from validator import run as run_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "validate", interrupted)
+    assert main([str(NEWSBYTES)]) == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    """A stdout that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [(False, True), (True, False)])
+def test_colour_only_on_a_terminal_without_no_color(broken, monkeypatch, no_color,
+                                                    coloured) -> None:
+    folder, _ = broken
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    assert main([str(folder)]) == 1
+    assert ("\x1b[31merror" in terminal.getvalue()) is coloured
+
+
+def test_piped_output_has_no_colour_and_no_progress(broken) -> None:
+    folder, _ = broken
+    result = run(str(folder))
+    assert "\x1b[" not in result.stdout
+    assert result.stderr == ""
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal stderr the bar is drawn and then cleared; the summary still prints."""
+    pty = pytest.importorskip("pty")
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    out = tmp_path / "out.txt"
+    code = (f"import sys; sys.stdout = open({str(out)!r}, 'w'); "
+            "from validator.cli import main; sys.exit(main(['datasets']))")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stderr is the pty
+        os.chdir(REPO)
+        os.execve(sys.executable, [sys.executable, "-c", code], env)  # noqa: S606 - fixed argv
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"checking datasets/" in drawn
+    assert out.read_text().endswith("4 datasets, 13 records: 0 errors, 0 warnings\n")

@@ -7,12 +7,13 @@ Exit codes: 0 valid; 1 findings of severity error (or warnings with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from validator.run import Report
 
@@ -58,16 +59,25 @@ def _write_lines(out: TextIO, lines: Iterable[str]) -> None:
     out.writelines(line + "\n" for line in lines)
 
 
-def _progress(stream: TextIO) -> Callable[[str], None] | None:
-    """A progress line on stderr, only on a terminal (never in CI logs or pipes)."""
+@contextlib.contextmanager
+def _progress(stream: TextIO) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A rich progress bar on stderr, only on a terminal and never in CI logs or pipes."""
     if not stream.isatty() or os.environ.get("CI"):
-        return None
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    def show(dataset: str) -> None:
-        stream.write(f"\r\x1b[Kchecking {dataset}")
-        stream.flush()
+    console = Console(file=stream)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   console=console, transient=True)
+    task = bar.add_task("checking", total=None)
 
-    return show
+    def show(done: int, total: int, dataset: str) -> None:
+        bar.update(task, completed=done, total=total, description=f"checking {dataset}")
+
+    with bar:
+        yield show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,9 +153,5 @@ def _main(argv: list[str]) -> int:
 def _run(paths: list[str]) -> Report:
     from validator.run import validate
 
-    progress = _progress(sys.stderr)
-    try:
+    with _progress(sys.stderr) as progress:
         return validate(paths, progress=progress)
-    finally:
-        if progress:
-            sys.stderr.write("\r\x1b[K")

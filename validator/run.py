@@ -83,11 +83,12 @@ class Report:
 
 
 def validate(paths: Iterable[str] = ("datasets",),
-             progress: Callable[[str], None] | None = None) -> Report:
+             progress: Callable[[int, int, str], None] | None = None) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.loading.UsageError` when a path does not exist or no
-    dataset is found; bad data never raises, it becomes findings.
+    dataset is found; bad data never raises, it becomes findings.  `progress`,
+    if given, is called as (datasets done, datasets in all, next dataset).
     """
     locations, orphans = discover(list(paths))
     ids = RecordIds()
@@ -96,9 +97,9 @@ def validate(paths: Iterable[str] = ("datasets",),
         for orphan in orphans
     ]
     records = 0
-    for location in locations:
+    for done, location in enumerate(locations):
         if progress:
-            progress(location.display)
+            progress(done, len(locations), location.display)
         checker = DatasetRun(location, ids)
         try:
             findings.extend(checker.findings())
