@@ -152,6 +152,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         lambda d: d["resources"].append({"name": "escape", "path": "../outside.txt"}))),
     Mutation("path-unsafe", "symlink", _symlink_article),
     Mutation("file-too-large", "long-line", _long_line),
+    Mutation("too-many-findings", "flood", _append_line("[1]\n" * 1001)),
     Mutation("encoding-invalid", "actors-latin1", lambda f: (f / "actors.csv").write_bytes(
         (f / "actors.csv").read_bytes().replace(b"Sergei Shoigu", b"Serg\xe9i Shoigu"))),
     Mutation("encoding-bom", "descriptor-bom", lambda f: (f / "datapackage.json").write_bytes(

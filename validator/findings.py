@@ -9,6 +9,7 @@ each rule fires are all driven from that table.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -89,6 +90,9 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("file-too-large", "File too large", E, Layer.INPUT,
          "A file, a line or a value exceeds a size limit of the validator; "
          "the rest of the file is not checked."),
+    Rule("too-many-findings", "Too many findings", E, Layer.INPUT,
+         "A file gave more findings than the limit; the rest of it is not checked, "
+         "so that a broken or hostile file cannot flood the report or memory."),
     Rule("encoding-invalid", "Invalid UTF-8", E, Layer.INPUT,
          "A text file is not valid UTF-8 (every file of a dataset is UTF-8)."),
     Rule("encoding-bom", "Byte order mark", E, Layer.INPUT,
@@ -209,11 +213,24 @@ RULES: Final[dict[str, Rule]] = _rules(
 del E, W
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable_path(path: str) -> str:
+    r"""A file name safe to print: undecodable bytes as \xNN, control characters escaped.
+
+    File names come from the file system, where they may be any bytes (Python
+    keeps undecodable ones as lone surrogates) and may hold line breaks.
+    """
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def make(code: str, message: str, file: str, line: int = 0, column: int = 0,
          pointer: str = "") -> Finding:
     """Build a finding for a catalogued rule, taking its severity from the catalogue.
 
     An uncatalogued code is a bug in the validator, so it raises `KeyError`.
     """
-    return Finding(file=file, line=line, column=column, code=code, message=message,
-                   pointer=pointer, severity=RULES[code].severity)
+    return Finding(file=printable_path(file), line=line, column=column, code=code,
+                   message=message, pointer=pointer, severity=RULES[code].severity)

@@ -28,6 +28,7 @@ MAX_DEPTH: Final = 64
 MAX_INT_DIGITS: Final = 20
 MAX_FILE_BYTES: Final = 64 * 1024 * 1024  # descriptors, tables and article texts
 MAX_LINE_BYTES: Final = 1024 * 1024  # one JSON Lines record
+MAX_FINDINGS_PER_FILE: Final = 1000  # then the file is reported as too broken to go on
 
 
 class UsageError(Exception):

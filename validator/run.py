@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from validator.checks.schema import schema_problems
 from validator.findings import Finding, make
 from validator.loading import (
     DESCRIPTOR,
+    MAX_FINDINGS_PER_FILE,
     MAX_LINE_BYTES,
     DatasetLocation,
     Problem,
@@ -259,7 +259,8 @@ class DatasetRun:
                                   join(where, "hash"))
             self._pointers[path] = join(where, "path")
         for relative in dataset_files(self.location.root):
-            if relative != DESCRIPTOR and relative not in seen_paths:
+            inside_declared = any(p.startswith(relative + "/") for p in seen_paths)
+            if relative != DESCRIPTOR and relative not in seen_paths and not inside_declared:
                 yield make("resource-undeclared", "file is not declared in datapackage.json",
                            self.location.name(relative))
         return paths
@@ -293,10 +294,12 @@ class DatasetRun:
         if isinstance(table, Problem):
             yield self._file(path, table)
             return None
-        problems = tables.schema_problems(data, table, version.table_schema(name))
+        problems = list(tables.schema_problems(data, table, version.table_schema(name)))
         if name == "actors":
-            problems = itertools.chain(problems, tables.actor_problems(table))
+            problems += tables.actor_problems(table)
         yield from (self._file(path, p) for p in problems)
+        if any(p.code == "table-header" for p in problems):
+            return None  # columns cannot be trusted: skip the checks that rely on them
         return table
 
     def _context(self, version: registry.SchemaVersion, actors: tables.Table | None,
@@ -345,16 +348,24 @@ class DatasetRun:
         hasher: Any = hashlib.sha256()  # None once an over-long line was skipped
         record_validator = _validator(context.version.version, registry.RECORD_SCHEMA)
         name = self.location.name(path)
+        found = 0
         with handle:
             for number, raw in enumerate(_lines(handle), start=1):
+                if found >= MAX_FINDINGS_PER_FILE:
+                    yield make("too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} "
+                               "findings; the rest of the file is not checked", name, number, 1)
+                    return
                 if raw is None:
+                    found += 1
                     yield make("file-too-large", f"line is longer than {MAX_LINE_BYTES} bytes",
                                name, number, 1)
                     hasher = None  # the skipped bytes cannot be hashed any more
                     continue
                 if hasher is not None:
                     hasher.update(raw)
-                yield from self._record(raw, number, name, path, context, record_validator)
+                for finding in self._record(raw, number, name, path, context, record_validator):
+                    found += 1
+                    yield finding
         expected, hash_pointer = self._hashes[path]
         if hasher is not None and isinstance(expected, str) and expected.startswith("sha256:") \
                 and expected[7:] != hasher.hexdigest():

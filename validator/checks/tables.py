@@ -79,9 +79,11 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
     A short or long row is one `table-row` problem, not one per missing cell
     plus a `required` error for each.
     """
-    from frictionless import Resource, Schema
+    from frictionless import Dialect, Resource, Schema, formats
 
-    resource = Resource(data, format="csv", encoding="utf-8",
+    # The dialect is fixed (comma, double quote), never sniffed from the data.
+    dialect = Dialect(controls=[formats.CsvControl(delimiter=",", quote_char='"')])
+    resource = Resource(data, format="csv", encoding="utf-8", dialect=dialect,
                         schema=Schema.from_descriptor(table_schema))
     errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message"])
     misshapen = {row for row, _, kind, _ in errors if kind in {"missing-cell", "extra-cell"}}
