@@ -294,13 +294,16 @@ class DatasetRun:
         if isinstance(table, Problem):
             yield self._file(path, table)
             return None
-        problems = list(tables.schema_problems(data, table, version.table_schema(name)))
+        table_schema = version.table_schema(name)
+        problems = list(tables.schema_problems(data, table, table_schema))
+        columns = tuple(column["name"] for column in table_schema["fields"])
+        if table.header != columns and not any(p.code == "table-header" for p in problems):
+            problems.append(Problem("table-header", f"header is not {','.join(columns)}", 1, 1))
         if name == "actors":
             problems += tables.actor_problems(table)
         yield from (self._file(path, p) for p in problems)
-        if any(p.code == "table-header" for p in problems):
-            return None  # columns cannot be trusted: skip the checks that rely on them
-        return table
+        # Rows are only used by later checks when their columns are the expected ones.
+        return table if table.header == columns else None
 
     def _context(self, version: registry.SchemaVersion, actors: tables.Table | None,
                  sources: tables.Table | None, contents: dict[str, bytes],
