@@ -18,7 +18,7 @@ from strategies import datasets
 from writing import read_records, write_dataset
 
 from validator import registry, validate
-from validator.run import _validator
+from validator.records import compiled
 
 VERSION = registry.load("1.0.0")
 
@@ -157,7 +157,7 @@ def test_duplicate_ids_across_datasets_are_found(data) -> None:
 
 @given(data=datasets(), mutate=st.sampled_from((None, *MUTATIONS)))
 def test_schema_verdict_equals_python_jsonschema(data, mutate) -> None:
-    fast = _validator("1.0.0", registry.RECORD_SCHEMA)
+    fast = compiled("1.0.0", registry.RECORD_SCHEMA)
     reference = reference_validator()
     for record in data["records"]:
         candidate = copy.deepcopy(record)
@@ -171,7 +171,7 @@ def test_specification_wins_where_python_jsonschema_is_lax() -> None:
     record = json.loads((Path(__file__).parent / "cases" / "valid" / "base" / "events.jsonl")
                         .read_text("utf-8").splitlines()[0])
     record["summary"] = "A summary.\n"
-    assert not _validator("1.0.0", registry.RECORD_SCHEMA).is_valid(record)
+    assert not compiled("1.0.0", registry.RECORD_SCHEMA).is_valid(record)
     assert reference_validator().is_valid(record)  # the known python-jsonschema divergence
 
 
@@ -187,4 +187,4 @@ def test_records_generated_from_the_schema_pass_the_schema_stage(data) -> None:
     flat = jsonschema_rs.dereference(VERSION.record_schema,
                                      registry=jsonschema_rs.Registry(resources))
     record = data.draw(from_schema(flat))
-    assert _validator("1.0.0", registry.RECORD_SCHEMA).is_valid(record)
+    assert compiled("1.0.0", registry.RECORD_SCHEMA).is_valid(record)

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-rules", action="store_true",
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", default=os.cpu_count() or 1,
+                        help="processes that check records (default: all cores); "
+                             "the findings are the same for any N")
     parser.add_argument("--max-findings", type=int, metavar="N", default=None,
                         help="print at most N findings (the summary still counts all)")
     parser.add_argument("--quiet", action="store_true",
@@ -112,6 +115,10 @@ def _main(argv: list[str]) -> int:
         else:
             _write_lines(out, report.rules_text())
         return EXIT_OK
+    if args.jobs < 1:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("validate: --jobs must be 1 or more\n")
+        return EXIT_USAGE
     if args.max_findings is not None and args.max_findings < 0:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate: --max-findings must be 0 or more\n")
@@ -119,7 +126,7 @@ def _main(argv: list[str]) -> int:
     from validator.loading import UsageError
 
     try:
-        result = _run(args.paths or ["datasets"])
+        result = _run(args.paths or ["datasets"], args.jobs)
     except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
         return EXIT_USAGE
@@ -150,8 +157,8 @@ def _main(argv: list[str]) -> int:
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
 
 
-def _run(paths: list[str]) -> Report:
+def _run(paths: list[str], jobs: int) -> Report:
     from validator.run import validate
 
     with _progress(sys.stderr) as progress:
-        return validate(paths, progress=progress)
+        return validate(paths, progress=progress, jobs=jobs)

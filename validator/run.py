@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.checks import evidence, meaning, references, tables
+from validator.checks import evidence, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.findings import Finding, make
 from validator.loading import (
     DESCRIPTOR,
     MAX_FINDINGS_PER_FILE,
-    MAX_LINE_BYTES,
     DatasetLocation,
     Problem,
     dataset_files,
@@ -35,28 +35,21 @@ from validator.loading import (
 )
 from validator.pointers import join, resolve
 from validator.positions import locate
+from validator.records import (
+    RecordIds,
+    RecordResult,
+    RecordTask,
+    check_records,
+    compiled,
+    id_finding,
+    run_tasks,
+    split,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
 
 JSON = Any
-RECORD_CHECKS = references.CHECKS + evidence.CHECKS + meaning.CHECKS
-
-
-@dataclass
-class RecordIds:
-    """Where each record id was first seen: the cross-record state of a run.
-
-    One small entry per id, so it stays compact at corpus scale, and two
-    indexes merge by keeping the earlier occurrence.
-    """
-
-    first: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-    def add(self, record_id: str, file: str, line: int) -> tuple[str, int] | None:
-        """Record an id; return where it was seen before, if it was."""
-        seen = self.first.setdefault(record_id, (file, line))
-        return None if seen == (file, line) else seen
 
 
 @dataclass(frozen=True)
@@ -83,31 +76,66 @@ class Report:
 
 
 def validate(paths: Iterable[str] = ("datasets",),
-             progress: Callable[[int, int, str], None] | None = None) -> Report:
+             progress: Callable[[int, int, str], None] | None = None,
+             jobs: int = 1) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.loading.UsageError` when a path does not exist or no
-    dataset is found; bad data never raises, it becomes findings.  `progress`,
-    if given, is called as (datasets done, datasets in all, next dataset).
+    dataset is found; bad data never raises, it becomes findings.  `jobs`
+    processes check the records (files, and chunks of large files); the
+    findings are the same for any `jobs`.  `progress`, if given, is called as
+    (tasks done, tasks in all, what comes next).
     """
     locations, orphans = discover(list(paths))
-    ids = RecordIds()
     findings: list[Finding] = [
         make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
         for orphan in orphans
     ]
-    records = 0
-    for done, location in enumerate(locations):
-        if progress:
-            progress(done, len(locations), location.display)
-        checker = DatasetRun(location, ids)
+    tasks: list[RecordTask] = []
+    for location in locations:
+        dataset = DatasetRun(location)
         try:
-            findings.extend(checker.findings())
+            findings.extend(dataset.findings())
         except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
             findings.append(make("internal-error", f"{type(error).__name__}: "
                                  f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
-        records += checker.records
+        tasks.extend(dataset.record_tasks(jobs))
+    # Processes pay off only when there is enough to share out.
+    total = sum((t.end or 0) - t.start for t in tasks) + sum(
+        _size(t) for t in tasks if t.end is None)
+    if total < PARALLEL_BYTES:
+        jobs = 1
+    ids = RecordIds()
+    records = 0
+    per_file: dict[str, list[RecordResult]] = {}
+    for done, (task, result) in enumerate(zip(tasks, run_tasks(tasks, jobs), strict=True)):
+        if progress:
+            progress(done, len(tasks), task.display)
+        per_file.setdefault(task.display, []).append(result)
+    by_display = {t.display: t for t in tasks}
+    for display, results in per_file.items():
+        if len(results) > 1 and sum(len(r.findings) for r in results) >= MAX_FINDINGS_PER_FILE:
+            # Too broken to merge chunk by chunk like a single pass: do the single pass.
+            whole = by_display[display]
+            results = [check_records(replace(whole, start=0, end=None, first_line=1))]  # noqa: PLW2901
+        for result in results:
+            findings.extend(result.findings)
+            ids.merge(result.ids)
+            records += result.records
+    roots = {t.display: (t.root, t.path) for t in tasks}
+    findings.extend(id_finding(record_id, (file, line, offset), ids.first[record_id], roots)
+                    for record_id, file, line, offset in ids.repeats)
     return Report(tuple(sorted(findings)), len(locations), records)
+
+
+PARALLEL_BYTES = 4 * 1024 * 1024
+
+
+def _size(task: RecordTask) -> int:
+    try:
+        return (Path(task.root) / task.path).stat().st_size - task.start
+    except OSError:
+        return 0
 
 
 def _resolve_or_none(document: JSON, ptr: str) -> JSON:
@@ -131,12 +159,11 @@ def _publication(value: str) -> dt.date | None:
 class DatasetRun:
     """The checks of one dataset, run in layer order; findings come out lazily."""
 
-    def __init__(self, location: DatasetLocation, ids: RecordIds) -> None:
-        """Prepare to check the dataset at `location`, sharing the run's id index."""
+    def __init__(self, location: DatasetLocation) -> None:
+        """Prepare to check the dataset at `location`."""
         self.location = location
-        self.ids = ids
-        self.records = 0
         self.descriptor_text = ""
+        self.events: tuple[str, DatasetContext] | None = None  # set once records can be checked
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
         self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
 
@@ -165,7 +192,7 @@ class DatasetRun:
         version = yield from self._version(descriptor)
         if version is None:
             return
-        profile = _validator(version.version, registry.PROFILE_SCHEMA)
+        profile = compiled(version.version, registry.PROFILE_SCHEMA)
         unsafe = yield from self._unsafe_paths(descriptor)
         # The profile's path pattern says the same as the path policy; report it once.
         yield from (self._descriptor(p) for p in schema_problems(
@@ -183,7 +210,17 @@ class DatasetRun:
         sources = yield from self._table("sources", paths, contents, version)
         context = yield from self._context(version, actors, sources, contents, paths)
         if "events" in paths:
-            yield from self._records(paths["events"], context)
+            yield from self._events(paths["events"], context)
+
+    def record_tasks(self, jobs: int) -> list[RecordTask]:
+        """The record-checking tasks of this dataset: its events file, split for `jobs`."""
+        if self.events is None:
+            return []
+        path, context = self.events
+        size = (self.location.root / path).stat().st_size
+        return [RecordTask(str(self.location.root), path, self.location.name(path), context,
+                           start, end, first_line)
+                for start, end, first_line in split(self.location.root, path, size, jobs)]
 
     def _read_descriptor(self) -> Generator[Finding, None, JSON]:
         data = read_regular_file(self.location.root, DESCRIPTOR)
@@ -340,119 +377,23 @@ class DatasetRun:
             articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
                                                   _publication(row.get("published", "")))
         actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
-        return DatasetContext(version, actor_ids, articles if sources else None)
+        return DatasetContext(version.version, actor_ids, articles if sources else None)
 
-    def _records(self, path: str, context: DatasetContext) -> Iterator[Finding]:
+    def _events(self, path: str, context: DatasetContext) -> Iterator[Finding]:
+        """Open the events file once to check it, and its hash if one is declared."""
         handle = open_regular_file(self.location.root, path)
         if isinstance(handle, Problem):
             yield self._descriptor(Problem(handle.code, f"resource 'events': {handle.message}",
                                            pointer=self._pointers[path]))
             return
-        hasher: Any = hashlib.sha256()  # None once an over-long line was skipped
-        record_validator = _validator(context.version.version, registry.RECORD_SCHEMA)
-        name = self.location.name(path)
-        found = 0
-        with handle:
-            for number, raw in enumerate(_lines(handle), start=1):
-                if found >= MAX_FINDINGS_PER_FILE:
-                    yield make("too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} "
-                               "findings; the rest of the file is not checked", name, number, 1)
-                    return
-                if raw is None:
-                    found += 1
-                    yield make("file-too-large", f"line is longer than {MAX_LINE_BYTES} bytes",
-                               name, number, 1)
-                    hasher = None  # the skipped bytes cannot be hashed any more
-                    continue
-                if hasher is not None:
-                    hasher.update(raw)
-                for finding in self._record(raw, number, name, path, context, record_validator):
-                    found += 1
-                    yield finding
         expected, hash_pointer = self._hashes[path]
-        if hasher is not None and isinstance(expected, str) and expected.startswith("sha256:") \
-                and expected[7:] != hasher.hexdigest():
-            yield self._descriptor(Problem(
-                "resource-hash-mismatch", f"{escape(path)} has SHA-256 "
-                f"{hasher.hexdigest()[:12]}…, not {expected[7:19]}…", pointer=hash_pointer))
-
-    def _record(self, raw: bytes, number: int, name: str, path: str,
-                context: DatasetContext, record_validator: Any) -> Iterator[Finding]:  # noqa: ANN401
-        line = raw.removesuffix(b"\n")
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            yield make("encoding-bom", "starts with a UTF-8 byte order mark", name, 1, 1)
-            return
-        text = decode_utf8(line)
-        if isinstance(text, Problem):
-            yield make(text.code, text.message, name, number, text.column)
-            return
-        if not text.strip():
-            if raw.endswith(b"\n") or line:
-                yield make("record-blank-line", "blank line; each line holds one record",
-                           name, number, 1)
-            return
-        record = parse_json(text)
-        if isinstance(record, Problem):
-            yield make(record.code, record.message, name, number, record.column)
-            return
-        if not isinstance(record, dict):
-            yield make("record-not-object", f"a record is a JSON object, not {escape(record)}",
-                       name, number, 1)
-            return
-        self.records += 1
-        problems = list(schema_problems(record_validator, record))
-        record_id = record.get("id")
-        if isinstance(record_id, str):
-            seen = self.ids.add(record_id, name, number)
-            if seen:
-                problems.append(Problem("record-id-duplicate", f"id {escape(record_id)} is "
-                                        f"already used at {seen[0]}:{seen[1]}", pointer="/id"))
-        if not any(p.code.startswith("schema-") for p in problems):
-            # Later layers assume the record's shape, so they run on valid records only.
-            for check in RECORD_CHECKS:
-                try:
-                    problems.extend(check(record, context))
-                except Exception as error:  # noqa: BLE001 - the crash barrier: one record
-                    problems.append(Problem("internal-error", f"{check.__name__} failed: "
-                                            f"{type(error).__name__}: {escape(str(error), 80)}"))
-        for problem in problems:
-            yield self._in_json(path, text, problem, number)
+        with handle:
+            if isinstance(expected, str) and expected.startswith("sha256:"):
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                if expected[7:] != digest:
+                    yield self._descriptor(Problem(
+                        "resource-hash-mismatch", f"{escape(path)} has SHA-256 {digest[:12]}…, "
+                        f"not {expected[7:19]}…", pointer=hash_pointer))
+        self.events = (path, context)
 
 
-def _lines(handle: Any) -> Iterator[bytes | None]:  # noqa: ANN401 - a binary file object
-    """Lines split on LF bytes only (U+2028 inside a string is not a line break).
-
-    A line longer than MAX_LINE_BYTES is skipped without being held in memory
-    and comes out as None.
-    """
-    while True:
-        chunk = handle.readline(MAX_LINE_BYTES + 1)
-        if not chunk:
-            return
-        if len(chunk) > MAX_LINE_BYTES:
-            while chunk and not chunk.endswith(b"\n"):
-                chunk = handle.readline(MAX_LINE_BYTES)
-            yield None
-            continue
-        yield chunk
-
-
-_VALIDATORS: dict[tuple[str, str], Any] = {}
-
-
-def _validator(version: str, document: str) -> Any:  # noqa: ANN401 - a jsonschema-rs validator
-    """A compiled, offline, format-asserting validator, built once per schema."""
-    key = (version, document)
-    if key not in _VALIDATORS:
-        import jsonschema_rs
-
-        loaded = registry.load(version)
-        resources = [(doc["$id"], doc) for doc in loaded.documents.values() if "$id" in doc]
-        _VALIDATORS[key] = jsonschema_rs.validator_for(
-            loaded.documents[document], registry=jsonschema_rs.Registry(resources),
-            validate_formats=True, retriever=_refuse)
-    return _VALIDATORS[key]
-
-
-def _refuse(uri: str) -> JSON:
-    raise ValueError(f"offline: refusing to retrieve {uri}")

@@ -25,6 +25,13 @@ class Article:
 class DatasetContext:
     """The tables and texts of one dataset, as record checks need them."""
 
-    version: SchemaVersion
+    version: str
     actors: frozenset[str] | None = None  # None: the actors table could not be read
     sources: dict[str, Article] | None = None  # None: the sources table could not be read
+
+    @property
+    def schema(self) -> SchemaVersion:
+        """The loaded schema version (loaded once per process)."""
+        from validator.registry import load
+
+        return load(self.version)

@@ -132,7 +132,7 @@ def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 def classification(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """CAMEO code, PLOVER event and mode, and the visit's mode agree with each other."""
     codes = record["classification"]
-    lists = context.version.codelists
+    lists = context.schema.codelists
     cameo = lists["cameo"].lookup(codes["cameo"]) or {}
     mode = lists["plover_mode"].lookup(codes["plover_mode"]) or {}
     event = codes["plover_event"]
@@ -169,7 +169,7 @@ def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 def open_codelists(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """Values of open codelists outside the list are worth a second look."""
-    lists = context.version.codelists
+    lists = context.schema.codelists
     values = [(join("/classification/plover_context", i), "plover_context", v)
               for i, v in enumerate(record["classification"].get("plover_context", ()))]
     allegation = record.get("arms_allegation") or {}
