@@ -35,7 +35,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Lint with ruff (rule set and reasons for each ignore in pyproject.toml)."""
     _install(session, "lint")
-    session.run("ruff", "check", "validator", "tests", "noxfile.py")
+    session.run("ruff", "check", "validator", "tests", "benchmarks", "noxfile.py")
 
 
 @nox.session
@@ -81,3 +81,10 @@ def frictionless(session: nox.Session) -> None:
     session.install(".")
     for descriptor in sorted((ROOT / "datasets").glob("*/datapackage.json")):
         session.run("frictionless", "validate", str(descriptor))
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark validate against the floor, python-jsonschema, check-jsonschema, frictionless."""
+    session.install(".", "check-jsonschema")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Codelist:
     """One codelist: its codes in file order, with every column of each row."""
 
@@ -24,6 +25,11 @@ class Codelist:
     def codes(self) -> tuple[str, ...]:
         """The codes, in the order the CSV gives them."""
         return tuple(row["code"] for row in self.rows)
+
+    @functools.cached_property
+    def code_set(self) -> frozenset[str]:
+        """The codes, for membership tests on the hot path."""
+        return frozenset(self.codes)
 
     def where(self, column: str, value: str) -> tuple[str, ...]:
         """The codes whose `column` equals `value`."""

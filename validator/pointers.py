@@ -12,8 +12,10 @@ def pointer(*parts: str | int) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def join(base: str, *parts: str | int) -> str:
-    """`base` extended by `parts`."""
+def join(base: str | tuple[str | int, ...], *parts: str | int) -> str:
+    """`base` (a pointer, or a path of keys and indexes) extended by `parts`."""
+    if isinstance(base, tuple):
+        return pointer(*base, *parts)
     return base + pointer(*parts)
 
 

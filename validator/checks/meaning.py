@@ -176,7 +176,7 @@ def open_codelists(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     values += [(join("/arms_allegation/responses", i, "kind"), "response_kind", r["kind"])
                for i, r in enumerate(allegation.get("responses", ()))]
     for ptr, name, value in values:
-        if value not in lists[name].codes:
+        if value not in lists[name].code_set:
             yield Problem("codelist-open-value",
                           f"{escape(value)} is not in the open codelist {name}", pointer=ptr)
 

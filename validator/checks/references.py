@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.walk import actor_refs, detail_actor_refs, source_refs
 from validator.loading import Problem, escape
+from validator.pointers import join
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,7 +23,7 @@ def unknown_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     for ptr, actor in actor_refs(record):
         if actor not in context.actors:
             yield Problem("actor-unknown", f"actor {escape(actor)} is not in the actors table",
-                          pointer=ptr)
+                          pointer=join(ptr))
 
 
 def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -32,7 +33,7 @@ def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     for ptr, source in source_refs(record):
         if source not in context.sources:
             yield Problem("source-unknown",
-                          f"source {escape(source)} is not in the sources table", pointer=ptr)
+                          f"source {escape(source)} is not in the sources table", pointer=join(ptr))
 
 
 def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -42,7 +43,7 @@ def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         if actor not in listed:
             yield Problem("actor-not-listed",
                           f"actor {escape(actor)} is not in the record's actors list",
-                          pointer=ptr)
+                          pointer=join(ptr))
             listed.add(actor)  # once per actor is enough
 
 

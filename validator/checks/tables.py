@@ -9,7 +9,9 @@ the contributor supplies).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -73,18 +75,26 @@ _CODES = {
 _FIELD_CODES = {"wikidata": "wikidata-id-malformed", "country": "country-code-unknown"}
 
 
+@functools.cache
+def _frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionless Schema
+    """A frictionless Schema, built once per Table Schema (building one is slow)."""
+    from frictionless import Schema
+
+    return Schema.from_descriptor(json.loads(descriptor))
+
+
 def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[Problem]:
     """Every frictionless error of the table against its shipped Table Schema.
 
     A short or long row is one `table-row` problem, not one per missing cell
     plus a `required` error for each.
     """
-    from frictionless import Dialect, Resource, Schema, formats
+    from frictionless import Dialect, Resource, formats
 
     # The dialect is fixed (comma, double quote), never sniffed from the data.
     dialect = Dialect(controls=[formats.CsvControl(delimiter=",", quote_char='"')])
     resource = Resource(data, format="csv", encoding="utf-8", dialect=dialect,
-                        schema=Schema.from_descriptor(table_schema))
+                        schema=_frictionless_schema(json.dumps(table_schema, sort_keys=True)))
     errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message"])
     misshapen = {row for row, _, kind, _ in errors if kind in {"missing-cell", "extra-cell"}}
     reported: set[int] = set()

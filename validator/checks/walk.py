@@ -3,99 +3,100 @@
 One place knows the record's shape, so that each check asks for what it needs
 ("every span", "every actor reference") instead of walking the record itself.
 Records reach these functions only after they passed the JSON Schema.
+Locations are tuples of keys and indexes (`Path`), turned into a JSON Pointer
+only when a check reports something, since most records report nothing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from validator.pointers import join
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 JSON = Any
+Path = tuple[str | int, ...]
 
 
-def _items(record: JSON, base: str, key: str) -> Iterator[tuple[str, JSON]]:
+def _items(record: JSON, base: Path, key: str) -> Iterator[tuple[Path, JSON]]:
     for index, item in enumerate(record.get(key) or ()):
-        yield join(base, key, index), item
+        yield (*base, key, index), item
 
 
-def detail_actor_refs(record: JSON) -> Iterator[tuple[str, str]]:
-    """(pointer, actor id) of every actor named in the record type's details."""
+def detail_actor_refs(record: JSON) -> Iterator[tuple[Path, str]]:
+    """(path, actor id) of every actor named in the record type's details."""
     visit = record.get("diplomatic_visit")
     if visit:
-        base = "/diplomatic_visit"
+        base: Path = ("diplomatic_visit",)
         for key in ("visitors", "hosts", "delegation"):
             for ptr, actor in _items(visit, base, key):
                 yield ptr, actor
         for mptr, meeting in _items(visit, base, "meetings"):
             for index, actor in enumerate(meeting["participants"]):
-                yield join(mptr, "participants", index), actor
+                yield (*mptr, "participants", index), actor
     allegation = record.get("arms_allegation")
     if allegation:
-        base = "/arms_allegation"
+        base = ("arms_allegation",)
         claimant = allegation["claimant"]
         for key in ("actor", "on_behalf_of"):
             if key in claimant:
-                yield join(base, "claimant", key), claimant[key]
+                yield (*base, "claimant", key), claimant[key]
         for key in ("supplier", "recipient"):
             if isinstance(allegation.get(key), str):
-                yield join(base, key), allegation[key]
+                yield (*base, key), allegation[key]
         for rptr, response in _items(allegation, base, "responses"):
-            yield join(rptr, "actor"), response["actor"]
+            yield (*rptr, "actor"), response["actor"]
 
 
-def actor_refs(record: JSON) -> Iterator[tuple[str, str]]:
-    """(pointer, actor id) of every actor reference in the record."""
-    yield from _items(record, "", "actors")
+def actor_refs(record: JSON) -> Iterator[tuple[Path, str]]:
+    """(path, actor id) of every actor reference in the record."""
+    yield from _items(record, (), "actors")
     yield from detail_actor_refs(record)
 
 
-def spans(record: JSON) -> Iterator[tuple[str, JSON]]:
-    """(pointer, span) of every evidence span in the record, wherever it is."""
-    yield from _items(record, "", "evidence")
+def spans(record: JSON) -> Iterator[tuple[Path, JSON]]:
+    """(path, span) of every evidence span in the record, wherever it is."""
+    yield from _items(record, (), "evidence")
     visit = record.get("diplomatic_visit")
     if visit:
-        for mptr, meeting in _items(visit, "/diplomatic_visit", "meetings"):
+        for mptr, meeting in _items(visit, ("diplomatic_visit",), "meetings"):
             yield from _items(meeting, mptr, "evidence")
     allegation = record.get("arms_allegation")
     if allegation:
-        for rptr, response in _items(allegation, "/arms_allegation", "responses"):
+        for rptr, response in _items(allegation, ("arms_allegation",), "responses"):
             yield from _items(response, rptr, "evidence")
 
 
-def source_refs(record: JSON) -> Iterator[tuple[str, str]]:
-    """(pointer, source id) of every source reference in the record."""
-    yield from _items(record["reporting"], "/reporting", "sources")
+def source_refs(record: JSON) -> Iterator[tuple[Path, str]]:
+    """(path, source id) of every source reference in the record."""
+    yield from _items(record["reporting"], ("reporting",), "sources")
     for ptr, span in spans(record):
-        yield join(ptr, "source"), span["source"]
+        yield (*ptr, "source"), span["source"]
 
 
-def dates(record: JSON) -> Iterator[tuple[str, JSON]]:
-    """(pointer, date object) of every date in the record."""
-    yield "/date", record["date"]
+def dates(record: JSON) -> Iterator[tuple[Path, JSON]]:
+    """(path, date object) of every date in the record."""
+    yield ("date",), record["date"]
     visit = record.get("diplomatic_visit")
     if visit:
-        for mptr, meeting in _items(visit, "/diplomatic_visit", "meetings"):
+        for mptr, meeting in _items(visit, ("diplomatic_visit",), "meetings"):
             if "date" in meeting:
-                yield join(mptr, "date"), meeting["date"]
+                yield (*mptr, "date"), meeting["date"]
     allegation = record.get("arms_allegation")
     if allegation:
         if "transfer_date" in allegation:
-            yield "/arms_allegation/transfer_date", allegation["transfer_date"]
-        for rptr, response in _items(allegation, "/arms_allegation", "responses"):
+            yield ("arms_allegation", "transfer_date"), allegation["transfer_date"]
+        for rptr, response in _items(allegation, ("arms_allegation",), "responses"):
             if "date" in response:
-                yield join(rptr, "date"), response["date"]
+                yield (*rptr, "date"), response["date"]
 
 
-def places(record: JSON) -> Iterator[tuple[str, JSON]]:
-    """(pointer, place object) of every place in the record."""
+def places(record: JSON) -> Iterator[tuple[Path, JSON]]:
+    """(path, place object) of every place in the record."""
     if "location" in record:
-        yield "/location", record["location"]
+        yield ("location",), record["location"]
     visit = record.get("diplomatic_visit")
     if visit:
-        for mptr, meeting in _items(visit, "/diplomatic_visit", "meetings"):
+        for mptr, meeting in _items(visit, ("diplomatic_visit",), "meetings"):
             if "location" in meeting:
-                yield join(mptr, "location"), meeting["location"]
+                yield (*mptr, "location"), meeting["location"]

@@ -1,0 +1,216 @@
+"""Benchmark `validate` against the floor and the usual alternatives, in one run.
+
+Generates a seeded corpus from the repository's datasets (their real article
+texts, records re-identified, 1% broken on purpose), then measures:
+
+- `validate` end to end, every check on, with 1 process and with all cores;
+- the floor: orjson parse + jsonschema-rs `is_valid` of the same records;
+- the naive baseline: stdlib json + python-jsonschema `iter_errors` (a sample, scaled);
+- check-jsonschema on a sample of the records as one JSON array file;
+- frictionless validate on the tables;
+- start-up: `validate --version` and one small dataset.
+
+Ratios are the figures that count; absolute times vary with the machine.
+Run it with `nox -s bench` (or `python benchmarks/bench.py --records 20000` for a quick look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jsonschema
+import jsonschema_rs
+import orjson
+
+from validator import registry
+from validator.records import compiled
+
+REPO = Path(__file__).resolve().parent.parent
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL).returncode\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def _break(record: dict, rng: random.Random) -> None:
+    """One of the mistakes contributors make."""
+    kind = rng.randrange(5)
+    if kind == 0:
+        record["evidence"][0]["start"] += 1
+        record["evidence"][0]["end"] += 1
+    elif kind == 1:
+        record["actors"][0] = "nobody-" + record["actors"][0]
+    elif kind == 2:
+        record["date"] = {"start": "2023-07-26", "end": "2023-07-01", "precision": "window"}
+    elif kind == 3:
+        record["modality"] = "rumoured"
+    else:
+        del record["summary"]
+
+
+def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[dict]:
+    """Write `datasets` datasets with `records` records in all; return a sample of records."""
+    rng = random.Random(seed)
+    templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
+    per_dataset = records // datasets
+    sample: list[dict] = []
+    for index in range(datasets):
+        template = templates[index % len(templates)]
+        target = folder / f"ds-{index:04d}"
+        shutil.copytree(template, target)
+        descriptor = json.loads((target / "datapackage.json").read_text("utf-8"))
+        descriptor["name"] = f"bench-{index:04d}"
+        (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+        originals = [json.loads(line) for line in
+                     (template / "events.jsonl").read_text("utf-8").splitlines()]
+        with (target / "events.jsonl").open("w", encoding="utf-8") as handle:
+            for number in range(per_dataset):
+                record = copy.deepcopy(originals[number % len(originals)])
+                record["id"] = f"bench-{index:04d}-{number:07d}"
+                if rng.random() < 0.01:
+                    _break(record, rng)
+                if len(sample) < 5000 and rng.random() < 0.05:
+                    sample.append(record)
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return sample
+
+
+def measure(*command: str) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a command run in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
+                         text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def floor(lines: list[bytes]) -> float:
+    """Seconds for orjson + jsonschema-rs is_valid over the lines, nothing else."""
+    validator = compiled("1.0.0", registry.RECORD_SCHEMA)
+    start = time.perf_counter()
+    for line in lines:
+        validator.is_valid(orjson.loads(line))
+    return time.perf_counter() - start
+
+
+def naive(lines: list[bytes], sample: int) -> float:
+    """Seconds per record for stdlib json + python-jsonschema iter_errors (a sample)."""
+    loaded = registry.load("1.0.0")
+    validator = jsonschema.Draft202012Validator(
+        loaded.record_schema, registry=loaded.registry,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    chosen = lines[:: max(1, len(lines) // sample)][:sample]
+    start = time.perf_counter()
+    for line in chosen:
+        list(validator.iter_errors(json.loads(line)))
+    return (time.perf_counter() - start) / len(chosen)
+
+
+def check_jsonschema(sample: list[dict], work: Path) -> float:
+    """Seconds per record for check-jsonschema on the sample as one JSON array file."""
+    loaded = registry.load("1.0.0")
+    resources = [(d["$id"], d) for d in loaded.documents.values() if "$id" in d]
+    flat = jsonschema_rs.dereference(loaded.record_schema,
+                                     registry=jsonschema_rs.Registry(resources))
+    flat.pop("$id", None)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "array",
+              "items": flat}
+    (work / "schema.json").write_text(json.dumps(schema), "utf-8")
+    (work / "records.json").write_text(json.dumps(sample), "utf-8")
+    beside = Path(sys.executable).parent / "check-jsonschema"
+    exe = str(beside) if beside.exists() else shutil.which("check-jsonschema") or "false"
+    start = time.perf_counter()
+    done = subprocess.run([exe, "--schemafile", str(work / "schema.json"),
+                           str(work / "records.json")], capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - start
+    said = (done.stdout + done.stderr).strip().splitlines()
+    print(f"check-jsonschema exit {done.returncode}: {said[0][:100] if said else ''}")
+    return seconds / len(sample)
+
+
+def frictionless_tables(corpus: Path) -> tuple[int, float]:
+    """(rows, seconds) for frictionless validate on every sources and actors table."""
+    from frictionless import Resource, Schema
+
+    schemas = {name: Schema.from_descriptor(registry.load("1.0.0").table_schema(name))
+               for name in registry.TABLES}
+    rows = 0
+    start = time.perf_counter()
+    for dataset in sorted(corpus.iterdir()):
+        for name in registry.TABLES:
+            path = dataset / f"{name}.csv"
+            rows += path.read_text("utf-8").count("\n") - 1
+            Resource(path.read_bytes(), format="csv", schema=schemas[name]).validate()
+    return rows, time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--datasets", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=20231)
+    parser.add_argument("--keep", type=Path, help="keep the corpus in this folder")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="textevents-bench-"))
+    corpus = args.keep or work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    print(f"generating {args.records} records in {args.datasets} datasets …", flush=True)
+    sample = make_corpus(corpus, args.records, args.datasets, args.seed)
+    lines = [line for path in sorted(corpus.glob("*/events.jsonl"))
+             for line in path.read_bytes().splitlines()]
+    count, megabytes = len(lines), sum(len(line) + 1 for line in lines) / 1e6
+    cores = os.cpu_count() or 1
+    validate = [sys.executable, "-m", "validator", "--format", "json"]
+
+    results: list[tuple[str, float, float | None]] = []  # name, records/s, peak MB
+    for jobs in (1, cores):
+        seconds, peak = measure(*validate, "--jobs", str(jobs), str(corpus))
+        results.append((f"validate --jobs {jobs} (every check)", count / seconds, peak))
+    outputs = [subprocess.run([*validate, "--jobs", str(j), str(corpus)], capture_output=True,
+                              check=False).stdout for j in (1, cores)]
+    same = outputs[0] == outputs[1]
+    findings = len(json.loads(outputs[0])["findings"])
+    floor_rate = count / floor(lines)
+    results.append(("floor: orjson + jsonschema-rs is_valid", floor_rate, None))
+    results.append(("naive: json + python-jsonschema iter_errors",
+                    1 / naive(lines, min(2000, count)), None))
+    results.append(("check-jsonschema (JSON array, sample)",
+                    1 / check_jsonschema(sample, work), None))
+    rows, table_seconds = frictionless_tables(corpus)
+    version_s, _ = measure(sys.executable, "-m", "validator", "--version")
+    small_s, _ = measure(sys.executable, "-m", "validator", "--jobs", "1",
+                         str(REPO / "datasets" / "newsbytes-2023-07-29-shoigu-pyongyang"))
+
+    one, all_cores = results[0][1], results[1][1]
+    print(f"\ncorpus: {count} records, {megabytes:.0f} MB, {args.datasets} datasets, "
+          f"{findings} findings; findings identical for --jobs 1 and {cores}: {same}\n")
+    print(f"| {'configuration':<46} | {'records/s':>10} | {'MB/s':>6} | {'peak MB':>7} | "
+          f"{'vs floor':>8} | {'validate -j1 is':>16} |")
+    print(f"|{'-' * 48}|{'-' * 12}|{'-' * 8}|{'-' * 9}|{'-' * 10}|{'-' * 18}|")
+    for name, rate, peak in results:
+        mbps = rate * megabytes / count
+        print(f"| {name:<46} | {rate:>10,.0f} | {mbps:>6.1f} | "
+              f"{'' if peak is None else f'{peak:.0f}':>7} | {rate / floor_rate:>7.0%} | "
+              f"{one / rate:>15.1f}x |")
+    print(f"\nall cores vs one process: {all_cores / one:.2f}x on {cores} cores")
+    print(f"frictionless validate, tables: {rows / table_seconds:,.0f} rows/s "
+          f"({rows} rows in {table_seconds:.1f} s)")
+    print(f"start-up: validate --version {version_s:.2f} s; one small dataset {small_s:.2f} s")
+    if not args.keep:
+        shutil.rmtree(work)
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

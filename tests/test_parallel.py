@@ -1,0 +1,92 @@
+"""Speed must not change answers: the fast parser and --jobs give the same findings."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from validator import records, validate
+from validator.loading import Problem, decode_utf8, parse_json, parse_record
+
+BASE = Path(__file__).parent / "cases" / "valid" / "base"
+
+JSON_BYTES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**25), 10**25) | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.lists(st.tuples(st.sampled_from(["a", "b", "id", 'q"', "x:"]), inner), max_size=4)
+    .map(lambda pairs: "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}"
+                                       for k, v in pairs) + "}"),
+    max_leaves=12,
+).map(lambda v: v if isinstance(v, str) and v.startswith("{") else json.dumps(v))
+
+
+def _strict(raw: bytes) -> object:
+    text = decode_utf8(raw)
+    return text if isinstance(text, Problem) else parse_json(text)
+
+
+@given(st.one_of(JSON_BYTES.map(str.encode), st.binary(max_size=200)))
+def test_fast_record_parser_agrees_with_the_strict_parser(raw: bytes) -> None:
+    """Same value, or the same located problem, for any bytes (repeated keys included)."""
+    assert parse_record(raw) == _strict(raw)
+
+
+def _corpus(folder: Path) -> Path:
+    dataset = folder / "big"
+    shutil.copytree(BASE, dataset)
+    originals = (dataset / "events.jsonl").read_text("utf-8").splitlines()
+    lines = []
+    for number in range(3000):
+        record = json.loads(originals[number % 4])
+        record["id"] = f"r-{number % 2900}"  # repeats across chunks
+        if number % 97 == 0:
+            record["modality"] = "rumoured"
+        if number % 101 == 0:
+            record["evidence"][0]["start"] += 1
+        lines.append(json.dumps(record, ensure_ascii=False))
+    (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return dataset
+
+
+def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch) -> None:
+    dataset = _corpus(tmp_path)
+    serial = validate([str(dataset)], jobs=1)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    size = (dataset / "events.jsonl").stat().st_size
+    assert len(records.split(dataset, "events.jsonl", size, 2)) > 10
+    parallel = validate([str(dataset)], jobs=2)
+    assert parallel == serial
+    codes = {f.code for f in serial.findings}
+    assert codes == {"record-id-duplicate", "schema-not-in-codelist", "span-text-mismatch"}
+    assert serial.records == 3000
+
+
+def test_chunks_cover_every_line_once(tmp_path: Path, monkeypatch) -> None:
+    dataset = _corpus(tmp_path)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 10_000)
+    data = (dataset / "events.jsonl").read_bytes()
+    ranges = records.split(dataset, "events.jsonl", len(data), 2)
+    assert ranges[0][0] == 0
+    assert ranges[-1][1] is None
+    for (start, end, line), (next_start, _, next_line) in itertools.pairwise(ranges):
+        assert end == next_start
+        assert data[end - 1:end] == b"\n"
+        assert next_line == line + data[start:end].count(b"\n")
+
+
+def test_a_flooded_file_gives_the_single_pass_answer(tmp_path: Path, monkeypatch) -> None:
+    dataset = tmp_path / "flood"
+    shutil.copytree(BASE, dataset)
+    (dataset / "events.jsonl").write_bytes(b"[]\n" * 5000)
+    serial = validate([str(dataset)], jobs=1)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    assert validate([str(dataset)], jobs=2) == serial
+    assert serial.findings[-1].code == "too-many-findings"
