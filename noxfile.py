@@ -88,3 +88,12 @@ def bench(session: nox.Session) -> None:
     """Benchmark validate against the floor, python-jsonschema, check-jsonschema, frictionless."""
     session.install(".", "check-jsonschema")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session(default=False)
+def mutmut(session: nox.Session) -> None:
+    """Mutation-test the checks: report the mutants that no test kills."""
+    session.install("-e", ".", "mutmut")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("mutmut", "run", "--max-children", str(os.cpu_count() or 1))
+    session.run("mutmut", "results")
