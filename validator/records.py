@@ -10,7 +10,9 @@ same order, as a run with one.
 
 from __future__ import annotations
 
+import array
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,7 @@ from validator.loading import (
     decode_utf8,
     escape,
     open_regular_file,
+    parse_json,
     parse_record,
 )
 from validator.positions import locate
@@ -42,28 +45,58 @@ CHUNK_BYTES = 16 * 1024 * 1024  # a file larger than this is split between proce
 
 @dataclass
 class RecordIds:
-    """Where each record id was first seen, and where it was seen again.
+    """Every record id of a run, as compact as it can be: the cross-record state.
 
-    The only cross-record state of a run: one small entry per id.  Indexes of
-    consecutive chunks merge by keeping the earlier occurrence, so the merged
-    index is the one a single pass would have built.
+    Each id is kept as an 8-byte digest with the file, line and byte offset
+    where it stands: about 26 bytes an id, in arrays, so two million ids take
+    some 50 MB.  Indexes of consecutive chunks merge by concatenation, so the
+    merged index is the one a single pass builds.  Repeats are found once, at
+    the end, by sorting the digests; the lines of the few candidates are read
+    again to compare the ids themselves, so a digest collision is never reported.
     """
 
-    first: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    repeats: list[tuple[str, str, int, int]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    digests: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    file_of: array.array[int] = field(default_factory=lambda: array.array("I"))
+    lines: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    offsets: array.array[int] = field(default_factory=lambda: array.array("Q"))
 
     def add(self, record_id: str, file: str, line: int, offset: int) -> None:
         """Note an id at `file:line` (whose line starts at byte `offset`)."""
-        if record_id in self.first:
-            self.repeats.append((record_id, file, line, offset))
-        else:
-            self.first[record_id] = (file, line, offset)
+        if not self.files or self.files[-1] != file:
+            self.files.append(file)
+        digest = hashlib.blake2b(record_id.encode("utf-8", "surrogatepass"), digest_size=8)
+        self.digests.append(int.from_bytes(digest.digest(), "little"))
+        self.file_of.append(len(self.files) - 1)
+        self.lines.append(line)
+        self.offsets.append(offset)
 
     def merge(self, later: RecordIds) -> None:
-        """Fold in the index of a later chunk or dataset."""
-        for record_id, (file, line, offset) in later.first.items():
-            self.add(record_id, file, line, offset)
-        self.repeats.extend(later.repeats)
+        """Append the index of a later chunk or dataset."""
+        base = len(self.files)
+        self.files.extend(later.files)
+        self.digests.extend(later.digests)
+        self.file_of.extend(array.array("I", (base + i for i in later.file_of)))
+        self.lines.extend(later.lines)
+        self.offsets.extend(later.offsets)
+
+    def candidates(self) -> Iterator[list[int]]:
+        """Groups of positions, in order, whose digests are equal."""
+        order = sorted(range(len(self.digests)), key=self.digests.__getitem__)
+        group: list[int] = []
+        for position in order:
+            if group and self.digests[group[0]] != self.digests[position]:
+                if len(group) > 1:
+                    yield sorted(group)
+                group = []
+            group.append(position)
+        if len(group) > 1:
+            yield sorted(group)
+
+    def where(self, position: int) -> tuple[str, int, int]:
+        """(file, line, offset) of a position."""
+        return (self.files[self.file_of[position]], self.lines[position],
+                self.offsets[position])
 
 
 @dataclass(frozen=True)
@@ -236,21 +269,34 @@ def split(root: Path, path: str, size: int, parts: int) -> list[tuple[int, int |
     return ranges
 
 
-def id_finding(record_id: str, where: tuple[str, int, int], first: tuple[str, int, int],
-               root_of: dict[str, tuple[str, str]]) -> Finding:
-    """The finding for a repeated id, located by re-reading its one line."""
-    file, line, offset = where
-    column = 1
-    root, relative = root_of.get(file, ("", ""))
-    handle = open_regular_file(Path(root), relative) if root else None
-    if handle is not None and not isinstance(handle, Problem):
-        with handle:
-            handle.seek(offset)
-            text = decode_utf8(handle.readline(MAX_LINE_BYTES).removesuffix(b"\n"))
-        if isinstance(text, str):
-            column = locate(text, "/id")[1]
-    return make("record-id-duplicate", f"id {escape(record_id)} is already used at "
-                f"{first[0]}:{first[1]}", file, line, column, "/id")
+def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:
+    """A finding for every repeated id, located by reading its line again."""
+    for group in ids.candidates():
+        seen: dict[str, tuple[str, int, int]] = {}
+        for position in group:
+            file, line, offset = ids.where(position)
+            text = _read_line(roots.get(file), offset)
+            record = parse_json(text) if text is not None else None
+            record_id = record.get("id") if isinstance(record, dict) else None
+            if not isinstance(record_id, str):
+                continue
+            first = seen.setdefault(record_id, (file, line, offset))
+            if first[:2] != (file, line):
+                column = locate(text, "/id")[1] if text is not None else 1
+                yield make("record-id-duplicate", f"id {escape(record_id)} is already used "
+                           f"at {first[0]}:{first[1]}", file, line, column, "/id")
+
+
+def _read_line(root_and_path: tuple[str, str] | None, offset: int) -> str | None:
+    if root_and_path is None:
+        return None
+    handle = open_regular_file(Path(root_and_path[0]), root_and_path[1])
+    if isinstance(handle, Problem):
+        return None
+    with handle:
+        handle.seek(offset)
+        text = decode_utf8(handle.readline(MAX_LINE_BYTES).removesuffix(b"\n"))
+    return text if isinstance(text, str) else None
 
 
 def run_tasks(tasks: list[RecordTask], jobs: int) -> Iterator[RecordResult]:

@@ -41,7 +41,7 @@ from validator.records import (
     RecordTask,
     check_records,
     compiled,
-    id_finding,
+    id_findings,
     run_tasks,
     split,
 )
@@ -123,8 +123,7 @@ def validate(paths: Iterable[str] = ("datasets",),
             ids.merge(result.ids)
             records += result.records
     roots = {t.display: (t.root, t.path) for t in tasks}
-    findings.extend(id_finding(record_id, (file, line, offset), ids.first[record_id], roots)
-                    for record_id, file, line, offset in ids.repeats)
+    findings.extend(id_findings(ids, roots))
     return Report(tuple(sorted(findings)), len(locations), records)
 
 
