@@ -13,6 +13,7 @@ from __future__ import annotations
 import array
 import functools
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,16 +83,16 @@ class RecordIds:
 
     def candidates(self) -> Iterator[list[int]]:
         """Groups of positions, in order, whose digests are equal."""
-        order = sorted(range(len(self.digests)), key=self.digests.__getitem__)
-        group: list[int] = []
-        for position in order:
-            if group and self.digests[group[0]] != self.digests[position]:
-                if len(group) > 1:
-                    yield sorted(group)
-                group = []
-            group.append(position)
-        if len(group) > 1:
-            yield sorted(group)
+        ordered = sorted(self.digests)  # the one large temporary: a list of the digests
+        repeated = {a for a, b in zip(ordered, itertools.islice(ordered, 1, None), strict=False)
+                    if a == b}
+        del ordered
+        groups: dict[int, list[int]] = {}
+        if repeated:
+            for position, digest in enumerate(self.digests):
+                if digest in repeated:
+                    groups.setdefault(digest, []).append(position)
+        yield from groups.values()
 
     def where(self, position: int) -> tuple[str, int, int]:
         """(file, line, offset) of a position."""
