@@ -1,0 +1,106 @@
+"""Messages say what is wrong and, for evidence, why: asserted, so they cannot rot."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from validator import validate
+from validator.checks.context import Article, DatasetContext
+from validator.checks.evidence import span_problems
+from validator.checks.schema import schema_problems
+from validator.records import compiled
+from validator.registry import RECORD_SCHEMA
+
+BASE = Path(__file__).parent / "cases" / "valid" / "base"
+TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
+
+
+def mismatch(start: int, end: int, quote: str) -> str:
+    record = {"evidence": [{"source": "s", "start": start, "end": end, "text": quote}]}
+    context = DatasetContext("1.0.0", frozenset(), {"s": Article("s", "a.txt", TEXT, None)})
+    (problem,) = span_problems(record, context)
+    assert problem.code == "span-text-mismatch"
+    assert problem.pointer == "/evidence/0/start"
+    return problem.message
+
+
+def test_a_shifted_quote_says_where_it_is() -> None:
+    start = TEXT.index("the quote")
+    message = mismatch(start + 2, start + 11, "the quote")
+    assert f"the quote is at start={start}, end={start + 9} (shifted by -2)" in message
+    assert "differs from a.txt:2:" in message
+
+
+def test_utf16_offsets_are_recognised() -> None:
+    start = TEXT.index("the quote")
+    units = len(TEXT[:start].encode("utf-16-le")) // 2
+    message = mismatch(units, units + 9, "the quote")
+    assert "the offsets match if counted in UTF-16 code units" in message
+
+
+def test_utf8_byte_offsets_are_recognised() -> None:
+    start = TEXT.index("the quote")
+    offset = len(TEXT[:start].encode())
+    message = mismatch(offset, offset + len(b"the quote"), "the quote")
+    assert "the offsets match if counted in UTF-8 bytes" in message
+
+
+def test_a_repeated_quote_is_flagged() -> None:
+    message = mismatch(0, 4, "e")
+    assert "and elsewhere too" in message
+
+
+def test_an_nfd_quote_is_named() -> None:
+    message = mismatch(0, 5, "cafe\u0301x")
+    assert "the quote is not NFC" in message
+
+
+def record() -> dict:
+    return json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[0])
+
+
+@pytest.mark.parametrize(("edit", "code", "pointer", "message"), [
+    (lambda r: r.pop("summary"), "schema-missing-field", "", "missing required field 'summary'"),
+    (lambda r: r.update(extra=1), "schema-unknown-field", "/extra", "unknown field 'extra'"),
+    (lambda r: r.update(summary=3), "schema-wrong-type", "/summary", "3 is not of type string"),
+    (lambda r: r.update(modality="x"), "schema-not-in-codelist", "/modality",
+     "'x' is not one of 'asserted', 'planned', 'hypothetical', 'negated'"),
+    (lambda r: r.update(schema_version="2.0"), "schema-not-in-codelist", "/schema_version",
+     "'2.0' is not '1.0.0'"),
+    (lambda r: r["date"].update(start="2023-13-01"), "schema-format", "/date/start",
+     "'2023-13-01' is not a valid date"),
+    (lambda r: r.update(summary="two\nlines"), "schema-value", "/summary", "does not match"),
+    (lambda r: r.update(arms_allegation={}), "schema-unknown-field", "/arms_allegation",
+     "field 'arms_allegation' is not allowed here"),
+])
+def test_schema_messages(edit, code, pointer, message) -> None:
+    value = record()
+    edit(value)
+    problems = list(schema_problems(compiled("1.0.0", RECORD_SCHEMA), value))
+    assert [(p.code, p.pointer) for p in problems] == [(code, pointer)]
+    assert message in problems[0].message
+
+
+def test_enum_messages_are_cut_after_eight_options() -> None:
+    value = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    value["arms_allegation"]["weapons"][0]["category"] = "x"
+    (problem,) = schema_problems(compiled("1.0.0", RECORD_SCHEMA), value)
+    assert problem.message.startswith("'x' is not one of 'aircraft', 'air_defence_systems'")
+    assert problem.message.endswith(" and 7 more")
+
+
+def test_table_findings_give_the_physical_line(tmp_path: Path) -> None:
+    """A row after a cell that spans lines is reported at the line where it starts."""
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    actors = (folder / "actors.csv").read_text("utf-8").splitlines()
+    actors[1] = actors[1].replace("Sergei Shoigu", '"Sergei\nShoigu"')
+    actors[3] = actors[3].replace(",person,", ",human,")
+    (folder / "actors.csv").write_text("\n".join(actors) + "\n", "utf-8")
+    (finding,) = validate([str(folder)]).findings
+    assert (finding.code, finding.line, finding.column, finding.pointer) == (
+        "table-value", 5, 3, "/2/kind")
