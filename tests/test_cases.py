@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from validator import RULES, validate
+from validator import RULES, records, validate
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())
@@ -55,3 +55,18 @@ def test_cases_are_current() -> None:
     from mutations import MUTATIONS
 
     assert {(m.code, m.name) for m in MUTATIONS} == {(p.parent.name, p.name) for p in INVALID}
+
+
+def _case_results() -> dict[Path, list]:
+    return {case: flatten(validate([str(case)]), case) for case in INVALID
+            if case.parent.name != "path-unsafe"}  # the symlink case is not copied here
+
+
+@pytest.mark.parametrize("check", records.RECORD_CHECKS, ids=lambda c: c.__name__)
+def test_removing_any_record_check_breaks_a_case(check, monkeypatch) -> None:
+    """Every record check is guarded: without it, some case no longer gives its findings."""
+    monkeypatch.setattr(records, "RECORD_CHECKS",
+                        tuple(c for c in records.RECORD_CHECKS if c is not check))
+    changed = [case for case, found in _case_results().items()
+               if found != json.loads((case / "expected.json").read_text("utf-8"))]
+    assert changed, f"no case notices that {check.__name__} is gone"
