@@ -30,33 +30,34 @@ def mismatch(start: int, end: int, quote: str) -> str:
 
 def test_a_shifted_quote_says_where_it_is() -> None:
     start = TEXT.index("the quote")
-    message = mismatch(start + 2, start + 11, "the quote")
-    assert f"the quote is at start={start}, end={start + 9} (shifted by -2)" in message
-    assert "differs from a.txt:2:" in message
+    assert mismatch(start + 2, start + 11, "the quote") == (
+        "quote 'the quote' differs from a.txt:2:20 'e quote h'; "
+        f"the quote is at start={start}, end={start + 9} (shifted by -2)")
 
 
 def test_utf16_offsets_are_recognised() -> None:
     start = TEXT.index("the quote")
     units = len(TEXT[:start].encode("utf-16-le")) // 2
-    message = mismatch(units, units + 9, "the quote")
-    assert "the offsets match if counted in UTF-16 code units" in message
+    assert mismatch(units, units + 9, "the quote") == (
+        "quote 'the quote' differs from a.txt:2:19 'he quote '; the offsets match if counted "
+        f"in UTF-16 code units; the quote is at start={start}, end={start + 9} (shifted by -1)")
 
 
 def test_utf8_byte_offsets_are_recognised() -> None:
     start = TEXT.index("the quote")
     offset = len(TEXT[:start].encode())
-    message = mismatch(offset, offset + len(b"the quote"), "the quote")
-    assert "the offsets match if counted in UTF-8 bytes" in message
+    assert mismatch(offset, offset + len(b"the quote"), "the quote") == (
+        "quote 'the quote' differs from a.txt:2:24 'ote here.'; the offsets match if counted "
+        f"in UTF-8 bytes; the quote is at start={start}, end={start + 9} (shifted by -6)")
 
 
 def test_a_repeated_quote_is_flagged() -> None:
-    message = mismatch(0, 4, "e")
-    assert "and elsewhere too" in message
+    assert mismatch(0, 4, "e") == ("quote 'e' differs from a.txt:1:1 'Intr'; the quote is at "
+                                   "start=16, end=17 (shifted by +16) and elsewhere too")
 
 
 def test_an_nfd_quote_is_named() -> None:
-    message = mismatch(0, 5, "cafe\u0301x")
-    assert "the quote is not NFC" in message
+    assert mismatch(0, 5, "cafe\u0301x").endswith("'Intro'; the quote is not NFC")
 
 
 def record() -> dict:
@@ -73,7 +74,8 @@ def record() -> dict:
      "'2.0' is not '1.0.0'"),
     (lambda r: r["date"].update(start="2023-13-01"), "schema-format", "/date/start",
      "'2023-13-01' is not a valid date"),
-    (lambda r: r.update(summary="two\nlines"), "schema-value", "/summary", "does not match"),
+    (lambda r: r.update(summary="two\nlines"), "schema-value", "/summary",
+     '"two\\nlines" does not match "^[^\\n\\r]+$"'),
     (lambda r: r.update(arms_allegation={}), "schema-unknown-field", "/arms_allegation",
      "field 'arms_allegation' is not allowed here"),
 ])
@@ -81,8 +83,7 @@ def test_schema_messages(edit, code, pointer, message) -> None:
     value = record()
     edit(value)
     problems = list(schema_problems(compiled("1.0.0", RECORD_SCHEMA), value))
-    assert [(p.code, p.pointer) for p in problems] == [(code, pointer)]
-    assert message in problems[0].message
+    assert [(p.code, p.pointer, p.message) for p in problems] == [(code, pointer, message)]
 
 
 def test_enum_messages_are_cut_after_eight_options() -> None:
@@ -104,3 +105,15 @@ def test_table_findings_give_the_physical_line(tmp_path: Path) -> None:
     (finding,) = validate([str(folder)]).findings
     assert (finding.code, finding.line, finding.column, finding.pointer) == (
         "table-value", 5, 3, "/2/kind")
+
+
+def test_text_problems_are_located_at_the_offending_character() -> None:
+    from validator.checks.evidence import text_problems
+
+    problems = list(text_problems("ok\nline two\r\nnfd: cafe\u0301\n"))
+    assert [(p.code, p.line, p.column, p.message) for p in problems] == [
+        ("text-line-ending", 2, 9, "carriage return at offset 11; use LF line ends only"),
+        ("text-not-nfc", 3, 9, "text is not NFC (near offset 21); normalise it and recount "
+                               "offsets"),
+    ]
+    assert list(text_problems("clean\ntext\n")) == []
