@@ -113,7 +113,7 @@ def test_text_problems_are_located_at_the_offending_character() -> None:
     problems = list(text_problems("ok\nline two\r\nnfd: cafe\u0301\n"))
     assert [(p.code, p.line, p.column, p.message) for p in problems] == [
         ("text-line-ending", 2, 9, "carriage return at offset 11; use LF line ends only"),
-        ("text-not-nfc", 3, 9, "text is not NFC (near offset 21); normalise it and recount "
-                               "offsets"),
+        ("text-not-nfc", 3, 9,
+         "text is not NFC (near offset 21); normalise it and recount offsets"),
     ]
     assert list(text_problems("clean\ntext\n")) == []
