@@ -37,7 +37,11 @@ class Codelist:
 
     def lookup(self, code: str) -> dict[str, str] | None:
         """The row of `code`, or None."""
-        return next((row for row in self.rows if row["code"] == code), None)
+        return self._by_code.get(code)
+
+    @functools.cached_property
+    def _by_code(self) -> dict[str, dict[str, str]]:
+        return {row["code"]: row for row in self.rows}
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -84,7 +84,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     dataset is found; bad data never raises, it becomes findings.  `jobs`
     processes check the records (files, and chunks of large files); the
     findings are the same for any `jobs`.  `progress`, if given, is called as
-    (tasks done, tasks in all, what comes next).
+    (tasks done, tasks in all, the file of the task just done).
     """
     locations, orphans = discover(list(paths))
     findings: list[Finding] = [
@@ -101,16 +101,14 @@ def validate(paths: Iterable[str] = ("datasets",),
                                  f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
         tasks.extend(dataset.record_tasks(jobs))
     # Processes pay off only when there is enough to share out.
-    total = sum((t.end or 0) - t.start for t in tasks) + sum(
-        _size(t) for t in tasks if t.end is None)
-    if total < PARALLEL_BYTES:
+    if sum(map(_bytes, tasks)) < PARALLEL_BYTES:
         jobs = 1
     ids = RecordIds()
     records = 0
     per_file: dict[str, list[RecordResult]] = {}
     for done, (task, result) in enumerate(zip(tasks, run_tasks(tasks, jobs), strict=True)):
         if progress:
-            progress(done, len(tasks), task.display)
+            progress(done + 1, len(tasks), task.display)
         per_file.setdefault(task.display, []).append(result)
     by_display = {t.display: t for t in tasks}
     for display, results in per_file.items():
@@ -130,7 +128,10 @@ def validate(paths: Iterable[str] = ("datasets",),
 PARALLEL_BYTES = 4 * 1024 * 1024
 
 
-def _size(task: RecordTask) -> int:
+def _bytes(task: RecordTask) -> int:
+    """How many bytes of its file a task covers."""
+    if task.end is not None:
+        return task.end - task.start
     try:
         return (Path(task.root) / task.path).stat().st_size - task.start
     except OSError:
