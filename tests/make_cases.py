@@ -1,8 +1,9 @@
 """Write tests/cases/invalid/<code>/<name>/dataset/ from tests/cases/valid/base and MUTATIONS.
 
-Each case gets `expected.json` beside its dataset: the exact findings (code, file, line) the
-validator gives.  The script refuses to write a case whose findings are not
-include the mutation's declared code, and names any other code it gives.
+Each case gets `expected.json` beside its dataset: the exact findings (code, file,
+line, column, message) the validator gives.  The script refuses to write a case
+whose findings do not include the mutation's declared code, and names any other
+code it gives.
 Review the diff of expected.json files before committing.
 """
 
@@ -23,7 +24,10 @@ CASES = Path(__file__).parent / "cases"
 
 
 def flatten(report, root: Path) -> list[list]:
-    return [[f.code, os.path.relpath(f.file, root), f.line] for f in report.findings]
+    """(code, file, line, column, message) of each finding, paths relative to the case."""
+    prefix = os.path.relpath(root) + "/"
+    return [[f.code, os.path.relpath(f.file, root), f.line, f.column,
+             f.message.replace(prefix, "")] for f in report.findings]
 
 
 def main() -> int:
@@ -35,7 +39,7 @@ def main() -> int:
         shutil.copytree(base, folder, symlinks=True)
         mutation.apply(folder)
         found = flatten(validate([str(case)]), case)
-        codes = {code for code, _, _ in found}
+        codes = {finding[0] for finding in found}
         if mutation.code not in codes:
             print(f"{mutation.code}/{mutation.name}: gives {found}", file=sys.stderr)
             return 1
