@@ -25,9 +25,15 @@ CASES = Path(__file__).parent / "cases"
 
 def flatten(report, root: Path) -> list[list]:
     """(code, file, line, column, message) of each finding, paths relative to the case."""
-    prefix = os.path.relpath(root) + "/"
-    return [[f.code, os.path.relpath(f.file, root), f.line, f.column,
-             f.message.replace(prefix, "")] for f in report.findings]
+    prefixes = (f"{root.resolve().as_posix()}/", f"{os.path.relpath(root)}/")
+
+    def relative(message: str) -> str:
+        for prefix in prefixes:
+            message = message.replace(prefix, "")
+        return message
+
+    return [[f.code, os.path.relpath(f.file, root), f.line, f.column, relative(f.message)]
+            for f in report.findings]
 
 
 def main() -> int:

@@ -18,9 +18,15 @@ REPO = Path(__file__).parent.parent
 
 def flatten(report, root: Path) -> list[list]:
     """(code, file, line, column, message) of each finding, paths relative to the case."""
-    prefix = os.path.relpath(root) + "/"
-    return [[f.code, os.path.relpath(f.file, root), f.line, f.column,
-             f.message.replace(prefix, "")] for f in report.findings]
+    prefixes = (f"{root.resolve().as_posix()}/", f"{os.path.relpath(root)}/")
+
+    def relative(message: str) -> str:
+        for prefix in prefixes:
+            message = message.replace(prefix, "")
+        return message
+
+    return [[f.code, os.path.relpath(f.file, root), f.line, f.column, relative(f.message)]
+            for f in report.findings]
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: f"{p.parent.name}/{p.name}")
