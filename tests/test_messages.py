@@ -117,3 +117,16 @@ def test_text_problems_are_located_at_the_offending_character() -> None:
          "text is not NFC (near offset 21); normalise it and recount offsets"),
     ]
     assert list(text_problems("clean\ntext\n")) == []
+
+
+def test_a_quote_at_the_very_start_is_found() -> None:
+    assert mismatch(1, 6, "Intro") == ("quote 'Intro' differs from a.txt:1:2 'ntro '; "
+                                       "the quote is at start=0, end=5 (shifted by -1)")
+
+
+def test_several_types_are_named() -> None:
+    value = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    value["arms_allegation"]["supplier"] = 5
+    (problem,) = schema_problems(compiled("1.0.0", RECORD_SCHEMA), value)
+    assert (problem.code, problem.pointer, problem.message) == (
+        "schema-wrong-type", "/arms_allegation/supplier", "5 is not of type null or string")

@@ -22,7 +22,6 @@ _RECORD_CODES = {
     "Required": "schema-missing-field",
     "AdditionalProperties": "schema-unknown-field",
     "FalseSchema": "schema-unknown-field",
-    "UnevaluatedProperties": "schema-unknown-field",
     "Type": "schema-wrong-type",
     "Enum": "schema-not-in-codelist",
     "Constant": "schema-not-in-codelist",
@@ -35,7 +34,7 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
     name = type(kind).__name__
     if name == "Required":
         return f"missing required field {escape(kind.property)}", ""
-    if name in {"AdditionalProperties", "UnevaluatedProperties"}:
+    if name == "AdditionalProperties":
         unexpected = list(getattr(kind, "unexpected", ()))
         if unexpected:
             return f"unknown field {escape(unexpected[0])}", unexpected[0]
