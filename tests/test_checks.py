@@ -1,0 +1,115 @@
+"""Edges of the record checks that mutation testing showed no test pinned."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from validator.checks.context import Article, DatasetContext
+from validator.checks.evidence import span_problems
+from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
+
+BASE = Path(__file__).parent / "cases" / "valid" / "base"
+RECORDS = [json.loads(line) for line in (BASE / "events.jsonl").read_text("utf-8").splitlines()]
+TEXT = (BASE / "articles" / "newsbytes-2023-07-29.txt").read_text("utf-8")
+CONTEXT = DatasetContext("1.0.0", frozenset(), {
+    "newsbytes-2023-07-29": Article("newsbytes-2023-07-29", "a.txt", TEXT, dt.date(2023, 7, 29))})
+
+
+def visit() -> dict:
+    return copy.deepcopy(RECORDS[0])
+
+
+def found(check, record) -> list[tuple[str, str]]:
+    return [(p.code, p.pointer) for p in check(record, CONTEXT)]
+
+
+@pytest.mark.parametrize(("text", "precision", "expected"), [
+    ("on Wednesday", "month", [("date-text-mismatch", "/date/precision")]),
+    ("July 26", "year", [("date-text-mismatch", "/date/precision")]),
+    ("in July", "day", [("date-text-mismatch", "/date/precision")]),
+    ("in 2023", "day", [("date-text-mismatch", "/date/precision")]),
+    ("on Wednesday", "day", []),
+    ("in July", "month", []),
+    ("last week", "day", []),
+])
+def test_date_text_against_precision(text, precision, expected) -> None:
+    record = visit()
+    record["date"] = {"start": "2023-07-01", "end": "2023-07-31" if precision == "month" else
+                      "2023-07-01", "precision": precision, "text": text}
+    if precision == "year":
+        record["date"].update(start="2023-01-01", end="2023-12-31")
+    assert found(date_texts, record) == expected
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "fits"), [
+    ("2023-07-01", "2023-07-08", "week", True),
+    ("2023-07-01", "2023-07-09", "week", False),
+    ("2023-07-01", "2023-07-31", "month", True),
+    ("2023-07-02", "2023-07-31", "month", False),
+    ("2023-07-01", "2023-08-31", "month", False),
+    ("2023-01-01", "2023-12-31", "year", True),
+    ("2023-01-01", "2024-12-31", "year", False),
+    ("2023-07-01", "2023-07-09", "day", True),
+    ("2023-07-01", "2023-09-09", "window", True),
+])
+def test_date_precision(start, end, precision, fits) -> None:
+    record = visit()
+    record["date"] = {"start": start, "end": end, "precision": precision}
+    expected = [] if fits else [("date-precision-mismatch", "/date/precision")]
+    assert found(date_ranges, record) == expected
+
+
+def test_every_date_of_a_record_is_checked() -> None:
+    record = visit()
+    record["date"] = {"start": "2023-07-26", "end": "2023-07-20", "precision": "window"}
+    record["diplomatic_visit"]["meetings"][0]["date"] = {
+        "start": "2023-07-26", "end": "2023-07-01", "precision": "window"}
+    assert found(date_ranges, record) == [
+        ("date-range-reversed", "/date/end"),
+        ("date-range-reversed", "/diplomatic_visit/meetings/0/date/end")]
+
+
+def test_meeting_places_are_checked_too() -> None:
+    record = visit()
+    record["diplomatic_visit"]["meetings"][0]["location"] = {
+        "name": "Nowhere", "country": "XXA", "precision": "country"}
+    assert found(countries, record) == [
+        ("country-code-unknown", "/diplomatic_visit/meetings/0/location/country")]
+
+
+def test_open_codelists_in_responses() -> None:
+    record = copy.deepcopy(RECORDS[2])
+    record["arms_allegation"]["responses"] = [
+        {"actor": "russia", "kind": "denial", "evidence": record["evidence"][:1]},
+        {"actor": "russia", "kind": "shrug", "evidence": record["evidence"][:1]}]
+    record["classification"]["plover_context"] = ["military", "maritime"]
+    assert found(open_codelists, record) == [
+        ("codelist-open-value", "/classification/plover_context/1"),
+        ("codelist-open-value", "/arms_allegation/responses/1/kind")]
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (len(TEXT) - 5, len(TEXT), []),
+    (len(TEXT) - 5, len(TEXT) + 1, [("span-out-of-range", "/evidence/0/end")]),
+    (3, 3, [("span-out-of-range", "/evidence/0/start")]),
+    (0, 1, []),
+])
+def test_span_bounds(start, end, expected) -> None:
+    record = visit()
+    record["evidence"] = [{"source": "newsbytes-2023-07-29", "start": start, "end": end,
+                           "text": TEXT[start:end] or "x"}]
+    assert found(span_problems, record) == expected
+
+
+def test_every_span_is_checked() -> None:
+    record = visit()
+    for span in record["evidence"][1:3]:
+        span["start"] += 1
+        span["end"] += 1
+    assert found(span_problems, record) == [
+        ("span-text-mismatch", "/evidence/1/start"), ("span-text-mismatch", "/evidence/2/start")]
