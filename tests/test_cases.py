@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from make_cases import flatten
 
 from validator import RULES, records, validate
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())
 REPO = Path(__file__).parent.parent
-
-
-def flatten(report, root: Path) -> list[list]:
-    """(code, file, line, column, message) of each finding, paths relative to the case."""
-    prefixes = (f"{root.resolve().as_posix()}/", f"{os.path.relpath(root)}/")
-
-    def relative(message: str) -> str:
-        for prefix in prefixes:
-            message = message.replace(prefix, "")
-        return message
-
-    return [[f.code, os.path.relpath(f.file, root), f.line, f.column, relative(f.message)]
-            for f in report.findings]
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: f"{p.parent.name}/{p.name}")
