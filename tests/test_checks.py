@@ -113,3 +113,38 @@ def test_every_span_is_checked() -> None:
         span["end"] += 1
     assert found(span_problems, record) == [
         ("span-text-mismatch", "/evidence/1/start"), ("span-text-mismatch", "/evidence/2/start")]
+
+
+@pytest.mark.parametrize(("codes", "mode", "expected"), [
+    ({"cameo": "112"}, None, [("classification-mismatch", "/classification/plover_event")]),
+    ({"plover_mode": "third-party"}, None, [
+        ("classification-mismatch", "/classification/plover_mode"),
+        ("classification-mismatch", "/diplomatic_visit/mode")]),
+    ({"cameo": "040", "plover_mode": "allege"}, None, [
+        ("classification-mismatch", "/classification/plover_mode"),
+        ("classification-mismatch", "/diplomatic_visit/mode")]),
+    ({"cameo": "040", "plover_mode": "multilateral"}, "visit", [
+        ("classification-mismatch", "/diplomatic_visit/mode")]),
+    ({}, None, []),
+])
+def test_classification_agreement(codes, mode, expected) -> None:
+    from validator.checks.meaning import classification
+
+    record = visit()
+    record["classification"].update(codes)
+    if mode:
+        record["diplomatic_visit"]["mode"] = mode
+    assert found(classification, record) == expected
+
+
+def test_table_reading_edges() -> None:
+    from validator.checks.tables import Table, actor_problems, read_table
+
+    assert read_table("").code == "table-header"  # an empty file has no header
+    assert read_table('id,name\n"a\n').code == "table-format"
+    assert read_table("id,name\na\x00,b\n").code == "table-format"
+    table = read_table('id,name,country\na,"two\nlines",RUS\nb,B,XXA\nc,C,\nd,D,usa\n')
+    assert isinstance(table, Table)
+    assert [line for line, _ in table.rows] == [2, 4, 5, 6]
+    assert [(p.code, p.line, p.column, p.pointer) for p in actor_problems(table)] == [
+        ("country-code-unknown", 4, 3, "/1/country")]
