@@ -58,11 +58,11 @@ def _case_results() -> dict[Path, list]:
             if case.parent.name != "path-unsafe"}  # the symlink case is not copied here
 
 
-@pytest.mark.parametrize("check", records.RECORD_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("check", records.RECORD_CHECKS, ids=lambda c: c.name)
 def test_removing_any_record_check_breaks_a_case(check, monkeypatch) -> None:
     """Every record check is guarded: without it, some case no longer gives its findings."""
     monkeypatch.setattr(records, "RECORD_CHECKS",
                         tuple(c for c in records.RECORD_CHECKS if c is not check))
     changed = [case for case, found in _case_results().items()
                if found != json.loads((case / "expected.json").read_text("utf-8"))]
-    assert changed, f"no case notices that {check.__name__} is gone"
+    assert changed, f"no case notices that {check.name} is gone"

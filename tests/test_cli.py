@@ -168,11 +168,15 @@ def test_github_output_cannot_start_a_command(tmp_path: Path) -> None:
 def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
     """A check that crashes gives an internal-error finding for that record only."""
     from validator import records as records_module
+    from validator.checks.base import RecordCheck
 
     def explode(record, context):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(records_module, "RECORD_CHECKS", (explode,))
+    def never(view, context):
+        return False
+
+    monkeypatch.setattr(records_module, "RECORD_CHECKS", (RecordCheck(explode, never),))
     report = validate([str(NEWSBYTES)])
     assert [(f.code, f.line) for f in report.findings] == [("internal-error", n)
                                                            for n in range(1, 5)]

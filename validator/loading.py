@@ -353,49 +353,58 @@ def _locate_token(text: str, token: str | None) -> int:
     return next((m.start() for m in _TOKENS.finditer(text) if m.group() == token), 0)
 
 
-# --- Records: a fast path that keeps every strict guarantee ---------------------
+# --- Records: a fast path that keeps the strict guarantees ---------------------
 
-# One C-speed pass maps each byte to its class: digits -> '0', '[' '{' -> '[',
-# whitespace -> ' ', '"' ':' and backslash kept, all else -> 'x'.  The shape then
-# shows deep nesting, long digit runs and the key patterns below.
-_SHAPE = bytes(ord("0") if 48 <= b <= 57 else ord("[") if b in b"[{" else
-               ord(" ") if b in b" \t\r\n" else b if b in b'":\\' else ord("x")
-               for b in range(256))
+# One C-speed pass maps each byte to its class (digits -> '0', all else -> 'x', LF
+# kept), so that a run of more than MAX_INT_DIGITS digits shows as a plain substring.
+_SHAPE = bytes(ord("0") if 48 <= b <= 57 else b if b == 10 else ord("x") for b in range(256))
 _LONG_DIGITS = b"0" * (MAX_INT_DIGITS + 1)
 
 
-def _fast_path_applies(raw: bytes) -> bool:
-    """Whether orjson's verdict plus a key count is as strict as `parse_json` here.
+def digits_within_limit(data: bytes) -> bool:
+    """Whether no run of digits in `data` is longer than MAX_INT_DIGITS.
 
-    orjson already refuses NaN, Infinity, overflow, lone surrogates and invalid
-    UTF-8, but keeps the last of repeated keys, turns long integers into floats
-    and nests to 1024.  So the fast path only takes lines where nesting and
-    digit runs are within limits, and where counting '":' in the text counts
-    keys exactly: no whitespace before a colon, no escaped quote before one.
+    Checked over a block of lines at once: orjson turns long integers into
+    floats silently, so a line with a long run of digits takes the strict parser.
     """
-    shape = raw.translate(_SHAPE)
-    return (shape.count(b"[") <= MAX_DEPTH and _LONG_DIGITS not in shape
-            and b" :" not in shape and b'\\":' not in shape and b"\\u0022" not in raw)
+    return _LONG_DIGITS not in data.translate(_SHAPE)
 
 
-def parse_record(raw: bytes) -> JSON | Problem:
-    """Parse one JSON Lines record (without its LF) with `parse_json`'s guarantees.
+def parse_record(raw: bytes, *, digits_checked: bool = False) -> JSON | Problem:
+    """Parse one JSON Lines record (without its LF) with `parse_json`'s guarantees, but one.
 
-    Most records take orjson's fast path; a record it cannot vouch for, or one
-    that fails, is parsed by the strict parser, which locates the problem.
+    Nesting depth is not limited here: a record deeper than MAX_DEPTH is
+    returned as parsed.  The record schema admits no value that deep, so the
+    records layer parses a record that fails the schema again with
+    `parse_json`, which reports the depth.  Everything else is as strict:
+    orjson already refuses NaN, Infinity, overflow, lone surrogates and
+    invalid UTF-8; long digit runs (unless the caller checked them with
+    `digits_within_limit`) and repeated keys send the line to `parse_json`,
+    which locates the problem.
     """
     import orjson
 
-    if _fast_path_applies(raw):
+    if digits_checked or digits_within_limit(raw):
         try:
             value = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-        else:
-            # Keys in the text (exact, see above) against keys kept by the parser.
-            if raw.count(b'":') == orjson.dumps(value).count(b'":'):
+            if _keys_kept(raw, orjson.dumps(value)):
                 return value
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # dumps: deeper than 254
+            pass
     text = decode_utf8(raw)
     if isinstance(text, Problem):
         return text
     return parse_json(text)
+
+
+def _keys_kept(raw: bytes, dumped: bytes) -> bool:
+    """Whether the parser kept every key of `raw` (`dumped` is its value re-serialised).
+
+    A colon outside a string is a key's; inside strings, colons are copied as
+    they are, unless escaped (backslash, u003a).  So without escaped colons, the colon
+    counts are equal exactly when no repeated key was dropped: each dropped
+    key takes at least its own colon with it.
+    """
+    if b"\\u003" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
+        return False
+    return raw.count(b":") == dumped.count(b":")

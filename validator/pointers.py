@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 JSON = Any
@@ -20,20 +22,29 @@ def join(base: str | tuple[str | int, ...], *parts: str | int) -> str:
 
 
 _MISSING = object()
+_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901 array indexes: ASCII, no leading zero
+
+
+@functools.lru_cache(maxsize=4096)
+def tokens(ptr: str) -> tuple[str, ...]:
+    """The unescaped reference tokens of a pointer; raise `LookupError` if it is not one.
+
+    Cached: the records of a corpus repeat the same few pointers.
+    """
+    if ptr == "":
+        return ()
+    if not ptr.startswith("/"):
+        raise LookupError(ptr)
+    return tuple(raw.replace("~1", "/").replace("~0", "~") for raw in ptr[1:].split("/"))
 
 
 def resolve(document: JSON, ptr: str) -> JSON:
     """The value at `ptr`, or raise `LookupError` when it does not resolve."""
-    if ptr == "":
-        return document
-    if not ptr.startswith("/"):
-        raise LookupError(ptr)
     value = document
-    for raw in ptr[1:].split("/"):
-        key = raw.replace("~1", "/").replace("~0", "~")
+    for key in tokens(ptr):
         if isinstance(value, dict):
             value = value.get(key, _MISSING)
-        elif isinstance(value, list) and (key == "0" or (key.isdigit() and key[0] != "0")):
+        elif isinstance(value, list) and _INDEX.fullmatch(key):
             index = int(key)
             value = value[index] if index < len(value) else _MISSING
         else:

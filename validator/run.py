@@ -9,9 +9,10 @@ only state shared across datasets is the index of record ids, which is small
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
@@ -42,8 +43,8 @@ from validator.records import (
     check_records,
     compiled,
     id_findings,
-    run_tasks,
     split,
+    worker_map,
 )
 
 if TYPE_CHECKING:
@@ -82,60 +83,91 @@ def validate(paths: Iterable[str] = ("datasets",),
 
     Raises `validator.loading.UsageError` when a path does not exist or no
     dataset is found; bad data never raises, it becomes findings.  `jobs`
-    processes check the records (files, and chunks of large files); the
+    processes check the datasets, and chunks of large events files; the
     findings are the same for any `jobs`.  `progress`, if given, is called as
-    (tasks done, tasks in all, the file of the task just done).
+    (tasks done, tasks known so far, the file of the task just done).
     """
     locations, orphans = discover(list(paths))
     findings: list[Finding] = [
         make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
         for orphan in orphans
     ]
-    tasks: list[RecordTask] = []
-    for location in locations:
-        dataset = DatasetRun(location)
-        try:
-            findings.extend(dataset.findings())
-        except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
-            findings.append(make("internal-error", f"{type(error).__name__}: "
-                                 f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
-        tasks.extend(dataset.record_tasks(jobs))
     # Processes pay off only when there is enough to share out.
-    if sum(map(_bytes, tasks)) < PARALLEL_BYTES:
+    if sum(map(_folder_bytes, locations)) < PARALLEL_BYTES:
         jobs = 1
+    with worker_map(jobs) as mapper:
+        datasets = []
+        for done, result in enumerate(mapper(functools.partial(check_dataset, jobs=jobs),
+                                             locations), start=1):
+            datasets.append(result)
+            if progress:
+                progress(done, len(locations), result.name)
+        # The chunks of large events files, from every dataset at once.
+        pending = [task for result in datasets for task in result.pending]
+        chunks = iter(mapper(check_records, pending))
+        for done, result in enumerate(datasets, start=len(locations) + 1):
+            findings.extend(result.findings)
+            result.checked.extend(next(chunks) for _ in result.pending)
+            if progress and result.pending:
+                progress(done, len(locations) + len(pending), result.name)
     ids = RecordIds()
     records = 0
-    per_file: dict[str, list[RecordResult]] = {}
-    for done, (task, result) in enumerate(zip(tasks, run_tasks(tasks, jobs), strict=True)):
-        if progress:
-            progress(done + 1, len(tasks), task.display)
-        per_file.setdefault(task.display, []).append(result)
-    by_display = {t.display: t for t in tasks}
-    for display, results in per_file.items():
-        if len(results) > 1 and sum(len(r.findings) for r in results) >= MAX_FINDINGS_PER_FILE:
+    for result in datasets:
+        checked = result.checked
+        if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
             # Too broken to merge chunk by chunk like a single pass: do the single pass.
-            whole = by_display[display]
-            results = [check_records(replace(whole, start=0, end=None, first_line=1))]  # noqa: PLW2901
-        for result in results:
-            findings.extend(result.findings)
-            ids.merge(result.ids)
-            records += result.records
-    roots = {t.display: (t.root, t.path) for t in tasks}
+            whole = result.pending[0]
+            checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
+        for chunk in checked:
+            findings.extend(chunk.findings)
+            ids.merge(chunk.ids)
+            records += chunk.records
+    roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
     findings.extend(id_findings(ids, roots))
     return Report(tuple(sorted(findings)), len(locations), records)
 
 
-PARALLEL_BYTES = 4 * 1024 * 1024
+@dataclass
+class DatasetResult:
+    """What the layers of one dataset found, and its records' results."""
+
+    name: str  # the dataset's descriptor, as findings name it
+    findings: list[Finding]
+    tasks: list[RecordTask]  # the record tasks of its events file
+    pending: list[RecordTask]  # those still to run: chunks of a large file
+    checked: list[RecordResult]  # results of the tasks that ran, in task order
 
 
-def _bytes(task: RecordTask) -> int:
-    """How many bytes of its file a task covers."""
-    if task.end is not None:
-        return task.end - task.start
+def check_dataset(location: DatasetLocation, jobs: int = 1) -> DatasetResult:
+    """Every layer of one dataset, and its records unless its events file is split.
+
+    A pure function of the dataset's files, so a pool can run one per process.
+    """
+    dataset = DatasetRun(location)
+    findings: list[Finding] = []
     try:
-        return (Path(task.root) / task.path).stat().st_size - task.start
+        findings.extend(dataset.findings())
+    except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
+        findings.append(make("internal-error", f"{type(error).__name__}: "
+                             f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
+    tasks = dataset.record_tasks(jobs)
+    name = location.name(DESCRIPTOR)
+    if len(tasks) == 1:
+        return DatasetResult(name, findings, tasks, [], [check_records(tasks[0])])
+    return DatasetResult(name, findings, tasks, tasks, [])
+
+
+def _folder_bytes(location: DatasetLocation) -> int:
+    """The size of the files directly in a dataset folder (to judge the work)."""
+    try:
+        return sum(entry.stat(follow_symlinks=False).st_size
+                   for entry in os.scandir(location.root)
+                   if entry.is_file(follow_symlinks=False))
     except OSError:
         return 0
+
+
+PARALLEL_BYTES = 4 * 1024 * 1024
 
 
 def _resolve_or_none(document: JSON, ptr: str) -> JSON:
@@ -332,7 +364,8 @@ class DatasetRun:
             yield self._file(path, table)
             return None
         table_schema = version.table_schema(name)
-        problems = list(tables.schema_problems(data, table, table_schema))
+        problems = [] if tables.passes(table, table_schema) else \
+            list(tables.schema_problems(data, table, table_schema))
         columns = tuple(column["name"] for column in table_schema["fields"])
         if table.header != columns and not any(p.code == "table-header" for p in problems):
             problems.append(Problem("table-header", f"header is not {','.join(columns)}", 1, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from validator.checks.base import RecordCheck
 from validator.checks.walk import spans
 from validator.loading import Problem, escape, position
 from validator.pointers import join, resolve
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from validator.checks.context import DatasetContext
+    from validator.checks.walk import RecordView
 
 JSON = Any
 
@@ -75,7 +77,31 @@ def supports_pointers(record: JSON, context: DatasetContext) -> Iterator[Problem
                           pointer=join(ptr, "supports"))
 
 
-CHECKS = (span_problems, supports_pointers)
+def _quotes_exact(view: RecordView, context: DatasetContext) -> bool:
+    sources = context.sources or {}
+    for span in view.spans:
+        article = sources.get(span["source"])
+        if article is None or (text := article.text) is None:
+            continue
+        start, end = span["start"], span["end"]
+        if not (0 <= start < end <= len(text) and text[start:end] == span["text"]):
+            return False
+    return True
+
+
+def _pointers_resolve(view: RecordView, context: DatasetContext) -> bool:
+    record = view.record
+    try:
+        for span in view.spans:
+            if "supports" in span:
+                resolve(record, span["supports"])
+    except LookupError:
+        return False
+    return True
+
+
+CHECKS = (RecordCheck(span_problems, _quotes_exact),
+          RecordCheck(supports_pointers, _pointers_resolve))
 
 
 def text_problems(text: str) -> Iterator[Problem]:

@@ -8,6 +8,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
+from validator.checks.base import RecordCheck
 from validator.checks.walk import dates, places
 from validator.loading import Problem, escape
 from validator.pointers import join
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from validator.checks.context import DatasetContext
+    from validator.checks.walk import RecordView
 
 JSON = Any
 
@@ -46,6 +48,19 @@ def _span(date: JSON) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _fits(start: dt.date, end: dt.date, precision: str) -> bool:
+    """Whether start..end is one `precision` (any range fits 'day' and 'window')."""
+    if precision == "week":
+        return (end - start).days <= 7
+    if precision == "month":
+        return (start.day == 1 and (start.year, start.month) == (end.year, end.month)
+                and end.day == calendar.monthrange(end.year, end.month)[1])
+    if precision == "year":
+        return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) \
+            and start.year == end.year
+    return True  # "day": a multi-day event known to the day on each end
+
+
 def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A range's end is not before its start, and the range fits its precision."""
     for ptr, date in dates(record):
@@ -54,20 +69,23 @@ def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
             yield Problem("date-range-reversed",
                           f"end {end.isoformat()} is before start {start.isoformat()}",
                           pointer=join(ptr, "end"))
-            continue
-        precision = date["precision"]
-        fits = {
-            "day": True,  # a multi-day event known to the day on each end
-            "week": (end - start).days <= 7,
-            "month": start.day == 1 and (start.year, start.month) == (end.year, end.month)
-            and end.day == calendar.monthrange(end.year, end.month)[1],
-            "year": (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
-            and start.year == end.year,
-        }.get(precision, True)
-        if not fits:
+        elif not _fits(start, end, precision := date["precision"]):
             yield Problem("date-precision-mismatch",
                           f"{start.isoformat()}..{end.isoformat()} is not one {precision}",
                           pointer=join(ptr, "precision"))
+
+
+def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
+    for date in view.dates:
+        start = date["start"]
+        end = date.get("end", start)
+        # RFC 3339 full-dates (the schema's format) compare as strings.
+        if end < start:
+            return False
+        if date["precision"] not in {"day", "window"} and not _fits(
+                dt.date.fromisoformat(start), dt.date.fromisoformat(end), date["precision"]):
+            return False
+    return True
 
 
 _MONTHS = (r"jan(uary|\.)?|feb(ruary|\.)?|mar(ch|\.)?|apr(il|\.)?|may|june?|july?|"
@@ -79,37 +97,52 @@ _DAY_CUE = re.compile(
 _COARSE_CUE = re.compile(rf"\b(?:{_MONTHS})(?![a-z])|\b\d{{4}}\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
+def _text_mismatch(text: str, precision: str) -> str | None:
+    """Why a date's text disagrees with its precision, or None (texts repeat a lot)."""
+    names_day = _DAY_CUE.search(text) is not None
+    if names_day and precision in {"month", "year"}:
+        return f"date text {escape(text)} names a day but precision is {precision}"
+    if not names_day and precision == "day" and _COARSE_CUE.search(text):
+        return f"date text {escape(text)} names no day but precision is day"
+    return None
+
+
 def date_texts(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """The date as written and its precision tell the same story."""
     for ptr, date in dates(record):
-        text, precision = date.get("text"), date["precision"]
-        if not text:
-            continue
-        names_day = _DAY_CUE.search(text) is not None
-        if names_day and precision in {"month", "year"}:
-            yield Problem("date-text-mismatch",
-                          f"date text {escape(text)} names a day but precision is {precision}",
-                          pointer=join(ptr, "precision"))
-        elif not names_day and precision == "day" and _COARSE_CUE.search(text):
-            yield Problem("date-text-mismatch",
-                          f"date text {escape(text)} names no day but precision is day",
-                          pointer=join(ptr, "precision"))
+        text = date.get("text")
+        if text and (message := _text_mismatch(text, date["precision"])):
+            yield Problem("date-text-mismatch", message, pointer=join(ptr, "precision"))
+
+
+def _texts_agree(view: RecordView, context: DatasetContext) -> bool:
+    return not any((text := date.get("text")) and _text_mismatch(text, date["precision"])
+                   for date in view.dates)
+
+
+def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
+    """The latest publication date of the record's sources, if it is reported as fact."""
+    if record["modality"] in {"planned", "hypothetical"} or not context.sources:
+        return None
+    sources = context.sources
+    return max((article.published for source in record["reporting"]["sources"]
+                if (article := sources.get(source)) and article.published), default=None)
 
 
 def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """An event reported as fact does not start after every report of it."""
-    if record["modality"] in {"planned", "hypothetical"}:
-        return
-    published = [article.published for source in record["reporting"]["sources"]
-                 if (article := (context.sources or {}).get(source)) and article.published]
-    if not published:
-        return
-    start, _ = _span(record["date"])
-    latest = max(published)
-    if start > latest:
+    latest = _latest_report(record, context)
+    start = dt.date.fromisoformat(record["date"]["start"])
+    if latest is not None and start > latest:
         yield Problem("date-after-publication",
                       f"event starts {start.isoformat()}, after its latest report of "
                       f"{latest.isoformat()}; mark it planned if it is", pointer="/date/start")
+
+
+def _before_reports(view: RecordView, context: DatasetContext) -> bool:
+    latest = _latest_report(view.record, context)
+    return latest is None or view.record["date"]["start"] <= latest.isoformat()
 
 
 def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -129,32 +162,61 @@ def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                       pointer="/arms_allegation/recipient")
 
 
+def _parties_distinct(view: RecordView, context: DatasetContext) -> bool:
+    record = view.record
+    visit = record.get("diplomatic_visit")
+    if visit and not set(visit["hosts"]).isdisjoint(visit["visitors"]):
+        return False
+    allegation = record.get("arms_allegation")
+    return not (allegation and allegation["supplier"] is not None
+                and allegation["supplier"] == allegation["recipient"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _disagreements(version: str, cameo_code: str, event: str, plover_mode: str,
+                   visit_mode: str | None) -> tuple[Problem, ...]:
+    """Problems of one combination of codes (a small, closed set: worth remembering)."""
+    from validator.registry import load
+
+    lists = load(version).codelists
+    cameo = lists["cameo"].lookup(cameo_code) or {}
+    mode = lists["plover_mode"].lookup(plover_mode) or {}
+    found = []
+    if cameo.get("plover_event") and cameo["plover_event"] != event:
+        found.append(Problem(
+            "classification-mismatch", f"CAMEO {cameo_code} is PLOVER {cameo['plover_event']}, "
+            f"not {event}", pointer="/classification/plover_event"))
+    elif cameo.get("plover_mode") and cameo["plover_mode"] != plover_mode:
+        found.append(Problem(
+            "classification-mismatch", f"CAMEO {cameo_code} is PLOVER mode "
+            f"{cameo['plover_mode']}, not {plover_mode}", pointer="/classification/plover_mode"))
+    elif mode.get("plover_event") and mode["plover_event"] != event:
+        found.append(Problem(
+            "classification-mismatch", f"PLOVER mode {plover_mode} belongs to "
+            f"{mode['plover_event']}, not {event}", pointer="/classification/plover_mode"))
+    if visit_mode is not None:
+        expected = (lists["visit_mode"].lookup(visit_mode) or {}).get("plover_mode")
+        if expected and expected != plover_mode:
+            found.append(Problem(
+                "classification-mismatch", f"visit mode {visit_mode} is PLOVER mode "
+                f"{expected}, not {plover_mode}", pointer="/diplomatic_visit/mode"))
+    return tuple(found)
+
+
+def _codes(record: JSON, context: DatasetContext) -> tuple[Problem, ...]:
+    codes = record["classification"]
+    visit = record.get("diplomatic_visit")
+    return _disagreements(context.version, codes["cameo"], codes["plover_event"],
+                          codes["plover_mode"], visit["mode"] if visit else None)
+
+
 def classification(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """CAMEO code, PLOVER event and mode, and the visit's mode agree with each other."""
-    codes = record["classification"]
-    lists = context.schema.codelists
-    cameo = lists["cameo"].lookup(codes["cameo"]) or {}
-    mode = lists["plover_mode"].lookup(codes["plover_mode"]) or {}
-    event = codes["plover_event"]
-    if cameo.get("plover_event") and cameo["plover_event"] != event:
-        yield Problem("classification-mismatch",
-                      f"CAMEO {codes['cameo']} is PLOVER {cameo['plover_event']}, not {event}",
-                      pointer="/classification/plover_event")
-    elif cameo.get("plover_mode") and cameo["plover_mode"] != codes["plover_mode"]:
-        yield Problem("classification-mismatch",
-                      f"CAMEO {codes['cameo']} is PLOVER mode {cameo['plover_mode']}, "
-                      f"not {codes['plover_mode']}", pointer="/classification/plover_mode")
-    elif mode.get("plover_event") and mode["plover_event"] != event:
-        yield Problem("classification-mismatch",
-                      f"PLOVER mode {codes['plover_mode']} belongs to {mode['plover_event']}, "
-                      f"not {event}", pointer="/classification/plover_mode")
-    visit = record.get("diplomatic_visit")
-    if visit:
-        expected = (lists["visit_mode"].lookup(visit["mode"]) or {}).get("plover_mode")
-        if expected and expected != codes["plover_mode"]:
-            yield Problem("classification-mismatch",
-                          f"visit mode {visit['mode']} is PLOVER mode {expected}, "
-                          f"not {codes['plover_mode']}", pointer="/diplomatic_visit/mode")
+    yield from _codes(record, context)
+
+
+def _codes_agree(view: RecordView, context: DatasetContext) -> bool:
+    return not _codes(view.record, context)
 
 
 def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -167,19 +229,45 @@ def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           pointer=join(ptr, "country"))
 
 
+def _countries_known(view: RecordView, context: DatasetContext) -> bool:
+    codes = _alpha3_codes()
+    return all(code is None or code in codes
+               for code in (place.get("country") for place in view.places))
+
+
+@functools.cache
+def _code_set(version: str, name: str) -> frozenset[str]:
+    from validator.registry import load
+
+    return load(version).codelists[name].code_set
+
+
+def _open_values(record: JSON) -> tuple[list[str], list[JSON]]:
+    allegation = record.get("arms_allegation") or {}
+    return record["classification"].get("plover_context", []), allegation.get("responses", [])
+
+
 def open_codelists(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """Values of open codelists outside the list are worth a second look."""
-    lists = context.schema.codelists
+    contexts, responses = _open_values(record)
     values = [(join("/classification/plover_context", i), "plover_context", v)
-              for i, v in enumerate(record["classification"].get("plover_context", ()))]
-    allegation = record.get("arms_allegation") or {}
+              for i, v in enumerate(contexts)]
     values += [(join("/arms_allegation/responses", i, "kind"), "response_kind", r["kind"])
-               for i, r in enumerate(allegation.get("responses", ()))]
+               for i, r in enumerate(responses)]
     for ptr, name, value in values:
-        if value not in lists[name].code_set:
+        if value not in _code_set(context.version, name):
             yield Problem("codelist-open-value",
                           f"{escape(value)} is not in the open codelist {name}", pointer=ptr)
 
 
-CHECKS = (date_ranges, date_texts, after_publication, parties, classification, countries,
-          open_codelists)
+def _open_values_listed(view: RecordView, context: DatasetContext) -> bool:
+    contexts, responses = _open_values(view.record)
+    return (_code_set(context.version, "plover_context").issuperset(contexts)
+            and all(r["kind"] in _code_set(context.version, "response_kind") for r in responses))
+
+
+CHECKS = (RecordCheck(date_ranges, _ranges_sound), RecordCheck(date_texts, _texts_agree),
+          RecordCheck(after_publication, _before_reports),
+          RecordCheck(parties, _parties_distinct), RecordCheck(classification, _codes_agree),
+          RecordCheck(countries, _countries_known),
+          RecordCheck(open_codelists, _open_values_listed))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from validator.checks.base import RecordCheck
 from validator.checks.walk import actor_refs, detail_actor_refs, source_refs
 from validator.loading import Problem, escape
 from validator.pointers import join
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from validator.checks.context import DatasetContext
+    from validator.checks.walk import RecordView
 
 JSON = Any
 
@@ -47,4 +49,19 @@ def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
             listed.add(actor)  # once per actor is enough
 
 
-CHECKS = (unknown_actors, unknown_sources, unlisted_actors)
+def _actors_known(view: RecordView, context: DatasetContext) -> bool:
+    known = context.actors
+    return known is None or (known.issuperset(view.record["actors"])
+                             and known.issuperset(view.detail_actors))
+
+
+def _sources_known(view: RecordView, context: DatasetContext) -> bool:
+    return context.sources is None or context.sources.keys() >= set(view.sources)
+
+
+def _actors_listed(view: RecordView, context: DatasetContext) -> bool:
+    return set(view.record["actors"]).issuperset(view.detail_actors)
+
+
+CHECKS = (RecordCheck(unknown_actors, _actors_known), RecordCheck(unknown_sources, _sources_known),
+          RecordCheck(unlisted_actors, _actors_listed))

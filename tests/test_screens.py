@@ -1,0 +1,206 @@
+"""Screens decide the common case fast; they must never pass what the full check reports.
+
+Each record check has a screen over values gathered in one walk, and the
+tables have a screen over frictionless' cell readers.  A screen that passes
+wrongly would hide a finding, so every screen is held to its full check (or
+to frictionless) on generated records and tables, broken in many small ways.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import datasets
+
+from validator import registry
+from validator.checks import tables, walk
+from validator.checks.context import Article, DatasetContext
+from validator.checks.walk import view as walk_view
+from validator.loading import Problem
+from validator.records import RECORD_CHECKS, compiled
+
+REPO = Path(__file__).parent.parent
+VERSION = registry.load("1.0.0")
+CODES = {name: list(codelist.codes) + ["zz-not-listed"]
+         for name, codelist in VERSION.codelists.items()}
+
+
+def context_of(data: dict[str, Any]) -> DatasetContext:
+    article = Article(data["source"], "articles/a.txt", data["text"], data["published"])
+    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article})
+
+
+# --- Named perturbations: each may or may not break a rule --------------------
+
+def _every_span(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return walk_view(record).spans
+
+
+def _move_span(record, data, draw) -> None:
+    span = draw(st.sampled_from(_every_span(record)))
+    span["start"] = draw(st.integers(0, len(data["text"]) + 2))
+    span["end"] = draw(st.integers(span["start"] + 1, len(data["text"]) + 3))
+
+
+def _unknown_actor(record, data, draw) -> None:
+    record["actors"].append("zz-nobody")
+
+
+def _unlisted_actor(record, data, draw) -> None:
+    record["actors"] = record["actors"][:draw(st.integers(1, len(record["actors"])))]
+
+
+def _unknown_source(record, data, draw) -> None:
+    span = draw(st.sampled_from(_every_span(record)))
+    span["source"] = draw(st.sampled_from([data["source"], "zz-elsewhere"]))
+
+
+def _supports(record, data, draw) -> None:
+    span = draw(st.sampled_from(_every_span(record)))
+    span["supports"] = draw(st.sampled_from(
+        ["/date", "/actors/0", "/actors/9", "/nowhere", "/evidence/0/text", "/actors/01",
+         "/diplomatic_visit/hosts", "/arms_allegation/weapons/0"]))
+
+
+def _dates(record, data, draw) -> None:
+    date = record["date"]
+    start = draw(st.dates(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
+    date["start"] = start.isoformat()
+    if draw(st.booleans()):
+        date["end"] = (start + dt.timedelta(days=draw(st.integers(-40, 400)))).isoformat()
+    else:
+        date.pop("end", None)
+    date["precision"] = draw(st.sampled_from(CODES["date_precision"][:-1]))
+    if draw(st.booleans()):
+        date["text"] = draw(st.sampled_from(["on Friday", "in July", "in 2023", "July 26",
+                                             "last week", "2023-07-26", "since September"]))
+
+
+def _modality(record, data, draw) -> None:
+    record["modality"] = draw(st.sampled_from(["asserted", "planned", "hypothetical",
+                                               "negated"]))
+
+
+def _parties(record, data, draw) -> None:
+    if "diplomatic_visit" in record:
+        record["diplomatic_visit"]["hosts"] = [draw(st.sampled_from(record["actors"]))]
+    else:
+        record["arms_allegation"]["supplier"] = draw(st.sampled_from(record["actors"]))
+
+
+def _classification(record, data, draw) -> None:
+    codes = record["classification"]
+    codes["cameo"] = draw(st.sampled_from(CODES["cameo"][:-1]))
+    codes["plover_event"] = draw(st.sampled_from(CODES["plover_event"][:-1]))
+    codes["plover_mode"] = draw(st.sampled_from(CODES["plover_mode"][:-1]))
+    if "diplomatic_visit" in record:
+        record["diplomatic_visit"]["mode"] = draw(st.sampled_from(CODES["visit_mode"][:-1]))
+
+
+def _country(record, data, draw) -> None:
+    record["location"] = {"name": "Somewhere", "precision": "country",
+                          "country": draw(st.sampled_from(["PRK", "XXA", "AAA", "USA"]))}
+
+
+def _open_lists(record, data, draw) -> None:
+    record["classification"]["plover_context"] = [draw(st.sampled_from(CODES["plover_context"]))]
+    for response in record.get("arms_allegation", {}).get("responses", []):
+        response["kind"] = draw(st.sampled_from(CODES["response_kind"]))
+
+
+PERTURBATIONS = (_move_span, _unknown_actor, _unlisted_actor, _unknown_source, _supports,
+                 _dates, _modality, _parties, _classification, _country, _open_lists)
+
+
+@pytest.mark.parametrize("perturb", PERTURBATIONS, ids=lambda p: p.__name__.strip("_"))
+@given(data=datasets(), also=st.lists(st.sampled_from(PERTURBATIONS), max_size=2),
+       draw=st.data())
+def test_no_screen_passes_a_record_its_check_reports(perturb, data, also, draw) -> None:
+    context = context_of(data)
+    record = copy.deepcopy(data["records"][0])
+    for change in (perturb, *also):
+        change(record, data, draw.draw)
+    assume(compiled("1.0.0", registry.RECORD_SCHEMA).is_valid(record))
+    facts = walk_view(record)
+    for check in RECORD_CHECKS:
+        if check.passes(facts, context):
+            assert list(check.problems(record, context)) == [], check.name
+
+
+@given(datasets())
+def test_every_screen_passes_valid_records(data) -> None:
+    """The fast path is the common path: valid records never reach the full checks."""
+    context = context_of(data)
+    for record in data["records"]:
+        facts = walk_view(record)
+        assert [c.name for c in RECORD_CHECKS if not c.passes(facts, context)] == []
+
+
+def _repository_records() -> list[dict[str, Any]]:
+    return [json.loads(line) for path in sorted((REPO / "datasets").glob("*/events.jsonl"))
+            for line in path.read_text("utf-8").splitlines()]
+
+
+@given(datasets())
+def test_view_gathers_what_the_walk_yields(data) -> None:
+    for record in data["records"] + _repository_records():
+        facts = walk_view(record)
+        assert facts.detail_actors == [v for _, v in walk.detail_actor_refs(record)]
+        assert facts.spans == [v for _, v in walk.spans(record)]
+        assert facts.dates == [v for _, v in walk.dates(record)]
+        assert facts.places == [v for _, v in walk.places(record)]
+        assert facts.sources == [v for _, v in walk.source_refs(record)]
+
+
+# --- Tables: the screen against frictionless itself ----------------------------
+
+ACTOR_CELLS = {
+    "id": ["a1", "b2", "c3", "", "bad id", "a1"],
+    "name": ["Ana", "Bo", ""],
+    "kind": ["person", "state", "organisation", "delegation", "robot", ""],
+    "country": ["", "PRK", "USA", "usa", "XX", "ABCD"],
+    "office": ["", "Minister"],
+    "wikidata": ["", "Q1", "Q57618", "Q0", "P31", "Q12x"],
+    "affiliation": ["", "a1", "b2", "zz"],
+}
+
+
+@st.composite
+def actor_tables(draw: st.DrawFn) -> bytes:
+    """An actors table: mostly valid cells, sometimes broken ones, odd headers and widths."""
+    header = list(ACTOR_CELLS)
+    if draw(st.integers(0, 9)) == 0:
+        header = draw(st.permutations(header))
+    rows = draw(st.lists(st.fixed_dictionaries(
+        {name: st.sampled_from(cells) for name, cells in ACTOR_CELLS.items()}),
+        min_size=1, max_size=5))
+    lines = [",".join(header)]
+    for row in rows:
+        cells = [row[name] for name in header]
+        width = draw(st.sampled_from([len(cells)] * 8 + [len(cells) - 1, len(cells) + 1]))
+        lines.append(",".join((cells + [""])[:width]))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@given(actor_tables())
+def test_table_screen_passes_only_what_frictionless_passes(data: bytes) -> None:
+    table = tables.read_table(data.decode("utf-8"))
+    assume(not isinstance(table, Problem))
+    schema = VERSION.table_schema("actors")
+    if tables.passes(table, schema):
+        assert list(tables.schema_problems(data, table, schema)) == []
+
+
+@pytest.mark.parametrize("name", ["actors", "sources"])
+def test_table_screen_passes_the_repository_tables(name: str) -> None:
+    for path in sorted((REPO / "datasets").glob(f"*/{name}.csv")):
+        table = tables.read_table(path.read_text("utf-8"))
+        assert not isinstance(table, Problem)
+        assert tables.passes(table, VERSION.table_schema(name)), path

@@ -1,0 +1,36 @@
+"""A record check: a cheap screen in front of a detailed generator of problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from validator.checks.context import DatasetContext
+    from validator.checks.walk import RecordView
+    from validator.loading import Problem
+
+JSON = Any
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCheck:
+    """One rule's check of a record that passed the JSON Schema.
+
+    `passes(view, context)` must be True only when `problems(record, context)`
+    yields nothing.  Like jsonschema-rs' `is_valid` in front of `iter_errors`,
+    it decides the common case (a clean record) over values gathered once per
+    record, without building paths; `problems` walks the record again, with
+    paths, only when the screen does not pass.  A property test holds every
+    screen to that promise on generated and mutated records.
+    """
+
+    problems: Callable[[JSON, DatasetContext], Iterator[Problem]]
+    passes: Callable[[RecordView, DatasetContext], bool]
+
+    @property
+    def name(self) -> str:
+        """The name of the detailed check (for messages and test ids)."""
+        return self.problems.__name__
