@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,6 +36,76 @@ def _strict(raw: bytes) -> object:
 def test_fast_record_parser_agrees_with_the_strict_parser(raw: bytes) -> None:
     """Same value, or the same located problem, for any bytes (repeated keys included)."""
     assert parse_record(raw) == _strict(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": "x\\u003a", "a": 1}',  # an escaped colon makes up for the dropped key's
+    b'{"a\\u003A": 1, "a\\u003A": 2}',
+    b'{"a" : 1, "a"\t: 2}',  # space before a colon
+    b'{"q\\"": 1, "q\\"": 2}',  # an escaped quote in the key
+    b'{"n": 123456789012345678901}',  # too many digits; orjson would give a float
+    b'{"n": 18446744073709551616}',  # 20 digits, beyond 64 bits
+])
+def test_fast_record_parser_edges(raw: bytes) -> None:
+    assert parse_record(raw) == _strict(raw)
+
+
+def test_only_depth_is_left_to_the_schema() -> None:
+    """The one guarantee the fast parser leaves out: depth, for the records layer to check."""
+    deep = b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}"
+    assert isinstance(_strict(deep), Problem)
+    assert _strict(deep).code == "json-too-deep"
+    assert parse_record(deep) == json.loads(deep)
+
+
+def _slots(value: object, path: tuple = ()) -> list[tuple]:
+    """The path of every value in a JSON value."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _slots(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _slots(item, (*path, index))
+    return found
+
+
+def test_no_slot_of_the_record_schema_admits_deep_nesting() -> None:
+    """Why parse_record may leave depth out: no record nested past MAX_DEPTH is schema-valid.
+
+    Every value of every repository record (and a new key at every object)
+    is replaced in turn by nesting one level past the limit; none passes.
+    """
+    from validator import registry
+    from validator.loading import MAX_DEPTH
+
+    validator = records.compiled("1.0.0", registry.RECORD_SCHEMA)
+    nested: object = []
+    for _ in range(MAX_DEPTH - 1):
+        nested = [nested]
+    lines = [line for path in sorted((BASE.parent.parent.parent.parent / "datasets")
+                                     .glob("*/events.jsonl"))
+             for line in path.read_text("utf-8").splitlines()]
+    tried = 0
+    for line in lines:
+        for path in _slots(json.loads(line)):
+            for into_new_key in (False, True):
+                probe = json.loads(line)
+                parent, key = (probe, path[-1]) if path else (None, None)
+                for step in path[:-1]:
+                    parent = parent[step]
+                if into_new_key:
+                    target = parent[key] if path else probe
+                    if not isinstance(target, dict):
+                        continue
+                    target["new"] = nested
+                elif path:
+                    parent[key] = nested
+                else:
+                    continue
+                assert not validator.is_valid(probe), (path, into_new_key)
+                tried += 1
+    assert tried > 500
 
 
 def _corpus(folder: Path) -> Path:

@@ -28,7 +28,7 @@ from validator.records import RECORD_CHECKS, compiled
 
 REPO = Path(__file__).parent.parent
 VERSION = registry.load("1.0.0")
-CODES = {name: list(codelist.codes) + ["zz-not-listed"]
+CODES = {name: [*codelist.codes, "zz-not-listed"]
          for name, codelist in VERSION.codelists.items()}
 
 
@@ -95,11 +95,15 @@ def _parties(record, data, draw) -> None:
         record["arms_allegation"]["supplier"] = draw(st.sampled_from(record["actors"]))
 
 
+def _allowed(name: str, event_type: str) -> list[str]:
+    """The codes the schema allows for this record type (its generated enum)."""
+    return VERSION.documents["codelists.schema.json"]["$defs"][f"{name}_for_{event_type}"]["enum"]
+
+
 def _classification(record, data, draw) -> None:
     codes = record["classification"]
-    codes["cameo"] = draw(st.sampled_from(CODES["cameo"][:-1]))
-    codes["plover_event"] = draw(st.sampled_from(CODES["plover_event"][:-1]))
-    codes["plover_mode"] = draw(st.sampled_from(CODES["plover_mode"][:-1]))
+    for name in ("cameo", "plover_event", "plover_mode"):
+        codes[name] = draw(st.sampled_from(_allowed(name, record["event_type"])))
     if "diplomatic_visit" in record:
         record["diplomatic_visit"]["mode"] = draw(st.sampled_from(CODES["visit_mode"][:-1]))
 
@@ -185,7 +189,7 @@ def actor_tables(draw: st.DrawFn) -> bytes:
     for row in rows:
         cells = [row[name] for name in header]
         width = draw(st.sampled_from([len(cells)] * 8 + [len(cells) - 1, len(cells) + 1]))
-        lines.append(",".join((cells + [""])[:width]))
+        lines.append(",".join([*cells, ""][:width]))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

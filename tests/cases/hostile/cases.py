@@ -137,6 +137,17 @@ def _record_line(text: str) -> Callable[[Path], None]:
     return _append("events.jsonl", text.encode("utf-8") + b"\n")
 
 
+def _base_record(change: Callable[[str], str]) -> Callable[[Path], None]:
+    """Append a changed copy of the dataset's first record (a new id, so no repeat)."""
+    def build(folder: Path) -> None:
+        first = (folder / "events.jsonl").read_text("utf-8").splitlines()[0]
+        record = json.loads(first)
+        line = change(first.replace(json.dumps(record["id"]), '"hostile-copy"', 1))
+        with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    return build
+
+
 HOSTILE: tuple[Hostile, ...] = (
     # JSON syntax in records
     Hostile("truncated-record", "json", _record_line('{"id": "x"'), 1, _codes("json-syntax")),
@@ -181,6 +192,19 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("deep-descriptor", "nesting", _descriptor_text(
         lambda t: t.replace('"title": ', '"deep": ' + "[" * 1000 + "]" * 1000 + ', "title": ',
                             1)), 1, _codes("json-too-deep")),
+    Hostile("deep-in-a-valid-record", "nesting", _base_record(
+        lambda line: line.replace('"summary": ', '"summary": ' + "[" * 100 + "]" * 100
+                                  + ', "unused": ', 1)), 1, _codes("json-too-deep")),
+    # Fast-path traps: each would slip past a parser that only counts keys or digits
+    Hostile("duplicate-key-hidden-by-escaped-colon", "fast-path", _base_record(
+        lambda line: line.replace('"summary": "', '"modality": "asserted", "summary": '
+                                  '"\\u003a ', 1)), 1, _codes("json-duplicate-key")),
+    Hostile("duplicate-key-after-space", "fast-path", _base_record(
+        lambda line: line.replace('"modality"', '"modality" : "planned", "modality"', 1)), 1,
+        _codes("json-duplicate-key")),
+    Hostile("long-integer-in-a-span", "fast-path", _base_record(
+        lambda line: line.replace('"start": ', '"start": 1234567890123456789012', 1)), 1,
+        _codes("json-number-invalid")),
     # Descriptor tricks
     Hostile("duplicate-resources-key", "descriptor", _descriptor_text(
         lambda t: t.replace('"resources": [', '"resources": [], "resources": [', 1)), 1,
