@@ -361,16 +361,15 @@ _SHAPE = bytes(ord("0") if 48 <= b <= 57 else b if b == 10 else ord("x") for b i
 _LONG_DIGITS = b"0" * (MAX_INT_DIGITS + 1)
 
 
-def digits_within_limit(data: bytes) -> bool:
-    """Whether no run of digits in `data` is longer than MAX_INT_DIGITS.
-
-    Checked over a block of lines at once: orjson turns long integers into
-    floats silently, so a line with a long run of digits takes the strict parser.
+def plain_block(data: bytes) -> bool:
+    """Whether `data` (a block of lines) has no run of digits longer than
+    MAX_INT_DIGITS and no escaped colon: then `parse_record`'s fast path holds
+    for each of its lines without looking for either again.
     """
-    return _LONG_DIGITS not in data.translate(_SHAPE)
+    return b"\\u003" not in data and _LONG_DIGITS not in data.translate(_SHAPE)
 
 
-def parse_record(raw: bytes, *, digits_checked: bool = False) -> JSON | Problem:
+def parse_record(raw: bytes) -> JSON | Problem:
     """Parse one JSON Lines record (without its LF) with `parse_json`'s guarantees, but one.
 
     Nesting depth is not limited here: a record deeper than MAX_DEPTH is
@@ -378,13 +377,12 @@ def parse_record(raw: bytes, *, digits_checked: bool = False) -> JSON | Problem:
     records layer parses a record that fails the schema again with
     `parse_json`, which reports the depth.  Everything else is as strict:
     orjson already refuses NaN, Infinity, overflow, lone surrogates and
-    invalid UTF-8; long digit runs (unless the caller checked them with
-    `digits_within_limit`) and repeated keys send the line to `parse_json`,
-    which locates the problem.
+    invalid UTF-8; long digit runs (orjson would give floats) and repeated
+    keys send the line to `parse_json`, which locates the problem.
     """
     import orjson
 
-    if digits_checked or digits_within_limit(raw):
+    if _LONG_DIGITS not in raw.translate(_SHAPE):
         try:
             value = orjson.loads(raw)
             if _keys_kept(raw, orjson.dumps(value)):

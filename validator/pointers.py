@@ -38,17 +38,22 @@ def tokens(ptr: str) -> tuple[str, ...]:
     return tuple(raw.replace("~1", "/").replace("~0", "~") for raw in ptr[1:].split("/"))
 
 
+@functools.lru_cache(maxsize=4096)
+def _steps(ptr: str) -> tuple[tuple[str, int | None], ...]:
+    """Each token with its value as an array index (None if it cannot be one)."""
+    return tuple((key, int(key) if _INDEX.fullmatch(key) else None) for key in tokens(ptr))
+
+
 def resolve(document: JSON, ptr: str) -> JSON:
     """The value at `ptr`, or raise `LookupError` when it does not resolve."""
     value = document
-    for key in tokens(ptr):
+    for key, index in _steps(ptr):
         if isinstance(value, dict):
-            value = value.get(key, _MISSING)
-        elif isinstance(value, list) and _INDEX.fullmatch(key):
-            index = int(key)
-            value = value[index] if index < len(value) else _MISSING
+            if key not in value:
+                raise LookupError(ptr)
+            value = value[key]
+        elif isinstance(value, list) and index is not None and index < len(value):
+            value = value[index]
         else:
-            value = _MISSING
-        if value is _MISSING:
             raise LookupError(ptr)
     return value

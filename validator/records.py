@@ -29,7 +29,7 @@ from validator.loading import (
     MAX_LINE_BYTES,
     Problem,
     decode_utf8,
-    digits_within_limit,
+    plain_block,
     escape,
     open_regular_file,
     parse_json,
@@ -157,7 +157,7 @@ def refuse(uri: str) -> JSON:
 
 
 def _lines(handle: Any, end: int | None) -> Iterator[tuple[int, bytes | None, bool]]:  # noqa: ANN401 - a binary file
-    """(offset, line without LF, digits checked) of the lines that start before `end`.
+    """(offset, line without LF, plain) of the lines that start before `end`.
 
     Lines are split on LF bytes only (U+2028 inside a string is not a line
     break) and read a block at a time, so that cheap checks run over the block
@@ -171,16 +171,16 @@ def _lines(handle: Any, end: int | None) -> Iterator[tuple[int, bytes | None, bo
             return
         if not block.endswith(b"\n"):  # complete the block's last line
             block += handle.readline(MAX_LINE_BYTES + 1)
-        digits_checked = digits_within_limit(block)
+        plain = plain_block(block)
         lines = block.split(b"\n")
         last = lines.pop()  # b"" when the block ends with LF
         for line in lines:
-            yield offset, line if len(line) < MAX_LINE_BYTES else None, digits_checked
+            yield offset, line if len(line) < MAX_LINE_BYTES else None, plain
             offset += len(line) + 1
         if not last:
             continue
         if len(last) <= MAX_LINE_BYTES:  # the file's last line, without LF
-            yield offset, last, digits_checked
+            yield offset, last, plain
             offset += len(last)
             continue
         start = offset  # an overlong line: skip to its end
@@ -193,39 +193,68 @@ def _lines(handle: Any, end: int | None) -> Iterator[tuple[int, bytes | None, bo
 
 def check_records(task: RecordTask) -> RecordResult:
     """Check every record of the task's byte range."""
+    import orjson
+
     result = RecordResult([], RecordIds(), 0, capped=False)
     handle = open_regular_file(Path(task.root), task.path)
     if isinstance(handle, Problem):  # reported by the dataset layer, which opened it first
         return result
     validator = compiled(task.context.version, registry.RECORD_SCHEMA)
-    findings = result.findings
+    findings, ids, context, name = result.findings, result.ids, task.context, task.display
+    loads, dumps, is_valid, fast_error = orjson.loads, orjson.dumps, validator.is_valid, \
+        (orjson.JSONDecodeError, orjson.JSONEncodeError)
     with handle:
         handle.seek(task.start)
-        for number, (offset, raw, digits_checked) in enumerate(_lines(handle, task.end),
-                                                              start=task.first_line):
+        for number, (offset, raw, plain) in enumerate(_lines(handle, task.end),
+                                                      start=task.first_line):
             if len(findings) >= MAX_FINDINGS_PER_FILE:
                 findings.append(make(
                     "too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} findings; the rest "
-                    "of the file is not checked", task.display, number, 1))
+                    "of the file is not checked", name, number, 1))
                 result.capped = True
                 break
             if raw is None:
                 findings.append(make("file-too-large", f"line is longer than {MAX_LINE_BYTES} "
-                                     "bytes", task.display, number, 1))
+                                     "bytes", name, number, 1))
                 continue
-            problems = _record(raw, number, offset, digits_checked, task, validator, result)
+            # The hot path, for a clean record in a plain block: parse_record's
+            # fast path, the engine's verdict and every screen, inline.  Anything
+            # else, including a screen that fails or raises, takes `_record`.
+            if plain:
+                try:
+                    record = loads(raw)
+                    if type(record) is dict and raw.count(b":") == dumps(record).count(b":") \
+                            and is_valid(record) and _passes(record, context):
+                        result.records += 1
+                        if type(record_id := record.get("id")) is str:
+                            ids.add(record_id, name, number, offset)
+                        continue
+                except fast_error:
+                    pass
+                except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
+                    pass
+            problems = _record(raw, number, offset, task, validator, result)
             if problems:
                 findings.extend(problems)
     return result
 
 
-def _record(line: bytes, number: int, offset: int, digits_checked: bool,
-            task: RecordTask, validator: Any, result: RecordResult) -> list[Finding]:  # noqa: ANN401
-    """The findings of one line (most lines have none: this is the hot path)."""
+def _passes(record: JSON, context: DatasetContext) -> bool:
+    """Whether every screen passes the (schema-valid) record."""
+    facts = view(record)
+    for check in RECORD_CHECKS:
+        if not check.passes(facts, context):
+            return False
+    return True
+
+
+def _record(line: bytes, number: int, offset: int, task: RecordTask,
+            validator: Any, result: RecordResult) -> list[Finding]:  # noqa: ANN401
+    """The findings of one line, every guard and check in full (off the hot path)."""
     name = task.display
     if number == 1 and line.startswith(b"\xef\xbb\xbf"):
         return [make("encoding-bom", "starts with a UTF-8 byte order mark", name, 1, 1)]
-    record = parse_record(line, digits_checked=digits_checked)
+    record = parse_record(line)
     if isinstance(record, Problem):
         if not line.strip():
             return [make("record-blank-line", "blank line; each line holds one record",

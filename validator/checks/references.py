@@ -56,7 +56,13 @@ def _actors_known(view: RecordView, context: DatasetContext) -> bool:
 
 
 def _sources_known(view: RecordView, context: DatasetContext) -> bool:
-    return context.sources is None or context.sources.keys() >= set(view.sources)
+    sources = context.sources
+    if sources is None:
+        return True
+    for span in view.spans:
+        if span["source"] not in sources:
+            return False
+    return sources.keys() >= set(view.record["reporting"]["sources"])
 
 
 def _actors_listed(view: RecordView, context: DatasetContext) -> bool:

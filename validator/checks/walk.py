@@ -118,19 +118,25 @@ class RecordView:
     spans: list[JSON]  # as spans
     dates: list[JSON]  # as dates
     places: list[JSON]  # as places
-    sources: list[str]  # as source_refs
+
+    @property
+    def sources(self) -> list[str]:
+        """As source_refs: the record's sources, then each span's."""
+        return [*self.record["reporting"]["sources"], *[span["source"] for span in self.spans]]
 
 
 def view(record: JSON) -> RecordView:
     """The record's values, gathered in one walk (written out for speed: it runs per record)."""
     actors: list[str] = []
-    spans = list(record.get("evidence") or ())
+    spans = list(record["evidence"])
     dates = [record["date"]]
     places = [record["location"]] if "location" in record else []
     visit = record.get("diplomatic_visit")
     if visit:
-        for key in ("visitors", "hosts", "delegation"):
-            actors += visit.get(key) or ()
+        actors += visit["visitors"]
+        actors += visit["hosts"]
+        if "delegation" in visit:
+            actors += visit["delegation"]
         meetings = visit.get("meetings") or ()
         for meeting in meetings:
             actors += meeting["participants"]
@@ -151,5 +157,4 @@ def view(record: JSON) -> RecordView:
             spans += response.get("evidence") or ()
             if "date" in response:
                 dates.append(response["date"])
-    sources = [*(record["reporting"].get("sources") or ()), *(span["source"] for span in spans)]
-    return RecordView(record, actors, spans, dates, places, sources)
+    return RecordView(record, actors, spans, dates, places)
