@@ -362,9 +362,10 @@ _LONG_DIGITS = b"0" * (MAX_INT_DIGITS + 1)
 
 
 def plain_block(data: bytes) -> bool:
-    """Whether `data` (a block of lines) has no run of digits longer than
-    MAX_INT_DIGITS and no escaped colon: then `parse_record`'s fast path holds
-    for each of its lines without looking for either again.
+    """Whether a block of lines has no long run of digits and no escaped colon.
+
+    Then `parse_record`'s fast path holds for each of its lines without
+    looking for either again (see `parse_record` and `_keys_kept`).
     """
     return b"\\u003" not in data and _LONG_DIGITS not in data.translate(_SHAPE)
 
