@@ -161,3 +161,20 @@ def test_a_flooded_file_gives_the_single_pass_answer(tmp_path: Path, monkeypatch
     monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
     assert validate([str(dataset)], jobs=2) == serial
     assert serial.findings[-1].code == "too-many-findings"
+
+
+def test_id_index_finds_repeats_and_ignores_digest_collisions(monkeypatch) -> None:
+    """Repeats are found by digest, in order; equal digests of different ids are not repeats."""
+    index = records.RecordIds()
+    for number, record_id in enumerate(["a", "b", "a", "c", "b", "a"], start=1):
+        index.add(record_id, "f", number, number * 10)
+    groups = sorted(index.candidates())
+    assert groups == [[0, 2, 5], [1, 4]]
+    assert index.where(5) == ("f", 6, 60)
+
+    colliding = records.RecordIds()
+    blake2b = records.hashlib.blake2b
+    monkeypatch.setattr(records.hashlib, "blake2b", lambda data, **k: blake2b(b"same", **k))
+    for number, record_id in enumerate(["a", "b"], start=1):
+        colliding.add(record_id, "f", number, 0)
+    assert list(colliding.candidates()) == [[0, 1]]  # candidates only; id_findings re-reads

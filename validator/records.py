@@ -99,10 +99,17 @@ class RecordIds:
 
     def candidates(self) -> Iterator[list[int]]:
         """Groups of positions, in order, whose digests are equal."""
-        ordered = sorted(self.digests)  # the one large temporary: a list of the digests
-        repeated = {a for a, b in zip(ordered, itertools.islice(ordered, 1, None), strict=False)
-                    if a == b}
-        del ordered
+        # Sorting all digests at once would need a list of them all (some 40
+        # bytes an id); sorting them in 256 buckets by their low byte needs an
+        # array copy and one bucket's list at a time.
+        buckets = [array.array("Q") for _ in range(256)]
+        for digest in self.digests:
+            buckets[digest & 0xFF].append(digest)
+        repeated: set[int] = set()
+        while buckets:
+            ordered = sorted(buckets.pop())
+            repeated.update(a for a, b in zip(ordered, itertools.islice(ordered, 1, None),
+                                              strict=False) if a == b)
         groups: dict[int, list[int]] = {}
         if repeated:
             for position, digest in enumerate(self.digests):
@@ -156,13 +163,15 @@ def refuse(uri: str) -> JSON:
     raise ValueError(f"offline: refusing to retrieve {uri}")
 
 
-def _lines(handle: Any, end: int | None) -> Iterator[tuple[int, bytes | None, bool]]:  # noqa: ANN401 - a binary file
-    """(offset, line without LF, plain) of the lines that start before `end`.
+def _blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | None], bool]]:  # noqa: ANN401 - a binary file
+    """(offset, lines without LF, plain) for each block of the lines that start before `end`.
 
     Lines are split on LF bytes only (U+2028 inside a string is not a line
     break) and read a block at a time, so that cheap checks run over the block
-    at C speed.  A line longer than MAX_LINE_BYTES is skipped without being
-    held in memory and comes out as None.
+    at C speed.  A block is plain when it has neither a long run of digits nor
+    an escaped colon, the two things `parse_record` must otherwise look for
+    line by line.  A line longer than MAX_LINE_BYTES comes out as None, alone
+    in its block, without being held in memory.
     """
     offset = handle.tell()
     while end is None or offset < end:
@@ -171,24 +180,22 @@ def _lines(handle: Any, end: int | None) -> Iterator[tuple[int, bytes | None, bo
             return
         if not block.endswith(b"\n"):  # complete the block's last line
             block += handle.readline(MAX_LINE_BYTES + 1)
-        plain = plain_block(block)
-        lines = block.split(b"\n")
+        lines: list[bytes | None] = list(block.split(b"\n"))
         last = lines.pop()  # b"" when the block ends with LF
-        for line in lines:
-            yield offset, line if len(line) < MAX_LINE_BYTES else None, plain
-            offset += len(line) + 1
-        if not last:
-            continue
-        if len(last) <= MAX_LINE_BYTES:  # the file's last line, without LF
-            yield offset, last, plain
-            offset += len(last)
-            continue
-        start = offset  # an overlong line: skip to its end
-        offset += len(last)
-        while last and not last.endswith(b"\n"):
-            last = handle.readline(MAX_LINE_BYTES)
-            offset += len(last)
-        yield start, None, False
+        if last and len(last) <= MAX_LINE_BYTES:  # the file's last line, without LF
+            lines.append(last)
+            last = b""
+        if len(block) >= MAX_LINE_BYTES:  # only then can a line be too long
+            lines = [line if line is None or len(line) < MAX_LINE_BYTES else None
+                     for line in lines]
+        yield offset, lines, plain_block(block)
+        offset += len(block)
+        if last:  # an overlong last line: skip to its end
+            start = offset - len(last)
+            while last and not last.endswith(b"\n"):
+                last = handle.readline(MAX_LINE_BYTES)
+                offset += len(last)
+            yield start, [None], False
 
 
 def check_records(task: RecordTask) -> RecordResult:
@@ -203,39 +210,42 @@ def check_records(task: RecordTask) -> RecordResult:
     findings, ids, context, name = result.findings, result.ids, task.context, task.display
     loads, dumps, is_valid, fast_error = orjson.loads, orjson.dumps, validator.is_valid, \
         (orjson.JSONDecodeError, orjson.JSONEncodeError)
+    number = task.first_line - 1
     with handle:
         handle.seek(task.start)
-        for number, (offset, raw, plain) in enumerate(_lines(handle, task.end),
-                                                      start=task.first_line):
-            if len(findings) >= MAX_FINDINGS_PER_FILE:
-                findings.append(make(
-                    "too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} findings; the rest "
-                    "of the file is not checked", name, number, 1))
-                result.capped = True
-                break
-            if raw is None:
-                findings.append(make("file-too-large", f"line is longer than {MAX_LINE_BYTES} "
-                                     "bytes", name, number, 1))
-                continue
-            # The hot path, for a clean record in a plain block: parse_record's
-            # fast path, the engine's verdict and every screen, inline.  Anything
-            # else, including a screen that fails or raises, takes `_record`.
-            if plain:
-                try:
-                    record = loads(raw)
-                    if type(record) is dict and raw.count(b":") == dumps(record).count(b":") \
-                            and is_valid(record) and _passes(record, context):
-                        result.records += 1
-                        if type(record_id := record.get("id")) is str:
-                            ids.add(record_id, name, number, offset)
-                        continue
-                except fast_error:
-                    pass
-                except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
-                    pass
-            problems = _record(raw, number, offset, task, validator, result)
-            if problems:
-                findings.extend(problems)
+        for offset, lines, plain in _blocks(handle, task.end):  # noqa: B007 - offset is advanced
+            for raw in lines:
+                number += 1
+                line_offset = offset
+                if len(findings) >= MAX_FINDINGS_PER_FILE:
+                    findings.append(make(
+                        "too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} findings; "
+                        "the rest of the file is not checked", name, number, 1))
+                    result.capped = True
+                    return result
+                if raw is None:
+                    findings.append(make("file-too-large", "line is longer than "
+                                         f"{MAX_LINE_BYTES} bytes", name, number, 1))
+                    continue
+                offset += len(raw) + 1
+                # The hot path, for a clean record in a plain block: parse_record's
+                # fast path, the engine's verdict and every screen, inline.  Anything
+                # else, including a screen that fails or raises, takes `_record`.
+                if plain:
+                    try:
+                        record = loads(raw)
+                        if type(record) is dict and is_valid(record) \
+                                and raw.count(b":") == dumps(record).count(b":") \
+                                and _passes(record, context):
+                            result.records += 1
+                            if type(record_id := record.get("id")) is str:
+                                ids.add(record_id, name, number, line_offset)
+                            continue
+                    except fast_error:
+                        pass
+                    except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
+                        pass
+                findings.extend(_record(raw, number, line_offset, task, validator, result))
     return result
 
 
