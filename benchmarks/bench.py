@@ -66,6 +66,7 @@ def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[di
     templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
     per_dataset = records // datasets
     sample: list[dict] = []
+    folder.mkdir(parents=True, exist_ok=True)
     for index in range(datasets):
         template = templates[index % len(templates)]
         target = folder / f"ds-{index:04d}"
@@ -161,6 +162,8 @@ def main() -> int:
     parser.add_argument("--datasets", type=int, default=100)
     parser.add_argument("--seed", type=int, default=20231)
     parser.add_argument("--keep", type=Path, help="keep the corpus in this folder")
+    parser.add_argument("--large", type=int, default=0, metavar="N",
+                        help="also measure peak RSS of validate on a corpus of N records")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="textevents-bench-"))
     corpus = args.keep or work / "corpus"
@@ -207,6 +210,18 @@ def main() -> int:
     print(f"frictionless validate, tables: {rows / table_seconds:,.0f} rows/s "
           f"({rows} rows in {table_seconds:.1f} s)")
     print(f"start-up: validate --version {version_s:.2f} s; one small dataset {small_s:.2f} s")
+    if args.large:
+        large = work / "large"
+        print(f"\ngenerating {args.large} records in {args.large // 10_000} datasets …",
+              flush=True)
+        make_corpus(large, args.large, max(1, args.large // 10_000), args.seed + 1)
+        print(f"| {'large corpus':<30} | {'records/s':>10} | {'peak MB':>7} |")
+        print(f"|{'-' * 32}|{'-' * 12}|{'-' * 9}|")
+        for jobs in (1, cores):
+            seconds, peak = measure(*validate, "--jobs", str(jobs), str(large))
+            print(f"| {f'validate --jobs {jobs}':<30} | {args.large / seconds:>10,.0f} | "
+                  f"{peak:>7.0f} |")
+        shutil.rmtree(large)
     if not args.keep:
         shutil.rmtree(work)
     return 0 if same else 1

@@ -174,7 +174,7 @@ def test_id_index_finds_repeats_and_ignores_digest_collisions(monkeypatch) -> No
 
     colliding = records.RecordIds()
     blake2b = records.hashlib.blake2b
-    monkeypatch.setattr(records.hashlib, "blake2b", lambda data, **k: blake2b(b"same", **k))
+    monkeypatch.setattr(records.hashlib, "blake2b", lambda _data, **k: blake2b(b"same", **k))
     for number, record_id in enumerate(["a", "b"], start=1):
         colliding.add(record_id, "f", number, 0)
     assert list(colliding.candidates()) == [[0, 1]]  # candidates only; id_findings re-reads

@@ -213,7 +213,8 @@ def check_records(task: RecordTask) -> RecordResult:
     number = task.first_line - 1
     with handle:
         handle.seek(task.start)
-        for offset, lines, plain in _blocks(handle, task.end):  # noqa: B007 - offset is advanced
+        for block_offset, lines, plain in _blocks(handle, task.end):
+            offset = block_offset
             for raw in lines:
                 number += 1
                 line_offset = offset
