@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import datetime as dt
 
-    from validator.registry import SchemaVersion
-
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -28,10 +26,3 @@ class DatasetContext:
     version: str
     actors: frozenset[str] | None = None  # None: the actors table could not be read
     sources: dict[str, Article] | None = None  # None: the sources table could not be read
-
-    @property
-    def schema(self) -> SchemaVersion:
-        """The loaded schema version (loaded once per process)."""
-        from validator.registry import load
-
-        return load(self.version)
