@@ -64,6 +64,9 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     event_type = draw(st.sampled_from(["diplomatic_visit", "arms_allegation"]))
     a, b = draw(st.lists(st.sampled_from(actors), min_size=2, max_size=2, unique=True))
     evidence = draw(st.lists(spans(text, source), min_size=1, max_size=3))
+    if draw(st.booleans()):  # a pointer that resolves in every record drawn here
+        evidence[-1]["supports"] = draw(st.sampled_from(
+            ["", "/date", "/actors/1", "/summary", "/evidence/0/text", "/classification"]))
     record: dict[str, Any] = {
         "id": record_id, "schema_version": "1.0.0", "event_type": event_type,
         "summary": draw(st.text(string.ascii_letters + " .", min_size=1, max_size=60)

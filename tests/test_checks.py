@@ -148,3 +148,61 @@ def test_table_reading_edges() -> None:
     assert [line for line, _ in table.rows] == [2, 4, 5, 6]
     assert [(p.code, p.line, p.column, p.pointer) for p in actor_problems(table)] == [
         ("country-code-unknown", 4, 3, "/1/country")]
+
+
+def test_span_checks_go_on_past_an_unknown_source() -> None:
+    record = visit()
+    record["evidence"][0]["source"] = "elsewhere"  # reported by the references layer
+    record["evidence"][1]["start"] += 1
+    record["evidence"][1]["end"] += 1
+    assert found(span_problems, record) == [("span-text-mismatch", "/evidence/1/start")]
+
+
+def test_a_span_ending_at_the_end_of_the_text_but_empty_points_at_start() -> None:
+    record = visit()
+    record["evidence"] = [{"source": "newsbytes-2023-07-29", "start": len(TEXT),
+                           "end": len(TEXT), "text": "x"}]
+    assert found(span_problems, record) == [("span-out-of-range", "/evidence/0/start")]
+
+
+def test_integral_float_offsets_are_offsets() -> None:
+    """JSON Schema's integer admits 636.0: the span is checked, not crashed on."""
+    from validator.checks.evidence import CHECKS
+    from validator.checks.walk import view
+
+    record = visit()
+    span = record["evidence"][0]
+    span["start"], span["end"] = float(span["start"]), float(span["end"])
+    screen = CHECKS[0].passes
+    assert screen(view(record), CONTEXT) is False  # the full check decides
+    assert found(span_problems, record) == []
+    span["start"] += 1
+    assert found(span_problems, record) == [("span-text-mismatch", "/evidence/0/start")]
+
+
+def test_shift_hint_says_when_the_quote_is_also_elsewhere() -> None:
+    from validator.checks.evidence import _hints
+
+    text = "aaab"
+    assert _hints(text, "aa", 2, 4)[-1] == "the quote is at start=0, end=2 (shifted by -2) " \
+        "and elsewhere too"
+    assert _hints("xaab", "aa", 0, 2)[-1] == "the quote is at start=1, end=3 (shifted by +1)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("\rfirst\r\n", [("text-line-ending", 1, 1)]),
+    ("one\ntwo\r\nthree\r\n", [("text-line-ending", 2, 4)]),
+    ("Cafe\u0301\n", [("text-not-nfc", 1, 4)]),
+    ("e\u0301 first\n", [("text-not-nfc", 1, 1)]),
+])
+def test_text_problems_are_located_at_the_first(text, expected) -> None:
+    from validator.checks.evidence import text_problems
+
+    assert [(p.code, p.line, p.column) for p in text_problems(text)] == expected
+
+
+def test_table_rows_map_to_lines() -> None:
+    from validator.checks.tables import read_table
+
+    table = read_table('id,name\na,"x\ny"\nb,B\n')
+    assert [table.line_of(n) for n in (0, 1, 2, 3, 4)] == [1, 1, 2, 4, 1]

@@ -178,18 +178,27 @@ ACTOR_CELLS = {
 
 @st.composite
 def actor_tables(draw: st.DrawFn) -> bytes:
-    """An actors table: mostly valid cells, sometimes broken ones, odd headers and widths."""
+    """An actors table: valid rows, then at most one break (a bad cell, header or width)."""
     header = list(ACTOR_CELLS)
-    if draw(st.integers(0, 9)) == 0:
+    count = draw(st.integers(1, 4))
+    rows = [{"id": f"x{n}", "name": "N", "kind": "person", "country": "", "office": "",
+             "wikidata": "", "affiliation": draw(st.sampled_from(["", "x0"]))}
+            for n in range(count)]
+    widths = [len(header)] * count
+    kind = draw(st.sampled_from(["none", "cell", "header", "width", "blank"]))
+    row = draw(st.integers(0, count - 1))
+    if kind == "cell":
+        name = draw(st.sampled_from(list(ACTOR_CELLS)))
+        rows[row][name] = draw(st.sampled_from(ACTOR_CELLS[name]))
+    elif kind == "header":
         header = draw(st.permutations(header))
-    rows = draw(st.lists(st.fixed_dictionaries(
-        {name: st.sampled_from(cells) for name, cells in ACTOR_CELLS.items()}),
-        min_size=1, max_size=5))
+    elif kind == "width":
+        widths[row] += draw(st.sampled_from([-1, 1]))
+    elif kind == "blank":
+        rows[row] = dict.fromkeys(header, "")
     lines = [",".join(header)]
-    for row in rows:
-        cells = [row[name] for name in header]
-        width = draw(st.sampled_from([len(cells)] * 8 + [len(cells) - 1, len(cells) + 1]))
-        lines.append(",".join([*cells, ""][:width]))
+    lines += [",".join([*(r[name] for name in header), ""][:width])
+              for r, width in zip(rows, widths, strict=True)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -208,3 +217,47 @@ def test_table_screen_passes_the_repository_tables(name: str) -> None:
         table = tables.read_table(path.read_text("utf-8"))
         assert not isinstance(table, Problem)
         assert tables.passes(table, VERSION.table_schema(name)), path
+
+
+def _screen(schema: dict[str, Any], text: str) -> bool:
+    table = tables.read_table(text)
+    assert not isinstance(table, Problem)
+    verdict = tables.passes(table, schema)
+    if verdict:
+        assert list(tables.schema_problems(text.encode(), table, schema)) == []
+    return verdict
+
+
+@pytest.mark.parametrize(("schema", "text", "verdict"), [
+    # A primary key alone (no unique constraint), as a list or a string.
+    ({"fields": [{"name": "k"}], "primaryKey": ["k"]}, "k\na\na\n", False),
+    ({"fields": [{"name": "k"}], "primaryKey": "k"}, "k\na\na\n", False),
+    ({"fields": [{"name": "k"}], "primaryKey": "k"}, "k\na\nb\n", True),
+    # A unique field that is not the primary key.
+    ({"fields": [{"name": "k"}, {"name": "p", "constraints": {"unique": True}}],
+      "primaryKey": ["k"]}, "k,p\na,x\nb,x\n", False),
+    # A blank row, with no required field to give it away.
+    ({"fields": [{"name": "k"}, {"name": "v"}]}, "k,v\na,b\n,\n", False),
+    # Foreign keys: into the same table, by list or string, and into another resource.
+    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
+        {"fields": "f", "reference": {"resource": "", "fields": "k"}}]},
+     "k,f\na,b\nb,\n", True),
+    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
+        {"fields": "f", "reference": {"resource": "", "fields": "k"}}]},
+     "k,f\na,zz\n", False),
+    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
+        {"fields": ["f"], "reference": {"fields": ["k"]}}]}, "k,f\na,zz\n", False),
+    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
+        {"fields": ["f"], "reference": {"resource": "other", "fields": ["k"]}}]},
+     "k,f\na,\n", False),
+])
+def test_table_screen_on_the_shapes_table_schemas_allow(schema, text, verdict) -> None:
+    assert _screen(schema, text) is verdict
+
+
+def test_table_screen_sees_repeated_paths_in_sources() -> None:
+    path = next((REPO / "datasets").glob("*/sources.csv"))
+    lines = path.read_text("utf-8").splitlines()
+    copy_row = lines[1].replace(lines[1].split(",")[0], "another-id", 1)
+    assert _screen(VERSION.table_schema("sources"), "\n".join([*lines, copy_row]) + "\n") \
+        is False
