@@ -184,8 +184,8 @@ def test_shift_hint_says_when_the_quote_is_also_elsewhere() -> None:
     from validator.checks.evidence import _hints
 
     text = "aaab"
-    assert _hints(text, "aa", 2, 4)[-1] == "the quote is at start=0, end=2 (shifted by -2) " \
-        "and elsewhere too"
+    assert _hints(text, "aa", 2, 4)[-1] == (
+        "the quote is at start=0, end=2 (shifted by -2) and elsewhere too")
     assert _hints("xaab", "aa", 0, 2)[-1] == "the quote is at start=1, end=3 (shifted by +1)"
 
 
