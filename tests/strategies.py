@@ -87,7 +87,11 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
                                     "plover_event": "ACCUSE", "plover_mode": "allege"}
     if draw(st.booleans()):
         record["classification"]["plover_context"] = ["military"]
-    record["modality"] = "asserted"
+    # Planned and hypothetical events may come after their report.
+    record["modality"] = draw(st.sampled_from(["asserted", "negated", "planned",
+                                               "hypothetical"]))
+    if record["modality"] in {"planned", "hypothetical"} and draw(st.booleans()):
+        record["date"] = draw(dates(published + dt.timedelta(days=90)))
     record["reporting"] = {"sources": [source]}
     record["coding"] = {"method": draw(st.sampled_from(["human", "model", "hybrid"])),
                         "coder": "tester", "date": "2026-11-29"}

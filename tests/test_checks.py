@@ -206,3 +206,46 @@ def test_table_rows_map_to_lines() -> None:
 
     table = read_table('id,name\na,"x\ny"\nb,B\n')
     assert [table.line_of(n) for n in (0, 1, 2, 3, 4)] == [1, 1, 2, 4, 1]
+
+
+def allegation() -> dict:
+    return copy.deepcopy(RECORDS[2])
+
+
+def test_detail_actor_references_are_located() -> None:
+    from validator.checks.references import unlisted_actors
+
+    record = allegation()
+    record["arms_allegation"]["claimant"]["actor"] = "nobody"
+    record["arms_allegation"]["responses"] = [
+        {"actor": "nobody-else", "kind": "denial", "evidence": record["evidence"][:1]}]
+    meeting_record = visit()
+    meeting_record["diplomatic_visit"]["meetings"][0]["participants"][0] = "nobody"
+    assert found(unlisted_actors, record) == [
+        ("actor-not-listed", "/arms_allegation/claimant/actor"),
+        ("actor-not-listed", "/arms_allegation/responses/0/actor")]
+    assert found(unlisted_actors, meeting_record) == [
+        ("actor-not-listed", "/diplomatic_visit/meetings/0/participants/0")]
+
+
+def test_allegation_dates_are_located() -> None:
+    record = allegation()
+    reversed_range = {"start": "2023-07-26", "end": "2023-07-01", "precision": "window"}
+    record["arms_allegation"]["transfer_date"] = dict(reversed_range)
+    record["arms_allegation"]["responses"] = [
+        {"actor": "russia", "kind": "denial", "date": dict(reversed_range),
+         "evidence": record["evidence"][:1]}]
+    assert found(date_ranges, record) == [
+        ("date-range-reversed", "/arms_allegation/transfer_date/end"),
+        ("date-range-reversed", "/arms_allegation/responses/0/date/end")]
+
+
+def test_after_publication_with_an_unknown_source_beside_a_dated_one() -> None:
+    from validator.checks.meaning import after_publication
+
+    record = visit()
+    record["reporting"]["sources"] = ["elsewhere", "newsbytes-2023-07-29"]
+    record["date"] = {"start": "2023-08-15", "precision": "day"}
+    assert found(after_publication, record) == [("date-after-publication", "/date/start")]
+    record["modality"] = "planned"
+    assert found(after_publication, record) == []
