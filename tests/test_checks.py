@@ -249,3 +249,38 @@ def test_after_publication_with_an_unknown_source_beside_a_dated_one() -> None:
     assert found(after_publication, record) == [("date-after-publication", "/date/start")]
     record["modality"] = "planned"
     assert found(after_publication, record) == []
+
+
+def test_a_short_row_is_one_table_row_problem() -> None:
+    """Not one per missing cell plus a 'required' error for each."""
+    from validator import registry
+    from validator.checks.tables import read_table, schema_problems
+
+    text = "id,name,kind,country,office,wikidata,affiliation\na1,Ana,person,,,,\nb2\n"
+    table = read_table(text)
+    problems = list(schema_problems(text.encode(), table,
+                                    registry.load("1.0.0").table_schema("actors")))
+    assert [(p.code, p.line) for p in problems] == [("table-row", 3)]
+
+
+@pytest.mark.parametrize(("count", "shown", "more"), [(8, 8, ""), (9, 8, " and 1 more")])
+def test_enum_messages_show_eight_options(count, shown, more) -> None:
+    import jsonschema_rs
+
+    from validator.checks.schema import schema_problems
+
+    options = [f"o{n}" for n in range(count)]
+    validator = jsonschema_rs.validator_for({"enum": options})
+    [problem] = schema_problems(validator, "x")
+    assert problem.message == "'x' is not one of " + ", ".join(
+        f"'{o}'" for o in options[:shown]) + more
+
+
+def test_a_refused_value_at_the_root_is_named_value() -> None:
+    import jsonschema_rs
+
+    from validator.checks.schema import schema_problems
+
+    [problem] = schema_problems(jsonschema_rs.validator_for(False), 1)
+    assert (problem.code, problem.message) == ("schema-unknown-field",
+                                               "field 'value' is not allowed here")
