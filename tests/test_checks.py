@@ -281,6 +281,6 @@ def test_a_refused_value_at_the_root_is_named_value() -> None:
 
     from validator.checks.schema import schema_problems
 
-    [problem] = schema_problems(jsonschema_rs.validator_for(False), 1)
+    [problem] = schema_problems(jsonschema_rs.validator_for(False), 1)  # noqa: FBT003 - the false schema
     assert (problem.code, problem.message) == ("schema-unknown-field",
                                                "field 'value' is not allowed here")
