@@ -284,3 +284,29 @@ def test_a_refused_value_at_the_root_is_named_value() -> None:
     [problem] = schema_problems(jsonschema_rs.validator_for(False), 1)  # noqa: FBT003 - the false schema
     assert (problem.code, problem.message) == ("schema-unknown-field",
                                                "field 'value' is not allowed here")
+
+
+def test_nested_spans_and_sources_are_located() -> None:
+    from validator.checks.references import unknown_sources
+
+    record = visit()
+    meeting_span = record["diplomatic_visit"]["meetings"][0]["evidence"][0]
+    meeting_span["start"] += 1
+    meeting_span["end"] += 1
+    assert found(span_problems, record) == [
+        ("span-text-mismatch", "/diplomatic_visit/meetings/0/evidence/0/start")]
+    claim = allegation()
+    claim["arms_allegation"]["responses"] = [
+        {"actor": "russia", "kind": "denial", "evidence": [dict(claim["evidence"][0])]}]
+    claim["arms_allegation"]["responses"][0]["evidence"][0]["source"] = "elsewhere"
+    assert found(unknown_sources, claim) == [
+        ("source-unknown", "/arms_allegation/responses/0/evidence/0/source")]
+
+
+def test_an_unlisted_actor_is_reported_once() -> None:
+    from validator.checks.references import unlisted_actors
+
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["nobody"]
+    record["diplomatic_visit"]["meetings"][0]["participants"] = ["nobody"]
+    assert found(unlisted_actors, record) == [("actor-not-listed", "/diplomatic_visit/hosts/0")]

@@ -230,26 +230,28 @@ def _screen(schema: dict[str, Any], text: str) -> bool:
 
 @pytest.mark.parametrize(("schema", "text", "verdict"), [
     # A primary key alone (no unique constraint), as a list or a string.
-    ({"fields": [{"name": "k"}], "primaryKey": ["k"]}, "k\na\na\n", False),
-    ({"fields": [{"name": "k"}], "primaryKey": "k"}, "k\na\na\n", False),
-    ({"fields": [{"name": "k"}], "primaryKey": "k"}, "k\na\nb\n", True),
+    ({"fields": [{"name": "key"}], "primaryKey": ["key"]}, "key\na\na\n", False),
+    ({"fields": [{"name": "key"}], "primaryKey": "key"}, "key\na\na\n", False),
+    ({"fields": [{"name": "key"}], "primaryKey": "key"}, "key\na\nb\n", True),
     # A unique field that is not the primary key.
-    ({"fields": [{"name": "k"}, {"name": "p", "constraints": {"unique": True}}],
-      "primaryKey": ["k"]}, "k,p\na,x\nb,x\n", False),
+    ({"fields": [{"name": "key"}, {"name": "path", "constraints": {"unique": True}}],
+      "primaryKey": ["key"]}, "key,path\na,x\nb,x\n", False),
     # A blank row, with no required field to give it away.
-    ({"fields": [{"name": "k"}, {"name": "v"}]}, "k,v\na,b\n,\n", False),
+    ({"fields": [{"name": "key"}, {"name": "value"}]}, "key,value\na,b\n,\n", False),
     # Foreign keys: into the same table, by list or string, and into another resource.
-    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
-        {"fields": "f", "reference": {"resource": "", "fields": "k"}}]},
-     "k,f\na,b\nb,\n", True),
-    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
-        {"fields": "f", "reference": {"resource": "", "fields": "k"}}]},
-     "k,f\na,zz\n", False),
-    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
-        {"fields": ["f"], "reference": {"fields": ["k"]}}]}, "k,f\na,zz\n", False),
-    ({"fields": [{"name": "k"}, {"name": "f"}], "foreignKeys": [
-        {"fields": ["f"], "reference": {"resource": "other", "fields": ["k"]}}]},
-     "k,f\na,\n", False),
+    ({"fields": [{"name": "key"}, {"name": "ref"}], "foreignKeys": [
+        {"fields": "ref", "reference": {"resource": "", "fields": "key"}}]},
+     "key,ref\na,b\nb,\n", True),
+    ({"fields": [{"name": "key"}, {"name": "ref"}], "foreignKeys": [
+        {"fields": "ref", "reference": {"resource": "", "fields": "key"}}]},
+     "key,ref\na,zz\n", False),
+    ({"fields": [{"name": "key"}, {"name": "ref"}], "foreignKeys": [
+        {"fields": ["ref"], "reference": {"fields": ["key"]}}]}, "key,ref\na,a\n", True),
+    ({"fields": [{"name": "key"}, {"name": "ref"}], "foreignKeys": [
+        {"fields": ["ref"], "reference": {"fields": ["key"]}}]}, "key,ref\na,zz\n", False),
+    ({"fields": [{"name": "key"}, {"name": "ref"}], "foreignKeys": [
+        {"fields": ["ref"], "reference": {"resource": "other", "fields": ["key"]}}]},
+     "key,ref\na,\n", False),
 ])
 def test_table_screen_on_the_shapes_table_schemas_allow(schema, text, verdict) -> None:
     assert _screen(schema, text) is verdict
