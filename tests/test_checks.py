@@ -140,9 +140,12 @@ def test_classification_agreement(codes, mode, expected) -> None:
 def test_table_reading_edges() -> None:
     from validator.checks.tables import Table, actor_problems, read_table
 
-    assert read_table("").code == "table-header"  # an empty file has no header
+    from validator.loading import Problem
+
+    assert read_table("") == Problem("table-header", "the table is empty: no header row", 1, 1)
     assert read_table('id,name\n"a\n').code == "table-format"
-    assert read_table("id,name\na\x00,b\n").code == "table-format"
+    assert read_table("id,name\na\x00,b\n") == Problem("table-format", "CSV contains a NUL byte",
+                                                       1, 1)
     table = read_table('id,name,country\na,"two\nlines",RUS\nb,B,XXA\nc,C,\nd,D,usa\n')
     assert isinstance(table, Table)
     assert [line for line, _ in table.rows] == [2, 4, 5, 6]
