@@ -139,7 +139,6 @@ def test_classification_agreement(codes, mode, expected) -> None:
 
 def test_table_reading_edges() -> None:
     from validator.checks.tables import Table, actor_problems, read_table
-
     from validator.loading import Problem
 
     assert read_table("") == Problem("table-header", "the table is empty: no header row", 1, 1)
