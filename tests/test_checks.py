@@ -148,8 +148,9 @@ def test_table_reading_edges() -> None:
     table = read_table('id,name,country\na,"two\nlines",RUS\nb,B,XXA\nc,C,\nd,D,usa\n')
     assert isinstance(table, Table)
     assert [line for line, _ in table.rows] == [2, 4, 5, 6]
-    assert [(p.code, p.line, p.column, p.pointer) for p in actor_problems(table)] == [
-        ("country-code-unknown", 4, 3, "/1/country")]
+    assert [(p.code, p.message, p.line, p.column, p.pointer) for p in actor_problems(table)] \
+        == [("country-code-unknown", "'XXA' is not an ISO 3166-1 alpha-3 country code", 4, 3,
+             "/1/country")]
 
 
 def test_span_checks_go_on_past_an_unknown_source() -> None:
@@ -312,3 +313,17 @@ def test_an_unlisted_actor_is_reported_once() -> None:
     record["diplomatic_visit"]["hosts"] = ["nobody"]
     record["diplomatic_visit"]["meetings"][0]["participants"] = ["nobody"]
     assert found(unlisted_actors, record) == [("actor-not-listed", "/diplomatic_visit/hosts/0")]
+
+
+def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:
+    """Errors inside a refused object are left out; errors elsewhere are kept."""
+    from validator import registry
+    from validator.checks.schema import schema_problems
+    from validator.records import compiled
+
+    record = visit()
+    record["arms_allegation"] = {"stage": "rumoured"}
+    del record["summary"]
+    problems = schema_problems(compiled("1.0.0", registry.RECORD_SCHEMA), record)
+    assert sorted((p.code, p.pointer) for p in problems) == [
+        ("schema-missing-field", ""), ("schema-unknown-field", "/arms_allegation")]
