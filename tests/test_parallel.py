@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from values import paths
 
 from validator import records, validate
 from validator.loading import Problem, decode_utf8, parse_json, parse_record
@@ -58,18 +59,6 @@ def test_only_depth_is_left_to_the_schema() -> None:
     assert parse_record(deep) == json.loads(deep)
 
 
-def _slots(value: object, path: tuple = ()) -> list[tuple]:
-    """The path of every value in a JSON value."""
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _slots(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _slots(item, (*path, index))
-    return found
-
-
 def test_no_slot_of_the_record_schema_admits_deep_nesting() -> None:
     """Why parse_record may leave depth out: no record nested past MAX_DEPTH is schema-valid.
 
@@ -88,7 +77,7 @@ def test_no_slot_of_the_record_schema_admits_deep_nesting() -> None:
              for line in path.read_text("utf-8").splitlines()]
     tried = 0
     for line in lines:
-        for path in _slots(json.loads(line)):
+        for path in paths(json.loads(line)):
             for into_new_key in (False, True):
                 probe = json.loads(line)
                 parent, key = (probe, path[-1]) if path else (None, None)

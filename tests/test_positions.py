@@ -7,6 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 from json_source_map import calculate
+from values import paths
 
 from validator.pointers import pointer
 from validator.positions import locate
@@ -22,22 +23,11 @@ VALUES = st.recursive(
 )
 
 
-def _paths(value: object, path: tuple = ()) -> list[tuple]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
-
-
 @given(value=VALUES, indent=st.sampled_from([None, 0, 2]), extra=st.sampled_from(["", "/zz"]),
        key=st.booleans(), data=st.data())
 def test_locate_agrees_with_json_source_map(value, indent, extra, key, data) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
-    path = data.draw(st.sampled_from(_paths(value)))
+    path = data.draw(st.sampled_from(paths(value)))
     ptr = pointer(*path) + extra
     entries = calculate(text)
     resolved = ptr
