@@ -180,7 +180,7 @@ def _blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | No
             return
         if not block.endswith(b"\n"):  # complete the block's last line
             block += handle.readline(MAX_LINE_BYTES + 1)
-        lines: list[bytes | None] = list(block.split(b"\n"))
+        lines: list[bytes | None] = block.split(b"\n")
         last = lines.pop()  # b"" when the block ends with LF
         if last and len(last) <= MAX_LINE_BYTES:  # the file's last line, without LF
             lines.append(last)
