@@ -167,3 +167,30 @@ def test_id_index_finds_repeats_and_ignores_digest_collisions(monkeypatch) -> No
     for number, record_id in enumerate(["a", "b"], start=1):
         colliding.add(record_id, "f", number, 0)
     assert list(colliding.candidates()) == [[0, 1]]  # candidates only; id_findings re-reads
+
+
+@given(lines=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+       final_lf=st.booleans(), block=st.integers(1, 40), limit=st.integers(4, 40),
+       data=st.data())
+def test_block_reader_gives_every_line_once(lines, final_lf, block, limit, data) -> None:
+    """Lines, offsets and overlong lines are the same for any block size and any end."""
+    import io
+
+    raw = b"".join(line + b"\n" for line in lines)
+    if lines and lines[-1] and not final_lf:
+        raw = raw[:-1]  # the last line without its LF
+    starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
+    end = data.draw(st.sampled_from([None, *starts[1:]]))  # ranges end at line starts
+    expected = [(start, line if len(line) + (start + len(line) < len(raw)) <= limit else None)
+                for start, line in zip(starts, lines, strict=True)
+                if end is None or start < end]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records, "BLOCK_BYTES", block)
+        patch.setattr(records, "MAX_LINE_BYTES", limit)
+        got = []
+        for start, block_lines, _ in records.blocks(io.BytesIO(raw), end):
+            offset = start
+            for line in block_lines:
+                got.append((offset, line))
+                offset += len(line) + 1 if line is not None else 0
+    assert got == expected

@@ -163,15 +163,15 @@ def refuse(uri: str) -> JSON:
     raise ValueError(f"offline: refusing to retrieve {uri}")
 
 
-def _blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | None], bool]]:  # noqa: ANN401 - a binary file
-    """(offset, lines without LF, plain) for each block of the lines that start before `end`.
+def blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | None], bool]]:  # noqa: ANN401 - a binary file
+    """(offset, lines without LF, plain) for each run of the lines that start before `end`.
 
     Lines are split on LF bytes only (U+2028 inside a string is not a line
     break) and read a block at a time, so that cheap checks run over the block
     at C speed.  A block is plain when it has neither a long run of digits nor
     an escaped colon, the two things `parse_record` must otherwise look for
-    line by line.  A line longer than MAX_LINE_BYTES comes out as None, alone
-    in its block, without being held in memory.
+    line by line.  A line longer than MAX_LINE_BYTES (its LF counted) comes
+    out as None, alone in its run, without being held in memory.
     """
     offset = handle.tell()
     while end is None or offset < end:
@@ -180,22 +180,43 @@ def _blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | No
             return
         if not block.endswith(b"\n"):  # complete the block's last line
             block += handle.readline(MAX_LINE_BYTES + 1)
-        lines: list[bytes | None] = block.split(b"\n")
+        plain = plain_block(block)
+        lines = block.split(b"\n")
         last = lines.pop()  # b"" when the block ends with LF
+        if len(block) < MAX_LINE_BYTES:  # no line can be too long
+            yield offset, [*lines, last] if last else lines, plain
+            offset += len(block)
+            continue
+        yield from _runs(offset, lines, plain)
+        offset += len(block) - len(last)
         if last and len(last) <= MAX_LINE_BYTES:  # the file's last line, without LF
-            lines.append(last)
-            last = b""
-        if len(block) >= MAX_LINE_BYTES:  # only then can a line be too long
-            lines = [line if line is None or len(line) < MAX_LINE_BYTES else None
-                     for line in lines]
-        yield offset, lines, plain_block(block)
-        offset += len(block)
-        if last:  # an overlong last line: skip to its end
-            start = offset - len(last)
+            yield offset, [last], plain
+            offset += len(last)
+        elif last:  # an overlong last line: skip to its end
+            start = offset
+            offset += len(last)
             while last and not last.endswith(b"\n"):
                 last = handle.readline(MAX_LINE_BYTES)
                 offset += len(last)
             yield start, [None], False
+
+
+def _runs(offset: int, lines: list[bytes], plain: bool,
+          ) -> Iterator[tuple[int, list[bytes | None], bool]]:
+    """LF-terminated lines in runs, each overlong one alone as None."""
+    run: list[bytes | None] = []
+    start = offset
+    for line in lines:
+        if len(line) < MAX_LINE_BYTES:
+            run.append(line)
+        else:
+            if run:
+                yield start, run, plain
+            yield offset, [None], False
+            run, start = [], offset + len(line) + 1
+        offset += len(line) + 1
+    if run:
+        yield start, run, plain
 
 
 def check_records(task: RecordTask) -> RecordResult:
@@ -213,7 +234,7 @@ def check_records(task: RecordTask) -> RecordResult:
     number = task.first_line - 1
     with handle:
         handle.seek(task.start)
-        for block_offset, lines, plain in _blocks(handle, task.end):
+        for block_offset, lines, plain in blocks(handle, task.end):
             offset = block_offset
             for raw in lines:
                 number += 1
