@@ -121,8 +121,10 @@ def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch)
     monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
     size = (dataset / "events.jsonl").stat().st_size
     assert len(records.split(dataset, "events.jsonl", size, 2)) > 10
-    parallel = validate([str(dataset)], jobs=2)
+    calls: list[tuple[int, int]] = []
+    parallel = validate([str(dataset)], jobs=2, progress=lambda d, t, _: calls.append((d, t)))
     assert parallel == serial
+    assert calls[-1][0] == calls[-1][1] > 10  # the bar ends full, chunks counted
     codes = {f.code for f in serial.findings}
     assert codes == {"record-id-duplicate", "schema-not-in-codelist", "span-text-mismatch"}
     assert serial.records == 3000

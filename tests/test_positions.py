@@ -42,6 +42,7 @@ def test_unmappable_text_is_located_at_the_start() -> None:
     assert locate("{not json", "/a") == (1, 1)
     assert locate('{"a": [1, 2]}', "/a/x") == (1, 7)
     assert locate('{"a": [1, 2]}', "/a/5") == (1, 7)
+    assert locate('{"a": [1, 2]}', "/a/01") == (1, 7)  # not an index (RFC 6901)
 
 
 def test_keys_are_rfc_6901_tokens() -> None:

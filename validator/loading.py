@@ -397,13 +397,18 @@ def parse_record(raw: bytes) -> JSON | Problem:
 
 
 def _keys_kept(raw: bytes, dumped: bytes) -> bool:
-    """Whether the parser kept every key of `raw` (`dumped` is its value re-serialised).
-
-    A colon outside a string is a key's; inside strings, colons are copied as
-    they are, unless escaped (backslash, u003a).  So without escaped colons, the colon
-    counts are equal exactly when no repeated key was dropped: each dropped
-    key takes at least its own colon with it.
-    """
+    """Whether the parser kept every key of `raw` (`dumped` is its value re-serialised)."""
     if b"\\u003" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
         return False
+    return colons_agree(raw, dumped)
+
+
+def colons_agree(raw: bytes, dumped: bytes) -> bool:
+    """For `raw` without an escaped colon: whether no repeated key was dropped.
+
+    A colon outside a string is a key's; inside strings, colons are copied as
+    they are, unless escaped (backslash, u003a).  So without escaped colons, the
+    colon counts of the line and of its re-serialised value are equal exactly
+    when no repeated key was dropped: each dropped key takes its colon with it.
+    """
     return raw.count(b":") == dumped.count(b":")

@@ -21,8 +21,12 @@ def join(base: str | tuple[str | int, ...], *parts: str | int) -> str:
     return base + pointer(*parts)
 
 
-_MISSING = object()
 _INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901 array indexes: ASCII, no leading zero
+
+
+def array_index(token: str) -> int | None:
+    """The array index a reference token names, or None if it cannot name one."""
+    return int(token) if _INDEX.fullmatch(token) else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -41,7 +45,7 @@ def tokens(ptr: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4096)
 def _steps(ptr: str) -> tuple[tuple[str, int | None], ...]:
     """Each token with its value as an array index (None if it cannot be one)."""
-    return tuple((key, int(key) if _INDEX.fullmatch(key) else None) for key in tokens(ptr))
+    return tuple((key, array_index(key)) for key in tokens(ptr))
 
 
 def resolve(document: JSON, ptr: str) -> JSON:

@@ -13,7 +13,7 @@ import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C, untyped in typeshed
 
 from validator.loading import position
-from validator.pointers import tokens
+from validator.pointers import array_index, tokens
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -75,9 +75,9 @@ def _member(text: str, at: int, name: str) -> tuple[int | None, int] | None:
 
 def _element(text: str, at: int, token: str) -> tuple[int | None, int] | None:
     """(None, value offset) of element `token` of the array at `at`."""
-    if not (token.isascii() and token.isdigit()):
+    index = array_index(token)
+    if index is None:
         return None
-    index = int(token)
     at = _space(text, at + 1)
     count = 0
     while text[at] != "]":

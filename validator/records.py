@@ -28,6 +28,7 @@ from validator.loading import (
     MAX_FINDINGS_PER_FILE,
     MAX_LINE_BYTES,
     Problem,
+    colons_agree,
     decode_utf8,
     escape,
     open_regular_file,
@@ -257,7 +258,7 @@ def check_records(task: RecordTask) -> RecordResult:
                     try:
                         record = loads(raw)
                         if type(record) is dict and is_valid(record) \
-                                and raw.count(b":") == dumps(record).count(b":") \
+                                and colons_agree(raw, dumps(record)) \
                                 and _passes(record, context):
                             result.records += 1
                             if type(record_id := record.get("id")) is str:
@@ -292,9 +293,10 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
             return [make("record-blank-line", "blank line; each line holds one record",
                          name, number, 1)]
         return [make(record.code, record.message, name, number, record.column)]
+    text = line.decode("utf-8")  # parse_record accepted it, so it decodes
     valid = isinstance(record, dict) and validator.is_valid(record)
     if not valid:
-        strict = parse_json(line.decode("utf-8"))  # the depth limit: see parse_record
+        strict = parse_json(text)  # the depth limit: see parse_record
         if isinstance(strict, Problem):
             return [make(strict.code, strict.message, name, number, strict.column)]
         if not isinstance(record, dict):
@@ -311,7 +313,6 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     else:
         # The compiled engine decided; detailed errors are computed only now.
         problems = list(schema_problems(validator, record))
-    text = line.decode("utf-8")  # parse_record accepted it, so it decodes
     return [locate_in_line(text, problem, name, number) for problem in problems]
 
 

@@ -103,20 +103,23 @@ def validate(paths: Iterable[str] = ("datasets",),
             if progress:
                 progress(done, len(locations), result.name)
         # The chunks of large events files, from every dataset at once.
-        pending = [task for result in datasets for task in result.pending]
+        pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
         chunks = iter(mapper(check_records, pending))
-        for done, result in enumerate(datasets, start=len(locations) + 1):
+        done = len(locations)
+        for result in datasets:
             findings.extend(result.findings)
-            result.checked.extend(next(chunks) for _ in result.pending)
-            if progress and result.pending:
-                progress(done, len(locations) + len(pending), result.name)
+            if len(result.tasks) > 1:
+                result.checked.extend(next(chunks) for _ in result.tasks)
+                done += len(result.tasks)
+                if progress:
+                    progress(done, len(locations) + len(pending), result.name)
     ids = RecordIds()
     records = 0
     for result in datasets:
         checked = result.checked
         if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
             # Too broken to merge chunk by chunk like a single pass: do the single pass.
-            whole = result.pending[0]
+            whole = result.tasks[0]
             checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
         for chunk in checked:
             findings.extend(chunk.findings)
@@ -134,8 +137,7 @@ class DatasetResult:
     name: str  # the dataset's descriptor, as findings name it
     findings: list[Finding]
     tasks: list[RecordTask]  # the record tasks of its events file
-    pending: list[RecordTask]  # those still to run: chunks of a large file
-    checked: list[RecordResult]  # results of the tasks that ran, in task order
+    checked: list[RecordResult]  # their results, in task order; empty until chunks have run
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1) -> DatasetResult:
@@ -152,9 +154,9 @@ def check_dataset(location: DatasetLocation, jobs: int = 1) -> DatasetResult:
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
     tasks = dataset.record_tasks(jobs)
     name = location.name(DESCRIPTOR)
-    if len(tasks) == 1:
-        return DatasetResult(name, findings, tasks, [], [check_records(tasks[0])])
-    return DatasetResult(name, findings, tasks, tasks, [])
+    # One task is run here; the chunks of a split file are left for the pool.
+    checked = [check_records(tasks[0])] if len(tasks) == 1 else []
+    return DatasetResult(name, findings, tasks, checked)
 
 
 def _folder_bytes(location: DatasetLocation) -> int:

@@ -123,11 +123,16 @@ def _texts_agree(view: RecordView, context: DatasetContext) -> bool:
 
 def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
     """The latest publication date of the record's sources, if it is reported as fact."""
-    if record["modality"] in {"planned", "hypothetical"} or not context.sources:
-        return None
     sources = context.sources
-    return max((article.published for source in record["reporting"]["sources"]
-                if (article := sources.get(source)) and article.published), default=None)
+    if record["modality"] in {"planned", "hypothetical"} or not sources:
+        return None
+    latest = None
+    for source in record["reporting"]["sources"]:
+        article = sources.get(source)
+        if article is not None and (published := article.published) is not None \
+                and (latest is None or published > latest):
+            latest = published
+    return latest
 
 
 def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -141,19 +146,8 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
 
 
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:
-    # Passes when some report is as late as the start, or none is dated.
-    record, sources = view.record, context.sources
-    if record["modality"] in {"planned", "hypothetical"} or not sources:
-        return True
-    start = dt.date.fromisoformat(record["date"]["start"])
-    dated = False
-    for source in record["reporting"]["sources"]:
-        article = sources.get(source)
-        if article is not None and (published := article.published) is not None:
-            if start <= published:
-                return True
-            dated = True
-    return not dated
+    latest = _latest_report(view.record, context)
+    return latest is None or dt.date.fromisoformat(view.record["date"]["start"]) <= latest
 
 
 def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
