@@ -36,7 +36,8 @@ def _strict(raw: bytes) -> object:
 @given(st.one_of(JSON_BYTES.map(str.encode), st.binary(max_size=200)))
 def test_fast_record_parser_agrees_with_the_strict_parser(raw: bytes) -> None:
     """Same value, or the same located problem, for any bytes (repeated keys included)."""
-    assert parse_record(raw) == _strict(raw)
+    fast, strict = parse_record(raw), _strict(raw)
+    assert (fast, repr(fast)) == (strict, repr(strict))
 
 
 @pytest.mark.parametrize("raw", [
@@ -46,9 +47,14 @@ def test_fast_record_parser_agrees_with_the_strict_parser(raw: bytes) -> None:
     b'{"q\\"": 1, "q\\"": 2}',  # an escaped quote in the key
     b'{"n": 123456789012345678901}',  # too many digits; orjson would give a float
     b'{"n": 18446744073709551616}',  # 20 digits, beyond 64 bits
+    b'{"n": 99999999999999999999}',  # 20 digits: orjson gives 1e+20
+    b'{"n": -9999999999999999999}',  # 19 digits, below -2**63
+    b'{"n": 999999999999999999}',  # 18 digits: exact either way
 ])
 def test_fast_record_parser_edges(raw: bytes) -> None:
-    assert parse_record(raw) == _strict(raw)
+    # repr too: 1e+20 == 10**20, and a float must not stand in for an integer.
+    fast, strict = parse_record(raw), _strict(raw)
+    assert (fast, repr(fast)) == (strict, repr(strict))
 
 
 def test_only_depth_is_left_to_the_schema() -> None:

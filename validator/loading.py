@@ -355,10 +355,13 @@ def _locate_token(text: str, token: str | None) -> int:
 
 # --- Records: a fast path that keeps the strict guarantees ---------------------
 
-# One C-speed pass maps each byte to its class (digits -> '0', all else -> 'x', LF
-# kept), so that a run of more than MAX_INT_DIGITS digits shows as a plain substring.
+# orjson keeps an integer exact only within 64 bits and gives a float beyond;
+# every integer of up to EXACT_DIGITS digits fits.  One C-speed pass maps each
+# byte to its class (digits -> '0', all else -> 'x', LF kept), so that a longer
+# run of digits, which could be such an integer, shows as a plain substring.
+EXACT_DIGITS: Final = 18
 _SHAPE = bytes(ord("0") if 48 <= b <= 57 else b if b == 10 else ord("x") for b in range(256))
-_LONG_DIGITS = b"0" * (MAX_INT_DIGITS + 1)
+_LONG_DIGITS = b"0" * (EXACT_DIGITS + 1)
 
 
 def plain_block(data: bytes) -> bool:
@@ -378,7 +381,7 @@ def parse_record(raw: bytes) -> JSON | Problem:
     records layer parses a record that fails the schema again with
     `parse_json`, which reports the depth.  Everything else is as strict:
     orjson already refuses NaN, Infinity, overflow, lone surrogates and
-    invalid UTF-8; long digit runs (orjson would give floats) and repeated
+    invalid UTF-8; long digit runs (orjson could give floats) and repeated
     keys send the line to `parse_json`, which locates the problem.
     """
     import orjson
