@@ -33,7 +33,7 @@ import jsonschema_rs
 import orjson
 
 from validator import registry
-from validator.records import compiled
+from validator.engines import compiled
 
 REPO = Path(__file__).resolve().parent.parent
 MEASURE = (

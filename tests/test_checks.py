@@ -319,7 +319,7 @@ def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:
     """Errors inside a refused object are left out; errors elsewhere are kept."""
     from validator import registry
     from validator.checks.schema import schema_problems
-    from validator.records import compiled
+    from validator.engines import compiled
 
     record = visit()
     record["arms_allegation"] = {"stage": "rumoured"}

@@ -12,7 +12,7 @@ from validator import validate
 from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import span_problems
 from validator.checks.schema import schema_problems
-from validator.records import compiled
+from validator.engines import compiled
 from validator.registry import RECORD_SCHEMA
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from values import paths
 
-from validator import records, validate
+from validator import engines, records, validate
 from validator.loading import Problem, decode_utf8, parse_json, parse_record
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
@@ -74,7 +74,7 @@ def test_no_slot_of_the_record_schema_admits_deep_nesting() -> None:
     from validator import registry
     from validator.loading import MAX_DEPTH
 
-    validator = records.compiled("1.0.0", registry.RECORD_SCHEMA)
+    validator = engines.compiled("1.0.0", registry.RECORD_SCHEMA)
     nested: object = []
     for _ in range(MAX_DEPTH - 1):
         nested = [nested]
@@ -202,3 +202,37 @@ def test_block_reader_gives_every_line_once(lines, final_lf, block, limit, data)
                 got.append((offset, line))
                 offset += len(line) + 1 if line is not None else 0
     assert got == expected
+
+
+def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> None:
+    """Records the narrowed engine refuses get the released schema's and every check's findings."""
+    dataset = tmp_path / "narrowed"
+    shutil.copytree(BASE, dataset)
+    originals = [json.loads(line) for line in
+                 (dataset / "events.jsonl").read_text("utf-8").splitlines()]
+    breaks = [
+        lambda r: r["actors"].append("zz-nobody"),
+        lambda r: r["evidence"][0].update(source="zz-elsewhere"),
+        lambda r: r.update(location={"name": "X", "precision": "country", "country": "XXA"}),
+        lambda r: r["classification"].update(plover_context=["zz-unlisted"]),
+        lambda r: r["evidence"][0].update(end=99999999999999999999),
+        lambda r: r["evidence"][0].update(start=10**19),
+        lambda r: r.update(modality="rumoured"),
+    ]
+    lines = []
+    for number in range(1500):
+        record = json.loads(json.dumps(originals[number % len(originals)]))
+        record["id"] = f"n-{number}"
+        if number % 50 == 0:
+            breaks[number // 50 % len(breaks)](record)
+        lines.append(json.dumps(record, ensure_ascii=False))
+    (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    assert (dataset / "events.jsonl").stat().st_size >= records.NARROW_BYTES
+    narrowed = validate([str(dataset)], jobs=1)
+    monkeypatch.setattr(records, "NARROW_BYTES", 1 << 60)
+    released = validate([str(dataset)], jobs=1)
+    assert narrowed == released
+    assert {f.code for f in narrowed.findings} >= {
+        "actor-unknown", "source-unknown", "country-code-unknown", "codelist-open-value",
+        "span-out-of-range", "schema-not-in-codelist"}
+    assert "99999999999999999999" in str(narrowed.findings)  # the number, not 1e+20

@@ -18,7 +18,7 @@ from strategies import datasets
 from writing import read_records, write_dataset
 
 from validator import registry, validate
-from validator.records import compiled
+from validator.engines import compiled
 
 VERSION = registry.load("1.0.0")
 

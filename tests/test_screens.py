@@ -18,13 +18,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import datasets
+from values import paths
 
-from validator import registry
+from validator import engines, records, registry
 from validator.checks import tables, walk
 from validator.checks.context import Article, DatasetContext
 from validator.checks.walk import view as walk_view
+from validator.engines import compiled
 from validator.loading import Problem
-from validator.records import RECORD_CHECKS, compiled
+from validator.records import RECORD_CHECKS
 
 REPO = Path(__file__).parent.parent
 VERSION = registry.load("1.0.0")
@@ -263,3 +265,136 @@ def test_table_screen_sees_repeated_paths_in_sources() -> None:
     copy_row = lines[1].replace(lines[1].split(",")[0], "another-id", 1)
     assert _screen(VERSION.table_schema("sources"), "\n".join([*lines, copy_row]) + "\n") \
         is False
+
+
+# --- The narrowed engine: a screen in Rust for the checks that state a narrowing --
+
+NARROWED = [check for check in RECORD_CHECKS if check.narrowing is not None]
+
+
+def _hot(context: DatasetContext) -> records.HotPath:
+    hot = records.hot_path(context, records.NARROW_BYTES)
+    assert hot.exact_numbers  # every location a narrowing names is in this version
+    return hot
+
+
+def _big_number(record, data, draw) -> None:
+    span = draw(st.sampled_from(_every_span(record)))
+    span[draw(st.sampled_from(["start", "end"]))] = draw(st.sampled_from(
+        [10**19, float(10**19), 10**18 - 1, 10.0**18, 12.0]))
+
+
+def _numbers(value: Any) -> list[float]:
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in _numbers(item)]
+    return [value] if type(value) in {int, float} else []
+
+
+@pytest.mark.parametrize("perturb", [*PERTURBATIONS, _big_number],
+                         ids=lambda p: p.__name__.strip("_"))
+@given(data=datasets(), also=st.lists(st.sampled_from(PERTURBATIONS), max_size=2),
+       draw=st.data())
+def test_the_narrowed_engine_accepts_nothing_its_checks_report(perturb, data, also,
+                                                                draw) -> None:
+    """Accepted means: valid against the released schema, and clean for every narrowed check."""
+    context = context_of(data)
+    record = copy.deepcopy(data["records"][0])
+    for change in (perturb, *also):
+        change(record, data, draw.draw)
+    if _hot(context).is_valid(record):
+        assert compiled("1.0.0", registry.RECORD_SCHEMA).is_valid(record)
+        for check in NARROWED:
+            assert list(check.problems(record, context)) == [], check.name
+        assert all(abs(n) <= engines.NUMBER_BOUND for n in _numbers(record))
+
+
+def _set(record: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    probe = copy.deepcopy(record)
+    target = probe
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return probe
+
+
+def _wrong_values(record: dict[str, Any]) -> list[tuple[str, tuple[str | int, ...], str]]:
+    """(check, path, value): each value a narrowed check looks at, made wrong for it."""
+    wrong = [("unknown_actors", path, "zz-nobody") for path, _ in walk.actor_refs(record)]
+    wrong += [("unknown_sources", path, "zz-elsewhere") for path, _ in walk.source_refs(record)]
+    wrong += [("countries", (*path, "country"), "XXA") for path, _ in walk.places(record)]
+    contexts = record["classification"].get("plover_context", [])
+    wrong += [("open_codelists", ("classification", "plover_context", index), "zz-unlisted")
+              for index in range(len(contexts))]
+    responses = record.get("arms_allegation", {}).get("responses", [])
+    wrong += [("open_codelists", ("arms_allegation", "responses", index, "kind"), "zz-unlisted")
+              for index in range(len(responses))]
+    return wrong
+
+
+def _refuses_each_wrong_value(record: dict[str, Any], context: DatasetContext) -> set[str]:
+    hot = _hot(context)
+    assert hot.is_valid(record)  # the clean record takes the hot path
+    checks = {check.name: check for check in NARROWED}
+    seen = set()
+    for name, path, value in _wrong_values(record):
+        probe = _set(record, path, value)
+        assert list(checks[name].problems(probe, context)), (name, path)  # really wrong
+        assert not hot.is_valid(probe), (name, path)
+        seen.add(name)
+    return seen
+
+
+@given(datasets())
+def test_the_narrowed_engine_refuses_every_value_its_checks_report(data) -> None:
+    for record in data["records"]:
+        _refuses_each_wrong_value(record, context_of(data))
+
+
+def _repository() -> list[tuple[dict[str, Any], DatasetContext]]:
+    from validator.loading import discover
+    from validator.run import DatasetRun
+
+    found = []
+    locations, _ = discover([str(REPO / "datasets")])
+    for location in locations:
+        dataset = DatasetRun(location)
+        assert list(dataset.findings()) == []
+        assert dataset.events is not None
+        path, context = dataset.events
+        found += [(json.loads(line), context)
+                  for line in (location.root / path).read_text("utf-8").splitlines()]
+    return found
+
+
+def test_the_narrowed_engine_refuses_every_wrong_value_in_the_repository() -> None:
+    seen: set[str] = set()
+    for record, context in _repository():
+        seen |= _refuses_each_wrong_value(record, context)
+    assert seen == {check.name for check in NARROWED}
+
+
+def test_no_slot_of_the_narrowed_schema_admits_an_inexact_number() -> None:
+    """Why blocks need no digit scan on the hot path: orjson is exact on all it accepts.
+
+    Every value of every repository record (and a new key at every object) is
+    replaced in turn by a number past NUMBER_BOUND, as orjson gives it (a
+    float) and as the strict parser does (an int); none passes.
+    """
+    tried = 0
+    for record, context in _repository():
+        hot = _hot(context)
+        for path in paths(record):
+            parent = record
+            for step in path[:-1]:
+                parent = parent[step]
+            targets = [path] if path else []
+            target = parent[path[-1]] if path else record
+            if isinstance(target, dict):
+                targets.append((*path, "new"))
+            for where in targets:
+                for big in (10**19, float(10**19), -(10**19), -float(10**19)):
+                    assert not hot.is_valid(_set(record, where, big)), (where, big)
+                    tried += 1
+    assert tried > 2000

@@ -364,13 +364,14 @@ _SHAPE = bytes(ord("0") if 48 <= b <= 57 else b if b == 10 else ord("x") for b i
 _LONG_DIGITS = b"0" * (EXACT_DIGITS + 1)
 
 
-def plain_block(data: bytes) -> bool:
-    """Whether a block of lines has no long run of digits and no escaped colon.
+def plain_block(data: bytes, *, digits: bool = True) -> bool:
+    """Whether a block of lines has no escaped colon and (if `digits`) no long run of digits.
 
     Then `parse_record`'s fast path holds for each of its lines without
-    looking for either again (see `parse_record` and `_keys_kept`).
+    looking for either again (see `parse_record` and `_keys_kept`).  Without
+    `digits`, the caller makes sure in another way that numbers are exact.
     """
-    return b"\\u003" not in data and _LONG_DIGITS not in data.translate(_SHAPE)
+    return b"\\u003" not in data and (not digits or _LONG_DIGITS not in data.translate(_SHAPE))
 
 
 def parse_record(raw: bytes) -> JSON | Problem:

@@ -15,14 +15,16 @@ import contextlib
 import functools
 import hashlib
 import itertools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from validator import registry
+from validator import engines, registry
 from validator.checks import evidence, meaning, references
 from validator.checks.schema import schema_problems
 from validator.checks.walk import view
+from validator.engines import compiled
 from validator.findings import Finding, make
 from validator.loading import (
     MAX_FINDINGS_PER_FILE,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from validator.checks.context import DatasetContext
+    from validator.checks.walk import RecordView
 
 JSON = Any
 T = TypeVar("T")
@@ -59,6 +62,7 @@ class Mapper(Protocol):
 RECORD_CHECKS = references.CHECKS + evidence.CHECKS + meaning.CHECKS
 CHUNK_BYTES = 16 * 1024 * 1024  # a file larger than this is split between processes
 BLOCK_BYTES = 64 * 1024  # lines are read this much at a time: small enough to stay in cache
+NARROW_BYTES = 1024 * 1024  # records from which a narrowed engine pays for its building
 
 
 @dataclass
@@ -147,32 +151,48 @@ class RecordResult:
     capped: bool  # stopped at MAX_FINDINGS_PER_FILE
 
 
-@functools.cache
-def compiled(version: str, document: str) -> Any:  # noqa: ANN401 - a jsonschema-rs validator
-    """A compiled, offline, format-asserting validator, built once per process."""
-    import jsonschema_rs
+@dataclass(frozen=True)
+class HotPath:
+    """How the hot path decides a clean record: one engine call, then the screens left."""
 
-    loaded = registry.load(version)
-    resources = [(doc["$id"], doc) for doc in loaded.documents.values() if "$id" in doc]
-    return jsonschema_rs.validator_for(
-        loaded.documents[document], registry=jsonschema_rs.Registry(resources),
-        validate_formats=True, retriever=refuse)
+    is_valid: Callable[[JSON], bool]
+    screens: tuple[Callable[[RecordView, DatasetContext], bool], ...]
+    exact_numbers: bool  # the engine bounds every number: blocks need no scan for digits
 
 
-def refuse(uri: str) -> JSON:
-    """The engines' retriever: nothing is ever fetched."""
-    raise ValueError(f"offline: refusing to retrieve {uri}")
+def hot_path(context: DatasetContext, size: int) -> HotPath:
+    """The hot path for `size` bytes of records of one dataset.
+
+    From NARROW_BYTES on, a narrowed engine (see `validator.engines`) takes
+    over the screens of the checks that state a narrowing; below, building
+    it (a few milliseconds, unless its tables were seen before) costs more
+    than it saves, and the released engine and every screen decide.
+    """
+    if size >= NARROW_BYTES:
+        narrowing: dict[str, JSON] = {}
+        for check in RECORD_CHECKS:
+            for location, extra in (check.narrowing(context) if check.narrowing else {}).items():
+                narrowing[location] = {"allOf": [narrowing[location], extra]} \
+                    if location in narrowing else extra
+        with contextlib.suppress(LookupError):  # a location not in this version: no narrowing
+            engine = engines.narrowed(context.version, narrowing)
+            return HotPath(engine.is_valid, tuple(check.passes for check in RECORD_CHECKS
+                                                  if check.narrowing is None), exact_numbers=True)
+    return HotPath(compiled(context.version, registry.RECORD_SCHEMA).is_valid,
+                   tuple(check.passes for check in RECORD_CHECKS), exact_numbers=False)
 
 
-def blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | None], bool]]:  # noqa: ANN401 - a binary file
+def blocks(handle: Any, end: int | None, *, digits: bool = True,  # noqa: ANN401 - a binary file
+           ) -> Iterator[tuple[int, list[bytes | None], bool]]:
     """(offset, lines without LF, plain) for each run of the lines that start before `end`.
 
     Lines are split on LF bytes only (U+2028 inside a string is not a line
     break) and read a block at a time, so that cheap checks run over the block
-    at C speed.  A block is plain when it has neither a long run of digits nor
-    an escaped colon, the two things `parse_record` must otherwise look for
-    line by line.  A line longer than MAX_LINE_BYTES (its LF counted) comes
-    out as None, alone in its run, without being held in memory.
+    at C speed.  A block is plain when it has no escaped colon and (unless
+    `digits` is False) no long run of digits, the two things `parse_record`
+    must otherwise look for line by line.  A line longer than MAX_LINE_BYTES
+    (its LF counted) comes out as None, alone in its run, without being held
+    in memory.
     """
     offset = handle.tell()
     while end is None or offset < end:
@@ -181,7 +201,7 @@ def blocks(handle: Any, end: int | None) -> Iterator[tuple[int, list[bytes | Non
             return
         if not block.endswith(b"\n"):  # complete the block's last line
             block += handle.readline(MAX_LINE_BYTES + 1)
-        plain = plain_block(block)
+        plain = plain_block(block, digits=digits)
         lines = block.split(b"\n")
         last = lines.pop()  # b"" when the block ends with LF
         if len(block) < MAX_LINE_BYTES:  # no line can be too long
@@ -230,12 +250,15 @@ def check_records(task: RecordTask) -> RecordResult:
         return result
     validator = compiled(task.context.version, registry.RECORD_SCHEMA)
     findings, ids, context, name = result.findings, result.ids, task.context, task.display
-    loads, dumps, is_valid, fast_error = orjson.loads, orjson.dumps, validator.is_valid, \
-        (orjson.JSONDecodeError, orjson.JSONEncodeError)
+    size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
+    hot = hot_path(context, size - task.start)
+    loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
+        hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
     number = task.first_line - 1
     with handle:
         handle.seek(task.start)
-        for block_offset, lines, plain in blocks(handle, task.end):
+        for block_offset, lines, plain in blocks(handle, task.end,
+                                                 digits=not hot.exact_numbers):
             offset = block_offset
             for raw in lines:
                 number += 1
@@ -252,14 +275,14 @@ def check_records(task: RecordTask) -> RecordResult:
                     continue
                 offset += len(raw) + 1
                 # The hot path, for a clean record in a plain block: parse_record's
-                # fast path, the engine's verdict and every screen, inline.  Anything
-                # else, including a screen that fails or raises, takes `_record`.
+                # fast path, the (narrowed) engine's verdict and the screens, inline.
+                # Anything else, including a screen that fails or raises, takes `_record`.
                 if plain:
                     try:
                         record = loads(raw)
                         if type(record) is dict and is_valid(record) \
                                 and colons_agree(raw, dumps(record)) \
-                                and _passes(record, context):
+                                and _passes(record, context, screens):
                             result.records += 1
                             if type(record_id := record.get("id")) is str:
                                 ids.add(record_id, name, number, line_offset)
@@ -272,11 +295,12 @@ def check_records(task: RecordTask) -> RecordResult:
     return result
 
 
-def _passes(record: JSON, context: DatasetContext) -> bool:
+def _passes(record: JSON, context: DatasetContext,
+            screens: tuple[Callable[[RecordView, DatasetContext], bool], ...]) -> bool:
     """Whether every screen passes the (schema-valid) record."""
     facts = view(record)
-    for check in RECORD_CHECKS:  # noqa: SIM110 - a loop: all() over a generator costs more here
-        if not check.passes(facts, context):
+    for screen in screens:  # noqa: SIM110 - a loop: all() over a generator costs more here
+        if not screen(facts, context):
             return False
     return True
 

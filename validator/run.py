@@ -19,6 +19,7 @@ from validator import registry
 from validator.checks import evidence, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
+from validator.engines import compiled
 from validator.findings import Finding, make
 from validator.loading import (
     DESCRIPTOR,
@@ -41,7 +42,6 @@ from validator.records import (
     RecordResult,
     RecordTask,
     check_records,
-    compiled,
     id_findings,
     split,
     worker_map,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
     from validator.checks.context import DatasetContext
     from validator.checks.walk import RecordView
@@ -25,10 +25,18 @@ class RecordCheck:
     record, without building paths; `problems` walks the record again, with
     paths, only when the screen does not pass.  A property test holds every
     screen to that promise on generated and mutated records.
+
+    A check whose rule JSON Schema can state for one dataset (a reference
+    names a row of its table) may also give `narrowing(context)`: schema
+    locations (`file#pointer`) mapped to subschemas the values there must
+    also match.  Every record the released schema with these additions
+    accepts must be one `problems` reports nothing in; the hot path then
+    asks the compiled engine instead of the screen (see `validator.engines`).
     """
 
     problems: Callable[[JSON, DatasetContext], Iterator[Problem]]
     passes: Callable[[RecordView, DatasetContext], bool]
+    narrowing: Callable[[DatasetContext], Mapping[str, JSON]] | None = None
 
     @property
     def name(self) -> str:

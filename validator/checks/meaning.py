@@ -243,6 +243,10 @@ def _countries_known(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
+def _assigned_countries(context: DatasetContext) -> dict[str, JSON]:
+    return {"common.schema.json#/$defs/country_code": {"enum": sorted(_alpha3_codes())}}
+
+
 @functools.cache
 def _code_set(version: str, name: str) -> frozenset[str]:
     from validator.registry import load
@@ -278,8 +282,14 @@ def _open_values_listed(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
+def _listed_values(context: DatasetContext) -> dict[str, JSON]:
+    return {f"codelists.schema.json#/$defs/{name}": {"enum": sorted(_code_set(context.version,
+                                                                              name))}
+            for name in ("plover_context", "response_kind")}
+
+
 CHECKS = (RecordCheck(date_ranges, _ranges_sound), RecordCheck(date_texts, _texts_agree),
           RecordCheck(after_publication, _before_reports),
           RecordCheck(parties, _parties_distinct), RecordCheck(classification, _codes_agree),
-          RecordCheck(countries, _countries_known),
-          RecordCheck(open_codelists, _open_values_listed))
+          RecordCheck(countries, _countries_known, _assigned_countries),
+          RecordCheck(open_codelists, _open_values_listed, _listed_values))

@@ -69,5 +69,22 @@ def _actors_listed(view: RecordView, context: DatasetContext) -> bool:
     return set(view.record["actors"]).issuperset(view.detail_actors)
 
 
-CHECKS = (RecordCheck(unknown_actors, _actors_known), RecordCheck(unknown_sources, _sources_known),
+# Where the record schema keeps references (every one the walk yields is one of these).
+_ACTOR_REF, _PARTY = "common.schema.json#/$defs/actor_ref", "common.schema.json#/$defs/party"
+_SOURCE_REF = "common.schema.json#/$defs/source_ref"
+
+
+def _actor_rows(context: DatasetContext) -> dict[str, JSON]:
+    if context.actors is None:
+        return {}
+    known = sorted(context.actors)
+    return {_ACTOR_REF: {"enum": known}, _PARTY: {"enum": [*known, None]}}
+
+
+def _source_rows(context: DatasetContext) -> dict[str, JSON]:
+    return {} if context.sources is None else {_SOURCE_REF: {"enum": sorted(context.sources)}}
+
+
+CHECKS = (RecordCheck(unknown_actors, _actors_known, _actor_rows),
+          RecordCheck(unknown_sources, _sources_known, _source_rows),
           RecordCheck(unlisted_actors, _actors_listed))
