@@ -170,11 +170,31 @@ def test_id_index_finds_repeats_and_ignores_digest_collisions(monkeypatch) -> No
     assert index.where(5) == ("f", 6, 60)
 
     colliding = records.RecordIds()
-    blake2b = records.hashlib.blake2b
-    monkeypatch.setattr(records.hashlib, "blake2b", lambda _data, **k: blake2b(b"same", **k))
+    monkeypatch.setattr(records, "id_digest", lambda _record_id: 7)
     for number, record_id in enumerate(["a", "b"], start=1):
         colliding.add(record_id, "f", number, 0)
     assert list(colliding.candidates()) == [[0, 1]]  # candidates only; id_findings re-reads
+
+
+def test_id_index_keeps_each_file_of_merged_chunks() -> None:
+    first, second, third = records.RecordIds(), records.RecordIds(), records.RecordIds()
+    first.add("a", "one", 1, 0)
+    first.add("b", "one", 2, 5)
+    second.add("c", "one", 3, 9)  # a later chunk of the same file
+    third.add("d", "two", 1, 0)
+    third.add("e", "three", 1, 0)
+    for later in (second, third):
+        first.merge(later)
+    assert [first.where(p) for p in range(5)] == [
+        ("one", 1, 0), ("one", 2, 5), ("one", 3, 9), ("two", 1, 0), ("three", 1, 0)]
+
+
+def test_colliding_digests_are_not_reported_as_repeats(tmp_path: Path, monkeypatch) -> None:
+    """Every id sharing one digest: only the ids that really repeat are findings."""
+    monkeypatch.setattr(records, "id_digest", lambda _record_id: 7)
+    report = validate([str(_corpus(tmp_path))], jobs=1)
+    repeats = [f for f in report.findings if f.code == "record-id-duplicate"]
+    assert len(repeats) == 100  # r-0 .. r-99 appear twice in 3000 lines
 
 
 @given(lines=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=12),

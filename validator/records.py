@@ -11,11 +11,12 @@ same order, as a run with one.
 from __future__ import annotations
 
 import array
+import bisect
 import contextlib
 import functools
-import hashlib
 import itertools
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -65,21 +66,33 @@ BLOCK_BYTES = 64 * 1024  # lines are read this much at a time: small enough to s
 NARROW_BYTES = 1024 * 1024  # records from which a narrowed engine pays for its building
 
 
+def id_digest(record_id: str) -> int:
+    """A 64-bit digest of an id: its CRC-32 and Adler-32 side by side.
+
+    zlib's checksums run at C speed on every record, unlike a cryptographic
+    hash; collisions cost nothing but a second look, since equal digests are
+    only candidates that `id_findings` compares by reading their lines again.
+    """
+    data = record_id.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
 @dataclass
 class RecordIds:
     """Every record id of a run, as compact as it can be: the cross-record state.
 
-    Each id is kept as an 8-byte digest with the file, line and byte offset
-    where it stands: about 26 bytes an id, in arrays, so two million ids take
-    some 50 MB.  Indexes of consecutive chunks merge by concatenation, so the
-    merged index is the one a single pass builds.  Repeats are found once, at
-    the end, by sorting the digests; the lines of the few candidates are read
-    again to compare the ids themselves, so a digest collision is never reported.
+    Each id is kept as an 8-byte digest with the line and byte offset where it
+    stands, in arrays (about 24 bytes an id, so two million ids take some
+    50 MB), and each file as the position of its first id.  Indexes of
+    consecutive chunks merge by concatenation, so the merged index is the one a
+    single pass builds.  Repeats are found once, at the end, by sorting the
+    digests; the lines of the few candidates are read again to compare the ids
+    themselves, so a digest collision is never reported.
     """
 
     files: list[str] = field(default_factory=list)
+    starts: array.array[int] = field(default_factory=lambda: array.array("Q"))  # per file
     digests: array.array[int] = field(default_factory=lambda: array.array("Q"))
-    file_of: array.array[int] = field(default_factory=lambda: array.array("I"))
     lines: array.array[int] = field(default_factory=lambda: array.array("Q"))
     offsets: array.array[int] = field(default_factory=lambda: array.array("Q"))
 
@@ -87,18 +100,17 @@ class RecordIds:
         """Note an id at `file:line` (whose line starts at byte `offset`)."""
         if not self.files or self.files[-1] != file:
             self.files.append(file)
-        digest = hashlib.blake2b(record_id.encode("utf-8", "surrogatepass"), digest_size=8)
-        self.digests.append(int.from_bytes(digest.digest(), "little"))
-        self.file_of.append(len(self.files) - 1)
+            self.starts.append(len(self.digests))
+        self.digests.append(id_digest(record_id))
         self.lines.append(line)
         self.offsets.append(offset)
 
     def merge(self, later: RecordIds) -> None:
         """Append the index of a later chunk or dataset."""
-        base = len(self.files)
+        base = len(self.digests)
         self.files.extend(later.files)
+        self.starts.extend(base + start for start in later.starts)
         self.digests.extend(later.digests)
-        self.file_of.extend(array.array("I", (base + i for i in later.file_of)))
         self.lines.extend(later.lines)
         self.offsets.extend(later.offsets)
 
@@ -124,8 +136,8 @@ class RecordIds:
 
     def where(self, position: int) -> tuple[str, int, int]:
         """(file, line, offset) of a position."""
-        return (self.files[self.file_of[position]], self.lines[position],
-                self.offsets[position])
+        return (self.files[bisect.bisect_right(self.starts, position) - 1],
+                self.lines[position], self.offsets[position])
 
 
 @dataclass(frozen=True)
@@ -255,6 +267,9 @@ def check_records(task: RecordTask) -> RecordResult:
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
     number = task.first_line - 1
+    ids.files.append(name)
+    ids.starts.append(0)
+    add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end,
@@ -284,8 +299,10 @@ def check_records(task: RecordTask) -> RecordResult:
                                 and colons_agree(raw, dumps(record)) \
                                 and _passes(record, context, screens):
                             result.records += 1
-                            if type(record_id := record.get("id")) is str:
-                                ids.add(record_id, name, number, line_offset)
+                            # ids.add, inline: the engine made the id a string.
+                            add_digest(id_digest(record["id"]))
+                            add_line(number)
+                            add_offset(line_offset)
                             continue
                     except fast_error:
                         pass
