@@ -12,6 +12,8 @@ import csv
 import functools
 import io
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,18 +81,86 @@ _FIELD_CODES = {"wikidata": "wikidata-id-malformed", "country": "country-code-un
 
 
 @functools.cache
-def _frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionless Schema
+def frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionless Schema
     """A frictionless Schema, built once per Table Schema (building one is slow)."""
     from frictionless import Schema
 
     return Schema.from_descriptor(json.loads(descriptor))
 
 
+CellReader = Callable[[str], tuple[Any, bool]]  # a cell -> (its value, whether it is clean)
+_SCREENED = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
+
+
 @functools.cache
-def _cell_readers(descriptor: str) -> tuple[tuple[str, Any], ...]:
-    """Frictionless' own reader of each field: a cell's value and its type or constraint notes."""
-    return tuple((field.name, field.create_cell_reader())
-                 for field in _frictionless_schema(descriptor).fields)
+def _uri_check() -> Callable[[str], bool]:
+    """Frictionless' test of a `uri` cell: rfc3986 with a scheme required."""
+    import rfc3986
+    from rfc3986 import exceptions, validators
+
+    validator = validators.Validator().require_presence_of("scheme")
+
+    def is_uri(cell: str) -> bool:
+        try:
+            validator.validate(rfc3986.uri_reference(cell))
+        except exceptions.ValidationError:
+            return False
+        return True
+
+    return is_uri
+
+
+def _cell_reader(field: JSON, missing: JSON) -> CellReader | None:
+    """How frictionless reads a cell of this field, or None if the screen does not know.
+
+    Written out, not frictionless' own reader, because importing frictionless
+    costs 0.2 s, more than checking a small dataset; it is imported only when
+    a table fails the screen.  Only the string fields of Table Schemas are
+    known (formats default and uri); `tests/test_screens.py` holds each reader
+    to frictionless' on any cell.
+    """
+    kind, form = field.get("type", "any"), field.get("format", "default")
+    constraints = field.get("constraints", {})
+    missing = field.get("missingValues", missing)
+    known = (kind == "string" and form in {"default", "uri"}) or (kind, form) == ("any", "default")
+    if not known or not isinstance(constraints, dict) or not set(constraints) <= _SCREENED \
+            or not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return None
+    required = constraints.get("required") is True
+    enum = constraints.get("enum")
+    lengths = (constraints.get("minLength", 0), constraints.get("maxLength"))
+    if (enum is not None and (not isinstance(enum, list) or form == "uri")) \
+            or not all(isinstance(n, int) for n in lengths if n is not None):
+        return None
+    try:
+        pattern = re.compile(f"^{constraints['pattern']}$") if "pattern" in constraints else None
+    except (re.error, TypeError):
+        return None
+    is_uri = _uri_check() if form == "uri" else None
+
+    def read(cell: str) -> tuple[Any, bool]:
+        if cell in missing:
+            return None, not required
+        if is_uri is not None and not is_uri(cell):
+            return None, False
+        return cell, ((pattern is None or pattern.match(cell) is not None)
+                      and (enum is None or cell in enum) and len(cell) >= lengths[0]
+                      and (lengths[1] is None or len(cell) <= lengths[1]))
+
+    return read
+
+
+@functools.cache
+def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
+    """Each field's cell reader, or None if any field needs frictionless itself."""
+    schema = json.loads(descriptor)
+    readers = []
+    for field in schema["fields"]:
+        read = _cell_reader(field, schema.get("missingValues", [""]))
+        if read is None:
+            return None
+        readers.append((field["name"], read))
+    return tuple(readers)
 
 
 def passes(table: Table, table_schema: JSON) -> bool:
@@ -98,8 +168,8 @@ def passes(table: Table, table_schema: JSON) -> bool:
 
     frictionless' validation costs some 10 ms a table however small, most of it
     opening the resource; a corpus of one dataset per article has thousands.
-    This reads every cell with frictionless' own cell readers (types,
-    patterns, enums, required) and checks what involves more than one cell
+    This reads every cell as frictionless' cell readers do (types, patterns,
+    enums, required, lengths) and checks what involves more than one cell
     (the header, row widths, blank rows, unique fields, the primary key and
     foreign keys into the same table) directly.  Anything else, such as a
     reference to another resource, does not pass, and frictionless decides.
@@ -108,7 +178,9 @@ def passes(table: Table, table_schema: JSON) -> bool:
     fields = table_schema["fields"]
     if table.ragged or table.header != tuple(field["name"] for field in fields):
         return False
-    readers = _cell_readers(json.dumps(table_schema, sort_keys=True))
+    readers = cell_readers(json.dumps(table_schema, sort_keys=True))
+    if readers is None:
+        return False
     keyed = [[field["name"]] for field in fields if field.get("constraints", {}).get("unique")]
     primary = table_schema.get("primaryKey", [])
     keyed.append([primary] if isinstance(primary, str) else list(primary))
@@ -118,8 +190,8 @@ def passes(table: Table, table_schema: JSON) -> bool:
             return False  # a blank row
         value = {}
         for name, read in readers:
-            value[name], notes = read(row[name])
-            if notes:
+            value[name], clean = read(row[name])
+            if not clean:
                 return False
         values.append(value)
     for key in filter(None, keyed):
@@ -151,7 +223,7 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
     # The dialect is fixed (comma, double quote), never sniffed from the data.
     dialect = Dialect(controls=[formats.CsvControl(delimiter=",", quote_char='"')])
     resource = Resource(data, format="csv", encoding="utf-8", dialect=dialect,
-                        schema=_frictionless_schema(json.dumps(table_schema, sort_keys=True)))
+                        schema=frictionless_schema(json.dumps(table_schema, sort_keys=True)))
     errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message"])
     misshapen = {row for row, _, kind, _ in errors if kind in {"missing-cell", "extra-cell"}}
     reported: set[int] = set()
