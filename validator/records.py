@@ -28,6 +28,7 @@ from validator.checks.walk import view
 from validator.engines import compiled
 from validator.findings import Finding, make
 from validator.loading import (
+    MAX_DEPTH,
     MAX_FINDINGS_PER_FILE,
     MAX_LINE_BYTES,
     Problem,
@@ -336,13 +337,14 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         return [make(record.code, record.message, name, number, record.column)]
     text = line.decode("utf-8")  # parse_record accepted it, so it decodes
     valid = isinstance(record, dict) and validator.is_valid(record)
-    if not valid:
-        strict = parse_json(text)  # the depth limit: see parse_record
+    # The depth limit (see parse_record), where fewer brackets than the limit cannot hide it.
+    if not valid and text.count("[") + text.count("{") > MAX_DEPTH:
+        strict = parse_json(text)
         if isinstance(strict, Problem):
             return [make(strict.code, strict.message, name, number, strict.column)]
-        if not isinstance(record, dict):
-            return [make("record-not-object", f"a record is a JSON object, not "
-                         f"{escape(record)}", name, number, 1)]
+    if not valid and not isinstance(record, dict):
+        return [make("record-not-object", f"a record is a JSON object, not {escape(record)}",
+                     name, number, 1)]
     result.records += 1
     record_id = record.get("id")
     if isinstance(record_id, str):

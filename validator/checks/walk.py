@@ -117,12 +117,16 @@ class RecordView:
     detail_actors: list[str]  # as detail_actor_refs
     spans: list[JSON]  # as spans
     dates: list[JSON]  # as dates
-    places: list[JSON]  # as places
 
     @property
     def sources(self) -> list[str]:
         """As source_refs: the record's sources, then each span's."""
         return [*self.record["reporting"]["sources"], *[span["source"] for span in self.spans]]
+
+    @property
+    def places(self) -> list[JSON]:
+        """As places (not gathered up front: on large files the engine checks countries)."""
+        return [place for _, place in places(self.record)]
 
 
 def view(record: JSON) -> RecordView:
@@ -130,7 +134,6 @@ def view(record: JSON) -> RecordView:
     actors: list[str] = []
     spans = list(record["evidence"])
     dates = [record["date"]]
-    places = [record["location"]] if "location" in record else []
     visit = record.get("diplomatic_visit")
     if visit:
         actors += visit["visitors"]
@@ -143,7 +146,6 @@ def view(record: JSON) -> RecordView:
             spans += meeting.get("evidence") or ()
             if "date" in meeting:
                 dates.append(meeting["date"])
-        places += [meeting["location"] for meeting in meetings if "location" in meeting]
     allegation = record.get("arms_allegation")
     if allegation:
         claimant = allegation["claimant"]
@@ -157,4 +159,4 @@ def view(record: JSON) -> RecordView:
             spans += response.get("evidence") or ()
             if "date" in response:
                 dates.append(response["date"])
-    return RecordView(record, actors, spans, dates, places)
+    return RecordView(record, actors, spans, dates)
