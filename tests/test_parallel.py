@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from values import paths
 
-from validator import engines, records, validate
+from validator import engines, loading, records, validate
 from validator.loading import Problem, decode_utf8, parse_json, parse_record
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
@@ -256,3 +256,13 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
         "actor-unknown", "source-unknown", "country-code-unknown", "codelist-open-value",
         "span-out-of-range", "schema-not-in-codelist"}
     assert "99999999999999999999" in str(narrowed.findings)  # the number, not 1e+20
+
+
+@given(st.lists(st.sampled_from([b"\\", b"u", b"003", b"a", b"\\\\", b'"', b"x" * 7]),
+                max_size=400).map(b"".join))
+@example(b"\\x" * 200 + b"\\u003a")  # found by the search past the first 128
+@example(b"\\x" * 127 + b"\\u003A")  # the 128th backslash
+@example(b"\\x" * 300)
+def test_the_escaped_colon_scan_is_a_substring_search(data: bytes) -> None:
+    """Backslash by backslash, then a search past the first 128: the same verdict as `in`."""
+    assert loading.escaped_colon(data) == (b"\\u003" in data)

@@ -371,7 +371,28 @@ def plain_block(data: bytes, *, digits: bool = True) -> bool:
     looking for either again (see `parse_record` and `_keys_kept`).  Without
     `digits`, the caller makes sure in another way that numbers are exact.
     """
-    return b"\\u003" not in data and (not digits or _LONG_DIGITS not in data.translate(_SHAPE))
+    return not escaped_colon(data) and (not digits or _LONG_DIGITS not in data.translate(_SHAPE))
+
+
+_ESCAPE = re.compile(rb"\\u003")
+
+
+def escaped_colon(data: bytes) -> bool:
+    r"""Whether `\\u003` (the start of an escaped colon) is in `data`.
+
+    `in` costs about 0.5 ns a byte on news text, where the needle's last byte
+    is a common digit; a 64 KiB block of records holds a few dozen backslashes,
+    which memchr finds at once.  So look after each backslash, and search only
+    past the first 128.
+    """
+    at = data.find(b"\\")
+    for _ in range(128):
+        if at < 0:
+            return False
+        if data.startswith(b"u003", at + 1):
+            return True
+        at = data.find(b"\\", at + 1)
+    return _ESCAPE.search(data, at) is not None
 
 
 def parse_record(raw: bytes) -> JSON | Problem:

@@ -117,8 +117,11 @@ def date_texts(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _texts_agree(view: RecordView, context: DatasetContext) -> bool:
-    return not any((text := date.get("text")) and _text_mismatch(text, date["precision"])
-                   for date in view.dates)
+    for date in view.dates:
+        text = date.get("text")
+        if text and _text_mismatch(text, date["precision"]):
+            return False
+    return True
 
 
 def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
@@ -146,8 +149,19 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
 
 
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:
-    latest = _latest_report(view.record, context)
-    return latest is None or dt.date.fromisoformat(view.record["date"]["start"]) <= latest
+    # The latest report is on or after the start as soon as one report is.
+    record, sources = view.record, context.sources
+    if record["modality"] in {"planned", "hypothetical"} or not sources:
+        return True
+    start, dated = None, False
+    for source in record["reporting"]["sources"]:
+        article = sources.get(source)
+        if article is not None and (published := article.published) is not None:
+            start = start or dt.date.fromisoformat(record["date"]["start"])
+            if published >= start:
+                return True
+            dated = True
+    return not dated
 
 
 def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
