@@ -12,13 +12,12 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import referencing
-import referencing.jsonschema
-from referencing.exceptions import NoSuchResource
+from typing import TYPE_CHECKING, Any
 
 from validator.codelists import Codelist, load_codelists
+
+if TYPE_CHECKING:
+    import referencing
 
 JSON = Any  # a parsed JSON value; the schemas are plain dicts and lists
 
@@ -48,14 +47,17 @@ def schema_root() -> Path:
     raise SchemaUnavailableError(f"no schema folder at {packaged} or {checkout}")
 
 
+@functools.cache
 def versions() -> tuple[str, ...]:
-    """The released schema versions this validator ships, oldest first."""
+    """The released schema versions this validator ships, oldest first (read once)."""
     names = [p.name for p in schema_root().iterdir() if (p / RECORD_SCHEMA).is_file()]
     return tuple(sorted(names, key=lambda v: tuple(int(n) for n in v.split("."))))
 
 
 def _refuse(uri: str) -> referencing.Resource[JSON]:
     # Offline by design: an unknown URI is an error, never a fetch.
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class
 
 
@@ -67,7 +69,23 @@ class SchemaVersion:
     folder: Path
     documents: dict[str, JSON]
     codelists: dict[str, Codelist]
-    registry: referencing.Registry[JSON]
+
+    @functools.cached_property
+    def registry(self) -> referencing.Registry[JSON]:
+        """The schemas in a `referencing` registry (for python-jsonschema), built when asked.
+
+        The validator's engines do not need it, so `referencing` is not imported
+        at start-up.
+        """
+        import referencing.jsonschema
+
+        resources_ = [
+            (doc["$id"], referencing.jsonschema.DRAFT202012.create_resource(doc))
+            for doc in self.documents.values()
+            if "$id" in doc
+        ]
+        registry: referencing.Registry[JSON] = referencing.Registry(retrieve=_refuse)  # type: ignore[call-arg]
+        return registry.with_resources(resources_).crawl()
 
     def uri(self, name: str) -> str:
         """The `$id` of one of this version's schema files."""
@@ -105,17 +123,9 @@ def load(version: str) -> SchemaVersion:
         path.relative_to(folder).as_posix(): _read_json(path)
         for path in sorted(folder.rglob("*.json"))
     }
-    resources_ = [
-        (doc["$id"], referencing.jsonschema.DRAFT202012.create_resource(doc))
-        for doc in documents.values()
-        if "$id" in doc
-    ]
-    registry: referencing.Registry[JSON] = referencing.Registry(retrieve=_refuse)  # type: ignore[call-arg]
-    registry = registry.with_resources(resources_).crawl()
     return SchemaVersion(
         version=version,
         folder=folder,
         documents=documents,
         codelists=load_codelists(folder / "codelists"),
-        registry=registry,
     )
