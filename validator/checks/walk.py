@@ -149,9 +149,14 @@ def view(record: JSON) -> RecordView:
     allegation = record.get("arms_allegation")
     if allegation:
         claimant = allegation["claimant"]
-        actors += [claimant[key] for key in ("actor", "on_behalf_of") if key in claimant]
-        actors += [allegation[key] for key in ("supplier", "recipient")
-                   if isinstance(allegation.get(key), str)]
+        if "actor" in claimant:
+            actors.append(claimant["actor"])
+        if "on_behalf_of" in claimant:
+            actors.append(claimant["on_behalf_of"])
+        if isinstance(party := allegation.get("supplier"), str):
+            actors.append(party)
+        if isinstance(party := allegation.get("recipient"), str):
+            actors.append(party)
         if "transfer_date" in allegation:
             dates.append(allegation["transfer_date"])
         for response in allegation.get("responses") or ():
