@@ -90,6 +90,7 @@ def frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionles
 
 CellReader = Callable[[str], tuple[Any, bool]]  # a cell -> (its value, whether it is clean)
 _SCREENED = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
+_SCREENED_ANY = {"required", "unique", "enum"}  # what frictionless allows an `any` field
 
 
 @functools.cache
@@ -110,33 +111,34 @@ def _uri_check() -> Callable[[str], bool]:
     return is_uri
 
 
-def _cell_reader(field: JSON, missing: JSON) -> CellReader | None:
+def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
     """How frictionless reads a cell of this field, or None if the screen does not know.
 
     Written out, not frictionless' own reader, because importing frictionless
     costs 0.2 s, more than checking a small dataset; it is imported only when
-    a table fails the screen.  Only the string fields of Table Schemas are
-    known (formats default and uri); `tests/test_screens.py` holds each reader
-    to frictionless' on any cell.
+    a table fails the screen.  Only string (formats default and uri) and any
+    fields are known; `tests/test_screens.py` holds each reader to
+    frictionless' over a grid of field shapes and cells.
     """
-    kind, form = field.get("type", "any"), field.get("format", "default")
+    kind, form = field.get("type", "string"), field.get("format", "default")  # as frictionless
     constraints = field.get("constraints", {})
     missing = field.get("missingValues", missing)
-    known = (kind == "string" and form in {"default", "uri"}) or (kind, form) == ("any", "default")
-    if not known or not isinstance(constraints, dict) or not set(constraints) <= _SCREENED \
+    known = (kind == "string" and form in {"default", "uri"}) or kind == "any"  # any: no format
+    if not known or not isinstance(constraints, dict) \
+            or not set(constraints) <= (_SCREENED if kind == "string" else _SCREENED_ANY) \
             or not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
         return None
     required = constraints.get("required") is True
     enum = constraints.get("enum")
     lengths = (constraints.get("minLength", 0), constraints.get("maxLength"))
-    if (enum is not None and (not isinstance(enum, list) or form == "uri")) \
+    if (enum is not None and (not isinstance(enum, list) or (kind, form) == ("string", "uri"))) \
             or not all(isinstance(n, int) for n in lengths if n is not None):
         return None
     try:
         pattern = re.compile(f"^{constraints['pattern']}$") if "pattern" in constraints else None
     except (re.error, TypeError):
         return None
-    is_uri = _uri_check() if form == "uri" else None
+    is_uri = _uri_check() if (kind, form) == ("string", "uri") else None
 
     def read(cell: str) -> tuple[Any, bool]:
         if cell in missing:
@@ -156,7 +158,7 @@ def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
     schema = json.loads(descriptor)
     readers = []
     for field in schema["fields"]:
-        read = _cell_reader(field, schema.get("missingValues", [""]))
+        read = cell_reader(field, schema.get("missingValues", [""]))
         if read is None:
             return None
         readers.append((field["name"], read))
