@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import csv
 import json
 import os
 import random
@@ -33,6 +34,7 @@ import jsonschema_rs
 import orjson
 
 from validator import registry
+from validator.checks.walk import spans
 from validator.engines import compiled
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,8 +76,21 @@ def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[di
         descriptor = json.loads((target / "datapackage.json").read_text("utf-8"))
         descriptor["name"] = f"bench-{index:04d}"
         (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+        # Source ids of its own, as real datasets have: no two datasets share tables.
+        suffix = f"-bench{index:04d}"
+        with (target / "sources.csv").open(encoding="utf-8", newline="") as table:
+            rows = list(csv.DictReader(table))
+        with (target / "sources.csv").open("w", encoding="utf-8", newline="") as table:
+            writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**row, "id": row["id"] + suffix} for row in rows)
         originals = [json.loads(line) for line in
                      (template / "events.jsonl").read_text("utf-8").splitlines()]
+        for original in originals:
+            reporting = original["reporting"]
+            reporting["sources"] = [source + suffix for source in reporting["sources"]]
+            for _, span in spans(original):
+                span["source"] += suffix
         with (target / "events.jsonl").open("w", encoding="utf-8") as handle:
             for number in range(per_dataset):
                 record = copy.deepcopy(originals[number % len(originals)])

@@ -64,7 +64,9 @@ class Mapper(Protocol):
 RECORD_CHECKS = references.CHECKS + evidence.CHECKS + meaning.CHECKS
 CHUNK_BYTES = 16 * 1024 * 1024  # a file larger than this is split between processes
 BLOCK_BYTES = 64 * 1024  # lines are read this much at a time: small enough to stay in cache
-NARROW_BYTES = 1024 * 1024  # records from which a narrowed engine pays for its building
+# From here a narrowed engine pays for its building: it takes some 1.5 ms and saves
+# some 3.5 µs a record, and 2 MiB hold about 900 records.
+NARROW_BYTES = 2 * 1024 * 1024
 
 
 def id_digest(record_id: str) -> int:
