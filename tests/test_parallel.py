@@ -247,16 +247,28 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
             breaks[number // 50 % len(breaks)](record)
         lines.append(json.dumps(record, ensure_ascii=False))
     (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-    built: list[str] = []
+    built: list[list[str]] = []  # the locations each engine narrows
     narrowed_engine = engines.narrowed
-    monkeypatch.setattr(engines, "narrowed", lambda *a: built.append(a[0]) or narrowed_engine(*a))
-    monkeypatch.setattr(records, "NARROW_BYTES", 0)
+    monkeypatch.setattr(engines, "narrowed",
+                        lambda version, narrowing: built.append(sorted(narrowing))
+                        or narrowed_engine(version, narrowing))
+    monkeypatch.setattr(records, "NARROW_BYTES", 0)  # the dataset's own engine
     narrowed = validate([str(dataset)], jobs=1)
-    assert built == ["1.0.0"]
-    monkeypatch.setattr(records, "NARROW_BYTES", 1 << 60)
+    monkeypatch.setattr(records, "NARROW_BYTES", 1 << 60)  # the engine of small datasets
+    bare = validate([str(dataset)], jobs=1)
+    shared = ["codelists.schema.json#/$defs/plover_context",
+              "codelists.schema.json#/$defs/response_kind",
+              "common.schema.json#/$defs/country_code"]
+    assert built == [sorted([*shared, "common.schema.json#/$defs/actor_ref",
+                             "common.schema.json#/$defs/party",
+                             "common.schema.json#/$defs/source_ref"]), shared]
+
+    def no_location(version: str, narrowing: object) -> None:
+        raise LookupError(version)
+
+    monkeypatch.setattr(engines, "narrowed", no_location)  # the released engine alone
     released = validate([str(dataset)], jobs=1)
-    assert built == ["1.0.0"]
-    assert narrowed == released
+    assert narrowed == bare == released
     assert {f.code for f in narrowed.findings} >= {
         "actor-unknown", "source-unknown", "country-code-unknown", "codelist-open-value",
         "span-out-of-range", "schema-not-in-codelist"}

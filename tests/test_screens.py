@@ -406,22 +406,41 @@ def _numbers(value: Any) -> list[float]:
     return [value] if type(value) in {int, float} else []
 
 
+@pytest.mark.parametrize("size", [0, records.NARROW_BYTES], ids=["small", "large"])
 @pytest.mark.parametrize("perturb", [*PERTURBATIONS, _big_number],
                          ids=lambda p: p.__name__.strip("_"))
 @given(data=datasets(), also=st.lists(st.sampled_from(PERTURBATIONS), max_size=2),
        draw=st.data())
-def test_the_narrowed_engine_accepts_nothing_its_checks_report(perturb, data, also,
-                                                                draw) -> None:
-    """Accepted means: valid against the released schema, and clean for every narrowed check."""
+def test_the_hot_path_accepts_nothing_a_check_reports(size, perturb, data, also, draw) -> None:
+    """Its engine and the screens it keeps: valid against the released schema, and clean."""
     context = context_of(data)
     record = copy.deepcopy(data["records"][0])
     for change in (perturb, *also):
         change(record, data, draw.draw)
-    if _hot(context).is_valid(record):
+    hot = records.hot_path(context, size)
+    assert hot.exact_numbers
+    if hot.is_valid(record) and all(screen(walk_view(record), context) for screen in hot.screens):
         assert compiled("1.0.0", registry.RECORD_SCHEMA).is_valid(record)
-        for check in NARROWED:
+        for check in RECORD_CHECKS:
             assert list(check.problems(record, context)) == [], check.name
         assert all(abs(n) <= engines.NUMBER_BOUND for n in _numbers(record))
+
+
+def test_small_datasets_share_an_engine_that_needs_no_tables() -> None:
+    """Below NARROW_BYTES the engine holds what needs no tables; table screens still run."""
+    article = Article("s", "a.txt", "text", None)
+    contexts = [DatasetContext("1.0.0", frozenset({name}), {name: article}) for name in "ab"]
+    small = [records.hot_path(context, records.NARROW_BYTES - 1) for context in contexts]
+    assert small[0].is_valid == small[1].is_valid  # one engine for both
+    kept = {check.name for check in RECORD_CHECKS if check.passes in small[0].screens}
+    assert kept == {c.name for c in RECORD_CHECKS if c.narrowing is None} | {
+        "unknown_actors", "unknown_sources"}
+    large = records.hot_path(contexts[0], records.NARROW_BYTES)
+    assert {check.name for check in RECORD_CHECKS if check.passes in large.screens} == {
+        c.name for c in RECORD_CHECKS if c.narrowing is None}
+    bare = records.hot_path(DatasetContext("1.0.0"), 0)  # no tables: nothing to screen for
+    assert {check.name for check in RECORD_CHECKS if check.passes in bare.screens} == {
+        c.name for c in RECORD_CHECKS if c.narrowing is None}
 
 
 def _set(record: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:

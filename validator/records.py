@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from validator import engines, registry
 from validator.checks import evidence, meaning, references
+from validator.checks.context import DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.walk import view
 from validator.engines import compiled
@@ -45,7 +46,6 @@ from validator.positions import locate
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-    from validator.checks.context import DatasetContext
     from validator.checks.walk import RecordView
 
 JSON = Any
@@ -178,21 +178,30 @@ class HotPath:
 def hot_path(context: DatasetContext, size: int) -> HotPath:
     """The hot path for `size` bytes of records of one dataset.
 
-    From NARROW_BYTES on, a narrowed engine (see `validator.engines`) takes
-    over the screens of the checks that state a narrowing; below, building
-    it (a few milliseconds, unless its tables were seen before) costs more
-    than it saves, and the released engine and every screen decide.
+    A narrowed engine (see `validator.engines`) takes over the screens of the
+    checks whose narrowing it holds.  From NARROW_BYTES on, it holds what the
+    checks state about this dataset, its tables included.  Below, building
+    one for the dataset costs more than it saves, so the engine holds what
+    they state without any tables (assigned countries, listed open values):
+    one engine per version, shared by every small dataset, and the screens
+    of checks that need the tables still run.  If a narrowing names a place
+    the version's schemas do not have, the released engine and every screen
+    decide.
     """
-    if size >= NARROW_BYTES:
-        narrowing: dict[str, JSON] = {}
-        for check in RECORD_CHECKS:
-            for location, extra in (check.narrowing(context) if check.narrowing else {}).items():
-                narrowing[location] = {"allOf": [narrowing[location], extra]} \
-                    if location in narrowing else extra
-        with contextlib.suppress(LookupError):  # a location not in this version: no narrowing
-            engine = engines.narrowed(context.version, narrowing)
-            return HotPath(engine.is_valid, tuple(check.passes for check in RECORD_CHECKS
-                                                  if check.narrowing is None), exact_numbers=True)
+    basis = context if size >= NARROW_BYTES else DatasetContext(context.version)
+    narrowing: dict[str, JSON] = {}
+    screens = []
+    for check in RECORD_CHECKS:
+        narrow = check.narrowing
+        if narrow is None or (basis is not context and narrow(basis) != narrow(context)):
+            screens.append(check.passes)
+            continue
+        for location, extra in narrow(basis).items():
+            narrowing[location] = {"allOf": [narrowing[location], extra]} \
+                if location in narrowing else extra
+    with contextlib.suppress(LookupError):
+        engine = engines.narrowed(context.version, narrowing)
+        return HotPath(engine.is_valid, tuple(screens), exact_numbers=True)
     return HotPath(compiled(context.version, registry.RECORD_SCHEMA).is_valid,
                    tuple(check.passes for check in RECORD_CHECKS), exact_numbers=False)
 
