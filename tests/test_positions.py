@@ -24,9 +24,10 @@ VALUES = st.recursive(
 
 
 @given(value=VALUES, indent=st.sampled_from([None, 0, 2]), extra=st.sampled_from(["", "/zz"]),
-       key=st.booleans(), data=st.data())
-def test_locate_agrees_with_json_source_map(value, indent, extra, key, data) -> None:
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
+       key=st.booleans(), compact=st.booleans(), data=st.data())
+def test_locate_agrees_with_json_source_map(value, indent, extra, key, compact, data) -> None:
+    separators = (",", ":") if compact else None
+    text = json.dumps(value, indent=indent, ensure_ascii=False, separators=separators)
     path = data.draw(st.sampled_from(paths(value)))
     ptr = pointer(*path) + extra
     entries = calculate(text)

@@ -17,6 +17,9 @@ from validator.pointers import array_index, tokens
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
+# One match per token boundary: a regex call costs more than the whitespace it skips.
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_AFTER = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*)?")
 
 
 class _Unmapped(Exception):  # noqa: N818 - internal control flow, never escapes
@@ -63,10 +66,10 @@ def _member(text: str, at: int, name: str) -> tuple[int | None, int] | None:
         if text[at] != '"':
             raise _Unmapped
         member, at = scanstring(text, at + 1)
-        at = _space(text, at)
-        if text[at] != ":":
+        colon = _COLON.match(text, at)
+        if colon is None:
             raise _Unmapped
-        at = _space(text, at + 1)
+        at = colon.end()
         if member == name:
             return key_at, at
         at = _next(text, at, "}")
@@ -91,9 +94,10 @@ def _element(text: str, at: int, token: str) -> tuple[int | None, int] | None:
 def _next(text: str, at: int, close: str) -> int:
     """Skip the value at `at` (C speed) and its comma: the offset of the next one or `close`."""
     _, at = _DECODER.raw_decode(text, at)
-    at = _space(text, at)
-    if text[at] == ",":
-        return _space(text, at + 1)
+    after = _AFTER.match(text, at)  # always matches, if only the empty string
+    at = after.end()  # type: ignore[union-attr]
+    if after.group(1):  # type: ignore[union-attr]
+        return at
     if text[at] != close:
         raise _Unmapped
     return at
