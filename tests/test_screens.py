@@ -515,6 +515,15 @@ def test_without_tables_the_narrowed_engine_leaves_references_alone(data) -> Non
                            if c.name in {"unknown_actors", "unknown_sources"})
 
 
+def test_empty_tables_leave_no_reference_valid() -> None:
+    """A table with a header and no rows narrows to an empty enum: every reference fails."""
+    record, _ = _repository()[0]
+    context = DatasetContext("1.0.0", frozenset(), {})
+    assert not _hot(context).is_valid(record)
+    reports = {check.name for check in NARROWED if list(check.problems(record, context))}
+    assert reports == {"unknown_actors", "unknown_sources"}
+
+
 def test_the_narrowed_engine_refuses_every_wrong_value_in_the_repository() -> None:
     seen: set[str] = set()
     for record, context in _repository():
