@@ -100,11 +100,15 @@ class RecordIds:
     lines: array.array[int] = field(default_factory=lambda: array.array("Q"))
     offsets: array.array[int] = field(default_factory=lambda: array.array("Q"))
 
+    def start_file(self, file: str) -> None:
+        """Note that the ids that follow are in `file`."""
+        self.files.append(file)
+        self.starts.append(len(self.digests))
+
     def add(self, record_id: str, file: str, line: int, offset: int) -> None:
         """Note an id at `file:line` (whose line starts at byte `offset`)."""
         if not self.files or self.files[-1] != file:
-            self.files.append(file)
-            self.starts.append(len(self.digests))
+            self.start_file(file)
         self.digests.append(id_digest(record_id))
         self.lines.append(line)
         self.offsets.append(offset)
@@ -280,8 +284,7 @@ def check_records(task: RecordTask) -> RecordResult:
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
     number = task.first_line - 1
-    ids.files.append(name)
-    ids.starts.append(0)
+    ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     with handle:
         handle.seek(task.start)

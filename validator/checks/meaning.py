@@ -124,10 +124,13 @@ def _texts_agree(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
+_NOT_FACT = frozenset({"planned", "hypothetical"})  # modalities that may follow their report
+
+
 def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
     """The latest publication date of the record's sources, if it is reported as fact."""
     sources = context.sources
-    if record["modality"] in {"planned", "hypothetical"} or not sources:
+    if record["modality"] in _NOT_FACT or not sources:
         return None
     latest = None
     for source in record["reporting"]["sources"]:
@@ -151,7 +154,7 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:
     # The latest report is on or after the start as soon as one report is.
     record, sources = view.record, context.sources
-    if record["modality"] in {"planned", "hypothetical"} or not sources:
+    if record["modality"] in _NOT_FACT or not sources:
         return True
     start, dated = None, False
     for source in record["reporting"]["sources"]:
