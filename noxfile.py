@@ -40,7 +40,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    """Type-check the package with mypy --strict."""
+    """Type-check the package and the benchmark with mypy --strict."""
     _install(session, "typing")
     session.run("mypy")
 

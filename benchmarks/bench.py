@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import jsonschema_rs
@@ -47,7 +48,7 @@ MEASURE = (
 )
 
 
-def _break(record: dict, rng: random.Random) -> None:
+def _break(record: dict[str, Any], rng: random.Random) -> None:
     """One of the mistakes contributors make."""
     kind = rng.randrange(5)
     if kind == 0:
@@ -63,12 +64,12 @@ def _break(record: dict, rng: random.Random) -> None:
         del record["summary"]
 
 
-def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[dict]:
+def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[dict[str, Any]]:
     """Write `datasets` datasets with `records` records in all; return a sample of records."""
     rng = random.Random(seed)
     templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
     per_dataset = records // datasets
-    sample: list[dict] = []
+    sample: list[dict[str, Any]] = []
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(datasets):
         template = templates[index % len(templates)]
@@ -144,7 +145,7 @@ def naive(lines: list[bytes], sample: int) -> float:
     return (time.perf_counter() - start) / len(chosen)
 
 
-def check_jsonschema(sample: list[dict], work: Path, repeat: int) -> float:
+def check_jsonschema(sample: list[dict[str, Any]], work: Path, repeat: int) -> float:
     """Seconds per record for check-jsonschema on the sample as one JSON array file.
 
     Its start-up (imports, reading and compiling the schema), timed on an
@@ -246,10 +247,10 @@ def main() -> int:
     print(f"| {'configuration':<46} | {'records/s':>10} | {'MB/s':>6} | {'peak MB':>7} | "
           f"{'vs floor':>8} | {'validate -j1 is':>16} |")
     print(f"|{'-' * 48}|{'-' * 12}|{'-' * 8}|{'-' * 9}|{'-' * 10}|{'-' * 18}|")
-    for name, rate, peak in results:
+    for name, rate, rss in results:
         mbps = rate * megabytes / count
         print(f"| {name:<46} | {rate:>10,.0f} | {mbps:>6.1f} | "
-              f"{'' if peak is None else f'{peak:.0f}':>7} | {rate / floor_rate:>7.0%} | "
+              f"{'' if rss is None else f'{rss:.0f}':>7} | {rate / floor_rate:>7.0%} | "
               f"{one / rate:>15.1f}x |")
     print(f"\nall cores vs one process: {all_cores / one:.2f}x on {cores} cores")
     print(f"frictionless validate, tables: {rows / table_seconds:,.0f} rows/s "
