@@ -24,7 +24,7 @@ CASES = Path(__file__).parent / "cases"
 
 
 def flatten(report, root: Path) -> list[list]:
-    """(code, file, line, column, message) of each finding, paths relative to the case."""
+    """(code, file, line, column, message, pointer) of each finding, paths relative to the case."""
     prefixes = (f"{root.resolve().as_posix()}/", f"{os.path.relpath(root)}/")
 
     def relative(message: str) -> str:
@@ -32,8 +32,8 @@ def flatten(report, root: Path) -> list[list]:
             message = message.replace(prefix, "")
         return message
 
-    return [[f.code, os.path.relpath(f.file, root), f.line, f.column, relative(f.message)]
-            for f in report.findings]
+    return [[f.code, os.path.relpath(f.file, root), f.line, f.column, relative(f.message),
+             f.pointer] for f in report.findings]
 
 
 def main() -> int:
