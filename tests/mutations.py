@@ -157,6 +157,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         (f / "actors.csv").read_bytes().replace(b"Sergei Shoigu", b"Serg\xe9i Shoigu"))),
     Mutation("encoding-bom", "descriptor-bom", lambda f: (f / "datapackage.json").write_bytes(
         b"\xef\xbb\xbf" + (f / "datapackage.json").read_bytes())),
+    Mutation("encoding-bom", "events-bom", lambda f: (f / EVENTS).write_bytes(
+        b"\xef\xbb\xbf" + (f / EVENTS).read_bytes())),
     Mutation("json-syntax", "truncated-record", _append_line('{"id": "broken"\n')),
     Mutation("json-duplicate-key", "duplicate-id-key", _append_line('{"id": "a", "id": "b"}\n')),
     Mutation("json-number-invalid", "nan", _append_line('{"id": NaN}\n')),
