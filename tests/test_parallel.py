@@ -149,6 +149,38 @@ def test_chunks_cover_every_line_once(tmp_path: Path, monkeypatch) -> None:
         assert next_line == line + data[start:end].count(b"\n")
 
 
+def test_each_chunk_checks_only_its_lines(tmp_path: Path, monkeypatch) -> None:
+    """Chunks, checked one by one and merged in order, give the single pass's results.
+
+    `validate` redoes a file in one pass when its chunks find too much, so
+    this checks the chunks themselves, without that safety net.
+    """
+    from validator.loading import discover
+    from validator.run import DatasetRun
+
+    dataset = _corpus(tmp_path)
+    locations, _ = discover([str(dataset)])
+    run = DatasetRun(locations[0])
+    assert list(run.findings()) == []
+    whole = run.record_tasks(1)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
+    chunks = run.record_tasks(2)
+    assert len(whole) == 1
+    assert len(chunks) > 10
+    single = records.check_records(whole[0])
+    merged = records.RecordIds()
+    found: list[object] = []
+    counted = 0
+    for task in chunks:
+        result = records.check_records(task)
+        found += result.findings
+        merged.merge(result.ids)
+        counted += result.records
+    assert found == single.findings
+    assert counted == single.records == 3000
+    assert merged == single.ids
+
+
 def test_a_flooded_file_gives_the_single_pass_answer(tmp_path: Path, monkeypatch) -> None:
     dataset = tmp_path / "flood"
     shutil.copytree(BASE, dataset)
@@ -187,6 +219,18 @@ def test_id_index_keeps_each_file_of_merged_chunks() -> None:
         first.merge(later)
     assert [first.where(p) for p in range(5)] == [
         ("one", 1, 0), ("one", 2, 5), ("one", 3, 9), ("two", 1, 0), ("three", 1, 0)]
+    assert first.files == ["one", "two", "three"]  # as one pass over the three files
+
+
+def test_id_digests_rarely_collide() -> None:
+    """A collision costs a second read of two lines: none among 200,000 ids that look alike.
+
+    Adler-32 alone gives only some 6,000 distinct values for them; CRC-32 alone
+    none collide, but 32 bits would collide by chance every few 100,000 ids.
+    """
+    ids = [f"bench-{n // 2000:04d}-{n:07d}" for n in range(200_000)]
+    assert len({records.id_digest(record_id) for record_id in ids}) == len(ids)
+    assert records.id_digest("a\ud800") != records.id_digest("a")  # any str, even unpaired
 
 
 def test_colliding_digests_are_not_reported_as_repeats(tmp_path: Path, monkeypatch) -> None:
@@ -263,16 +307,51 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
                              "common.schema.json#/$defs/party",
                              "common.schema.json#/$defs/source_ref"]), shared]
 
-    def no_location(version: str, narrowing: object) -> None:
-        raise LookupError(version)
-
-    monkeypatch.setattr(engines, "narrowed", no_location)  # the released engine alone
+    monkeypatch.setattr(engines, "narrowed", _no_location)  # the released engine alone
     released = validate([str(dataset)], jobs=1)
     assert narrowed == bare == released
     assert {f.code for f in narrowed.findings} >= {
         "actor-unknown", "source-unknown", "country-code-unknown", "codelist-open-value",
         "span-out-of-range", "schema-not-in-codelist"}
     assert "99999999999999999999" in str(narrowed.findings)  # the number, not 1e+20
+
+
+def _no_location(version: str, narrowing: object) -> None:
+    raise LookupError(version)
+
+
+@pytest.mark.parametrize("engine", ["dataset", "shared", "released"])
+def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
+                                                monkeypatch) -> None:
+    """Speed without a timer: clean records are decided inline, the others take `_record`.
+
+    The hot path falls back to the full path on any doubt, so no finding shows
+    that it works: this counts the lines that leave it, in each of its modes
+    (a dataset's own engine, the shared one, the released one and every screen).
+    """
+    dataset = _corpus(tmp_path)
+    lines = (dataset / "events.jsonl").read_text("utf-8").splitlines()
+    big = json.loads(lines[1500])
+    big["location"]["geonames_id"] = 10**19  # clean, but orjson may not read it exactly
+    lines[1500] = json.dumps(big)
+    (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    monkeypatch.setattr(records, "NARROW_BYTES", 0 if engine == "dataset" else 1 << 60)
+    monkeypatch.setattr(records, "BLOCK_BYTES", 1)  # a line a block: block guards see one line
+    if engine == "released":
+        monkeypatch.setattr(engines, "narrowed", _no_location)
+    left: list[int] = []
+    full_path = records._record  # noqa: SLF001 - the path this test counts the lines of
+
+    def counted(line: bytes, number: int, *rest: object) -> object:
+        left.append(number)
+        return full_path(line, number, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records, "_record", counted)
+    report = validate([str(dataset)], jobs=1)
+    broken = [n + 1 for n in range(3000) if n % 97 == 0 or n % 101 == 0]
+    assert left == sorted([*broken, 1501])
+    assert report.records == 3000
+    assert len(report.findings) == len(broken) + 100  # and the 100 repeated ids
 
 
 @given(st.lists(st.sampled_from([b"\\", b"u", b"003", b"a", b"A", b"c", b"\\\\", b'"',

@@ -554,3 +554,23 @@ def test_no_slot_of_the_narrowed_schema_admits_an_inexact_number() -> None:
                     assert not hot.is_valid(_set(record, where, big)), (where, big)
                     tried += 1
     assert tried > 2000
+
+
+def test_narrowings_of_one_location_all_hold(monkeypatch) -> None:
+    """Two checks that narrow one location: the engine holds its values to both."""
+    from validator.checks.base import RecordCheck
+
+    record, context = _repository()[0]
+    assert context.actors is not None
+    spare = min(context.actors - {actor for _, actor in walk.actor_refs(record)})
+    location = "common.schema.json#/$defs/actor_ref"
+    assert location in next(c for c in NARROWED if c.name == "unknown_actors").narrowing(context)
+    not_spare = RecordCheck(lambda _record, _context: iter(()), lambda _view, _context: True,
+                            lambda _context: {location: {"not": {"const": spare}}})
+    with_spare = {**record, "actors": [*record["actors"], spare]}
+    with_nobody = {**record, "actors": [*record["actors"], "zz-nobody"]}
+    assert _hot(context).is_valid(with_spare) is True
+    monkeypatch.setattr(records, "RECORD_CHECKS", (*RECORD_CHECKS, not_spare))
+    assert _hot(context).is_valid(with_spare) is False  # the new check's narrowing holds
+    assert _hot(context).is_valid(with_nobody) is False  # and the actors table's still does
+    assert _hot(context).is_valid(record) is True

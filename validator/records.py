@@ -116,8 +116,10 @@ class RecordIds:
     def merge(self, later: RecordIds) -> None:
         """Append the index of a later chunk or dataset."""
         base = len(self.digests)
-        self.files.extend(later.files)
-        self.starts.extend(base + start for start in later.starts)
+        for file, start in zip(later.files, later.starts, strict=True):
+            if not self.files or self.files[-1] != file:  # else a chunk goes on with its file
+                self.files.append(file)
+                self.starts.append(base + start)
         self.digests.extend(later.digests)
         self.lines.extend(later.lines)
         self.offsets.extend(later.offsets)
@@ -168,7 +170,6 @@ class RecordResult:
     findings: list[Finding]
     ids: RecordIds
     records: int
-    capped: bool  # stopped at MAX_FINDINGS_PER_FILE
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def check_records(task: RecordTask) -> RecordResult:
     """Check every record of the task's byte range."""
     import orjson
 
-    result = RecordResult([], RecordIds(), 0, capped=False)
+    result = RecordResult([], RecordIds(), 0)
     handle = open_regular_file(Path(task.root), task.path)
     if isinstance(handle, Problem):  # reported by the dataset layer, which opened it first
         return result
@@ -298,7 +299,6 @@ def check_records(task: RecordTask) -> RecordResult:
                     findings.append(make(
                         "too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} findings; "
                         "the rest of the file is not checked", name, number, 1))
-                    result.capped = True
                     return result
                 if raw is None:
                     findings.append(make("file-too-large", "line is longer than "
