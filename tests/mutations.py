@@ -163,6 +163,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("json-duplicate-key", "duplicate-id-key", _append_line('{"id": "a", "id": "b"}\n')),
     Mutation("json-number-invalid", "nan", _append_line('{"id": NaN}\n')),
     Mutation("json-too-deep", "deep", _append_line("[" * 100 + "]" * 100 + "\n")),
+    Mutation("json-too-deep", "deep-objects", _append_line('{"a": ' * 100 + "1" + "}" * 100
+                                                           + "\n")),
     Mutation("json-lone-surrogate", "surrogate", _append_line('{"id": "\\ud800"}\n')),
     Mutation("record-blank-line", "blank", _append_line("\n")),
     Mutation("record-not-object", "array", _append_line("[1, 2]\n")),

@@ -180,6 +180,7 @@ def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
     report = validate([str(NEWSBYTES)])
     assert [(f.code, f.line) for f in report.findings] == [("internal-error", n)
                                                            for n in range(1, 5)]
+    assert report.findings[0].message == "explode failed: RuntimeError: 'boom'"
     assert report.records == 4
 
 
