@@ -136,17 +136,45 @@ def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch)
     assert serial.records == 3000
 
 
-def test_chunks_cover_every_line_once(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(("chunk", "limit"), [(10_000, None), (1_000, None), (10_000, 64)],
+                         ids=["chunks-of-lines", "lines-longer-than-chunks", "long-lines"])
+def test_chunks_cover_every_line_once(chunk: int, limit: int | None, tmp_path: Path,
+                                      monkeypatch) -> None:
+    """Ranges cut at line starts, in order, none empty, each about size / count."""
     dataset = _corpus(tmp_path)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 10_000)
+    monkeypatch.setattr(records, "CHUNK_BYTES", chunk)
+    if limit:  # lines longer than one read of the cutter
+        monkeypatch.setattr(records, "MAX_LINE_BYTES", limit)
     data = (dataset / "events.jsonl").read_bytes()
     ranges = records.split(dataset, "events.jsonl", len(data), 2)
     assert ranges[0][0] == 0
     assert ranges[-1][1] is None
+    assert ranges[-1][0] < len(data)
     for (start, end, line), (next_start, _, next_line) in itertools.pairwise(ranges):
-        assert end == next_start
+        assert start < end == next_start
         assert data[end - 1:end] == b"\n"
         assert next_line == line + data[start:end].count(b"\n")
+    # Each cut is the first line start at or after its target, size * k // count.
+    count = len(data) // chunk
+    longest = max(len(line) + 1 for line in data.splitlines())
+    sizes = [(end or len(data)) - start for start, end, _ in ranges]
+    assert max(sizes) <= len(data) / count + 1 + longest
+    assert len(ranges) == count if chunk > longest else len(ranges) < count
+
+
+def test_a_file_is_split_only_past_the_chunk_size_and_for_more_than_one_process(
+        tmp_path: Path, monkeypatch) -> None:
+    dataset = _corpus(tmp_path)
+    size = (dataset / "events.jsonl").stat().st_size
+    monkeypatch.setattr(records, "CHUNK_BYTES", 10_000)
+    assert records.split(dataset, "events.jsonl", size, 1) == [(0, None, 1)]
+    monkeypatch.setattr(records, "CHUNK_BYTES", size)
+    assert records.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
+    monkeypatch.setattr(records, "CHUNK_BYTES", size - 1)  # two chunks a process, at least
+    assert len(records.split(dataset, "events.jsonl", size, 2)) == 4
+    # A file that cannot be opened now: one task, whose reader reports nothing more.
+    monkeypatch.setattr(records, "open_regular_file", lambda *_: Problem("file-gone", "gone"))
+    assert records.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
 
 
 def test_each_chunk_checks_only_its_lines(tmp_path: Path, monkeypatch) -> None:

@@ -417,12 +417,11 @@ def split(root: Path, path: str, size: int, parts: int) -> list[tuple[int, int |
             while rest and not rest.endswith(b"\n"):
                 rest = handle.readline(MAX_LINE_BYTES + 1)
                 offset += len(rest)
-            if not rest:
+            if not rest or offset >= size:  # the last range runs to the end
                 break
-            line += 1
-            if offset > start:
-                ranges.append((start, offset, start_line))
-                start, start_line = offset, line
+            line += 1  # the cut, past at least one byte: no range is empty
+            ranges.append((start, offset, start_line))
+            start, start_line = offset, line
     ranges.append((start, None, start_line))
     return ranges
 
