@@ -266,6 +266,23 @@ def test_a_short_row_is_one_table_row_problem() -> None:
     assert [(p.code, p.line) for p in problems] == [("table-row", 3)]
 
 
+@pytest.mark.parametrize("unique", [True, False], ids=["unique-key", "key-only"])
+def test_a_repeated_key_is_one_problem_at_its_field(unique: bool) -> None:
+    """Key errors are row errors in frictionless: located at the key's field, reported once."""
+    from validator.checks.tables import read_table, schema_problems
+
+    text = "name,id,parent\nA,a,\nB,b,zz\nC,a,b\n"
+    key = {"name": "id", "type": "string", "constraints": {"unique": True} if unique else {}}
+    table_schema = {"fields": [{"name": "name", "type": "string"}, key,
+                               {"name": "parent", "type": "string"}],
+                    "primaryKey": ["id"],
+                    "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "",
+                                                                         "fields": ["id"]}}]}
+    problems = list(schema_problems(text.encode(), read_table(text), table_schema))
+    assert [(p.code, p.line, p.column, p.pointer) for p in problems] == [
+        ("table-foreign-key", 3, 3, "/1/parent"), ("table-unique", 4, 2, "/2/id")]
+
+
 @pytest.mark.parametrize(("count", "shown", "more"), [(8, 8, ""), (9, 8, " and 1 more")])
 def test_enum_messages_show_eight_options(count, shown, more) -> None:
     import jsonschema_rs

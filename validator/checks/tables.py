@@ -226,10 +226,21 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
     dialect = Dialect(controls=[formats.CsvControl(delimiter=",", quote_char='"')])
     resource = Resource(data, format="csv", encoding="utf-8", dialect=dialect,
                         schema=frictionless_schema(json.dumps(table_schema, sort_keys=True)))
-    errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message"])
-    misshapen = {row for row, _, kind, _ in errors if kind in {"missing-cell", "extra-cell"}}
+    errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message",
+                                          "fieldNames"])
+    misshapen = {row for row, _, kind, _, _ in errors if kind in {"missing-cell", "extra-cell"}}
+    # A key field that is also unique repeats in two errors: report the field's only.
+    key = table_schema.get("primaryKey")
+    key = [key] if isinstance(key, str) else key or []
+    repeated = {row for row, field, kind, _, _ in errors
+                if kind == "unique-error" and [field] == key}
     reported: set[int] = set()
-    for row_number, field_name, kind, message in errors:
+    for row_number, name, kind, message, names in errors:
+        if kind == "primary-key" and row_number in repeated:
+            continue
+        # Key errors are row errors, with no field: locate them at their key's first field.
+        field_name = (names or [None])[0] if kind == "foreign-key" else \
+            (key or [None])[0] if kind == "primary-key" else name
         if row_number in misshapen:
             if row_number in reported:
                 continue
