@@ -336,9 +336,7 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
             validator: Any, result: RecordResult) -> list[Finding]:  # noqa: ANN401
     """The findings of one line, every guard and check in full (off the hot path)."""
     name = task.display
-    if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-        return [make("encoding-bom", "starts with a UTF-8 byte order mark", name, 1, 1)]
-    record = parse_record(line)
+    record = parse_record(line)  # a byte order mark is its problem too
     if isinstance(record, Problem):
         if not line.strip():
             return [make("record-blank-line", "blank line; each line holds one record",
