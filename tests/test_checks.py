@@ -266,21 +266,47 @@ def test_a_short_row_is_one_table_row_problem() -> None:
     assert [(p.code, p.line) for p in problems] == [("table-row", 3)]
 
 
+@pytest.mark.parametrize("key", ["id", ["id"]], ids=["key-string", "key-list"])
 @pytest.mark.parametrize("unique", [True, False], ids=["unique-key", "key-only"])
-def test_a_repeated_key_is_one_problem_at_its_field(unique: bool) -> None:
+def test_a_repeated_key_is_one_problem_at_its_field(key: str | list[str], unique: bool) -> None:
     """Key errors are row errors in frictionless: located at the key's field, reported once."""
     from validator.checks.tables import read_table, schema_problems
 
-    text = "name,id,parent\nA,a,\nB,b,zz\nC,a,b\n"
-    key = {"name": "id", "type": "string", "constraints": {"unique": True} if unique else {}}
-    table_schema = {"fields": [{"name": "name", "type": "string"}, key,
+    text = "name,id,parent\nA,a,\nB,b,zz\nC,a,b\nD,d,yy\n"
+    id_field = {"name": "id", "type": "string", "constraints": {"unique": True} if unique else {}}
+    table_schema = {"fields": [{"name": "name", "type": "string"}, id_field,
                                {"name": "parent", "type": "string"}],
-                    "primaryKey": ["id"],
+                    "primaryKey": key,
                     "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "",
                                                                          "fields": ["id"]}}]}
     problems = list(schema_problems(text.encode(), read_table(text), table_schema))
     assert [(p.code, p.line, p.column, p.pointer) for p in problems] == [
-        ("table-foreign-key", 3, 3, "/1/parent"), ("table-unique", 4, 2, "/2/id")]
+        ("table-foreign-key", 3, 3, "/1/parent"), ("table-unique", 4, 2, "/2/id"),
+        ("table-foreign-key", 5, 3, "/3/parent")]
+
+
+def test_a_row_that_repeats_a_unique_field_and_the_key_gets_both() -> None:
+    from validator.checks.tables import read_table, schema_problems
+
+    text = "name,id\nA,a\nA,a\n"
+    table_schema = {"fields": [{"name": "name", "type": "string",
+                                "constraints": {"unique": True}},
+                               {"name": "id", "type": "string"}], "primaryKey": ["id"]}
+    problems = list(schema_problems(text.encode(), read_table(text), table_schema))
+    assert [(p.code, p.pointer) for p in problems] == [("table-unique", "/1/name"),
+                                                        ("table-unique", "/1/id")]
+
+
+def test_a_long_row_is_one_table_row_problem() -> None:
+    from validator import registry
+    from validator.checks.tables import read_table, schema_problems
+
+    text = ("id,name,kind,country,office,wikidata,affiliation\n"
+            "a1,Ana,person,,,,,extra,more\nb2,Bo,person,,,,\nc3,Cy,alien,,,,\n")
+    table = read_table(text)
+    problems = list(schema_problems(text.encode(), table,
+                                    registry.load("1.0.0").table_schema("actors")))
+    assert [(p.code, p.line) for p in problems] == [("table-row", 2), ("table-value", 4)]
 
 
 @pytest.mark.parametrize(("count", "shown", "more"), [(8, 8, ""), (9, 8, " and 1 more")])
