@@ -153,6 +153,31 @@ def test_table_reading_edges() -> None:
              "/1/country")]
 
 
+def test_span_checks_go_on_past_a_span_out_of_range() -> None:
+    record = visit()
+    record["evidence"][0]["end"] = len(TEXT) + 1
+    record["evidence"][1]["text"] = "zzz"  # found nowhere and NFC: no hint to give
+    problems = list(span_problems(record, CONTEXT))
+    assert [(p.code, p.pointer) for p in problems] == [
+        ("span-out-of-range", "/evidence/0/end"), ("span-text-mismatch", "/evidence/1/start")]
+    from validator.loading import escape, position
+
+    span = record["evidence"][1]
+    line, column = position(TEXT, span["start"])
+    assert problems[1].message == f"quote 'zzz' differs from a.txt:{line}:{column} " + escape(
+        TEXT[span["start"]:span["end"]], 40)
+
+
+def test_supports_checks_go_on_past_a_span_without_one() -> None:
+    from validator.checks.evidence import supports_pointers
+
+    record = visit()
+    del record["evidence"][0]["supports"]
+    record["evidence"][1]["supports"] = "/nowhere"
+    assert found(supports_pointers, record) == [("span-pointer-unresolved",
+                                                 "/evidence/1/supports")]
+
+
 def test_span_checks_go_on_past_an_unknown_source() -> None:
     record = visit()
     record["evidence"][0]["source"] = "elsewhere"  # reported by the references layer
