@@ -344,6 +344,23 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
     assert "99999999999999999999" in str(narrowed.findings)  # the number, not 1e+20
 
 
+@pytest.mark.parametrize("block", [64, 10, 1])
+def test_block_reader_goes_on_after_an_overlong_line(block: int, monkeypatch) -> None:
+    """The lines after an overlong one keep their offsets (a case the property finds rarely)."""
+    import io
+
+    monkeypatch.setattr(records, "BLOCK_BYTES", block)
+    monkeypatch.setattr(records, "MAX_LINE_BYTES", 8)
+    raw = b"ab\n" + b"x" * 30 + b"\ncd\nef\n" + b"y" * 9 + b"\ngh"
+    got = []
+    for start, lines, _ in records.blocks(io.BytesIO(raw), None):
+        offset = start
+        for line in lines:
+            got.append((offset, line))
+            offset += len(line) + 1 if line is not None else 0
+    assert got == [(0, b"ab"), (3, None), (34, b"cd"), (37, b"ef"), (40, None), (50, b"gh")]
+
+
 def _no_location(version: str, narrowing: object) -> None:
     raise LookupError(version)
 
