@@ -239,8 +239,11 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
         if kind == "primary-key" and row_number in repeated:
             continue
         # Key errors are row errors, with no field: locate them at their key's first field.
-        field_name = (names or [None])[0] if kind == "foreign-key" else \
-            (key or [None])[0] if kind == "primary-key" else name
+        field_name = name
+        if kind == "foreign-key":
+            field_name = (names or [None])[0]
+        elif kind == "primary-key":
+            field_name = (key or [None])[0]
         if row_number in misshapen:
             if row_number in reported:
                 continue
