@@ -229,6 +229,25 @@ def test_text_problems_are_located_at_the_first(text, expected) -> None:
     assert [(p.code, p.line, p.column) for p in text_problems(text)] == expected
 
 
+def test_the_nfc_finding_names_the_offset_near_the_change() -> None:
+    from validator.checks.evidence import text_problems
+
+    assert [p.message for p in text_problems("e\u0301 first\n")] == [
+        "text is not NFC (near offset 0); normalise it and recount offsets"]
+    assert [p.message for p in text_problems("Cafe\u0301\n")] == [
+        "text is not NFC (near offset 3); normalise it and recount offsets"]
+
+
+def test_table_cells_keep_their_line_breaks() -> None:
+    """A CR LF inside a quoted cell is the cell's, as frictionless reads it, and spans lines."""
+    from validator.checks.tables import read_table
+    from validator.loading import Problem
+
+    table = read_table('id,name\r\na,"x\r\ny"\r\nb,B\r\n')
+    assert not isinstance(table, Problem)
+    assert table.rows == ((2, {"id": "a", "name": "x\r\ny"}), (4, {"id": "b", "name": "B"}))
+
+
 def test_table_rows_map_to_lines() -> None:
     from validator.checks.tables import read_table
 
