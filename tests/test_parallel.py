@@ -253,8 +253,8 @@ def test_id_index_keeps_each_file_of_merged_chunks() -> None:
 def test_id_digests_rarely_collide() -> None:
     """A collision costs a second read of two lines: none among 200,000 ids that look alike.
 
-    Adler-32 alone gives only some 6,000 distinct values for them; CRC-32 alone
-    none collide, but 32 bits would collide by chance every few 100,000 ids.
+    Adler-32 alone gives only some 5,800 distinct values for them.  CRC-32 alone
+    keeps these apart, but any 32 bits collide by chance from about 100,000 ids.
     """
     ids = [f"bench-{n // 2000:04d}-{n:07d}" for n in range(200_000)]
     assert len({records.id_digest(record_id) for record_id in ids}) == len(ids)
