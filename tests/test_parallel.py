@@ -274,8 +274,6 @@ def test_colliding_digests_are_not_reported_as_repeats(tmp_path: Path, monkeypat
        data=st.data())
 def test_block_reader_gives_every_line_once(lines, final_lf, block, limit, data) -> None:
     """Lines, offsets and overlong lines are the same for any block size and any end."""
-    import io
-
     raw = b"".join(line + b"\n" for line in lines)
     if lines and lines[-1] and not final_lf:
         raw = raw[:-1]  # the last line without its LF
@@ -287,13 +285,20 @@ def test_block_reader_gives_every_line_once(lines, final_lf, block, limit, data)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(records, "BLOCK_BYTES", block)
         patch.setattr(records, "MAX_LINE_BYTES", limit)
-        got = []
-        for start, block_lines, _ in records.blocks(io.BytesIO(raw), end):
-            offset = start
-            for line in block_lines:
-                got.append((offset, line))
-                offset += len(line) + 1 if line is not None else 0
-    assert got == expected
+        assert _read(raw, end) == expected
+
+
+def _read(raw: bytes, end: int | None) -> list[tuple[int, bytes | None]]:
+    """(offset, line or None) of every line `blocks` gives, runs flattened."""
+    import io
+
+    got = []
+    for start, lines, _ in records.blocks(io.BytesIO(raw), end):
+        offset = start
+        for line in lines:
+            got.append((offset, line))
+            offset += len(line) + 1 if line is not None else 0
+    return got
 
 
 def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> None:
@@ -347,18 +352,11 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
 @pytest.mark.parametrize("block", [64, 10, 1])
 def test_block_reader_goes_on_after_an_overlong_line(block: int, monkeypatch) -> None:
     """The lines after an overlong one keep their offsets (a case the property finds rarely)."""
-    import io
-
     monkeypatch.setattr(records, "BLOCK_BYTES", block)
     monkeypatch.setattr(records, "MAX_LINE_BYTES", 8)
     raw = b"ab\n" + b"x" * 30 + b"\ncd\nef\n" + b"y" * 9 + b"\ngh"
-    got = []
-    for start, lines, _ in records.blocks(io.BytesIO(raw), None):
-        offset = start
-        for line in lines:
-            got.append((offset, line))
-            offset += len(line) + 1 if line is not None else 0
-    assert got == [(0, b"ab"), (3, None), (34, b"cd"), (37, b"ef"), (40, None), (50, b"gh")]
+    assert _read(raw, None) == [
+        (0, b"ab"), (3, None), (34, b"cd"), (37, b"ef"), (40, None), (50, b"gh")]
 
 
 def _no_location(version: str, narrowing: object) -> None:

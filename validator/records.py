@@ -199,10 +199,12 @@ def hot_path(context: DatasetContext, size: int) -> HotPath:
     screens = []
     for check in RECORD_CHECKS:
         narrow = check.narrowing
-        if narrow is None or (basis is not context and narrow(basis) != narrow(context)):
+        extras = narrow(basis) if narrow is not None else None
+        if narrow is None or extras is None \
+                or (basis is not context and extras != narrow(context)):
             screens.append(check.passes)
             continue
-        for location, extra in narrow(basis).items():
+        for location, extra in extras.items():
             narrowing[location] = {"allOf": [narrowing[location], extra]} \
                 if location in narrowing else extra
     with contextlib.suppress(LookupError):
