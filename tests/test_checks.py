@@ -353,6 +353,23 @@ def test_a_long_row_is_one_table_row_problem() -> None:
     assert [(p.code, p.line) for p in problems] == [("table-row", 2), ("table-value", 4)]
 
 
+def test_a_frictionless_error_without_a_rule_of_its_own_is_table_format() -> None:
+    """An error type no Table Schema of ours maps: here frictionless' encoding-error.
+
+    `validate` never sends it such bytes (the loader requires UTF-8 first), so
+    only a direct call shows where an unmapped type goes.
+    """
+    from validator.checks.tables import read_table, schema_problems
+
+    data = b"a,b\n1,2\n\xff\xfe,3\n"
+    table_schema = {"fields": [{"name": "a", "type": "string"},
+                               {"name": "b", "type": "integer"}]}
+    problems = list(schema_problems(data, read_table(data.decode("utf-8", "replace")),
+                                    table_schema))
+    assert [p.code for p in problems] == ["table-format"]
+    assert "could not be successfully decoded" in problems[0].message
+
+
 @pytest.mark.parametrize(("count", "shown", "more"), [(8, 8, ""), (9, 8, " and 1 more")])
 def test_enum_messages_show_eight_options(count, shown, more) -> None:
     import jsonschema_rs
