@@ -42,6 +42,7 @@ def test_fast_record_parser_agrees_with_the_strict_parser(raw: bytes) -> None:
 
 @pytest.mark.parametrize("raw", [
     b'{"a": "x\\u003a", "a": 1}',  # an escaped colon makes up for the dropped key's
+    b'{"a": 1, "a": 2, "c": "\\u003a", "b": "\\n"}',  # the same, and a later backslash
     b'{"a\\u003A": 1, "a\\u003A": 2}',
     b'{"a" : 1, "a"\t: 2}',  # space before a colon
     b'{"q\\"": 1, "q\\"": 2}',  # an escaped quote in the key
@@ -398,7 +399,8 @@ def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
 
 
 @given(st.lists(st.sampled_from([b"\\", b"u", b"003", b"a", b"A", b"c", b"\\\\", b'"',
-                                 b"x" * 7]), max_size=400).map(b"".join))
+                                 b"x" * 7, b"\\u003a", b"\\u003A"]), max_size=400).map(b"".join))
+@example(b"\\u003a\\n")  # a backslash after the colon: the scan starts at the first one
 @example(b"\\x" * 200 + b"\\u003a")  # found by the search past the first 128
 @example(b"\\x" * 127 + b"\\u003A")  # the 128th backslash
 @example(b"\\x" * 300 + b"\\u003c")  # an escaped '<', not a colon

@@ -236,9 +236,12 @@ def position(text: str, offset: int) -> tuple[int, int]:
 # --- Strict JSON ------------------------------------------------------------
 
 class _StrictJSONError(ValueError):
-    def __init__(self, code: str, message: str, token: str | None = None) -> None:
+    """A value the decoder read but the rules refuse: `token` (a literal) or `key` locates it."""
+
+    def __init__(self, code: str, message: str, token: str | None = None,
+                 key: str | None = None) -> None:
         super().__init__(message)
-        self.code, self.message, self.token = code, message, token
+        self.code, self.message, self.token, self.key = code, message, token, key
 
 
 def _pairs(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
@@ -247,7 +250,7 @@ def _pairs(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
         seen: set[str] = set()
         repeated = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
         raise _StrictJSONError("json-duplicate-key", f"key {escape(repeated)} appears twice",
-                               json.dumps(repeated))
+                               key=repeated)
     return result
 
 
@@ -274,10 +277,16 @@ def _float(literal: str) -> float:
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant,
                             parse_int=_integer, parse_float=_float)
 
-# Strings (with whether a ':' follows, i.e. a key) or bare tokens, to find where
-# a parsed-but-refused token stands.
-_TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")(\s*:)?|[^\s"{}\[\],:]+')
+# The decoder gives no positions for what its hooks refuse, so these scans find
+# them again.  Strings or bare tokens, to find a refused literal such as NaN:
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"{}\[\],:]+')
+# Keys (a string before a colon), other strings and brackets, to find a repeated key:
+_KEYS = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|"(?:[^"\\]|\\.)*"|[{}\[\]]')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+# Every escape in turn (only strings hold backslashes): a high surrogate with the
+# low one after it if any, a low one alone, or any other escape.
+_ESCAPES_IN_STRINGS = re.compile(r"(\\u[dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+                                 r"|(\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\.", re.DOTALL)
 
 
 def _depth(text: str) -> tuple[int, int]:
@@ -328,7 +337,8 @@ def parse_json(text: str) -> JSON | Problem:
     try:
         value = _DECODER.decode(text)
     except _StrictJSONError as error:
-        offset = _locate_token(text, error.token)
+        offset = _repeated_key(text, error.key) if error.key is not None \
+            else _literal(text, error.token)
         line, column = position(text, offset)
         return Problem(error.code, error.message, line, column)
     except json.JSONDecodeError as error:
@@ -336,21 +346,40 @@ def parse_json(text: str) -> JSON | Problem:
     except (ValueError, RecursionError) as error:  # e.g. int() beyond its digit limit
         return Problem("json-syntax", str(error)[:200], 1, 1)
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
-        match = _SURROGATE_ESCAPE.search(text)
-        line, column = position(text, match.start() if match else 0)
+        line, column = position(text, _lone_surrogate(text))
         return Problem("json-lone-surrogate", "a string holds a lone UTF-16 surrogate",
                        line, column)
     return value
 
 
-def _locate_token(text: str, token: str | None) -> int:
-    """Offset of the last occurrence of `token` as a whole token (a key for duplicates)."""
-    if token is None:
-        return 0
-    if token.startswith('"'):  # a repeated key: its second occurrence as a key
-        keys = [m.start() for m in _TOKENS.finditer(text) if m.group(1) == token and m.group(2)]
-        return keys[1] if len(keys) > 1 else 0
+def _literal(text: str, token: str | None) -> int:
+    """Offset of the first `token` outside strings (0 if none)."""
     return next((m.start() for m in _TOKENS.finditer(text) if m.group() == token), 0)
+
+
+def _repeated_key(text: str, key: str) -> int:
+    """Offset of `key` where it comes a second time in one object (0 if nowhere)."""
+    seen: list[bool | None] = []  # per open bracket: an object's "key met", or None
+    for match in _KEYS.finditer(text):
+        name, piece = match.group(1), match.group()
+        if piece == "{":
+            seen.append(False)
+        elif piece == "[":
+            seen.append(None)
+        elif piece in {"}", "]"}:
+            if seen:
+                seen.pop()
+        elif name is not None and seen and json.loads(name) == key:
+            if seen[-1]:
+                return match.start()
+            seen[-1] = True
+    return 0
+
+
+def _lone_surrogate(text: str) -> int:
+    """Offset of the first escape of a surrogate without its pair (0 if none)."""
+    return next((m.start() for m in _ESCAPES_IN_STRINGS.finditer(text)
+                 if (m.group(1) and not m.group(2)) or m.group(3)), 0)
 
 
 # --- Records: a fast path that keeps the strict guarantees ---------------------
