@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,9 +13,16 @@ from validator.loading import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     Problem,
+    UsageError,
+    discover,
+    open_regular_file,
     parse_json,
+    read_regular_file,
     unsafe_path_reason,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @pytest.mark.parametrize(("text", "code", "column"), [
@@ -62,7 +72,7 @@ def test_a_decoder_that_fails_in_another_way_gives_a_syntax_problem(monkeypatch)
     from validator import loading
 
     class Failing:
-        def decode(self, text: str) -> None:
+        def decode(self, _text: str) -> None:
             raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(loading, "_DECODER", Failing())
@@ -89,12 +99,112 @@ def test_refused_numbers_and_keys_say_why(text: str, message: str) -> None:
     assert problem.message == message
 
 
-@pytest.mark.parametrize("path", ["../x", "/etc/passwd", "https://example.com/x", "a\\b",
-                                  "a/./b", "a//b", "a\x00b", "", "a/ b", "C:/x"])
-def test_unsafe_paths_are_refused(path: str) -> None:
-    assert unsafe_path_reason(path) is not None
+@pytest.mark.parametrize(("path", "reason"), [
+    ("../x", "has a '..' segment"),
+    ("a/./b", "has a '.' segment"),
+    ("a//b", "has an empty segment"),
+    ("a/", "has an empty segment"),
+    ("/etc/passwd", "is absolute"),
+    ("https://example.com/x", "is a URL or has a scheme"),
+    ("C:/x", "is a URL or has a scheme"),
+    ("a\\b", "contains a backslash"),
+    ("a\x00b", "contains a NUL character"),
+    ("", "is not a non-empty string"),
+    (None, "is not a non-empty string"),
+    (["a"], "is not a non-empty string"),
+    ("a/ b", "has characters outside A-Z a-z 0-9 . _ -"),
+    ("a/b:c", "has characters outside A-Z a-z 0-9 . _ -"),  # a colon, but no scheme
+])
+def test_unsafe_paths_are_refused_with_their_reason(path: object, reason: str) -> None:
+    assert unsafe_path_reason(path) == reason
 
 
 @pytest.mark.parametrize("path", ["events.jsonl", "articles/voa-1.txt", "a/b_c/d-e.txt"])
 def test_safe_paths_are_accepted(path: str) -> None:
     assert unsafe_path_reason(path) is None
+
+
+# --- Opening files and finding datasets ---------------------------------------
+
+def _file(root: Path) -> None:
+    (root / "a.txt").write_text("text", "utf-8")
+
+
+def _folder_in_the_way(root: Path) -> None:  # a/b where a is a file
+    (root / "a").write_text("not a folder", "utf-8")
+
+
+@pytest.mark.parametrize(("setup", "relative", "code", "message"), [
+    (_file, "../a.txt", "path-unsafe", "path '../a.txt' has a '..' segment"),
+    (_file, "b.txt", "resource-missing", "'b.txt' does not exist"),
+    (lambda root: (root / "d").mkdir(), "d", "path-unsafe", "'d' is not a regular file"),
+    (lambda root: os.mkfifo(root / "f"), "f", "path-unsafe", "'f' is not a regular file"),
+    (lambda root: (_file(root), (root / "l").symlink_to(root / "a.txt")), "l",
+     "path-unsafe", "'l' is or passes through a symlink"),
+    (lambda root: ((root / "d").mkdir(), (root / "d" / "a.txt").write_text("x"),
+                   (root / "ld").symlink_to(root / "d")), "ld/a.txt",
+     "path-unsafe", "'ld/a.txt' is or passes through a symlink"),
+    (_folder_in_the_way, "a/b", "path-unsafe", "'a/b' cannot be inspected: 'Not a directory'"),
+], ids=["unsafe", "missing", "folder", "fifo", "symlink", "symlinked-folder", "not-a-folder"])
+def test_only_a_regular_file_inside_the_dataset_is_opened(
+        setup: Callable[[Path], object], relative: str, code: str, message: str,
+        tmp_path: Path) -> None:
+    setup(tmp_path)
+    assert open_regular_file(tmp_path, relative) == Problem(code, message)
+
+
+def test_a_file_is_read_up_to_its_limit(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"x" * 10)
+    assert read_regular_file(tmp_path, "a.txt", limit=10) == b"x" * 10
+    assert read_regular_file(tmp_path, "a.txt", limit=9) == Problem(
+        "file-too-large", "'a.txt' is larger than 9 bytes")
+
+
+def _dataset(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "datapackage.json").write_text("{}", "utf-8")
+    return folder
+
+
+def test_datasets_are_found_by_folder_and_by_descriptor(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _dataset(tmp_path / "all" / "b")
+    _dataset(tmp_path / "all" / "group" / "c")
+    (tmp_path / "all" / "group" / "README.md").write_text("a folder of datasets", "utf-8")
+    (tmp_path / "all" / "loose").mkdir()
+    (tmp_path / "all" / "loose" / "events.jsonl").write_text("{}", "utf-8")
+    (tmp_path / "all" / "README.md").write_text("the root is no orphan", "utf-8")
+    _dataset(tmp_path / "other")
+    (tmp_path / "all" / "linked").symlink_to(tmp_path / "other")  # not followed
+    locations, orphans = discover(["all", "other/datapackage.json", "all/b/datapackage.json"])
+    assert [(d.display, d.root) for d in locations] == [
+        ("all/b", Path("all/b")), ("all/group/c", Path("all/group/c")), ("other", Path("other"))]
+    assert orphans == ["all/loose"]
+    monkeypatch.chdir(tmp_path / "all")  # a named folder with files of its own is no orphan
+    assert discover(["."])[1] == ["loose"]
+
+
+def test_a_dataset_named_from_inside_names_its_files_plainly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_dataset(tmp_path / "a"))
+    [location] = discover(["."])[0]
+    assert (location.display, location.name("events.jsonl")) == (".", "events.jsonl")
+    [outside] = discover([str(_dataset(tmp_path.parent / f"{tmp_path.name}-b"))])[0]
+    assert outside.name("x.csv") == f"{tmp_path.parent.as_posix()}/{tmp_path.name}-b/x.csv"
+
+
+@pytest.mark.parametrize(("paths", "message"), [
+    (["nowhere"], "nowhere: no such file or folder"),
+    (["a.txt"], "a.txt: not a folder or a datapackage.json"),
+    (["empty", "."], "no dataset found (no datapackage.json under 'empty', '.')"),
+])
+def test_what_names_no_dataset_is_a_usage_error(paths: list[str], message: str,
+                                                tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("text", "utf-8")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError) as raised:
+        discover(paths)
+    assert str(raised.value) == message

@@ -71,7 +71,7 @@ def unsafe_path_reason(path: object) -> str | None:
         return "is absolute"
     for segment in path.split("/"):
         if segment in {"", ".", ".."}:
-            return f"has a {segment or 'empty'!r} segment" if segment else "has an empty segment"
+            return f"has a {segment!r} segment" if segment else "has an empty segment"
         if not _SAFE_SEGMENT.fullmatch(segment):
             return "has characters outside A-Z a-z 0-9 . _ -"
     return None
