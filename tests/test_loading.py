@@ -145,7 +145,7 @@ def _folder_in_the_way(root: Path) -> None:  # a/b where a is a file
                    (root / "ld").symlink_to(root / "d")), "ld/a.txt",
      "path-unsafe", "'ld/a.txt' is or passes through a symlink"),
     (_folder_in_the_way, "a/b", "path-unsafe", "'a/b' cannot be inspected: 'Not a directory'"),
-], ids=["unsafe", "missing", "folder", "fifo", "symlink", "symlinked-folder", "not-a-folder"])
+], ids=["unsafe", "missing", "folder", "fifo", "link", "linked-folder", "not-a-folder"])
 def test_only_a_regular_file_inside_the_dataset_is_opened(
         setup: Callable[[Path], object], relative: str, code: str, message: str,
         tmp_path: Path) -> None:
