@@ -15,8 +15,10 @@ from validator.loading import (
     Problem,
     UsageError,
     discover,
+    escape,
     open_regular_file,
     parse_json,
+    position,
     read_regular_file,
     unsafe_path_reason,
 )
@@ -88,6 +90,7 @@ def test_a_repeated_key_is_found_in_its_own_object_on_its_own_line() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ('{"a": 1e400}', "number '1e400' overflows a double"),
+    ("1" * 40 + "e400", f"number '{'1' * 29}…' overflows a double"),
     ("-" + "9" * (MAX_INT_DIGITS + 1),
      f"integer with {MAX_INT_DIGITS + 1} digits exceeds the limit of {MAX_INT_DIGITS}"),
     ('{"a": NaN}', "NaN is not a JSON number"),
@@ -176,10 +179,13 @@ def test_datasets_are_found_by_folder_and_by_descriptor(tmp_path: Path,
     (tmp_path / "all" / "loose" / "events.jsonl").write_text("{}", "utf-8")
     (tmp_path / "all" / "README.md").write_text("the root is no orphan", "utf-8")
     _dataset(tmp_path / "other")
-    (tmp_path / "all" / "linked").symlink_to(tmp_path / "other")  # not followed
-    locations, orphans = discover(["all", "other/datapackage.json", "all/b/datapackage.json"])
+    _dataset(tmp_path / "third")
+    (tmp_path / "all" / "linked").symlink_to(_dataset(tmp_path / "hidden"))  # not followed
+    locations, orphans = discover(["other/datapackage.json", "all", "third/datapackage.json",
+                                   "all/b/datapackage.json"])  # named twice, found once
     assert [(d.display, d.root) for d in locations] == [
-        ("all/b", Path("all/b")), ("all/group/c", Path("all/group/c")), ("other", Path("other"))]
+        ("all/b", Path("all/b")), ("all/group/c", Path("all/group/c")),
+        ("other", Path("other")), ("third", Path("third"))]
     assert orphans == ["all/loose"]
     monkeypatch.chdir(tmp_path / "all")  # a named folder with files of its own is no orphan
     assert discover(["."])[1] == ["loose"]
@@ -208,3 +214,19 @@ def test_what_names_no_dataset_is_a_usage_error(paths: list[str], message: str,
     with pytest.raises(UsageError) as raised:
         discover(paths)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(("value", "quoted"), [
+    ("a\x1b[31mb\u202ec\nd", "'a\\u001b[31mb\\u202ec\\u000ad'"),  # no escape reaches a terminal
+    ("x" * 60, "'" + "x" * 60 + "'"),  # at the limit
+    ("x" * 61, "'" + "x" * 59 + "…'"),
+    (["é", 1], '["é", 1]'),  # not a string: as JSON, unquoted
+])
+def test_values_in_messages_are_short_printable_quotations(value: object, quoted: str) -> None:
+    assert escape(value) == quoted
+
+
+def test_positions_count_lines_from_the_first_character() -> None:
+    assert position("\nab", 2) == (2, 2)
+    assert position("ab\ncd", 4) == (2, 2)
+    assert position("ab", 9) == (1, 3)  # past the end: at the end

@@ -53,3 +53,20 @@ def test_keys_are_rfc_6901_tokens() -> None:
     assert locate(text, '/q"') == (1, 28)
     assert locate(text, "/\u00e9") == (1, 41)
     assert locate(text, "/\u00e9", key=True) == (1, 31)
+
+
+def test_a_pointer_below_a_scalar_is_located_at_the_scalar() -> None:
+    assert locate('{"a": "x", "b": [1]}', "/a/b") == (1, 7)
+    assert locate('{"a": "x", "b": [1]}', "/a/0") == (1, 7)  # an index, but no array
+    assert locate('{"a": "x", "b": [1]}', "/b/0/c") == (1, 18)
+
+
+def test_pointers_escape_and_resolve_rfc_6901_tokens() -> None:
+    from validator.pointers import join, resolve
+
+    assert pointer("a/b", "c~d", 0) == "/a~1b/c~0d/0"
+    assert pointer("~1") == "/~01"  # '~' first, or '~1' would read back as '/'
+    assert join(("a",), "b/c") == join("/a", "b/c") == "/a/b~1c"
+    document = {"a/b": {"c~d": [10, 20]}, "~1": True}
+    assert resolve(document, "/a~1b/c~0d/1") == 20
+    assert resolve(document, "/~01") is True

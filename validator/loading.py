@@ -151,7 +151,7 @@ class DatasetLocation:
 
 def _display(path: Path) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()  # "." for cwd
     except ValueError:
         return path.as_posix()
 
