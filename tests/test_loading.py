@@ -230,3 +230,37 @@ def test_positions_count_lines_from_the_first_character() -> None:
     assert position("\nab", 2) == (2, 2)
     assert position("ab\ncd", 4) == (2, 2)
     assert position("ab", 9) == (1, 3)  # past the end: at the end
+
+
+def _swapped_in_after_lstat(monkeypatch: pytest.MonkeyPatch, regular: Path) -> None:
+    """Every lstat sees a regular file, as if the path changed between lstat and open."""
+    info = os.lstat(regular)
+    monkeypatch.setattr(Path, "lstat", lambda _self: info)
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """O_NONBLOCK: opening a FIFO with no writer returns at once, and fstat refuses it."""
+    import threading
+
+    _file(tmp_path)
+    os.mkfifo(tmp_path / "f")
+    _swapped_in_after_lstat(monkeypatch, tmp_path / "a.txt")
+    result: list[object] = []
+    opener = threading.Thread(target=lambda: result.append(open_regular_file(tmp_path, "f")),
+                              daemon=True)  # a blocked open() must not keep pytest alive
+    opener.start()
+    opener.join(timeout=10)
+    assert result == [Problem("path-unsafe", "'f' is not a regular file")]
+
+
+def test_a_link_swapped_in_after_the_check_is_not_followed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """O_NOFOLLOW: the open itself refuses a symlink that lstat did not see."""
+    _file(tmp_path)
+    (tmp_path / "l").symlink_to(tmp_path / "a.txt")
+    _swapped_in_after_lstat(monkeypatch, tmp_path / "a.txt")
+    problem = open_regular_file(tmp_path, "l")
+    assert isinstance(problem, Problem)
+    assert (problem.code, problem.message.split(":")[0]) == ("path-unsafe",
+                                                             "'l' cannot be opened")
