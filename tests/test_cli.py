@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -20,8 +22,22 @@ NEWSBYTES = REPO / "datasets" / "newsbytes-2023-07-29-shoigu-pyongyang"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`validate ARGS` in this process, its output captured (mutation testing sees it)."""
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    try:
+        os.chdir(cwd or before)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["validate", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m validator ARGS` in a child process, as a shell or CI runs it."""
     return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
-                          text=True, cwd=cwd, check=False, timeout=120)
+                          text=True, check=False, timeout=120)
 
 
 @pytest.fixture
@@ -218,7 +234,8 @@ def test_colour_only_on_a_terminal_without_no_color(broken, monkeypatch, no_colo
 
 def test_piped_output_has_no_colour_and_no_progress(broken) -> None:
     folder, _ = broken
-    result = run(str(folder))
+    result = run_process(str(folder))
+    assert result.returncode == 1
     assert "\x1b[" not in result.stdout
     assert result.stderr == ""
 
@@ -226,7 +243,6 @@ def test_piped_output_has_no_colour_and_no_progress(broken) -> None:
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     """On a terminal stderr the bar is drawn and then cleared; the summary still prints."""
     pty = pytest.importorskip("pty")
-    import os
 
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     out = tmp_path / "out.txt"
@@ -249,3 +265,79 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert b"checking datasets/" in drawn
     assert out.read_text().endswith("4 datasets, 13 records: 0 errors, 0 warnings\n")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--jobs", "0"], "validate: --jobs must be 1 or more\n"),
+    (["--max-findings", "-1"], "validate: --max-findings must be 0 or more\n"),
+    (["no-such-folder"], "validate: no-such-folder: no such file or folder\n"),
+])
+def test_usage_errors_exit_2_with_one_clear_line(args: list[str], message: str,
+                                                 tmp_path: Path) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.endswith(message)
+    assert result.stdout == ""
+
+
+def test_help_exits_0_and_a_bad_option_exits_2() -> None:
+    assert run("--help").returncode == 0
+    assert "usage: validate" in run("--help").stdout
+    bad = run("--format", "xml")
+    assert bad.returncode == 2
+    assert "invalid choice: 'xml'" in bad.stderr
+
+
+def test_a_failure_of_the_tool_is_exit_2_and_debug_shows_it(monkeypatch) -> None:
+    from validator import run as run_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run_module, "validate", broken)
+    result = run(str(NEWSBYTES))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("validate: internal error: RuntimeError: boom\n"
+                             "validate: run with --debug for a traceback, and please report it\n")
+    with pytest.raises(RuntimeError, match="boom"):
+        main([str(NEWSBYTES), "--debug"])
+
+
+def test_quiet_leaves_the_summary_in_text_and_nothing_in_github(broken) -> None:
+    folder, _ = broken
+    text = run(str(folder), "--quiet")
+    assert (text.returncode, text.stdout) == (1, "1 dataset, 4 records: 3 errors, 0 warnings\n")
+    github = run(str(folder), "--quiet", "--format", "github")
+    assert (github.returncode, github.stdout) == (1, "")
+
+
+def test_max_findings_limits_every_format(broken) -> None:
+    folder, _ = broken
+    text = run(str(folder), "--max-findings", "0").stdout
+    assert text == ("… 3 more findings not shown (--max-findings)\n"
+                    "1 dataset, 4 records: 3 errors, 0 warnings\n")
+    assert len(run(str(folder), "--max-findings", "1", "--format", "github")
+               .stdout.splitlines()) == 1
+    document = json.loads(run(str(folder), "--max-findings", "2", "--format", "json").stdout)
+    assert (len(document["findings"]), document["summary"]["errors"]) == (2, 3)
+
+
+def test_without_arguments_main_reads_the_command_line(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "argv", ["validate", "--version"])
+    assert main() == 0
+    assert capsys.readouterr().out.startswith("textevents ")
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path, monkeypatch) -> None:
+    """`validate | head -1`: exit 1, and what is left to write goes to the null device."""
+    from validator import cli
+
+    def pipe_closed(argv: list[str]) -> int:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(cli, "_main", pipe_closed)
+    with (tmp_path / "out").open("w") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        assert main(["datasets"]) == 1
+        os.write(out.fileno(), b"after the reader left")
+    assert (tmp_path / "out").read_text() == ""

@@ -140,8 +140,9 @@ def _main(argv: list[str]) -> int:
     shown = findings if args.max_findings is None else findings[: args.max_findings]
     if args.format == "json":
         out.write(report.json_document(
-            shown, datasets=result.datasets, records=result.records,
-            tool_version=_tool_version(), schema_versions=registry.versions()) + "\n")
+            findings, datasets=result.datasets, records=result.records,
+            tool_version=_tool_version(), schema_versions=registry.versions(),
+            limit=args.max_findings) + "\n")
     elif args.format == "github":
         if not args.quiet:
             _write_lines(out, report.github_lines(shown))

@@ -60,8 +60,13 @@ def _text_line(finding: Finding, *, colour: bool) -> str:
 
 
 def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
-                  tool_version: str, schema_versions: Sequence[str]) -> str:
-    """The versioned JSON report; its schema is `validator/report.schema.json`."""
+                  tool_version: str, schema_versions: Sequence[str],
+                  limit: int | None = None) -> str:
+    """The versioned JSON report; its schema is `validator/report.schema.json`.
+
+    With `limit`, only the first `limit` findings are listed; the summary
+    still counts them all, so that `valid` never depends on the limit.
+    """
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     document = {
         "report_version": REPORT_VERSION,
@@ -69,7 +74,7 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
                       "schema_versions": list(schema_versions)},
         "summary": {"datasets": datasets, "records": records, "errors": errors,
                     "warnings": len(findings) - errors, "valid": errors == 0},
-        "findings": [f.as_dict() for f in findings],
+        "findings": [f.as_dict() for f in findings[:limit]],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 

@@ -1,0 +1,131 @@
+"""The renderers and the finding constructor: findings in, exact text out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from validator.findings import RULES, Severity, make, printable_path
+from validator.report import (
+    REPORT_VERSION,
+    SHOWN_PER_RULE,
+    github_lines,
+    json_document,
+    rules_json,
+    rules_text,
+    summary,
+    text_lines,
+)
+
+ERROR = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 3, 7,
+             "/actors/0")
+WARNING = make("codelist-open-value", "value 'y' is not listed", "d/events.jsonl", 4, 1)
+WHOLE_FILE = make("encoding-invalid", "not UTF-8", "d/actors.csv")
+
+
+@pytest.mark.parametrize(("datasets", "records", "findings", "line"), [
+    (1, 1, [ERROR], "1 dataset, 1 record: 1 error, 0 warnings"),
+    (2, 0, [WARNING, ERROR, WARNING], "2 datasets, 0 records: 1 error, 2 warnings"),
+    (0, 2, [WARNING], "0 datasets, 2 records: 0 errors, 1 warning"),
+])
+def test_the_summary_counts_and_agrees_in_number(datasets: int, records: int,
+                                                 findings: list, line: str) -> None:
+    assert summary(datasets, records, findings) == line
+
+
+def test_text_lines_are_located_and_name_their_pointer() -> None:
+    assert list(text_lines([ERROR, WARNING, WHOLE_FILE])) == [
+        "d/events.jsonl:3:7: error actor-unknown actor 'x' is not in actors.csv (/actors/0)",
+        "d/events.jsonl:4:1: warning codelist-open-value value 'y' is not listed",
+        "d/actors.csv:0:0: error encoding-invalid not UTF-8",
+    ]
+
+
+def test_colour_tints_errors_red_and_warnings_yellow() -> None:
+    red, yellow = text_lines([ERROR, WARNING], colour=True)
+    assert red.startswith("\x1b[1md/events.jsonl:3:7\x1b[0m: \x1b[31merror\x1b[0m actor-unknown")
+    assert yellow.startswith("\x1b[1md/events.jsonl:4:1\x1b[0m: \x1b[33mwarning\x1b[0m ")
+
+
+def test_repeats_of_a_rule_collapse_per_file() -> None:
+    """After SHOWN_PER_RULE of one rule in one file, one line counts the rest."""
+    def repeated(file: str, count: int) -> list:
+        return [make("record-not-object", f"record {n}", file, n, 1) for n in range(1, count + 1)]
+
+    findings = [*repeated("a.jsonl", SHOWN_PER_RULE + 3), ERROR, *repeated("b.jsonl", 2)]
+    lines = list(text_lines(findings))
+    assert lines == [
+        *(f"a.jsonl:{n}:1: error record-not-object record {n}"
+          for n in range(1, SHOWN_PER_RULE + 1)),
+        "a.jsonl: … and 3 more record-not-object",
+        "d/events.jsonl:3:7: error actor-unknown actor 'x' is not in actors.csv (/actors/0)",
+        "b.jsonl:1:1: error record-not-object record 1",
+        "b.jsonl:2:1: error record-not-object record 2",
+    ]
+
+
+def test_github_annotations_escape_what_could_end_a_command() -> None:
+    evil = make("json-syntax", "bad\r\n::error::pwned 100%", "a:b,c.jsonl", 2, 0, "/x")
+    assert list(github_lines([evil, WARNING, WHOLE_FILE])) == [
+        ("::error file=a%3Ab%2Cc.jsonl,line=2,col=1,title=json-syntax%3A Invalid JSON"
+         "::bad%0D%0A::error::pwned 100%25 (/x)"),
+        ("::warning file=d/events.jsonl,line=4,col=1,"
+         f"title=codelist-open-value%3A {RULES['codelist-open-value'].title}"
+         "::value 'y' is not listed"),
+        "::error file=d/actors.csv,title=encoding-invalid%3A Invalid UTF-8::not UTF-8",
+    ]
+
+
+def test_the_json_report_carries_everything() -> None:
+    document = json.loads(json_document([ERROR, WARNING], datasets=1, records=4,
+                                        tool_version="9.9", schema_versions=["1.0.0"]))
+    assert document == {
+        "report_version": REPORT_VERSION,
+        "validator": {"name": "textevents", "version": "9.9", "schema_versions": ["1.0.0"]},
+        "summary": {"datasets": 1, "records": 4, "errors": 1, "warnings": 1, "valid": False},
+        "findings": [
+            {"code": "actor-unknown", "severity": "error",
+             "message": "actor 'x' is not in actors.csv", "file": "d/events.jsonl",
+             "line": 3, "column": 7, "pointer": "/actors/0"},
+            {"code": "codelist-open-value", "severity": "warning",
+             "message": "value 'y' is not listed", "file": "d/events.jsonl",
+             "line": 4, "column": 1, "pointer": ""},
+        ],
+    }
+    assert json.loads(json_document([WARNING], datasets=1, records=1, tool_version="9.9",
+                                    schema_versions=[]))["summary"]["valid"] is True
+    limited = json.loads(json_document([WARNING, ERROR], datasets=1, records=1,
+                                       tool_version="9.9", schema_versions=[], limit=1))
+    assert limited["findings"] == [WARNING.as_dict()]  # the summary still counts both:
+    assert limited["summary"] == {"datasets": 1, "records": 1, "errors": 1, "warnings": 1,
+                                  "valid": False}
+
+
+def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:
+    lines = list(rules_text())
+    assert len(lines) == len(RULES)
+    rule = RULES["codelist-open-value"]
+    line = next(x for x in lines if x.startswith(rule.code + " "))
+    assert line.split()[1:3] == ["warning", "records"]
+    assert line.endswith(f"{rule.title}: {rule.description}")
+    assert json.loads(rules_json())[0] == {
+        "code": "path-unsafe", "title": RULES["path-unsafe"].title, "severity": "error",
+        "layer": "input", "description": RULES["path-unsafe"].description}
+
+
+def test_a_finding_takes_its_severity_from_the_catalogue() -> None:
+    assert (ERROR.severity, WARNING.severity) == (Severity.ERROR, Severity.WARNING)
+    with pytest.raises(KeyError):
+        make("no-such-rule", "a bug in the validator", "f")
+
+
+@pytest.mark.parametrize(("path", "shown"), [
+    ("plain/events.jsonl", "plain/events.jsonl"),
+    ("line\nbreak.csv", "line\\u000abreak.csv"),
+    ("bidi\u202eexe.txt", "bidi\\u202eexe.txt"),
+    ("bytes\udcff.txt", "bytes\\xff.txt"),  # an undecodable byte, as Python keeps it
+])
+def test_file_names_are_printable(path: str, shown: str) -> None:
+    assert printable_path(path) == shown
+    assert make("json-syntax", "m", path).file == shown
