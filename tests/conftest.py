@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=25, deadline=None)
@@ -11,3 +12,28 @@ settings.register_profile("ci", max_examples=150, deadline=None, derandomize=Tru
                           print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# mutmut maps each test to the functions it calls ("stats"), then runs each mutant's
+# tests in a process forked from one whose caches (engines, schemas, codelists) are
+# full.  A cached function would be seen by one test only, and its mutants never run:
+# so caches start empty for every test while mapping, and once for each mutant.
+def _clear_validator_caches() -> None:
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name == "validator" or name.startswith("validator."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _clear_validator_caches()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches_while_mutmut_maps_tests() -> None:
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        _clear_validator_caches()

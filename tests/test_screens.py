@@ -574,3 +574,51 @@ def test_narrowings_of_one_location_all_hold(monkeypatch) -> None:
     assert _hot(context).is_valid(with_spare) is False  # the new check's narrowing holds
     assert _hot(context).is_valid(with_nobody) is False  # and the actors table's still does
     assert _hot(context).is_valid(record) is True
+
+
+def test_the_narrowed_engine_keeps_every_bound_of_the_released_schema() -> None:
+    """Bounding numbers only narrows: what the released schema refuses, it refuses too."""
+    refused = 0
+    for record, context in _repository():
+        hot, released = _hot(context), compiled(context.version, registry.RECORD_SCHEMA)
+        for path in paths(record):
+            target: Any = record
+            for step in path:
+                target = target[step]
+            if type(target) not in (int, float):
+                continue
+            for number in (-181.5, -91, -1, 0, 0.5, 91, 180.5):
+                changed = _set(record, path, number)
+                if not released.is_valid(changed):
+                    refused += 1
+                    assert not hot.is_valid(changed), (path, number)
+    assert refused > 100
+
+
+@pytest.mark.parametrize(("schema", "bounded"), [
+    ({"type": "integer", "minimum": 1},
+     {"type": "integer", "minimum": 1, "maximum": engines.NUMBER_BOUND}),
+    ({"type": ["number", "null"], "minimum": -90, "maximum": 90},
+     {"type": ["number", "null"], "minimum": -90, "maximum": 90}),
+    ({"type": "string", "maxLength": 3}, {"type": "string", "maxLength": 3}),
+    ({"properties": {"n": {"type": "number"}}, "items": {"type": "integer", "maximum": 7},
+      "allOf": [{"type": "integer"}], "$defs": {"s": {"type": "string"}}},
+     {"properties": {"n": {"type": "number", "minimum": -engines.NUMBER_BOUND,
+                           "maximum": engines.NUMBER_BOUND}},
+      "items": {"type": "integer", "minimum": -engines.NUMBER_BOUND, "maximum": 7},
+      "allOf": [{"type": "integer", "minimum": -engines.NUMBER_BOUND,
+                 "maximum": engines.NUMBER_BOUND}],
+      "$defs": {"s": {"type": "string"}}}),
+])
+def test_bounding_adds_bounds_to_numbers_only_and_keeps_tighter_ones(schema, bounded) -> None:
+    assert engines._bounded(schema) == bounded  # noqa: SLF001 - the step under test
+
+
+@pytest.mark.parametrize("identified", [True, False], ids=["in-the-registry", "root-only"])
+def test_an_engine_never_fetches_a_schema(identified: bool) -> None:
+    """jsonschema-rs fetches over HTTP by default; our retriever refuses instead."""
+    remote: dict[str, Any] = {"$ref": "https://example.invalid/elsewhere.json"}
+    if identified:
+        remote["$id"] = "https://schema.textevents.org/x.json"
+    with pytest.raises(Exception, match=r"offline: refusing to retrieve https://example\.invalid"):
+        engines._engine({"x.json": remote}, "x.json")  # noqa: SLF001 - the builder under test

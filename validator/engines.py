@@ -42,8 +42,10 @@ def _engine(documents: Mapping[str, JSON], document: str) -> Any:  # noqa: ANN40
     import jsonschema_rs
 
     resources = [(doc["$id"], doc) for doc in documents.values() if "$id" in doc]
+    # Without a retriever, jsonschema-rs fetches a reference it cannot resolve over
+    # HTTP.  Both refuse; either alone would do (test_an_engine_never_fetches_a_schema).
     return jsonschema_rs.validator_for(
-        documents[document], registry=jsonschema_rs.Registry(resources),
+        documents[document], registry=jsonschema_rs.Registry(resources, retriever=refuse),
         validate_formats=True, retriever=refuse)
 
 
