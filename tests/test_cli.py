@@ -98,6 +98,7 @@ def test_three_mistakes_in_every_format(broken, fmt: str) -> None:
         for code, (line, col) in where.items():
             assert f"{events}:{line}:{col}: error {code} " in result.stdout
         assert result.stdout.rstrip().endswith("1 dataset, 4 records: 3 errors, 0 warnings")
+        assert "not shown" not in result.stdout
 
 
 def test_valid_datasets_exit_zero() -> None:
@@ -200,6 +201,26 @@ def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
     assert report.records == 4
 
 
+def test_a_dataset_that_crashes_the_validator_is_one_finding(monkeypatch) -> None:
+    """The crash barrier of a dataset's layers: one finding, and the other datasets go on."""
+    from validator.run import DatasetRun
+
+    layers = DatasetRun.findings
+
+    def explode(self: DatasetRun) -> object:
+        if self.location.root.name == NEWSBYTES.name:
+            raise RuntimeError("boom\nin a layer")
+        return layers(self)
+
+    monkeypatch.setattr(DatasetRun, "findings", explode)
+    report = validate([str(REPO / "datasets")])
+    [finding] = report.findings
+    assert (finding.code, finding.message) == ("internal-error",
+                                               "RuntimeError: 'boom\\u000ain a layer'")
+    assert finding.file.endswith(f"{NEWSBYTES.name}/datapackage.json")
+    assert (report.datasets, report.records) == (4, 9)  # 13 less the 4 left unchecked
+
+
 def test_ctrl_c_exits_130(monkeypatch, capsys) -> None:
     from validator import run as run_module
 
@@ -208,7 +229,7 @@ def test_ctrl_c_exits_130(monkeypatch, capsys) -> None:
 
     monkeypatch.setattr(run_module, "validate", interrupted)
     assert main([str(NEWSBYTES)]) == 130
-    assert "interrupted" in capsys.readouterr().err
+    assert capsys.readouterr().err == "validate: interrupted\n"
 
 
 class _Terminal(io.StringIO):
@@ -341,3 +362,23 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path, monkeypatc
         assert main(["datasets"]) == 1
         os.write(out.fileno(), b"after the reader left")
     assert (tmp_path / "out").read_text() == ""
+
+
+@pytest.mark.parametrize(("args", "paths", "jobs"), [
+    ([], ["datasets"], os.cpu_count() or 1),
+    (["a", "b", "--jobs", "1"], ["a", "b"], 1),
+    (["-j", "3", "a"], ["a"], 3),
+])
+def test_paths_and_jobs_reach_the_run(args: list[str], paths: list[str], jobs: int,
+                                      monkeypatch) -> None:
+    from validator import run as run_module
+
+    asked: list[tuple[list[str], object, int]] = []
+
+    def recorded(paths: list[str], progress: object = None, jobs: int = 1) -> object:
+        asked.append((paths, progress, jobs))
+        return run_module.Report((), 0, 0)
+
+    monkeypatch.setattr(run_module, "validate", recorded)
+    assert run(*args).returncode == 0
+    assert asked == [(paths, None, jobs)]  # no progress bar: the output is not a terminal

@@ -137,6 +137,26 @@ def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch)
     assert serial.records == 3000
 
 
+def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> None:
+    """A small dataset checked whole and a large one in chunks: each gets its own results."""
+    small = tmp_path / "a-small"
+    shutil.copytree(BASE, small)
+    with (small / "events.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("[1]\n")
+    big = _corpus(tmp_path)
+    serial = validate([str(tmp_path)], jobs=1)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    chunks = len(records.split(big, "events.jsonl", (big / "events.jsonl").stat().st_size, 2))
+    calls: list[tuple[int, int, str]] = []
+    parallel = validate([str(tmp_path)], jobs=2, progress=lambda *call: calls.append(call))
+    assert parallel == serial
+    assert any(f.code == "record-not-object" and "a-small" in f.file for f in serial.findings)
+    names = [f"{folder.as_posix()}/datapackage.json" for folder in (small, big)]
+    # Datasets in order, then the chunks of the big one, counted as they are merged.
+    assert calls == [(1, 2, names[0]), (2, 2, names[1]), (2 + chunks, 2 + chunks, names[1])]
+
+
 @pytest.mark.parametrize(("chunk", "limit"), [(10_000, None), (1_000, None), (10_000, 64)],
                          ids=["chunks-of-lines", "lines-longer-than-chunks", "long-lines"])
 def test_chunks_cover_every_line_once(chunk: int, limit: int | None, tmp_path: Path,

@@ -77,6 +77,13 @@ def test_github_annotations_escape_what_could_end_a_command() -> None:
     ]
 
 
+def test_the_json_report_is_indented_utf_8() -> None:
+    text = json_document([make("actor-unknown", "actor 'Zelensky' ≠ 'Зеленський'", "d/e.jsonl")],
+                         datasets=1, records=1, tool_version="9.9", schema_versions=["1.0.0"])
+    assert text.startswith('{\n  "report_version": ')
+    assert "'Зеленський'" in text
+
+
 def test_the_json_report_carries_everything() -> None:
     document = json.loads(json_document([ERROR, WARNING], datasets=1, records=4,
                                         tool_version="9.9", schema_versions=["1.0.0"]))
