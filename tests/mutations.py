@@ -142,6 +142,13 @@ def _append_line(line: str) -> Callable[[Path], None]:
     return mutate
 
 
+def _source_without_file(folder: Path) -> None:
+    """A source whose article is neither declared nor present."""
+    with (folder / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write("extra,,Extra,X,,2023-07-29,en,,articles/nowhere.txt,"
+                     + "0" * 64 + ",public domain\n")
+
+
 def _long_line(folder: Path) -> None:
     with (folder / EVENTS).open("a", encoding="utf-8") as handle:
         handle.write('{"id": "' + "x" * (1024 * 1024 + 10) + '"}\n')
@@ -170,14 +177,19 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("record-not-object", "array", _append_line("[1, 2]\n")),
     Mutation("descriptor-missing", "orphan-folder", _no_descriptor),
     Mutation("descriptor-invalid", "no-title", _edit_descriptor(lambda d: d.pop("title"))),
+    Mutation("descriptor-invalid", "not-an-object", lambda f: (f / "datapackage.json").write_text(
+        "[]\n", "utf-8")),
     Mutation("schema-version-unknown", "version-9", _edit_descriptor(
         lambda d: d.update(textevents_version="9.9.9"))),
     Mutation("resource-missing", "no-article", _drop_article),
+    Mutation("resource-missing", "undeclared-source-path", _source_without_file),
     Mutation("resource-undeclared", "extra-file", _extra_file),
     Mutation("resource-duplicate", "twice", _edit_descriptor(
         lambda d: d["resources"].append(dict(d["resources"][1])))),
     Mutation("resource-hash-mismatch", "article-edited", _rewrite_article(
         lambda b: b + b"appended\n", rehash=False)),
+    Mutation("resource-hash-mismatch", "events-hash", _edit_descriptor(  # of other bytes
+        lambda d: d["resources"][0].update(hash="sha256:" + hashlib.sha256(b"x").hexdigest()))),
     Mutation("table-header", "renamed-column", _replace("actors.csv", "wikidata", "wikidata_id")),
     Mutation("table-row", "short-row", _replace("actors.csv", "\nrussia,Russia,state,RUS,,Q159,",
                                                 "\nrussia,Russia,state")),
@@ -208,6 +220,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("text-not-nfc", "nfd", _rewrite_article(lambda b: b + "Café\n".encode()
                                                      .replace(b"\xc3\xa9", b"e\xcc\x81"))),
     Mutation("text-line-ending", "crlf", _rewrite_article(lambda b: b + b"tail\r\n")),
+    Mutation("encoding-invalid", "article-latin1", _rewrite_article(lambda b: b + b"caf\xe9\n")),
     Mutation("date-range-reversed", "reversed", _edit_record(
         0, _set(["date", "end"], "2023-07-20"))),
     Mutation("date-precision-mismatch", "month", _edit_record(

@@ -382,3 +382,16 @@ def test_paths_and_jobs_reach_the_run(args: list[str], paths: list[str], jobs: i
     monkeypatch.setattr(run_module, "validate", recorded)
     assert run(*args).returncode == 0
     assert asked == [(paths, None, jobs)]  # no progress bar: the output is not a terminal
+
+
+def test_a_declared_hash_of_the_events_file_is_checked(tmp_path: Path) -> None:
+    """The events file is hashed as it is read; the right hash passes (the case has the wrong)."""
+    import hashlib
+
+    folder = tmp_path / "hashed"
+    shutil.copytree(NEWSBYTES, folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    events["hash"] = "sha256:" + hashlib.sha256((folder / "events.jsonl").read_bytes()).hexdigest()
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    assert validate([str(folder)]).findings == ()
