@@ -191,6 +191,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("resource-hash-mismatch", "events-hash", _edit_descriptor(  # of other bytes
         lambda d: d["resources"][0].update(hash="sha256:" + hashlib.sha256(b"x").hexdigest()))),
     Mutation("table-header", "renamed-column", _replace("actors.csv", "wikidata", "wikidata_id")),
+    Mutation("table-header", "space-in-label", _replace("actors.csv", "country,", "country ,")),
+    Mutation("country-code-unknown", "actors-xxa", _replace("actors.csv", ",state,RUS,", ",state,XXA,")),
     Mutation("table-row", "short-row", _replace("actors.csv", "\nrussia,Russia,state,RUS,,Q159,",
                                                 "\nrussia,Russia,state")),
     Mutation("table-value", "bad-kind", _replace("actors.csv", ",state,RUS,,Q159,", ",country,RUS,,Q159,")),

@@ -370,7 +370,13 @@ class DatasetRun:
             list(tables.schema_problems(data, table, table_schema))
         columns = tuple(column["name"] for column in table_schema["fields"])
         if table.header != columns and not any(p.code == "table-header" for p in problems):
-            problems.append(Problem("table-header", f"header is not {','.join(columns)}", 1, 1))
+            # What frictionless lets pass, such as a label with a space around it.
+            pairs = enumerate(zip(table.header, columns, strict=False))  # lengths may differ
+            index = next((i for i, (label, column) in pairs if label != column),
+                         min(len(table.header), len(columns)))
+            label = table.header[index] if index < len(table.header) else None
+            problems.append(Problem("table-header", f"header is not {','.join(columns)}: "
+                                    f"label {index + 1} is {escape(label)}", 1, index + 1))
         if name == "actors":
             problems += tables.actor_problems(table)
         yield from (self._file(path, p) for p in problems)
