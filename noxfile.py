@@ -93,7 +93,7 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def mutmut(session: nox.Session) -> None:
-    """Mutation-test the checks and the records layer: report the mutants no test kills."""
+    """Mutation-test the package: report the mutants no test kills (see [tool.mutmut])."""
     session.install("-e", ".", "mutmut")
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
     session.run("mutmut", "run", "--max-children", str(os.cpu_count() or 1))

@@ -177,6 +177,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("record-not-object", "array", _append_line("[1, 2]\n")),
     Mutation("descriptor-missing", "orphan-folder", _no_descriptor),
     Mutation("descriptor-invalid", "no-title", _edit_descriptor(lambda d: d.pop("title"))),
+    Mutation("descriptor-invalid", "resource-not-object", _edit_descriptor(
+        lambda d: d["resources"].insert(1, "sources.csv"))),  # the resources after it still count
     Mutation("descriptor-invalid", "not-an-object", lambda f: (f / "datapackage.json").write_text(
         "[]\n", "utf-8")),
     Mutation("schema-version-unknown", "version-9", _edit_descriptor(
@@ -186,6 +188,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("resource-undeclared", "extra-file", _extra_file),
     Mutation("resource-duplicate", "twice", _edit_descriptor(
         lambda d: d["resources"].append(dict(d["resources"][1])))),
+    Mutation("resource-duplicate", "same-path", _edit_descriptor(
+        lambda d: d["resources"].append({"name": "events-again", "path": "events.jsonl"}))),
     Mutation("resource-hash-mismatch", "article-edited", _rewrite_article(
         lambda b: b + b"appended\n", rehash=False)),
     Mutation("resource-hash-mismatch", "events-hash", _edit_descriptor(  # of other bytes
