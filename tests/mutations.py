@@ -149,6 +149,12 @@ def _source_without_file(folder: Path) -> None:
                      + "0" * 64 + ",public domain\n")
 
 
+def _undeclared_edited_article(folder: Path) -> None:
+    """An article that sources.csv names but the descriptor does not: still read and hashed."""
+    _edit_descriptor(lambda d: d["resources"].pop(3))(folder)
+    _rewrite_article(lambda b: b + b"appended\n", rehash=False)(folder)
+
+
 def _long_line(folder: Path) -> None:
     with (folder / EVENTS).open("a", encoding="utf-8") as handle:
         handle.write('{"id": "' + "x" * (1024 * 1024 + 10) + '"}\n')
@@ -177,6 +183,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("record-not-object", "array", _append_line("[1, 2]\n")),
     Mutation("descriptor-missing", "orphan-folder", _no_descriptor),
     Mutation("descriptor-invalid", "no-title", _edit_descriptor(lambda d: d.pop("title"))),
+    Mutation("descriptor-invalid", "no-version", _edit_descriptor(
+        lambda d: d.pop("textevents_version"))),
     Mutation("descriptor-invalid", "resource-not-object", _edit_descriptor(
         lambda d: d["resources"].insert(1, "sources.csv"))),  # the resources after it still count
     Mutation("descriptor-invalid", "not-an-object", lambda f: (f / "datapackage.json").write_text(
@@ -186,6 +194,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("resource-missing", "no-article", _drop_article),
     Mutation("resource-missing", "undeclared-source-path", _source_without_file),
     Mutation("resource-undeclared", "extra-file", _extra_file),
+    Mutation("resource-undeclared", "article-not-declared", _undeclared_edited_article),
     Mutation("resource-duplicate", "twice", _edit_descriptor(
         lambda d: d["resources"].append(dict(d["resources"][1])))),
     Mutation("resource-duplicate", "same-path", _edit_descriptor(

@@ -431,3 +431,17 @@ def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:
     problems = schema_problems(compiled("1.0.0", registry.RECORD_SCHEMA), record)
     assert sorted((p.code, p.pointer) for p in problems) == [
         ("schema-missing-field", ""), ("schema-unknown-field", "/arms_allegation")]
+
+
+def test_other_schema_messages_quote_a_long_value_short() -> None:
+    """The reason stays in the message: the value is cut to 40 characters, not the message."""
+    import jsonschema_rs
+
+    from validator.checks.schema import schema_problems
+
+    validator = jsonschema_rs.validator_for({"minItems": 4})
+    long_value = [{"name": "x" * 30, "path": "y" * 30}, {"é": 1}]
+    [problem] = schema_problems(validator, long_value)
+    assert problem.message == '[{"name": "' + "x" * 28 + "… has less than 4 items"
+    [short] = schema_problems(validator, [1])
+    assert short.message == "[1] has less than 4 items"

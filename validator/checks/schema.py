@@ -7,6 +7,7 @@ chosen by the failing keyword, at the pointer of the offending value.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from validator.loading import Problem, escape
@@ -55,7 +56,16 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
                 f"{' or '.join(str(t) for t in types)}"), ""
     if name == "Format":
         return f"{escape(error.instance)} is not a valid {kind.format}", ""
-    return escape(error.message, 160)[1:-1], ""
+    # Other messages quote the value whole, as compact JSON, which can push the
+    # reason past the length a message may have: quote it short instead.
+    message, whole = error.message, json.dumps(error.instance, ensure_ascii=False,
+                                               separators=(",", ":"), sort_keys=True)
+    if len(whole) > _QUOTED and whole in message:
+        message = message.replace(whole, escape(error.instance, _QUOTED), 1)
+    return escape(message, 160)[1:-1], ""
+
+
+_QUOTED = 40  # characters of a value quoted in a message
 
 
 def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonschema-rs validator
