@@ -58,6 +58,8 @@ def test_refused_json_is_located(text: str, code: str, column: int) -> None:
 def test_accepted_json_keeps_values() -> None:
     assert parse_json('{"a": [1, 2.5, "\\ud83d\\ude80", "\u2028"]}') == {
         "a": [1, 2.5, "\U0001f680", "\u2028"]}
+    # Text that only looks like a surrogate escape: an escaped backslash, then "ud800".
+    assert parse_json('["\\\\ud800", "\\\\\\ud83d\\ude80"]') == ["\\ud800", "\\\U0001f680"]
 
 
 @pytest.mark.parametrize("text", [

@@ -306,20 +306,6 @@ def _depth(text: str) -> tuple[int, int]:
     return deepest, at
 
 
-def _has_lone_surrogate(value: JSON) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(v) for v in value)
-    return False
-
-
 def parse_json(text: str) -> JSON | Problem:
     """Parse one JSON text strictly, or return the first problem with its position.
 
@@ -345,8 +331,8 @@ def parse_json(text: str) -> JSON | Problem:
         return Problem("json-syntax", error.msg, error.lineno, error.colno)
     except (ValueError, RecursionError) as error:  # e.g. int() beyond its digit limit
         return Problem("json-syntax", str(error)[:200], 1, 1)
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
-        line, column = position(text, _lone_surrogate(text))
+    if _SURROGATE_ESCAPE.search(text) and (lone := _lone_surrogate(text)) is not None:
+        line, column = position(text, lone)
         return Problem("json-lone-surrogate", "a string holds a lone UTF-16 surrogate",
                        line, column)
     return value
@@ -376,10 +362,14 @@ def _repeated_key(text: str, key: str) -> int:
     return 0
 
 
-def _lone_surrogate(text: str) -> int:
-    """Offset of the first escape of a surrogate without its pair (0 if none)."""
+def _lone_surrogate(text: str) -> int | None:
+    """Offset of the first escape of a surrogate without its pair, in a JSON text.
+
+    The decoder keeps such halves as they are; the text tells both whether one
+    is there and where, so the parsed value need not be walked for it.
+    """
     return next((m.start() for m in _ESCAPES_IN_STRINGS.finditer(text)
-                 if (m.group(1) and not m.group(2)) or m.group(3)), 0)
+                 if (m.group(1) and not m.group(2)) or m.group(3)), None)
 
 
 # --- Records: a fast path that keeps the strict guarantees ---------------------
