@@ -62,7 +62,8 @@ def datasets(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def ajv(session: nox.Session) -> None:
-    """Compile every schema with ajv (npm) in strict mode: a second, independent implementation."""
+    """ajv (npm), a second implementation: it compiles every schema in strict mode and
+    agrees with jsonschema-rs on every record of the datasets and the test cases."""
     npm = shutil.which("npm")
     if npm is None:
         session.error("npm is needed for this session (apt-get install nodejs npm)")
@@ -70,9 +71,16 @@ def ajv(session: nox.Session) -> None:
     prefix.mkdir(exist_ok=True)
     session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
                 "ajv@8", "ajv-formats@3", external=True)
+    node_path = {"NODE_PATH": str(prefix / "node_modules")}
     session.run("node", str(ROOT / "tests" / "consumers" / "ajv_compile.mjs"),
-                str(ROOT / "schema"), env={"NODE_PATH": str(prefix / "node_modules")},
-                external=True)
+                str(ROOT / "schema"), env=node_path, external=True)
+    # Then every record of the datasets and the cases: ajv's verdicts must be jsonschema-rs'.
+    session.install(".")
+    manifest = prefix / "records.jsonl"
+    session.run("python", str(ROOT / "tests" / "consumers" / "records_manifest.py"),
+                str(manifest))
+    session.run("node", str(ROOT / "tests" / "consumers" / "ajv_records.mjs"),
+                str(ROOT / "schema"), str(manifest), env=node_path, external=True)
 
 
 @nox.session(default=False)

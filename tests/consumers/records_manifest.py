@@ -1,0 +1,58 @@
+"""Write every record of the repository with the compiled engine's verdict, for ajv to check.
+
+One JSON object a line, in the file named on the command line: `where`
+(file:line), `version`, `valid` (jsonschema-rs, formats asserted) and `record`.  The records are those of `datasets/` and of
+every case under `tests/cases/` that the strict reader accepts (a line it
+refuses never reaches a schema).  `ajv_records.mjs` validates each record with
+ajv and fails on any verdict that differs: a second implementation of the
+released schemas, on clean records and on records broken on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from validator import registry
+from validator.engines import compiled
+from validator.loading import Problem, parse_record
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def main(argv: list[str]) -> int:
+    """Write the manifest to the file that `argv` names."""
+    known = set(registry.versions())
+    with Path(argv[0]).open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries(known))
+    return 0
+
+
+def entries(known: set[str]) -> Iterator[dict[str, Any]]:
+    """Each record the strict reader accepts, where it is, its version and its verdict."""
+    for events in sorted([*ROOT.glob("datasets/*/events.jsonl"),
+                          *ROOT.glob("tests/cases/**/events.jsonl")]):
+        try:
+            descriptor = json.loads((events.parent / "datapackage.json").read_text("utf-8"))
+            version = descriptor["textevents_version"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a case about the descriptor: its records are not checked
+        if not isinstance(version, str) or version not in known:
+            continue
+        engine = compiled(version, registry.RECORD_SCHEMA)
+        for number, line in enumerate(events.read_bytes().split(b"\n"), start=1):
+            record = parse_record(line)
+            if not line.strip() or isinstance(record, Problem):
+                continue
+            where = f"{events.relative_to(ROOT)}:{number}"
+            yield {"where": where, "version": version, "valid": engine.is_valid(record),
+                   "record": record}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
