@@ -3,7 +3,10 @@
 One JSON object a line, in the file named on the command line: `where`
 (file:line), `version`, `valid` (jsonschema-rs, formats asserted) and `record`.  The records are those of `datasets/` and of
 every case under `tests/cases/` that the strict reader accepts (a line it
-refuses never reaches a schema).  `ajv_records.mjs` validates each record with
+refuses never reaches a schema), then records the property tests' strategies
+draw (derandomized: the same each run), each also broken in one of a few ways,
+one of them where python-jsonschema departs from the specification (`$`
+before a trailing newline).  `ajv_records.mjs` validates each record with
 ajv and fails on any verdict that differs: a second implementation of the
 released schemas, on clean records and on records broken on purpose.
 """
@@ -25,12 +28,47 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
+GENERATED = 200  # datasets drawn, of one to four records each
+
+
 def main(argv: list[str]) -> int:
     """Write the manifest to the file that `argv` names."""
     known = set(registry.versions())
     with Path(argv[0]).open("w", encoding="utf-8") as out:
-        out.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries(known))
+        out.writelines(json.dumps(entry, ensure_ascii=False) + "\n"
+                       for entry in [*entries(known), *generated(GENERATED)])
     return 0
+
+
+def _breakages(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The record as drawn, then broken in each way."""
+    yield record
+    yield {key: value for key, value in record.items() if key != "summary"}
+    yield {**record, "confidence": 0.5}
+    yield {**record, "modality": "rumoured"}
+    yield {**record, "summary": record["summary"] + "\n"}  # '$' ends the string: invalid
+
+
+def generated(count: int) -> list[dict[str, Any]]:
+    """Entries for records the property tests' `datasets()` strategy draws."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from hypothesis import HealthCheck, given, settings
+    from strategies import datasets
+
+    engine = compiled("1.0.0", registry.RECORD_SCHEMA)
+    drawn: list[dict[str, Any]] = []
+
+    @settings(max_examples=count, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(datasets())
+    def collect(data: dict[str, Any]) -> None:
+        drawn.extend(data["records"])
+
+    collect()
+    return [{"where": f"generated:{number}.{way}", "version": "1.0.0",
+             "valid": engine.is_valid(record), "record": record}
+            for number, drawn_record in enumerate(drawn, start=1)
+            for way, record in enumerate(_breakages(drawn_record))]
 
 
 def entries(known: set[str]) -> Iterator[dict[str, Any]]:
