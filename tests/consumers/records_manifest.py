@@ -1,14 +1,15 @@
 """Write every record of the repository with the compiled engine's verdict, for ajv to check.
 
 One JSON object a line, in the file named on the command line: `where`
-(file:line), `version`, `valid` (jsonschema-rs, formats asserted) and `record`.  The records are those of `datasets/` and of
-every case under `tests/cases/` that the strict reader accepts (a line it
-refuses never reaches a schema), then records the property tests' strategies
-draw (derandomized: the same each run), each also broken in one of a few ways,
-one of them where python-jsonschema departs from the specification (`$`
-before a trailing newline).  `ajv_records.mjs` validates each record with
-ajv and fails on any verdict that differs: a second implementation of the
-released schemas, on clean records and on records broken on purpose.
+(file:line), `version`, `valid` (jsonschema-rs, formats asserted) and
+`record`.  The records are those of `datasets/` and of every case under
+`tests/cases/` that the strict reader accepts (a line it refuses never reaches
+a schema), then those the property tests' strategies draw (derandomized: the
+same each run), each also broken in a few ways, one of them where
+python-jsonschema departs from the specification (`$` before a trailing
+newline).  `ajv_records.mjs` validates each record with ajv and fails on any
+verdict that differs: a second implementation of the released schemas, on
+clean records and on records broken on purpose.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
 GENERATED = 200  # datasets drawn, of one to four records each
 
 
