@@ -73,6 +73,23 @@ def _rewrite_article(transform: Callable[[bytes], bytes], *, rehash: bool = True
     return mutate
 
 
+def _cite_second_article(folder: Path) -> None:
+    """A second article, declared and in the sources table, that a span cites unlisted."""
+    article = _article(folder)
+    second = article.with_name("second.txt")
+    second.write_bytes(article.read_bytes())  # the same text, so the quote still matches
+    with (folder / "sources.csv").open(encoding="utf-8") as table:
+        row = table.readlines()[1]
+    first = row.split(",", 1)[0]
+    with (folder / "sources.csv").open("a", encoding="utf-8") as table:
+        table.write(row.replace(first, "second-article", 1)
+                    .replace(f"articles/{article.name}", "articles/second.txt"))
+    _edit_descriptor(lambda d: d["resources"].append(
+        {"name": "second-article", "type": "text", "path": "articles/second.txt",
+         "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}))(folder)
+    _edit_record(0, _set(["evidence", 0, "source"], "second-article"))(folder)
+
+
 def _set(path: list, value: object) -> Callable[[dict], None]:
     def edit(record: dict) -> None:
         target = record
@@ -228,6 +245,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         0, _set(["reporting", "sources", 0], "newsbytes-2023-07-30"))),
     Mutation("actor-not-listed", "host-not-listed", _edit_record(
         0, _set(["diplomatic_visit", "hosts"], ["north-korea", "china"]))),
+    Mutation("source-not-listed", "second-article-cited", _cite_second_article),
     Mutation("span-out-of-range", "past-end", _edit_record(0, _set(["evidence", 0, "end"], 99999))),
     Mutation("span-text-mismatch", "shifted", _edit_record(0, _shift_span)),
     Mutation("span-pointer-unresolved", "supports-nothing", _edit_record(

@@ -393,6 +393,15 @@ def test_a_refused_value_at_the_root_is_named_value() -> None:
                                                "field 'value' is not allowed here")
 
 
+def denied_from_elsewhere() -> dict:
+    """An allegation with a denial whose one span cites a source named nowhere else."""
+    claim = allegation()
+    span = {**claim["evidence"][0], "source": "elsewhere"}
+    claim["arms_allegation"]["responses"] = [{"actor": "russia", "kind": "denial",
+                                              "evidence": [span]}]
+    return claim
+
+
 def test_nested_spans_and_sources_are_located() -> None:
     from validator.checks.references import unknown_sources
 
@@ -402,10 +411,7 @@ def test_nested_spans_and_sources_are_located() -> None:
     meeting_span["end"] += 1
     assert found(span_problems, record) == [
         ("span-text-mismatch", "/diplomatic_visit/meetings/0/evidence/0/start")]
-    claim = allegation()
-    claim["arms_allegation"]["responses"] = [
-        {"actor": "russia", "kind": "denial", "evidence": [dict(claim["evidence"][0])]}]
-    claim["arms_allegation"]["responses"][0]["evidence"][0]["source"] = "elsewhere"
+    claim = denied_from_elsewhere()
     assert found(unknown_sources, claim) == [
         ("source-unknown", "/arms_allegation/responses/0/evidence/0/source")]
 
@@ -417,6 +423,21 @@ def test_an_unlisted_actor_is_reported_once() -> None:
     record["diplomatic_visit"]["hosts"] = ["nobody"]
     record["diplomatic_visit"]["meetings"][0]["participants"] = ["nobody"]
     assert found(unlisted_actors, record) == [("actor-not-listed", "/diplomatic_visit/hosts/0")]
+
+
+def test_an_unlisted_source_is_reported_once_wherever_its_spans_are() -> None:
+    from validator.checks.references import unlisted_sources
+
+    record = visit()
+    assert list(unlisted_sources(record, CONTEXT)) == []
+    for span in (record["evidence"][0], record["diplomatic_visit"]["meetings"][0]["evidence"][0]):
+        span["source"] = "elsewhere"
+    assert found(unlisted_sources, record) == [("source-not-listed", "/evidence/0/source")]
+    record["reporting"]["sources"].append("elsewhere")
+    assert found(unlisted_sources, record) == []
+    claim = denied_from_elsewhere()
+    assert found(unlisted_sources, claim) == [
+        ("source-not-listed", "/arms_allegation/responses/0/evidence/0/source")]
 
 
 def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:

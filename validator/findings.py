@@ -172,6 +172,8 @@ RULES: Final[dict[str, Rule]] = _rules(
          "A record refers to a source id that is not in the dataset's sources table."),
     Rule("actor-not-listed", "Actor not in record's actors", W, Layer.REFERENCES,
          "A record's details name an actor that its top-level actors list leaves out."),
+    Rule("source-not-listed", "Cited article not in record's sources", W, Layer.REFERENCES,
+         "An evidence span cites an article that the record's reporting sources leave out."),
     # Evidence in the article texts.
     Rule("span-out-of-range", "Span outside text", E, Layer.EVIDENCE,
          "An evidence span does not satisfy 0 <= start < end <= length of the text."),

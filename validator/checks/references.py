@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
-from validator.checks.walk import actor_refs, detail_actor_refs, source_refs
+from validator.checks.walk import actor_refs, detail_actor_refs, source_refs, spans
 from validator.loading import Problem, escape
 from validator.pointers import join
 
@@ -49,6 +49,18 @@ def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
             listed.add(actor)  # once per actor is enough
 
 
+def unlisted_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """A span should cite an article the record's reporting lists: it reports the event."""
+    listed = set(record["reporting"]["sources"])
+    for ptr, span in spans(record):
+        source = span["source"]
+        if source not in listed:
+            yield Problem("source-not-listed",
+                          f"source {escape(source)} is not in the record's reporting sources",
+                          pointer=join(ptr, "source"))
+            listed.add(source)  # once per source is enough
+
+
 def _actors_known(view: RecordView, context: DatasetContext) -> bool:
     known = context.actors
     return known is None or (known.issuperset(view.record["actors"])
@@ -69,6 +81,14 @@ def _actors_listed(view: RecordView, context: DatasetContext) -> bool:
     return set(view.record["actors"]).issuperset(view.detail_actors)
 
 
+def _sources_listed(view: RecordView, context: DatasetContext) -> bool:
+    listed = view.record["reporting"]["sources"]  # a short list: no set needed
+    for span in view.spans:  # noqa: SIM110 - all() over a generator is slower, per record
+        if span["source"] not in listed:
+            return False
+    return True
+
+
 # Where the record schema keeps references (every one the walk yields is one of these).
 _ACTOR_REF, _PARTY = "common.schema.json#/$defs/actor_ref", "common.schema.json#/$defs/party"
 _SOURCE_REF = "common.schema.json#/$defs/source_ref"
@@ -87,4 +107,5 @@ def _source_rows(context: DatasetContext) -> dict[str, JSON]:
 
 CHECKS = (RecordCheck(unknown_actors, _actors_known, _actor_rows),
           RecordCheck(unknown_sources, _sources_known, _source_rows),
-          RecordCheck(unlisted_actors, _actors_listed))
+          RecordCheck(unlisted_actors, _actors_listed),
+          RecordCheck(unlisted_sources, _sources_listed))
