@@ -7,7 +7,7 @@ One JSON object a line, in the file named on the command line: `where`
 a schema), then those the property tests' strategies draw (derandomized: the
 same each run), each also broken in a few ways, one of them where
 python-jsonschema departs from the specification (`$` before a trailing
-newline).  `ajv_records.mjs` validates each record with ajv and fails on any
+newline).  `ajv_check.mjs` validates each record with ajv and fails on any
 verdict that differs: a second implementation of the released schemas, on
 clean records and on records broken on purpose.
 """
