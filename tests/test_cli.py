@@ -105,6 +105,17 @@ def test_three_mistakes_in_every_format(broken, fmt: str) -> None:
         assert "not shown" not in result.stdout
 
 
+def test_files_named_as_a_hook_names_them_check_their_dataset_once(broken) -> None:
+    """A pre-commit hook passes the changed files: their dataset's findings, in full, once."""
+    folder, where = broken
+    result = run(f"{folder}/events.jsonl", f"{folder}/articles", f"{folder}/datapackage.json",
+                 "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert {f["code"]: (f["line"], f["column"]) for f in report["findings"]} == where
+    assert report["summary"]["datasets"] == 1
+
+
 def test_valid_datasets_exit_zero() -> None:
     result = run("datasets", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr

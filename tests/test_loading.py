@@ -202,9 +202,39 @@ def test_a_dataset_named_from_inside_names_its_files_plainly(
     assert outside.name("x.csv") == f"{tmp_path.parent.as_posix()}/{tmp_path.name}-b/x.csv"
 
 
+def test_a_file_or_folder_inside_a_dataset_names_that_dataset(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (_dataset(tmp_path / "a" / "b") / "articles").mkdir()
+    (tmp_path / "a" / "b" / "articles" / "one.txt").write_text("text", "utf-8")
+    (tmp_path / "a" / "b" / "events.jsonl").write_text("{}", "utf-8")
+    (tmp_path / "a" / "b" / "dangling").symlink_to(tmp_path / "nowhere")
+    # A pre-commit hook passes the files that changed: each dataset is checked once.
+    locations, orphans = discover(["a/b/events.jsonl", "a/b/articles/one.txt",
+                                   "a/b/articles", "a/b/../b/events.jsonl", "a/b/dangling"])
+    assert [(d.display, d.root) for d in locations] == [("a/b", Path("a/b"))]
+    assert orphans == []
+    [outside] = discover([str(tmp_path / "a" / "b" / "articles" / "one.txt")])[0]
+    assert outside.display == "a/b"  # an absolute path, shown from the current folder
+
+
+def test_the_search_for_a_files_dataset_stops_at_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _dataset(tmp_path / "home")  # a stray descriptor above the checkout
+    (tmp_path / "home" / "checkout" / "docs").mkdir(parents=True)
+    (tmp_path / "home" / "checkout" / "docs" / "a.md").write_text("text", "utf-8")
+    monkeypatch.chdir(tmp_path / "home" / "checkout")
+    with pytest.raises(UsageError, match="a file inside a dataset"):
+        discover(["docs/a.md"])
+    # From outside the checkout, the same file does lie in that dataset.
+    monkeypatch.chdir(tmp_path)
+    [location] = discover(["home/checkout/docs/a.md"])[0]
+    assert location.display == "home"
+
+
 @pytest.mark.parametrize(("paths", "message"), [
     (["nowhere"], "nowhere: no such file or folder"),
-    (["a.txt"], "a.txt: not a folder or a datapackage.json"),
+    (["a.txt"], "a.txt: not a folder, a datapackage.json or a file inside a dataset"),
     (["empty", "."], "no dataset found (no datapackage.json under 'empty', '.')"),
 ])
 def test_what_names_no_dataset_is_a_usage_error(paths: list[str], message: str,

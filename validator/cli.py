@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                "2 usage error or tool failure, 130 interrupted.")
     parser.add_argument("paths", nargs="*", metavar="PATH", default=None,
                         help="a folder of datasets (searched recursively), a dataset folder, "
-                             "or a datapackage.json; default: datasets/")
+                             "a datapackage.json, or a file inside a dataset (its dataset is "
+                             "checked, once however many of its files are named); "
+                             "default: datasets/")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text",
                         help="output format (default: text)")
     parser.add_argument("--list-rules", action="store_true",

@@ -159,9 +159,11 @@ def _display(path: Path) -> str:
 def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
     """The datasets the PATHs name, and folders that hold files but no descriptor.
 
-    A PATH is a `datapackage.json`, a dataset folder, or a folder searched
-    recursively (links not followed).  Raises `UsageError` for a PATH that
-    does not exist or when no dataset is found at all.
+    A PATH is a `datapackage.json`, a dataset folder, a folder searched
+    recursively (links not followed), or a file or folder inside a dataset,
+    which names that dataset (see `enclosing_dataset`): a pre-commit hook
+    passes the files that changed.  Raises `UsageError` for a PATH that does
+    not exist or lies in no dataset, or when no dataset is found at all.
     """
     found: dict[Path, DatasetLocation] = {}
     orphans: list[str] = []
@@ -170,11 +172,15 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{raw}: no such file or folder")
         if path.is_file() and path.name == DESCRIPTOR:
-            parent = path.parent
-            found.setdefault(parent.resolve(), DatasetLocation(parent, _display(parent)))
+            path = path.parent
+        elif not (path / DESCRIPTOR).is_file() and (owner := enclosing_dataset(path)):
+            path = owner
+        elif not path.is_dir():
+            raise UsageError(f"{raw}: not a folder, a {DESCRIPTOR} "
+                             "or a file inside a dataset")
+        if (path / DESCRIPTOR).is_file():
+            found.setdefault(path.resolve(), DatasetLocation(path, _display(path)))
             continue
-        if not path.is_dir():
-            raise UsageError(f"{raw}: not a folder or a {DESCRIPTOR}")
         for folder, dirs, files in os.walk(path, followlinks=False):
             here = Path(folder)
             if DESCRIPTOR in files:
@@ -191,6 +197,26 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
     orphans = [o for o in orphans if not any(
         o.startswith(d.display + "/") or d.display.startswith(o + "/") for d in found.values())]
     return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
+
+
+def enclosing_dataset(path: Path) -> Path | None:
+    """The nearest folder above `path` that holds a datapackage.json, if any.
+
+    The search goes no higher than the current folder when `path` lies
+    inside it, so that a stray descriptor above a checkout (in a home folder,
+    say) never turns a file of the checkout into part of a huge "dataset".
+    Only names are looked up; nothing outside the dataset is read.
+    """
+    here = Path.cwd()
+    # ".." removed by name, as the user means it; resolve() would follow links
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100
+    inside = absolute.is_relative_to(here)
+    for parent in absolute.parents:
+        if inside and not parent.is_relative_to(here):
+            return None
+        if (parent / DESCRIPTOR).is_file():
+            return parent.relative_to(here) if inside else parent
+    return None
 
 
 # --- Text ------------------------------------------------------------------
