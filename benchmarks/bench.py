@@ -25,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,12 +132,12 @@ def floor(lines: list[bytes]) -> float:
 
 
 def take_turns(command: list[str], corpus: Path, lines: list[bytes], jobs: tuple[int, ...],
-               repeat: int) -> tuple[list[tuple[float, float]], float]:
-    """(seconds, peak MB) of `command` for each of `jobs`, and the floor's seconds.
+               repeat: int) -> tuple[list[list[tuple[float, float]]], list[float]]:
+    """(seconds, peak MB) of each turn of `command` for each of `jobs`, and the floor's seconds.
 
     They take turns, `repeat` times, so that a slow spell of the machine falls
-    on both sides of their ratios rather than on one; each keeps its best time
-    (and validate its highest peak).
+    on both sides of their ratios rather than on one: the caller keeps each
+    one's best time, and shows the ratios turn by turn for their spread.
     """
     timed: list[list[tuple[float, float]]] = [[] for _ in jobs]
     floor_runs = []
@@ -144,9 +145,23 @@ def take_turns(command: list[str], corpus: Path, lines: list[bytes], jobs: tuple
         for processes, runs in zip(jobs, timed, strict=True):
             runs.append(measure(*command, "--jobs", str(processes), str(corpus)))
         floor_runs.append(floor(lines))
-    best = [(min(seconds for seconds, _ in runs), max(peak for _, peak in runs))
-            for runs in timed]
-    return best, min(floor_runs)
+    return timed, floor_runs
+
+
+def print_turns(floor_runs: list[float], timed: list[list[tuple[float, float]]],
+                cores: int) -> None:
+    """Each turn's own ratios, with their median: how far one run can be trusted.
+
+    The table's best times can come from different turns; these cannot.
+    """
+    one_vs_floor = [floor_s / one_s for floor_s, (one_s, _) in zip(floor_runs, timed[0],
+                                                                   strict=True)]
+    cores_vs_one = [one_s / all_s for (one_s, _), (all_s, _) in zip(*timed, strict=True)]
+    print(f"turn by turn, one process vs floor: median "
+          f"{statistics.median(one_vs_floor):.0%} ({', '.join(f'{r:.0%}' for r in one_vs_floor)})")
+    print(f"turn by turn, {cores} cores vs one process: median "
+          f"{statistics.median(cores_vs_one):.2f}x "
+          f"({', '.join(f'{r:.2f}x' for r in cores_vs_one)})")
 
 
 def naive(lines: list[bytes], sample: int) -> float:
@@ -279,9 +294,12 @@ def main() -> int:
     validate = [sys.executable, "-m", "validator", "--format", "json"]
 
     results: list[tuple[str, float, float | None]] = []  # name, records/s, peak MB
-    best, floor_seconds = take_turns(validate, corpus, lines, (1, cores), args.repeat)
-    for jobs, (seconds, peak) in zip((1, cores), best, strict=True):
-        results.append((f"validate --jobs {jobs} (every check)", count / seconds, peak))
+    timed, floor_runs = take_turns(validate, corpus, lines, (1, cores), args.repeat)
+    for jobs, runs in zip((1, cores), timed, strict=True):
+        results.append((f"validate --jobs {jobs} (every check)",
+                        count / min(seconds for seconds, _ in runs),
+                        max(peak for _, peak in runs)))
+    floor_seconds = min(floor_runs)
     outputs = [subprocess.run([*validate, "--jobs", str(j), str(corpus)], capture_output=True,
                               check=False).stdout for j in (1, cores)]
     same = outputs[0] == outputs[1]
@@ -309,6 +327,7 @@ def main() -> int:
           f"{findings} findings; findings identical for --jobs 1 and {cores}: {same}\n")
     print_table(results, floor_rate, megabytes / count, cores)
     print(f"\nall cores vs one process: {all_cores / one:.2f}x on {cores} cores")
+    print_turns(floor_runs, timed, cores)
     print(f"frictionless validate, tables: {rows / table_seconds:,.0f} rows/s "
           f"({rows} rows in {table_seconds:.1f} s)")
     print(f"start-up: validate --version {version_s:.2f} s; one small dataset {small_s:.2f} s")
