@@ -29,6 +29,8 @@ _RECORD_CODES = {
     "Format": "schema-format",
 }
 
+_QUOTED = 40  # characters of a value quoted in a message
+
 
 def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine objects
     """A one-line message and an extra pointer segment for one engine error."""
@@ -63,9 +65,6 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
     if len(whole) > _QUOTED and whole in message:
         message = message.replace(whole, escape(error.instance, _QUOTED), 1)
     return escape(message, 160)[1:-1], ""
-
-
-_QUOTED = 40  # characters of a value quoted in a message
 
 
 def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonschema-rs validator
