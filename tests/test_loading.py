@@ -214,6 +214,7 @@ def test_a_file_or_folder_inside_a_dataset_names_that_dataset(
                                    "a/b/articles", "a/b/../b/events.jsonl", "a/b/dangling"])
     assert [(d.display, d.root) for d in locations] == [("a/b", Path("a/b"))]
     assert orphans == []
+    assert discover(["a/b/articles"])[0] == locations  # a folder inside, named alone
     [outside] = discover([str(tmp_path / "a" / "b" / "articles" / "one.txt")])[0]
     assert outside.display == "a/b"  # an absolute path, shown from the current folder
 
