@@ -66,12 +66,18 @@ def _break(record: dict[str, Any], rng: random.Random) -> None:
         del record["summary"]
 
 
-def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[dict[str, Any]]:
-    """Write `datasets` datasets with `records` records in all; return a sample of records."""
+def make_corpus(folder: Path, records: int, datasets: int,
+                seed: int) -> tuple[list[dict[str, Any]], set[str]]:
+    """Write `datasets` datasets with `records` records in all.
+
+    Returns a sample of the records, and the ids of those broken on purpose
+    (every other record is clean: `tests/test_bench.py` holds it to that).
+    """
     rng = random.Random(seed)
     templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
     per_dataset = records // datasets
     sample: list[dict[str, Any]] = []
+    broken: set[str] = set()
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(datasets):
         template = templates[index % len(templates)]
@@ -101,10 +107,11 @@ def make_corpus(folder: Path, records: int, datasets: int, seed: int) -> list[di
                 record["id"] = f"bench-{index:04d}-{number:07d}"
                 if rng.random() < 0.01:
                     _break(record, rng)
+                    broken.add(record["id"])
                 if len(sample) < 5000 and rng.random() < 0.05:
                     sample.append(record)
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return sample
+    return sample, broken
 
 
 def measure(*command: str, repeat: int = 1) -> tuple[float, float]:
@@ -286,7 +293,7 @@ def main() -> int:
     corpus = args.keep or work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     print(f"generating {args.records} records in {args.datasets} datasets …", flush=True)
-    sample = make_corpus(corpus, args.records, args.datasets, args.seed)
+    sample, _ = make_corpus(corpus, args.records, args.datasets, args.seed)
     lines = [line for path in sorted(corpus.glob("*/events.jsonl"))
              for line in path.read_bytes().splitlines()]
     count, megabytes = len(lines), sum(len(line) + 1 for line in lines) / 1e6
