@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -37,3 +38,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def _fresh_caches_while_mutmut_maps_tests() -> None:
     if os.environ.get("MUTANT_UNDER_TEST") == "stats":
         _clear_validator_caches()
+
+
+@pytest.fixture
+def clear_validator_caches() -> Callable[[], None]:
+    """Empties every cache of the validator (schemas, engines, codelists), when called."""
+    return _clear_validator_caches
