@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import socket
@@ -22,6 +23,28 @@ VERSIONS = registry.versions()
 
 def schema_files(version: str) -> list[Path]:
     return sorted((REPO / "schema" / version).glob("*.json"))
+
+
+def _manifest(version: str) -> dict[str, str]:
+    """The released files of a version and their SHA-256, from `schema/<version>.sha256`."""
+    manifest = REPO / "schema" / f"{version}.sha256"
+    assert manifest.is_file(), f"{version} has no manifest; see CONTRIBUTING.md"
+    return {path: digest for digest, path in
+            (line.split("  ", 1) for line in manifest.read_text("utf-8").splitlines())}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_released_version_is_never_edited(version: str) -> None:
+    """Every file of a version is the one its manifest (`sha256sum -c` format) names."""
+    folder = REPO / "schema"
+    present = {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+               for path in (folder / version).rglob("*") if path.is_file()}
+    released = _manifest(version)
+    changed = sorted(path for path in present.keys() | released.keys()
+                     if present.get(path) != released.get(path))
+    assert not changed, (f"schema/{version} is released and never edited, but these files "
+                         f"differ from schema/{version}.sha256: {', '.join(changed)}; "
+                         "ship the change as a new version (CONTRIBUTING.md)")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
