@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,11 @@ def test_list_rules_names_every_rule() -> None:
 def test_version_names_package_and_schema() -> None:
     out = run("--version").stdout
     assert re.fullmatch(r"textevents \S+ \(schema 1\.0\.0\)\n", out)
+
+
+def test_the_library_declares_its_types() -> None:
+    """PEP 561: type checkers of code that imports `validator` use its annotations."""
+    assert (resources.files("validator") / "py.typed").is_file()
 
 
 def test_json_report_follows_its_schema(broken) -> None:
