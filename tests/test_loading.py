@@ -235,7 +235,9 @@ def test_the_search_for_a_files_dataset_stops_at_the_current_folder(
 
 @pytest.mark.parametrize(("paths", "message"), [
     (["nowhere"], "nowhere: no such file or folder"),
-    (["a.txt"], "a.txt: not a folder, a datapackage.json or a file inside a dataset"),
+    (["a.txt"], ("a.txt: not a folder, a datapackage.json or a file inside a dataset "
+                 "(looked no higher than the current folder)")),
+    (["/dev/null"], "/dev/null: not a folder, a datapackage.json or a file inside a dataset"),
     (["empty", "."], "no dataset found (no datapackage.json under 'empty', '.')"),
 ])
 def test_what_names_no_dataset_is_a_usage_error(paths: list[str], message: str,

@@ -176,8 +176,9 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
         elif not (path / DESCRIPTOR).is_file() and (owner := enclosing_dataset(path)):
             path = owner
         elif not path.is_dir():
+            searched = " (looked no higher than the current folder)" if _under_cwd(path) else ""
             raise UsageError(f"{raw}: not a folder, a {DESCRIPTOR} "
-                             "or a file inside a dataset")
+                             f"or a file inside a dataset{searched}")
         if (path / DESCRIPTOR).is_file():
             found.setdefault(path.resolve(), DatasetLocation(path, _display(path)))
             continue
@@ -199,6 +200,15 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
     return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
 
 
+def _absolute(path: Path) -> Path:
+    # ".." removed by name, as the user means it; resolve() would follow links
+    return Path(os.path.abspath(path))  # noqa: PTH100
+
+
+def _under_cwd(path: Path) -> bool:
+    return _absolute(path).is_relative_to(Path.cwd())
+
+
 def enclosing_dataset(path: Path) -> Path | None:
     """The nearest folder above `path` that holds a datapackage.json, if any.
 
@@ -207,11 +217,8 @@ def enclosing_dataset(path: Path) -> Path | None:
     say) never turns a file of the checkout into part of a huge "dataset".
     Only names are looked up; nothing outside the dataset is read.
     """
-    here = Path.cwd()
-    # ".." removed by name, as the user means it; resolve() would follow links
-    absolute = Path(os.path.abspath(path))  # noqa: PTH100
-    inside = absolute.is_relative_to(here)
-    for parent in absolute.parents:
+    here, inside = Path.cwd(), _under_cwd(path)
+    for parent in _absolute(path).parents:
         if inside and not parent.is_relative_to(here):
             return None
         if (parent / DESCRIPTOR).is_file():
