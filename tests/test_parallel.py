@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -135,6 +137,38 @@ def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch)
     codes = {f.code for f in serial.findings}
     assert codes == {"record-id-duplicate", "schema-not-in-codelist", "span-text-mismatch"}
     assert serial.records == 3000
+
+
+def _far_map(function, items):
+    """A map as a cluster runs one: each task and result pickled, last task first."""
+    # The pickles are the test's own, made a line before.
+    function, items = pickle.loads(pickle.dumps((function, list(items))))  # noqa: S301
+    results = {index: pickle.dumps(function(items[index]))
+               for index in reversed(range(len(items)))}
+    return [pickle.loads(results[index]) for index in range(len(items))]  # noqa: S301
+
+
+def test_any_ordered_map_can_run_the_tasks(tmp_path: Path, monkeypatch) -> None:
+    """A Dask client's map and gather, or an executor's map, in place of local processes."""
+    dataset = _corpus(tmp_path)
+    shutil.copytree(BASE, tmp_path / "small")
+    serial = validate([str(tmp_path)], jobs=1)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    assert len(records.split(dataset, "events.jsonl",
+                             (dataset / "events.jsonl").stat().st_size, 3)) > 10
+    ran: list[int] = []
+
+    def counted(function, items):
+        items = list(items)
+        ran.append(len(items))
+        return _far_map(function, items)
+
+    assert validate([str(tmp_path)], jobs=3, mapper=counted) == serial
+    assert ran[0] == 2  # the datasets,
+    assert ran[1] > 10  # then the big file's chunks
+    with ThreadPoolExecutor(2) as pool:
+        assert validate([str(tmp_path)], jobs=2, mapper=pool.map) == serial
 
 
 def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> None:

@@ -8,6 +8,7 @@ only state shared across datasets is the index of record ids, which is small
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -38,6 +39,7 @@ from validator.loading import (
 from validator.pointers import join, resolve
 from validator.positions import locate
 from validator.records import (
+    Mapper,
     RecordIds,
     RecordResult,
     RecordTask,
@@ -78,7 +80,7 @@ class Report:
 
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
-             jobs: int = 1) -> Report:
+             jobs: int = 1, mapper: Mapper | None = None) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.loading.UsageError` when a path does not exist or no
@@ -86,6 +88,14 @@ def validate(paths: Iterable[str] = ("datasets",),
     processes check the datasets, and chunks of large events files; the
     findings are the same for any `jobs`.  `progress`, if given, is called as
     (tasks done, tasks known so far, the file of the task just done).
+
+    `mapper`, if given, runs the tasks instead of this machine's processes:
+    any `map(function, items)` that gives the results in input order, such
+    as `concurrent.futures.Executor.map`, or a Dask client's `map` followed
+    by `gather` where every worker sees the files at the same paths.  Tasks
+    and results are picklable, and results merge in input order, so the
+    findings are the same as one process's; `jobs` then says how many parts
+    a large events file is split into.
     """
     locations, orphans = discover(list(paths))
     findings: list[Finding] = [
@@ -95,16 +105,16 @@ def validate(paths: Iterable[str] = ("datasets",),
     # Processes pay off only when there is enough to share out.
     if sum(map(_folder_bytes, locations)) < PARALLEL_BYTES:
         jobs = 1
-    with worker_map(jobs) as mapper:
+    with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         datasets = []
-        for done, result in enumerate(mapper(functools.partial(check_dataset, jobs=jobs),
-                                             locations), start=1):
+        for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs),
+                                              locations), start=1):
             datasets.append(result)
             if progress:
                 progress(done, len(locations), result.name)
         # The chunks of large events files, from every dataset at once.
         pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
-        chunks = iter(mapper(check_records, pending))
+        chunks = iter(run_map(check_records, pending))
         done = len(locations)
         for result in datasets:
             findings.extend(result.findings)
