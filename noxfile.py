@@ -83,6 +83,19 @@ def ajv(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def pydantic(session: nox.Session) -> None:
+    """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
+    each released version offline, and they load every record jsonschema-rs accepts."""
+    _install(session, "test")
+    session.install("datamodel-code-generator==0.89.0")  # the version checked here
+    manifest = Path(session.create_tmp()).resolve() / "records.jsonl"
+    session.run("python", str(ROOT / "tests" / "consumers" / "records_manifest.py"),
+                str(manifest))
+    session.run("python", str(ROOT / "tests" / "consumers" / "pydantic_check.py"),
+                str(ROOT / "schema"), str(manifest))
+
+
+@nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
     """Run `frictionless validate` on each dataset's datapackage.json."""
     session.install(".")
