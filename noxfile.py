@@ -96,6 +96,50 @@ def pydantic(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def precommit(session: nox.Session) -> None:
+    """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
+    repository of datasets: it passes a clean one, skips a change outside any dataset and
+    fails a broken record with its finding."""
+    session.install("pre-commit")
+    rev = session.run("git", "-C", str(ROOT), "rev-parse", "HEAD", silent=True,
+                      external=True).strip()
+    work = Path(session.create_tmp()).resolve()
+    repo = work / "contributor"
+    shutil.rmtree(repo, ignore_errors=True)
+    dataset = repo / "datasets" / "payne"
+    shutil.copytree(ROOT / "datasets" / "voa-2021-05-15-payne-washington", dataset)
+    (repo / "README.md").write_text("A repository of datasets.\n", encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {rev}\n    hooks:\n"
+        "      - id: textevents-validate\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=ci", "-c", "user.email=ci@example.org"]
+    session.run(*git[:3], "init", "-q", external=True)
+    session.run(*git, "add", "-A", external=True)
+    session.run(*git, "commit", "-qm", "datasets", external=True)
+    session.chdir(repo)
+    session.env["PRE_COMMIT_HOME"] = str(work / "pre-commit-home")
+
+    def hook(*args: str, code: int) -> str:
+        return session.run("pre-commit", "run", *args, silent=True, success_codes=[code])
+
+    if "Passed" not in hook("--all-files", code=0):
+        session.error("the hook did not pass the clean dataset")
+    with (repo / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write("More.\n")
+    session.run(*git, "add", "-A", external=True)
+    if "Skipped" not in hook(code=0):
+        session.error("the hook ran on a change outside any dataset")
+    events = dataset / "events.jsonl"
+    events.write_text(events.read_text("utf-8").replace('"modality": "asserted"',
+                                                        '"modality": "rumoured"'), "utf-8")
+    session.run(*git, "add", "-A", external=True)
+    out = hook(code=1)
+    if "datasets/payne/events.jsonl:1:" not in out or "schema-not-in-codelist" not in out:
+        session.error(f"the hook did not report the broken record:\n{out}")
+    session.log("the hook passed the clean dataset, skipped README.md, failed the broken record")
+
+
+@nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
     """Run `frictionless validate` on each dataset's datapackage.json."""
     session.install(".")
