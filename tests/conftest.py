@@ -12,6 +12,9 @@ settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True,
                           print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
+# A long hunt, by hand: random (not derandomised) and many examples.
+settings.register_profile("deep", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
