@@ -23,6 +23,16 @@ def _install(session: nox.Session, *groups: str) -> None:
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
+def _records_manifest(session: nox.Session) -> Path:
+    """The records of the datasets, the cases and the property tests' strategies, each
+    with jsonschema-rs' verdict (tests/consumers/records_manifest.py), for a consumer."""
+    _install(session, "test")
+    manifest = Path(session.create_tmp()).resolve() / "records.jsonl"
+    session.run("python", str(ROOT / "tests" / "consumers" / "records_manifest.py"),
+                str(manifest))
+    return manifest
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (with the thorough hypothesis profile in CI)."""
@@ -71,12 +81,8 @@ def ajv(session: nox.Session) -> None:
     prefix.mkdir(exist_ok=True)
     session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
                 "ajv@8", "ajv-formats@3", external=True)
-    # The records of the datasets, the cases and the property tests' strategies, with
-    # jsonschema-rs' verdicts; ajv compiles every schema, then must agree on each record.
-    _install(session, "test")
-    manifest = prefix / "records.jsonl"
-    session.run("python", str(ROOT / "tests" / "consumers" / "records_manifest.py"),
-                str(manifest))
+    # ajv compiles every schema, then must agree with jsonschema-rs on each record.
+    manifest = _records_manifest(session)
     session.run("node", str(ROOT / "tests" / "consumers" / "ajv_check.mjs"),
                 str(ROOT / "schema"), str(manifest),
                 env={"NODE_PATH": str(prefix / "node_modules")}, external=True)
@@ -86,11 +92,8 @@ def ajv(session: nox.Session) -> None:
 def pydantic(session: nox.Session) -> None:
     """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
     each released version offline, and they load every record jsonschema-rs accepts."""
-    _install(session, "test")
+    manifest = _records_manifest(session)
     session.install("datamodel-code-generator==0.89.0")  # the version checked here
-    manifest = Path(session.create_tmp()).resolve() / "records.jsonl"
-    session.run("python", str(ROOT / "tests" / "consumers" / "records_manifest.py"),
-                str(manifest))
     session.run("python", str(ROOT / "tests" / "consumers" / "pydantic_check.py"),
                 str(ROOT / "schema"), str(manifest))
 

@@ -53,19 +53,21 @@ def two_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     clear_validator_caches()
 
 
-def _dataset(folder: Path, version: str, **changes: object) -> Path:
+def _dataset(folder: Path, version: str, *, record_version: str | None = None,
+             language: str | None = None, status: str | None = None) -> None:
+    """The Payne dataset declaring `version`, its record of `record_version` (the same if None)."""
     shutil.copytree(PAYNE, folder)
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
     descriptor["textevents_version"] = version
     (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     record = json.loads((folder / "events.jsonl").read_text("utf-8"))
-    record["schema_version"] = version
+    record["schema_version"] = record_version or version
     record["id"] = f"{folder.name}-001"  # ids are unique across the run
-    record.update({key: value for key, value in changes.items() if key != "status"})
-    if "status" in changes:
-        record["diplomatic_visit"]["status"] = changes["status"]
+    if language is not None:
+        record["language"] = language
+    if status is not None:
+        record["diplomatic_visit"]["status"] = status
     (folder / "events.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
-    return folder
 
 
 def test_the_codegen_step_puts_the_new_code_in_the_new_version_only(two_versions: Path) -> None:
@@ -87,10 +89,7 @@ def test_each_dataset_is_held_to_its_own_version(two_versions: Path) -> None:
     _dataset(work / "c-old-new-status", "1.0.0", status="postponed")
     _dataset(work / "d-new-clean", "1.1.0", language="en", status="postponed")
     _dataset(work / "e-new-bad-field", "1.1.0", language="english")
-    _dataset(work / "f-new-record-old", "1.1.0")
-    (work / "f-new-record-old" / "events.jsonl").write_text(
-        (work / "f-new-record-old" / "events.jsonl").read_text("utf-8")
-        .replace('"schema_version": "1.1.0"', '"schema_version": "1.0.0"'), "utf-8")
+    _dataset(work / "f-new-record-old", "1.1.0", record_version="1.0.0")
     report = validate([str(work)], jobs=1)
     found = {(Path(f.file).parent.name, f.code, f.pointer) for f in report.findings}
     assert found == {

@@ -217,8 +217,9 @@ def enclosing_dataset(path: Path) -> Path | None:
     say) never turns a file of the checkout into part of a huge "dataset".
     Only names are looked up; nothing outside the dataset is read.
     """
-    here, inside = Path.cwd(), _under_cwd(path)
-    for parent in _absolute(path).parents:
+    here, absolute = Path.cwd(), _absolute(path)
+    inside = absolute.is_relative_to(here)
+    for parent in absolute.parents:
         if inside and not parent.is_relative_to(here):
             return None
         if (parent / DESCRIPTOR).is_file():
