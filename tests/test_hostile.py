@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from validator import validate
+from validator.evidence_page import html_page
+
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import CANARY, HOSTILE, Hostile
 
@@ -72,6 +75,23 @@ def test_hostile_case_keeps_the_contract(case: Hostile, tmp_path: Path) -> None:
     assert codes == case.codes
 
 
+@pytest.mark.parametrize("case", HOSTILE, ids=lambda c: f"{c.category}/{c.name}")
+def test_hostile_case_gives_an_evidence_page(case: Hostile, tmp_path: Path) -> None:
+    """The evidence page reads the dataset again: still no crash, no canary, no edit."""
+    folder = build(case, tmp_path)
+    before = snapshot(tmp_path)
+    os.environ[CANARY] = CANARY_VALUE
+    try:
+        report = validate([str(folder)])
+        page = html_page([str(folder)], report, tool_version="test")
+    finally:
+        del os.environ[CANARY]
+    assert snapshot(tmp_path) == before
+    assert CANARY_VALUE not in page
+    assert page.rstrip().endswith("</html>")
+    assert page.count('class="code"') == len(report.findings)  # each finding, once
+
+
 AUDIT_SCRIPT = textwrap.dedent("""
     import json, os, sys
 
@@ -91,16 +111,19 @@ AUDIT_SCRIPT = textwrap.dedent("""
                 events.append([event, path])
 
     from validator import validate  # imported before the hook: its own files are fine
+    from validator.evidence_page import html_page, _template
+    _template()  # the page's template, one of the package's own files
     sys.addaudithook(hook)
     for root in roots:
-        validate([root])
+        html_page([root], validate([root]), tool_version="audit")
     print(json.dumps(events))
 """)
 
 
 def test_no_socket_and_no_read_outside_the_datasets(tmp_path: Path) -> None:
-    """An audit hook around full runs over every hostile case sees no socket and no
-    file opened outside the case folders (Python's and the package's own files aside)."""
+    """An audit hook around full runs over every hostile case, each with its evidence
+    page, sees no socket and no file opened outside the case folders (Python's and the
+    package's own files aside)."""
     roots = [str(build(case, tmp_path / "all").parent) for case in HOSTILE]
     result = subprocess.run([sys.executable, "-c", AUDIT_SCRIPT,
                              str(Path(__file__).parent.parent), *roots],

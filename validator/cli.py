@@ -41,8 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                              "a datapackage.json, or a file inside a dataset (its dataset is "
                              "checked, once however many of its files are named); "
                              "default: datasets/")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
-                        help="output format (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "github", "html"), default="text",
+                        help="output format (default: text); html is one page with each "
+                             "article's cited spans highlighted beside their records")
     parser.add_argument("--list-rules", action="store_true",
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
@@ -140,7 +141,11 @@ def _main(argv: list[str]) -> int:
         return EXIT_USAGE
     findings = result.findings
     shown = findings if args.max_findings is None else findings[: args.max_findings]
-    if args.format == "json":
+    if args.format == "html":
+        from validator.evidence_page import html_page
+
+        out.write(html_page(args.paths or ["datasets"], result, tool_version=_tool_version()))
+    elif args.format == "json":
         out.write(report.json_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),

@@ -1,0 +1,237 @@
+"""The evidence page: spans drawn where they stand, findings where they belong, nothing injected."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import articles, datasets
+from writing import read_records, write_dataset
+
+from validator import validate
+from validator.evidence_page import DatasetPage, dataset_page, html_page, pieces
+from validator.loading import discover
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = Path(__file__).parent / "cases" / "valid" / "base"
+
+
+@st.composite
+def texts_and_ranges(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    """An article, then ranges in it (some empty or reaching outside it)."""
+    text = draw(articles())
+    bound = st.integers(-2, len(text) + 2)
+    return text, draw(st.lists(st.tuples(bound, bound), max_size=12))
+
+
+@given(texts_and_ranges())
+def test_pieces_make_up_the_text_and_say_which_ranges_cover_them(
+        case: tuple[str, list[tuple[int, int]]]) -> None:
+    text, ranges = case
+    cut = list(pieces(text, ranges))
+    assert "".join(text[start:end] for start, end, _ in cut) == text
+    assert all(start < end for start, end, _ in cut)
+    for start, end, covering in cut:
+        assert covering == [i for i, (a, b) in enumerate(ranges)
+                            if 0 <= a < b <= len(text) and a <= start and end <= b]
+
+
+def test_pieces_of_an_empty_text() -> None:
+    assert list(pieces("", [(0, 0), (0, 1)])) == []
+
+
+def _drawn(page: DatasetPage) -> dict[int, str]:
+    """The text each span number covers in the page's articles."""
+    covered: dict[int, str] = {}
+    for article in page.articles:
+        for piece in article.pieces or ():
+            for number in piece.spans:
+                covered[number] = covered.get(number, "") + piece.text
+    return covered
+
+
+def _page(folder: Path) -> DatasetPage:
+    (location,), _ = discover([str(folder)])
+    report = validate([str(folder)])
+    return dataset_page(location, report.findings)
+
+
+@given(datasets())
+def test_every_span_of_a_valid_dataset_is_drawn_over_its_quote(data: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        page = _page(write_dataset(Path(tmp) / "ds", data))
+    assert not page.findings
+    assert page.records == len(data["records"]) == len(page.cards)
+    drawn = _drawn(page)
+    spans = [span for card in page.cards for span in card.spans]
+    assert spans
+    for span in spans:
+        assert drawn[span.number] == span.quote
+        assert span.number in page.anchored
+        assert not span.findings
+
+
+def test_the_real_datasets_draw_every_span_over_its_quote() -> None:
+    locations, _ = discover([str(REPO / "datasets")])
+    for location in locations:
+        page = dataset_page(location, [])
+        drawn = _drawn(page)
+        for span in (span for card in page.cards for span in card.spans):
+            assert drawn[span.number] == span.quote, (page.name, span.pointer)
+            assert span.supported is not None or span.supports is None
+
+
+def _copy_base(tmp_path: Path) -> Path:
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    return folder
+
+
+def _rewrite(folder: Path, change: Callable[[list[dict]], object]) -> None:
+    records = read_records(folder)
+    change(records)
+    (folder / "events.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+
+
+def test_a_shifted_span_is_flagged_on_its_card_its_item_and_its_text(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+
+    def shift(records: list[dict]) -> None:
+        records[0]["evidence"][0]["start"] += 1
+        records[0]["evidence"][0]["end"] += 1
+
+    _rewrite(folder, shift)
+    page = _page(folder)
+    card = page.cards[0]
+    assert [f.code for f in card.findings] == ["span-text-mismatch"]
+    first, *others = card.spans
+    assert [f.code for f in first.findings] == ["span-text-mismatch"]
+    assert not any(span.findings for span in others)
+    flagged = {n for a in page.articles for p in a.pieces or () if p.flagged for n in p.spans}
+    assert first.number in flagged
+    assert not page.findings  # the finding is on the card, not repeated with the files
+
+
+def test_a_span_outside_the_text_is_not_drawn(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+
+    def push_out(records: list[dict]) -> None:
+        records[0]["evidence"][0]["start"] = 10**6
+        records[0]["evidence"][0]["end"] = 10**6 + 5
+
+    _rewrite(folder, push_out)
+    page = _page(folder)
+    span = page.cards[0].spans[0]
+    assert span.findings
+    assert span.number not in page.anchored
+    assert span.number not in _drawn(page)
+
+
+def test_findings_of_files_and_unparsable_lines_are_listed_with_the_dataset(
+        tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    (folder / "notes.txt").write_text("undeclared\n", "utf-8")
+    page = _page(folder)
+    assert {f.code for f in page.findings} == {"json-syntax", "resource-undeclared"}
+    assert page.records == len(page.cards) + 1  # the broken line is counted, not drawn
+
+
+def test_clean_records_are_drawn_up_to_the_limit_and_every_flagged_one(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+
+    def repeat(records: list[dict]) -> None:
+        template = records[0]
+        records[:] = [{**template, "id": f"r-{i}"} for i in range(12)]
+        records[9]["modality"] = "rumoured"  # not in the schema: a finding on line 10
+
+    _rewrite(folder, repeat)
+    (location,), _ = discover([str(folder)])
+    page = dataset_page(location, validate([str(folder)]).findings, limit=3)
+    assert page.records == 12
+    assert [card.line for card in page.cards] == [1, 2, 3, 10]
+    assert page.cards[-1].findings
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4",
+             "p", "span", "strong", "table", "tr", "th", "td", "a", "ul", "ol", "li", "code",
+             "bdi", "main", "section", "div", "mark", "details", "summary", "pre", "br"}
+PAGE_ATTRIBUTES = {"lang", "charset", "http-equiv", "content", "name", "class", "id", "href",
+                   "title"}
+MARKUP = '<script>alert(1)</script><img src=x onerror="alert(2)">" onclick="alert(3)'
+
+
+def test_markup_in_a_dataset_is_shown_as_text_never_as_markup(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+
+    def inject(records: list[dict]) -> None:
+        records[0]["summary"] = MARKUP
+        records[0]["coding"]["note"] = MARKUP
+        records[0]["evidence"][0]["text"] = MARKUP  # a quote that is not in the text
+
+    _rewrite(folder, inject)
+    (folder / "articles" / "evil.txt").write_text(MARKUP + "\n", "utf-8")
+    report = validate([str(folder)])
+    page = html_page([str(folder)], report, tool_version=MARKUP)
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags <= PAGE_TAGS
+    assert parser.attributes <= PAGE_ATTRIBUTES
+    assert MARKUP in "".join(parser.text)  # shown, as text
+    assert "<script" not in page.lower()
+
+
+def test_the_page_fetches_nothing_and_runs_nothing() -> None:
+    page = html_page([str(REPO / "datasets")], validate([str(REPO / "datasets")]),
+                     tool_version="test")
+    assert "default-src 'none'" in page
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags <= PAGE_TAGS
+    assert parser.attributes <= PAGE_ATTRIBUTES
+    assert parser.hrefs
+    assert all(href.startswith("#") for href in parser.hrefs)
+
+
+@pytest.mark.parametrize(("change", "code"), [(False, 0), (True, 1)])
+def test_cli_writes_the_page_with_the_run_s_exit_code(tmp_path: Path, change: bool,
+                                                        code: int) -> None:
+    folder = _copy_base(tmp_path)
+    if change:
+        _rewrite(folder, lambda records: records[0].update(modality="rumoured"))
+    result = subprocess.run([sys.executable, "-m", "validator", "--format", "html", str(folder)],
+                            capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "NO_COLOR": "1"})
+    assert result.returncode == code, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert result.stdout.rstrip().endswith("</html>")
+    assert ("schema-not-in-codelist" in result.stdout) is change
