@@ -99,6 +99,14 @@ def pydantic(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def dask(session: nox.Session) -> None:
+    """validate's tasks on a local Dask cluster of worker processes (the `mapper` argument):
+    the same findings, in the same order, as one process."""
+    session.install(".", "dask[distributed]==2026.8.0")  # the version checked here
+    session.run("python", str(ROOT / "tests" / "distributed" / "dask_check.py"))
+
+
+@nox.session(default=False)
 def precommit(session: nox.Session) -> None:
     """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
     repository of datasets: it passes a clean one, skips a change outside any dataset and

@@ -146,7 +146,7 @@ def test_findings_of_files_and_unparsable_lines_are_listed_with_the_dataset(
     (folder / "notes.txt").write_text("undeclared\n", "utf-8")
     page = _page(folder)
     assert {f.code for f in page.findings} == {"json-syntax", "resource-undeclared"}
-    assert page.records == len(page.cards) + 1  # the broken line is counted, not drawn
+    assert page.records == len(page.cards) == 4  # as the run counts: the broken line is none
 
 
 def test_clean_records_are_drawn_up_to_the_limit_and_every_flagged_one(tmp_path: Path) -> None:
@@ -208,6 +208,22 @@ def test_markup_in_a_dataset_is_shown_as_text_never_as_markup(tmp_path: Path) ->
     assert parser.attributes <= PAGE_ATTRIBUTES
     assert MARKUP in "".join(parser.text)  # shown, as text
     assert "<script" not in page.lower()
+
+
+def test_characters_that_reorder_or_hide_text_are_shown_as_escapes(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    disguised = "evil\u202egnp.exe\u2066x\u2069\x07"
+
+    def disguise(records: list[dict]) -> None:
+        records[0]["summary"] = disguised
+        records[0]["id"] = "a\u202eb"
+
+    _rewrite(folder, disguise)
+    page = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    assert not any(character in page for character in "\u202e\u2066\u2069\x07")
+    assert "evil\\u202egnp.exe\\u2066x\\u2069\\u0007" in page
+    assert "a\\u202eb" in page
+    assert "Kim Jong-un" in page  # text around them is left alone
 
 
 def test_the_page_fetches_nothing_and_runs_nothing() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -39,6 +40,17 @@ if TYPE_CHECKING:
 JSON = Any
 SHOWN_RECORDS: Final = 100  # clean records drawn per dataset; records with findings always are
 VALUE_CHARS: Final = 120  # a supported value longer than this is cut short
+# Characters that would reorder or hide text on the page (controls, bidi embeddings,
+# overrides and isolates, line separators) are shown as escapes.  Marks and joiners
+# (U+200C-U+200F) stay: scripts such as Persian and Arabic need them.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def visible(value: object) -> object:
+    """A string with the characters that could disguise it written as escapes."""
+    if not isinstance(value, str):
+        return value
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +114,7 @@ class DatasetPage:
     articles: tuple[ArticleView, ...]
     cards: tuple[Card, ...]
     anchored: frozenset[int]  # the spans drawn in an article text
-    records: int  # records in its events file (lines that are not blank)
+    records: int  # records in its events file (lines that hold a JSON object)
     errors: int
     warnings: int
 
@@ -184,15 +196,13 @@ def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
     cards: list[Card] = []
     records = clean = 0
     for line, raw in _records(root, path):
-        if raw is None or not raw.strip():
-            continue
+        record = loading.parse_record(raw) if raw is not None else None
+        if not isinstance(record, dict):
+            continue  # not a record: its findings are shown with the file's
         records += 1
         flagged = by_line.get(line, [])
         if not flagged and clean >= limit:
             continue  # counted, not drawn
-        record = loading.parse_record(raw)
-        if not isinstance(record, dict):
-            continue  # its findings are shown with the file's
         clean += not flagged
         record_id = str(record.get("id", ""))
         cards.append(Card(
@@ -269,9 +279,11 @@ def _dataset_files(location: loading.DatasetLocation) -> set[str]:
 def _template() -> Any:  # noqa: ANN401 - a jinja2.Template
     import jinja2
 
+    # `finalize` runs on every value the template prints, before autoescaping.
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("validator", "templates"), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        finalize=visible, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
     return environment.get_template("evidence.html.jinja")
 
 
