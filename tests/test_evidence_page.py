@@ -250,4 +250,5 @@ def test_cli_writes_the_page_with_the_run_s_exit_code(tmp_path: Path, change: bo
     assert result.returncode == code, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>")
     assert result.stdout.rstrip().endswith("</html>")
-    assert ("schema-not-in-codelist" in result.stdout) is change
+    assert ('<span class="code" title="Not in closed codelist">schema-not-in-codelist</span>'
+            in result.stdout) is change

@@ -48,7 +48,7 @@ _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufe
 
 def visible(value: object) -> object:
     """A string with the characters that could disguise it written as escapes."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or hasattr(value, "__html__"):  # markup the page made
         return value
     return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
