@@ -250,5 +250,7 @@ def test_cli_writes_the_page_with_the_run_s_exit_code(tmp_path: Path, change: bo
     assert result.returncode == code, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>")
     assert result.stdout.rstrip().endswith("</html>")
+    assert ('Records with findings: <a href="#r1"><bdi>newsbytes-2023-07-29-001</bdi></a></p>'
+            in result.stdout) is change
     assert ('<span class="code" title="Not in closed codelist">schema-not-in-codelist</span>'
             in result.stdout) is change
