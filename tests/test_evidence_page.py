@@ -254,3 +254,15 @@ def test_cli_writes_the_page_with_the_run_s_exit_code(tmp_path: Path, change: bo
             in result.stdout) is change
     assert ('<span class="code" title="Not in closed codelist">schema-not-in-codelist</span>'
             in result.stdout) is change
+
+
+def test_findings_outside_any_dataset_have_their_own_list(tmp_path: Path) -> None:
+    shutil.copytree(BASE, tmp_path / "ds")
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "events.jsonl").write_text("{}\n", "utf-8")
+    report = validate([str(tmp_path)])
+    assert [f.code for f in report.findings] == ["descriptor-missing"]
+    page = html_page([str(tmp_path)], report, tool_version="test")
+    outside = page.split("<h2>Findings outside any dataset</h2>")[1].split("</ul>")[0]
+    assert "descriptor-missing" in outside
+    assert page.count('class="code"') == 1
