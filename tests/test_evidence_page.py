@@ -266,3 +266,168 @@ def test_findings_outside_any_dataset_have_their_own_list(tmp_path: Path) -> Non
     outside = page.split("<h2>Findings outside any dataset</h2>")[1].split("</ul>")[0]
     assert "descriptor-missing" in outside
     assert page.count('class="code"') == 1
+
+
+def test_a_card_shows_what_its_record_says(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    record = read_records(folder)[0]
+    page = _page(folder)
+    card = page.cards[0]
+    assert (card.number, card.line, card.record_id, card.event_type, card.summary) == (
+        1, 1, record["id"], "diplomatic_visit", record["summary"])
+    assert card.date == "2023-07-26 to 2023-07-29 (window)"
+    assert card.source_text == json.dumps(record, ensure_ascii=False, indent=2)
+    first = card.spans[0]
+    evidence = record["evidence"][0]
+    assert (first.number, first.record_id, first.pointer, first.source, first.start, first.end,
+            first.quote, first.supports, first.supported) == (
+        1, record["id"], "/evidence/0", evidence["source"], evidence["start"], evidence["end"],
+        evidence["text"], "/diplomatic_visit/visitors/0", "sergei-shoigu")
+    meeting = card.spans[-1]
+    assert meeting.pointer == "/diplomatic_visit/meetings/0/evidence/1"
+    assert "supports" not in record["diplomatic_visit"]["meetings"][0]["evidence"][1]
+    assert (meeting.supports, meeting.supported) == (None, None)
+    (article,) = page.articles
+    assert (article.source, article.path) == (evidence["source"], "articles/newsbytes-2023-07-29.txt")
+    labels = {label for piece in article.pieces or () for label in piece.labels}
+    assert f"{record['id']} /diplomatic_visit/visitors/0" in labels
+    assert record["id"] in labels  # a span that supports nothing in particular
+    assert page.title == json.loads((folder / "datapackage.json").read_text("utf-8"))["title"]
+    assert (page.errors, page.warnings) == (0, 0)
+
+
+def test_numbers_run_on_across_datasets(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        shutil.copytree(BASE, tmp_path / name)
+        _rewrite(tmp_path / name, lambda records, name=name: [
+            r.update(id=f"{name}-{r['id']}") for r in records])
+    page = html_page([str(tmp_path)], validate([str(tmp_path)]), tool_version="9.9-test")
+    cards = page.count('<div class="card')
+    assert cards == 8
+    assert ['id="r1"' in page, 'id="r8"' in page, 'id="r9"' in page] == [True, True, False]
+    assert '<meta name="generator" content="textevents 9.9-test">' in page
+    spans = sum(len(r["evidence"]) + sum(len(m.get("evidence", [])) for m in
+                (r.get("diplomatic_visit") or {}).get("meetings", []))
+                + sum(len(x.get("evidence", [])) for x in
+                      (r.get("arms_allegation") or {}).get("responses", []))
+                for r in read_records(tmp_path / "a")) * 2
+    assert [f'id="e{spans}"' in page, f'id="e{spans + 1}"' in page] == [True, False]
+    assert f'id="s{spans}"' in page  # every span drawn: each has its anchor in the text
+
+
+@pytest.mark.parametrize(("date", "said"), [
+    ({"start": "2024-08-01", "precision": "month"}, "2024-08-01 (month)"),
+    ({"start": "2024-08-01", "end": "2024-08-01", "precision": "day"}, "2024-08-01 (day)"),
+    ({"start": "2024-08-01", "end": "2024-08-03"}, "2024-08-01 to 2024-08-03 (?)"),
+    ({"start": "2024-08-01", "end": ["not", "a", "date"]}, "2024-08-01 to ['not', 'a', 'date'] (?)"),
+    ({"end": "2024-08-03"}, ""),
+    ("2024-08-01", ""),
+])
+def test_a_card_says_its_date_as_a_reader_would(date: object, said: str) -> None:
+    from validator.evidence_page import _date
+
+    assert _date(date) == said
+
+
+def test_long_supported_values_are_cut_short() -> None:
+    from validator.evidence_page import VALUE_CHARS, _short
+
+    assert _short("x" * VALUE_CHARS) == "x" * VALUE_CHARS
+    assert _short("x" * (VALUE_CHARS + 1)) == "x" * (VALUE_CHARS - 1) + "…"
+    assert _short({"name": "Zürich"}) == '{"name": "Zürich"}'
+
+
+def test_table_findings_stay_with_their_table_whatever_their_line(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    table = folder / "actors.csv"
+    table.write_text(table.read_text("utf-8").replace(",person,RUS,", ",wizard,RUS,", 1), "utf-8")
+    page = _page(folder)
+    (finding,) = page.findings
+    assert (finding.file.rsplit("/", 1)[-1], finding.line) == ("actors.csv", 2)
+    assert not any(card.findings for card in page.cards)  # not on the record of line 2
+    assert (page.errors, page.warnings) == (1, 0)
+
+
+def test_a_dataset_without_a_title_is_named_by_its_folder(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    del descriptor["title"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    (location,), _ = discover([str(folder)])
+    assert _page(folder).title == location.display
+
+
+def test_an_offset_that_is_not_an_integer_is_not_drawn(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    _rewrite(folder, lambda records: records[0]["evidence"][0].update(
+        start=float(records[0]["evidence"][0]["start"])))
+    page = _page(folder)
+    span = page.cards[0].spans[0]
+    assert span.start is None
+    assert span.end is not None
+    assert span.number not in page.anchored
+    assert span.number not in _drawn(page)
+
+
+def test_an_unreadable_article_is_said_to_be_so(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    next((folder / "articles").iterdir()).unlink()
+    page = _page(folder)
+    (article,) = page.articles
+    assert article.pieces is None
+    html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    assert "The text of this article could not be read." in html
+
+
+def test_findings_of_a_dataset_are_shown_with_it_not_outside(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    (folder / "notes.txt").write_text("undeclared\n", "utf-8")
+    html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    assert "Findings outside any dataset" not in html
+    assert "<h3>Findings on the dataset's files</h3>" in html
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False,
+                                                                        allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=3),
+    max_leaves=6)
+
+
+def _places(value: object, path: tuple = ()) -> list[tuple]:
+    """Every path in a JSON value, the value itself included."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _places(item, (*path, index))
+    return found
+
+
+@given(st.data())
+def test_any_value_anywhere_in_a_record_still_gives_a_page(data: st.DataObject) -> None:
+    records = read_records(BASE)
+    index = data.draw(st.integers(0, len(records) - 1))
+    path = data.draw(st.sampled_from(_places(records[index])))
+    value = data.draw(JSON_VALUES)
+    if path:
+        *parents, last = path
+        holder = records[index]
+        for key in parents:
+            holder = holder[key]
+        holder[last] = value
+    else:
+        records[index] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "ds"
+        shutil.copytree(BASE, folder)
+        (folder / "events.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+        report = validate([str(folder)])
+        page = html_page([str(folder)], report, tool_version="test")
+    assert page.rstrip().endswith("</html>")
+    assert page.count('class="code"') == len(report.findings)

@@ -217,15 +217,20 @@ def _date(date: JSON) -> str:
     """A record's date as a reader says it: '2023-07-26 to 2023-07-29 (window)'."""
     if not isinstance(date, dict) or not date.get("start"):
         return ""
-    end = f" to {date['end']}" if date.get("end") not in {None, date["start"]} else ""
+    end = f" to {date['end']}" if date.get("end", date["start"]) != date["start"] else ""
     return f"{date['start']}{end} ({date.get('precision', '?')})"
 
 
 def _article(source: str, path: str, text: str | None, drawn: Sequence[Span]) -> ArticleView:
     if text is None:
         return ArticleView(source, path, None)
-    ranges = [(span.start if span.start is not None else -1,
-               span.end if span.end is not None else -1) for span in drawn]
+    ranges: list[tuple[int, int]] = []
+    offsets = []  # the spans whose offsets are integers: only those can be drawn
+    for span in drawn:
+        if span.start is not None and span.end is not None:
+            ranges.append((span.start, span.end))
+            offsets.append(span)
+    drawn = offsets
     cut = []
     for start, end, covering in pieces(text, ranges):
         opens = tuple(drawn[i].number for i in covering if drawn[i].start == start)
