@@ -374,7 +374,8 @@ def test_an_unreadable_article_is_said_to_be_so(tmp_path: Path) -> None:
     next((folder / "articles").iterdir()).unlink()
     page = _page(folder)
     (article,) = page.articles
-    assert article.pieces is None
+    assert (article.source, article.path, article.pieces) == (
+        "newsbytes-2023-07-29", "articles/newsbytes-2023-07-29.txt", None)
     html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
     assert "The text of this article could not be read." in html
 
@@ -431,3 +432,47 @@ def test_any_value_anywhere_in_a_record_still_gives_a_page(data: st.DataObject) 
         page = html_page([str(folder)], report, tool_version="test")
     assert page.rstrip().endswith("</html>")
     assert page.count('class="code"') == len(report.findings)
+
+
+def test_a_record_too_malformed_to_walk_still_shows_its_top_level_spans(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+    record = json.loads(lines[0])
+    span = record["evidence"][0]
+    malformed = {"diplomatic_visit": "not an object", "summary": "Zürich — ok",
+                 "evidence": [5, {**span, "supports": "/nowhere"}]}
+    lines[1:1] = ["{broken", json.dumps(malformed, ensure_ascii=False)]
+    (folder / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    page = _page(folder)
+    assert [card.line for card in page.cards] == [1, 3, 4, 5, 6]  # on past the broken line
+    card = page.cards[1]
+    assert (card.record_id, card.event_type, card.date) == ("", "", "")
+    assert '"summary": "Zürich — ok"' in card.source_text
+    (only,) = card.spans
+    assert (only.pointer, only.source, only.quote) == ("/evidence/1", span["source"], span["text"])
+    assert (only.supports, only.supported) == ("/nowhere", None)
+    page_html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    assert "(does not resolve)" in page_html
+
+
+def test_a_span_without_source_text_or_pointer_shows_them_empty(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+
+    def strip(records: list[dict]) -> None:
+        del records[0]["evidence"][0]["source"]
+        del records[0]["evidence"][0]["text"]
+        records[0]["evidence"][0]["supports"] = 5
+
+    _rewrite(folder, strip)
+    span = _page(folder).cards[0].spans[0]
+    assert (span.source, span.quote, span.supports, span.supported) == ("", "", None, None)
+
+
+def test_a_dataset_whose_records_cannot_be_reached_has_no_cards(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    (folder / "datapackage.json").write_text("{not json", "utf-8")
+    (location,), _ = discover([str(folder)])
+    page = _page(folder)
+    assert (page.cards, page.articles, page.records) == ((), (), 0)
+    assert page.name == location.name("datapackage.json")
+    assert page.title == location.display

@@ -276,8 +276,7 @@ def dataset_page(location: loading.DatasetLocation, findings: Sequence[Finding],
 
 
 def _dataset_files(location: loading.DatasetLocation) -> set[str]:
-    return {location.name(loading.DESCRIPTOR),
-            *(location.name(relative) for relative in loading.dataset_files(location.root))}
+    return {location.name(relative) for relative in loading.dataset_files(location.root)}
 
 
 @functools.cache
