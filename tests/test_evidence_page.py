@@ -462,9 +462,12 @@ def test_a_span_without_source_text_or_pointer_shows_them_empty(tmp_path: Path) 
         del records[0]["evidence"][0]["source"]
         del records[0]["evidence"][0]["text"]
         records[0]["evidence"][0]["supports"] = 5
+        del records[0]["summary"]
 
     _rewrite(folder, strip)
-    span = _page(folder).cards[0].spans[0]
+    card = _page(folder).cards[0]
+    assert card.summary == ""
+    span = card.spans[0]
     assert (span.source, span.quote, span.supports, span.supported) == ("", "", None, None)
 
 
@@ -476,3 +479,14 @@ def test_a_dataset_whose_records_cannot_be_reached_has_no_cards(tmp_path: Path) 
     assert (page.cards, page.articles, page.records) == ((), (), 0)
     assert page.name == location.name("datapackage.json")
     assert page.title == location.display
+
+
+def test_an_overlong_line_is_counted_out_not_read(tmp_path: Path) -> None:
+    from validator.loading import MAX_LINE_BYTES
+
+    folder = _copy_base(tmp_path)
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"summary": "' + "x" * MAX_LINE_BYTES + '"}\n')
+    page = _page(folder)
+    assert (page.records, len(page.cards)) == (4, 4)
+    assert [f.code for f in page.findings] == ["file-too-large"]
