@@ -18,6 +18,17 @@ WORDS = ["minister", "visit", "Pyongyang", "weapons", "said", "on", "Wednesday",
 IDENTIFIER_CHARS = string.ascii_lowercase + string.digits + "-"
 
 
+def json_values(keys: st.SearchStrategy[str] | None = None,
+                max_leaves: int = 8) -> st.SearchStrategy[Any]:
+    """Any JSON value: null, booleans, integers past 64 bits, floats, strings, nested."""
+    return st.recursive(
+        st.none() | st.booleans() | st.integers(-(2**70), 2**70)
+        | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=6) if keys is None else keys, inner, max_size=3),
+        max_leaves=max_leaves)
+
+
 def identifiers() -> st.SearchStrategy[str]:
     return st.text(IDENTIFIER_CHARS, min_size=1, max_size=12).map(lambda s: "a" + s)
 

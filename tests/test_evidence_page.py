@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import articles, datasets
+from strategies import articles, datasets, json_values
+from values import paths
 from writing import read_records, write_dataset
 
 from validator import validate
@@ -388,33 +389,12 @@ def test_findings_of_a_dataset_are_shown_with_it_not_outside(tmp_path: Path) -> 
     assert "<h3>Findings on the dataset's files</h3>" in html
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False,
-                                                                        allow_infinity=False)
-    | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=3),
-    max_leaves=6)
-
-
-def _places(value: object, path: tuple = ()) -> list[tuple]:
-    """Every path in a JSON value, the value itself included."""
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _places(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _places(item, (*path, index))
-    return found
-
-
 @given(st.data())
 def test_any_value_anywhere_in_a_record_still_gives_a_page(data: st.DataObject) -> None:
     records = read_records(BASE)
     index = data.draw(st.integers(0, len(records) - 1))
-    path = data.draw(st.sampled_from(_places(records[index])))
-    value = data.draw(JSON_VALUES)
+    path = data.draw(st.sampled_from(paths(records[index])))
+    value = data.draw(json_values())
     if path:
         *parents, last = path
         holder = records[index]

@@ -7,6 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 from json_source_map import calculate
+from strategies import json_values
 from values import paths
 
 from validator.pointers import pointer
@@ -15,12 +16,7 @@ from validator.positions import locate
 # json-source-map neither escapes '/' and '~' in its pointers nor decodes escapes in
 # keys, so keys that need either are pinned by examples below instead.
 KEYS = st.sampled_from(["a", "b", "id", "é", "", "ab cd"])
-VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=6),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
-    max_leaves=15,
-)
+VALUES = json_values(KEYS, max_leaves=15)
 
 
 @given(value=VALUES, indent=st.sampled_from([None, 0, 2]), extra=st.sampled_from(["", "/zz"]),
