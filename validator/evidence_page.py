@@ -41,8 +41,8 @@ JSON = Any
 SHOWN_RECORDS: Final = 100  # clean records drawn per dataset; records with findings always are
 VALUE_CHARS: Final = 120  # a supported value longer than this is cut short
 # Characters that would reorder or hide text on the page (controls, bidi embeddings,
-# overrides and isolates, line separators) are shown as escapes.  Marks and joiners
-# (U+200C-U+200F) stay: scripts such as Persian and Arabic need them.
+# overrides and isolates, line separators) are shown as escapes.  The zero-width
+# space, joiners and marks (U+200B-U+200F) stay: Thai, Persian and Arabic need them.
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
