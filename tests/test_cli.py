@@ -418,3 +418,53 @@ def test_a_declared_hash_of_the_events_file_is_checked(tmp_path: Path) -> None:
     events["hash"] = "sha256:" + hashlib.sha256((folder / "events.jsonl").read_bytes()).hexdigest()
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
     assert validate([str(folder)]).findings == ()
+
+
+@pytest.mark.parametrize("report_format", ["text", "json", "github", "html"])
+def test_output_writes_the_report_to_a_file_in_utf8(broken, tmp_path: Path,
+                                                   report_format: str) -> None:
+    folder, _ = broken
+    printed = run(str(folder), "--format", report_format)
+    target = tmp_path / "out" / "report"
+    target.parent.mkdir()
+    written = run(str(folder), "--format", report_format, "--output", str(target))
+    assert (written.returncode, written.stdout, written.stderr) == (1, "", "")
+    assert target.read_bytes() == printed.stdout.encode("utf-8")
+
+
+def test_output_never_lands_in_what_is_checked(broken, tmp_path: Path) -> None:
+    folder, _ = broken
+    before = sorted(p.name for p in folder.rglob("*"))
+    for inside in (folder / "evidence.html", folder / "articles" / "x.html",
+                   folder / "events.jsonl"):
+        result = run(str(folder), "--output", str(inside))
+        assert result.returncode == 2
+        assert "which is being checked" in result.stderr
+    link = tmp_path / "link.html"
+    link.symlink_to(folder / "evidence.html")
+    assert run(str(folder), "--output", str(link)).returncode == 2
+    assert sorted(p.name for p in folder.rglob("*")) == before
+
+
+def test_output_to_a_missing_folder_or_a_folder_is_a_usage_error(broken, tmp_path: Path) -> None:
+    folder, _ = broken
+    missing = run(str(folder), "--output", str(tmp_path / "nowhere" / "r.html"))
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
+    (tmp_path / "a-folder").mkdir()
+    onto_folder = run(str(folder), "--output", str(tmp_path / "a-folder"))
+    assert onto_folder.returncode == 2
+    assert onto_folder.stderr.startswith(f"validate: cannot write {tmp_path / 'a-folder'}: ")
+
+
+def test_a_failure_while_writing_the_report_is_exit_2(monkeypatch, broken) -> None:
+    from validator import evidence_page
+
+    def broken_page(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("page")
+
+    monkeypatch.setattr(evidence_page, "html_page", broken_page)
+    folder, _ = broken
+    result = run(str(folder), "--format", "html")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "internal error: RuntimeError: page" in result.stderr

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -44,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("text", "json", "github", "html"), default="text",
                         help="output format (default: text); html is one page with each "
                              "article's cited spans highlighted beside their records")
+    parser.add_argument("--output", "-o", metavar="FILE", default=None,
+                        help="write the report to FILE, in UTF-8, instead of standard output "
+                             "(not inside a PATH: the input is never changed)")
     parser.add_argument("--list-rules", action="store_true",
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
@@ -128,23 +133,60 @@ def _main(argv: list[str]) -> int:
         return EXIT_USAGE
     from validator.loading import UsageError
 
+    paths = args.paths or ["datasets"]
+    buffer = io.StringIO()  # the report for --output, written once it is whole
     try:
-        result = _run(args.paths or ["datasets"], args.jobs)
+        target = _output_file(args.output, paths)
+        result = _run(paths, args.jobs)
+        _write_report(args, paths, result, buffer if target else sys.stdout)
     except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        raise  # the reader of standard output went away: see main
     except Exception as error:
         if args.debug:
             raise
         sys.stderr.write(f"validate: internal error: {type(error).__name__}: {error}\n"
                          "validate: run with --debug for a traceback, and please report it\n")
         return EXIT_USAGE
+    if target:
+        try:
+            target.write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as error:
+            sys.stderr.write(f"validate: cannot write {args.output}: "
+                             f"{error.strerror or error}\n")
+            return EXIT_USAGE
+    return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
+
+
+def _output_file(output: str | None, paths: list[str]) -> Path | None:
+    """The file to write the report to, refused if it lies in what is checked."""
+    from validator.loading import UsageError
+
+    if output is None:
+        return None
+    target = Path(output).resolve()
+    for path in paths:
+        checked = Path(path).resolve()
+        if target == checked or (target.is_relative_to(checked) and checked.is_dir()):
+            raise UsageError(f"--output {output} lies inside {path}, which is being checked; "
+                             "write the report elsewhere")
+    if not target.parent.is_dir():
+        raise UsageError(f"--output {output}: folder {target.parent} does not exist")
+    return target
+
+
+def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
+                  out: TextIO) -> None:
+    from validator import registry, report
+
     findings = result.findings
     shown = findings if args.max_findings is None else findings[: args.max_findings]
     if args.format == "html":
         from validator.evidence_page import html_page
 
-        out.write(html_page(args.paths or ["datasets"], result, tool_version=_tool_version()))
+        out.write(html_page(paths, result, tool_version=_tool_version()))
     elif args.format == "json":
         out.write(report.json_document(
             findings, datasets=result.datasets, records=result.records,
@@ -162,7 +204,6 @@ def _main(argv: list[str]) -> int:
                           "(--max-findings)\n")
         out.write(report.summary(result.datasets, result.records, findings) + "\n")
     out.flush()
-    return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
 
 
 def _run(paths: list[str], jobs: int) -> Report:
