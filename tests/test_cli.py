@@ -443,6 +443,11 @@ def test_output_never_lands_in_what_is_checked(broken, tmp_path: Path) -> None:
     link = tmp_path / "link.html"
     link.symlink_to(folder / "evidence.html")
     assert run(str(folder), "--output", str(link)).returncode == 2
+    # A file names its dataset (as the pre-commit hook passes them): the dataset is checked.
+    named = run(str(folder / "articles" / "newsbytes-2023-07-29.txt"),
+                "--output", str(folder / "evidence.html"))
+    assert named.returncode == 2
+    assert "which is being checked" in named.stderr
     assert sorted(p.name for p in folder.rglob("*")) == before
 
 

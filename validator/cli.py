@@ -162,15 +162,17 @@ def _main(argv: list[str]) -> int:
 
 def _output_file(output: str | None, paths: list[str]) -> Path | None:
     """The file to write the report to, refused if it lies in what is checked."""
-    from validator.loading import UsageError
+    from validator.loading import UsageError, discover
 
     if output is None:
         return None
     target = Path(output).resolve()
-    for path in paths:
-        checked = Path(path).resolve()
-        if target == checked or (target.is_relative_to(checked) and checked.is_dir()):
-            raise UsageError(f"--output {output} lies inside {path}, which is being checked; "
+    locations, _ = discover(paths)  # a file PATH stands for its dataset
+    folders = [(path, Path(path).resolve()) for path in paths if Path(path).is_dir()]
+    folders += [(location.display, location.root.resolve()) for location in locations]
+    for name, folder in folders:
+        if target.is_relative_to(folder):
+            raise UsageError(f"--output {output} lies inside {name}, which is being checked; "
                              "write the report elsewhere")
     if not target.parent.is_dir():
         raise UsageError(f"--output {output}: folder {target.parent} does not exist")
