@@ -430,6 +430,10 @@ def test_output_writes_the_report_to_a_file_in_utf8(broken, tmp_path: Path,
     written = run(str(folder), "--format", report_format, "--output", str(target))
     assert (written.returncode, written.stdout, written.stderr) == (1, "", "")
     assert target.read_bytes() == printed.stdout.encode("utf-8")
+    if report_format == "html":
+        from validator.cli import _tool_version
+
+        assert f'<meta name="generator" content="textevents {_tool_version()}">' in printed.stdout
 
 
 def test_output_never_lands_in_what_is_checked(broken, tmp_path: Path) -> None:
@@ -448,6 +452,11 @@ def test_output_never_lands_in_what_is_checked(broken, tmp_path: Path) -> None:
                 "--output", str(folder / "evidence.html"))
     assert named.returncode == 2
     assert "which is being checked" in named.stderr
+    # A folder of datasets is checked as a whole: a report beside its datasets is refused too.
+    beside = run(str(tmp_path), "--output", str(tmp_path / "evidence.html"))
+    assert beside.returncode == 2
+    assert f"lies inside {tmp_path}, which is being checked" in beside.stderr
+    assert not (tmp_path / "evidence.html").exists()
     assert sorted(p.name for p in folder.rglob("*")) == before
 
 
