@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import html5lib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -203,6 +204,7 @@ def test_markup_in_a_dataset_is_shown_as_text_never_as_markup(tmp_path: Path) ->
     (folder / "articles" / "evil.txt").write_text(MARKUP + "\n", "utf-8")
     report = validate([str(folder)])
     page = html_page([str(folder)], report, tool_version=MARKUP)
+    _well_formed(page)
     parser = _Tags()
     parser.feed(page)
     assert parser.tags <= PAGE_TAGS
@@ -227,9 +229,15 @@ def test_characters_that_reorder_or_hide_text_are_shown_as_escapes(tmp_path: Pat
     assert "Kim Jong-un" in page  # text around them is left alone
 
 
+def _well_formed(page: str) -> None:
+    """Parse as a browser does (html5lib, strict): any parse error raises."""
+    html5lib.HTMLParser(strict=True).parse(page)
+
+
 def test_the_page_fetches_nothing_and_runs_nothing() -> None:
     page = html_page([str(REPO / "datasets")], validate([str(REPO / "datasets")]),
                      tool_version="test")
+    _well_formed(page)
     assert "default-src 'none'" in page
     parser = _Tags()
     parser.feed(page)
@@ -250,6 +258,7 @@ def test_cli_writes_the_page_with_the_run_s_exit_code(tmp_path: Path, change: bo
                             env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == code, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>")
+    _well_formed(result.stdout)
     assert result.stdout.rstrip().endswith("</html>")
     assert ('Records with findings: <a href="#r1"><bdi>newsbytes-2023-07-29-001</bdi></a></p>'
             in result.stdout) is change
@@ -410,7 +419,7 @@ def test_any_value_anywhere_in_a_record_still_gives_a_page(data: st.DataObject) 
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
         report = validate([str(folder)])
         page = html_page([str(folder)], report, tool_version="test")
-    assert page.rstrip().endswith("</html>")
+    _well_formed(page)
     assert page.count('class="code"') == len(report.findings)
 
 
