@@ -109,8 +109,9 @@ def dask(session: nox.Session) -> None:
 @nox.session(default=False)
 def precommit(session: nox.Session) -> None:
     """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
-    repository of datasets: it passes a clean one, skips a change outside any dataset and
-    fails a broken record with its finding."""
+    repository of datasets: it passes a clean one and changes outside any dataset (a file
+    named like a dataset's among them), and fails a new undeclared file in a dataset and a
+    broken record, each with its finding."""
     session.install("pre-commit")
     rev = session.run("git", "-C", str(ROOT), "rev-parse", "HEAD", silent=True,
                       external=True).strip()
@@ -137,9 +138,19 @@ def precommit(session: nox.Session) -> None:
         session.error("the hook did not pass the clean dataset")
     with (repo / "README.md").open("a", encoding="utf-8") as readme:
         readme.write("More.\n")
+    (repo / "examples").mkdir()
+    (repo / "examples" / "events.jsonl").write_text("not a record\n", encoding="utf-8")
     session.run(*git, "add", "-A", external=True)
-    if "Skipped" not in hook(code=0):
-        session.error("the hook ran on a change outside any dataset")
+    if "Passed" not in hook(code=0):
+        session.error("the hook failed changes outside any dataset")
+    session.run(*git, "commit", "-qm", "outside", external=True)
+    (dataset / "notes.txt").write_text("a note\n", encoding="utf-8")
+    session.run(*git, "add", "-A", external=True)
+    out = hook(code=1)
+    if "datasets/payne/notes.txt:0:0: error resource-undeclared" not in out:
+        session.error(f"the hook did not report the undeclared file:\n{out}")
+    session.run(*git, "rm", "-q", "--cached", str(dataset / "notes.txt"), external=True)
+    (dataset / "notes.txt").unlink()
     events = dataset / "events.jsonl"
     events.write_text(events.read_text("utf-8").replace('"modality": "asserted"',
                                                         '"modality": "rumoured"'), "utf-8")
@@ -147,7 +158,8 @@ def precommit(session: nox.Session) -> None:
     out = hook(code=1)
     if "datasets/payne/events.jsonl:1:" not in out or "schema-not-in-codelist" not in out:
         session.error(f"the hook did not report the broken record:\n{out}")
-    session.log("the hook passed the clean dataset, skipped README.md, failed the broken record")
+    session.log("the hook passed the clean dataset and the changes outside any dataset, and "
+                "failed the undeclared file and the broken record")
 
 
 @nox.session(default=False)

@@ -482,3 +482,45 @@ def test_a_failure_while_writing_the_report_is_exit_2(monkeypatch, broken) -> No
     result = run(str(folder), "--format", "html")
     assert (result.returncode, result.stdout) == (2, "")
     assert "internal error: RuntimeError: page" in result.stderr
+
+
+def test_skip_outside_skips_files_in_no_dataset_and_checks_the_rest(broken, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    folder, _ = broken
+    monkeypatch.chdir(tmp_path)
+    stray = tmp_path / "docs" / "events.jsonl"  # a dataset's file name, in no dataset
+    stray.parent.mkdir()
+    stray.write_text("not a record\n", "utf-8")
+    refused = run(str(stray), str(folder / "events.jsonl"))
+    assert refused.returncode == 2
+    assert "not a folder, a datapackage.json or a file inside a dataset" in refused.stderr
+    skipped = run("--skip-outside", str(stray), str(folder / "events.jsonl"))
+    assert skipped.returncode == 1
+    assert skipped.stdout.endswith("1 dataset, 4 records: 3 errors, 0 warnings\n")
+    assert "docs/events.jsonl" not in skipped.stdout
+
+
+@pytest.mark.parametrize(("report_format", "output"), [
+    ("text", "0 datasets, 0 records: 0 errors, 0 warnings\n"),
+    ("github", ""),
+])
+def test_skip_outside_with_nothing_left_is_an_empty_run_that_passes(
+        tmp_path: Path, monkeypatch, report_format: str, output: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("no dataset here\n", "utf-8")
+    assert run("README.md").returncode == 2
+    result = run("--skip-outside", "--format", report_format, "README.md")
+    assert (result.returncode, result.stdout, result.stderr) == (0, output, "")
+
+
+def test_skip_outside_with_nothing_left_gives_empty_json_and_html(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("no dataset here\n", "utf-8")
+    document = json.loads(run("--skip-outside", "--format", "json", "README.md").stdout)
+    assert document["summary"] == {"datasets": 0, "records": 0, "errors": 0, "warnings": 0,
+                                   "valid": True}
+    page = run("--skip-outside", "--format", "html", "-o", "page.html", "README.md")
+    assert page.returncode == 0
+    assert "Evidence of 0 datasets" in (tmp_path / "page.html").read_text("utf-8")
+    assert run("--skip-outside", "missing.txt").returncode == 2  # a typo is still an error

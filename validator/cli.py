@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", "-o", metavar="FILE", default=None,
                         help="write the report to FILE, in UTF-8, instead of standard output "
                              "(not inside a PATH: the input is never changed)")
+    parser.add_argument("--skip-outside", action="store_true",
+                        help="skip a file PATH that lies in no dataset instead of refusing it; "
+                             "with no PATH left, the run is empty and passes (for a pre-commit "
+                             "hook, which passes every changed file)")
     parser.add_argument("--list-rules", action="store_true",
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
@@ -136,8 +140,10 @@ def _main(argv: list[str]) -> int:
     paths = args.paths or ["datasets"]
     buffer = io.StringIO()  # the report for --output, written once it is whole
     try:
+        if args.skip_outside:
+            paths = [path for path in paths if not _in_no_dataset(path)]
         target = _output_file(args.output, paths)
-        result = _run(paths, args.jobs)
+        result = _run(paths, args.jobs) if paths else _empty_report()
         _write_report(args, paths, result, buffer if target else sys.stdout)
     except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
@@ -160,6 +166,21 @@ def _main(argv: list[str]) -> int:
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
 
 
+def _in_no_dataset(path: str) -> bool:
+    """Whether `path` is a file that no dataset holds (as a hook passes any changed file)."""
+    from validator.loading import DESCRIPTOR, enclosing_dataset
+
+    file = Path(path)
+    return (file.is_file() or file.is_symlink()) and file.name != DESCRIPTOR \
+        and enclosing_dataset(file) is None
+
+
+def _empty_report() -> Report:
+    from validator.run import Report
+
+    return Report((), 0, 0)
+
+
 def _output_file(output: str | None, paths: list[str]) -> Path | None:
     """The file to write the report to, refused if it lies in what is checked."""
     from validator.loading import UsageError, discover
@@ -167,7 +188,7 @@ def _output_file(output: str | None, paths: list[str]) -> Path | None:
     if output is None:
         return None
     target = Path(output).resolve()
-    locations, _ = discover(paths)  # a file PATH stands for its dataset
+    locations = discover(paths)[0] if paths else []  # a file PATH stands for its dataset
     folders = [(path, Path(path).resolve()) for path in paths if Path(path).is_dir()]
     folders += [(location.display, location.root.resolve()) for location in locations]
     for name, folder in folders:

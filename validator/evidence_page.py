@@ -294,7 +294,7 @@ def _template() -> Any:  # noqa: ANN401 - a jinja2.Template
 def html_page(paths: Iterable[str], report: Report, *, tool_version: str,
               limit: int = SHOWN_RECORDS) -> str:
     """The evidence page of a run: `report` is what `validate(paths)` returned."""
-    locations, _ = loading.discover(list(paths))
+    locations = loading.discover(list(paths))[0] if report.datasets else []
     numbers = (itertools.count(1), itertools.count(1))  # cards and spans, across the page
     placed: set[Finding] = set()
     pages = []
