@@ -110,8 +110,8 @@ def dask(session: nox.Session) -> None:
 def precommit(session: nox.Session) -> None:
     """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
     repository of datasets: it passes a clean one and changes outside any dataset (a file
-    named like a dataset's among them), and fails a new undeclared file in a dataset and a
-    broken record, each with its finding."""
+    named like a dataset's among them), and fails a new undeclared file or link in a dataset
+    and a broken record, each with its finding."""
     session.install("pre-commit")
     rev = session.run("git", "-C", str(ROOT), "rev-parse", "HEAD", silent=True,
                       external=True).strip()
@@ -144,13 +144,17 @@ def precommit(session: nox.Session) -> None:
     if "Passed" not in hook(code=0):
         session.error("the hook failed changes outside any dataset")
     session.run(*git, "commit", "-qm", "outside", external=True)
-    (dataset / "notes.txt").write_text("a note\n", encoding="utf-8")
-    session.run(*git, "add", "-A", external=True)
-    out = hook(code=1)
-    if "datasets/payne/notes.txt:0:0: error resource-undeclared" not in out:
-        session.error(f"the hook did not report the undeclared file:\n{out}")
-    session.run(*git, "rm", "-q", "--cached", str(dataset / "notes.txt"), external=True)
-    (dataset / "notes.txt").unlink()
+    for added in ("notes.txt", "link.txt"):
+        if added == "link.txt":
+            (dataset / added).symlink_to("../../README.md")
+        else:
+            (dataset / added).write_text("a note\n", encoding="utf-8")
+        session.run(*git, "add", "-A", external=True)
+        out = hook(code=1)
+        if f"datasets/payne/{added}:0:0: error resource-undeclared" not in out:
+            session.error(f"the hook did not report the undeclared {added}:\n{out}")
+        session.run(*git, "rm", "-q", "--cached", str(dataset / added), external=True)
+        (dataset / added).unlink()
     events = dataset / "events.jsonl"
     events.write_text(events.read_text("utf-8").replace('"modality": "asserted"',
                                                         '"modality": "rumoured"'), "utf-8")
@@ -159,7 +163,7 @@ def precommit(session: nox.Session) -> None:
     if "datasets/payne/events.jsonl:1:" not in out or "schema-not-in-codelist" not in out:
         session.error(f"the hook did not report the broken record:\n{out}")
     session.log("the hook passed the clean dataset and the changes outside any dataset, and "
-                "failed the undeclared file and the broken record")
+                "failed the undeclared file, the undeclared link and the broken record")
 
 
 @nox.session(default=False)
