@@ -72,17 +72,21 @@ def generated(count: int) -> list[dict[str, Any]]:
 
 def entries(known: set[str]) -> Iterator[dict[str, Any]]:
     """Each record the strict reader accepts, where it is, its version and its verdict."""
-    for events in sorted([*ROOT.glob("datasets/*/events.jsonl"),
-                          *ROOT.glob("tests/cases/**/events.jsonl")]):
+    for descriptor_file in sorted([*ROOT.glob("datasets/*/datapackage.json"),
+                                   *ROOT.glob("tests/cases/**/datapackage.json")]):
         try:
-            descriptor = json.loads((events.parent / "datapackage.json").read_text("utf-8"))
+            descriptor = json.loads(descriptor_file.read_text("utf-8"))
             version = descriptor["textevents_version"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # a case about the descriptor: its records are not checked
+            events = descriptor_file.parent / next(
+                resource["path"] for resource in descriptor["resources"]
+                if resource["name"] == "events")
+            data = events.read_bytes()
+        except (OSError, ValueError, KeyError, TypeError, StopIteration):
+            continue  # a case about the descriptor or the events file: no records to check
         if not isinstance(version, str) or version not in known:
             continue
         engine = compiled(version, registry.RECORD_SCHEMA)
-        for number, line in enumerate(events.read_bytes().split(b"\n"), start=1):
+        for number, line in enumerate(data.split(b"\n"), start=1):
             record = parse_record(line)
             if not line.strip() or isinstance(record, Problem):
                 continue
