@@ -188,7 +188,7 @@ PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "
              "p", "span", "strong", "table", "tr", "th", "td", "a", "ul", "ol", "li", "code",
              "bdi", "main", "section", "div", "mark", "details", "summary", "pre", "br"}
 PAGE_ATTRIBUTES = {"lang", "charset", "http-equiv", "content", "name", "class", "id", "href",
-                   "title"}
+                   "title", "dir"}
 MARKUP = '<script>alert(1)</script><img src=x onerror="alert(2)">" onclick="alert(3)'
 
 
@@ -479,3 +479,12 @@ def test_an_overlong_line_is_counted_out_not_read(tmp_path: Path) -> None:
     page = _page(folder)
     assert (page.records, len(page.cards)) == (4, 4)
     assert [f.code for f in page.findings] == ["file-too-large"]
+
+
+def test_a_right_to_left_article_and_summary_take_their_direction_from_their_text(
+        tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    _rewrite(folder, lambda records: records[0].update(summary="زار وزير الدفاع بيونغ يانغ"))
+    page = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    assert '<p class="value" dir="auto">زار وزير الدفاع بيونغ يانغ</p>' in page
+    assert page.count('<div class="text" dir="auto">') == 1
