@@ -144,11 +144,10 @@ def precommit(session: nox.Session) -> None:
     if "Passed" not in hook(code=0):
         session.error("the hook failed changes outside any dataset")
     session.run(*git, "commit", "-qm", "outside", external=True)
-    for added in ("notes.txt", "link.txt"):
-        if added == "link.txt":
-            (dataset / added).symlink_to("../../README.md")
-        else:
-            (dataset / added).write_text("a note\n", encoding="utf-8")
+    additions = {"notes.txt": lambda path: path.write_text("a note\n", encoding="utf-8"),
+                 "link.txt": lambda path: path.symlink_to("../../README.md")}
+    for added, make in additions.items():
+        make(dataset / added)
         session.run(*git, "add", "-A", external=True)
         out = hook(code=1)
         if f"datasets/payne/{added}:0:0: error resource-undeclared" not in out:

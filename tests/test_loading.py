@@ -16,6 +16,7 @@ from validator.loading import (
     UsageError,
     discover,
     escape,
+    in_no_dataset,
     open_regular_file,
     parse_json,
     position,
@@ -249,6 +250,32 @@ def test_what_names_no_dataset_is_a_usage_error(paths: list[str], message: str,
     with pytest.raises(UsageError) as raised:
         discover(paths)
     assert str(raised.value) == message
+
+
+def test_in_no_dataset_says_which_paths_discover_refuses_as_outside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule `validate --skip-outside` skips by is discover's own, path for path."""
+    monkeypatch.chdir(tmp_path)
+    (_dataset(tmp_path / "ds") / "articles").mkdir()
+    (tmp_path / "ds" / "articles" / "a.txt").write_text("text", "utf-8")
+    (tmp_path / "ds" / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "events.jsonl").write_text("{}", "utf-8")
+    (tmp_path / "docs" / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "docs" / "to-ds").symlink_to(tmp_path / "ds")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "datapackage.json").write_text("{}", "utf-8")
+    os.mkfifo(tmp_path / "docs" / "fifo")
+    outside = {"docs/events.jsonl", "docs/dangling", "docs/fifo", "/dev/null"}
+    paths = [*outside, "ds", "ds/datapackage.json", "ds/articles", "ds/articles/a.txt",
+             "ds/dangling", "docs/to-ds", "other/datapackage.json", "docs", "missing"]
+    for path in paths:
+        try:
+            discover([path])
+            refused = False
+        except UsageError as error:
+            refused = "not a folder, a datapackage.json or a file inside a dataset" in str(error)
+        assert in_no_dataset(path) is refused is (path in outside), path
 
 
 @pytest.mark.parametrize(("value", "quoted"), [

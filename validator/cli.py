@@ -135,13 +135,13 @@ def _main(argv: list[str]) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate: --max-findings must be 0 or more\n")
         return EXIT_USAGE
-    from validator.loading import UsageError
+    from validator.loading import UsageError, in_no_dataset
 
     paths = args.paths or ["datasets"]
     buffer = io.StringIO()  # the report for --output, written once it is whole
     try:
         if args.skip_outside:
-            paths = [path for path in paths if not _in_no_dataset(path)]
+            paths = [path for path in paths if not in_no_dataset(path)]
         target = _output_file(args.output, paths)
         result = _run(paths, args.jobs) if paths else _empty_report()
         _write_report(args, paths, result, buffer if target else sys.stdout)
@@ -164,15 +164,6 @@ def _main(argv: list[str]) -> int:
                              f"{error.strerror or error}\n")
             return EXIT_USAGE
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
-
-
-def _in_no_dataset(path: str) -> bool:
-    """Whether `path` is a file that no dataset holds (as a hook passes any changed file)."""
-    from validator.loading import DESCRIPTOR, enclosing_dataset
-
-    file = Path(path)
-    return (file.is_file() or file.is_symlink()) and file.name != DESCRIPTOR \
-        and enclosing_dataset(file) is None
 
 
 def _empty_report() -> Report:

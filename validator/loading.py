@@ -200,6 +200,18 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
     return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
 
 
+def in_no_dataset(raw: str) -> bool:
+    """Whether `discover` refuses PATH `raw` as lying in no dataset.
+
+    That is an existing file (or link, or other entry) that is neither a
+    folder nor a datapackage.json and that no dataset holds: what a hook
+    that passes every changed file may skip (`validate --skip-outside`).
+    """
+    path = Path(raw)
+    return (path.exists() or path.is_symlink()) and not path.is_dir() \
+        and not (path.is_file() and path.name == DESCRIPTOR) and enclosing_dataset(path) is None
+
+
 def _absolute(path: Path) -> Path:
     # ".." removed by name, as the user means it; resolve() would follow links
     return Path(os.path.abspath(path))  # noqa: PTH100
