@@ -191,6 +191,25 @@ def test_repeated_findings_collapse_and_max_findings(tmp_path: Path) -> None:
     assert "12 errors" in limited
 
 
+def test_statistics_replace_the_findings_with_a_count_per_rule(broken) -> None:
+    folder, where = broken
+    result = run(str(folder), "--statistics")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert sorted(line.split()[2] for line in lines[:-1]) == sorted(where)
+    assert all(line.split()[0] == "1" and line.endswith("(in 1 file)") for line in lines[:-1])
+    assert lines[-1] == "1 dataset, 4 records: 3 errors, 0 warnings"
+    assert run(str(folder), "--statistics", "--quiet").stdout == lines[-1] + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "html"])
+def test_statistics_in_another_format_is_a_usage_error(broken, fmt: str) -> None:
+    result = run(str(broken[0]), "--statistics", "--format", fmt)
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"validate: --statistics is for the text format, not {fmt}\n")
+    assert result.stdout == ""
+
+
 def test_github_output_cannot_start_a_command(tmp_path: Path) -> None:
     """A dataset value with newlines and '::' stays inside one annotation line."""
     folder = tmp_path / "evil"

@@ -14,6 +14,7 @@ from validator.report import (
     json_document,
     rules_json,
     rules_text,
+    statistics_lines,
     summary,
     text_lines,
 )
@@ -63,6 +64,23 @@ def test_repeats_of_a_rule_collapse_per_file() -> None:
         "b.jsonl:1:1: error record-not-object record 1",
         "b.jsonl:2:1: error record-not-object record 2",
     ]
+
+
+def test_statistics_count_each_rule_and_its_files_most_first() -> None:
+    other_file = make("actor-unknown", "actor 'z' is not in actors.csv", "e/events.jsonl", 1, 1)
+    findings = [WARNING, ERROR, WHOLE_FILE, other_file, ERROR, WARNING]
+    assert list(statistics_lines(findings)) == [
+        "3  error    actor-unknown        Unknown actor (in 2 files)",
+        "2  warning  codelist-open-value  Not in open codelist (in 1 file)",
+        "1  error    encoding-invalid     Invalid UTF-8 (in 1 file)",
+    ]
+
+
+def test_statistics_break_ties_in_catalogue_order_and_show_nothing_for_no_findings() -> None:
+    # encoding-invalid comes before actor-unknown in the catalogue.
+    assert [line.split()[2] for line in statistics_lines([ERROR, WHOLE_FILE])] == [
+        "encoding-invalid", "actor-unknown"]
+    assert list(statistics_lines([])) == []
 
 
 def test_github_annotations_escape_what_could_end_a_command() -> None:

@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                              "the findings are the same for any N")
     parser.add_argument("--max-findings", type=int, metavar="N", default=None,
                         help="print at most N findings (the summary still counts all)")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print, instead of each finding, how many findings each rule "
+                             "gave and in how many files (text format)")
     parser.add_argument("--quiet", action="store_true",
                         help="print only the summary line (text) or nothing (github)")
     parser.add_argument("--version", action="store_true",
@@ -134,6 +137,10 @@ def _main(argv: list[str]) -> int:
     if args.max_findings is not None and args.max_findings < 0:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate: --max-findings must be 0 or more\n")
+        return EXIT_USAGE
+    if args.statistics and args.format != "text":
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(f"validate: --statistics is for the text format, not {args.format}\n")
         return EXIT_USAGE
     from validator.loading import UsageError, in_no_dataset
 
@@ -210,7 +217,9 @@ def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
         if not args.quiet:
             _write_lines(out, report.github_lines(shown))
     else:
-        if not args.quiet:
+        if args.statistics and not args.quiet:
+            _write_lines(out, report.statistics_lines(findings))
+        elif not args.quiet:
             colour = out.isatty() and "NO_COLOR" not in os.environ
             _write_lines(out, report.text_lines(shown, colour=colour))
             if len(shown) < len(findings):

@@ -48,6 +48,30 @@ def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator
             yield f"{file}: … and {count} more {code}"
 
 
+def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
+    """One line per rule that gave findings: how many, and in how many files.
+
+    Most first, ties in catalogue order: the overview of a corpus whose
+    findings are too many to read one by one (as `ruff --statistics`).
+    """
+    counts: dict[str, int] = {}
+    files: dict[str, set[str]] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+        files.setdefault(finding.code, set()).add(finding.file)
+    order = {code: index for index, code in enumerate(RULES)}
+    ranked = sorted(counts, key=lambda code: (-counts[code], order.get(code, len(order)), code))
+    count_width = max((len(str(count)) for count in counts.values()), default=1)
+    code_width = max((len(code) for code in counts), default=1)
+    for code in ranked:
+        rule = RULES.get(code)
+        severity = rule.severity.value if rule else "error"
+        title = rule.title if rule else code
+        spread = len(files[code])
+        yield (f"{counts[code]:>{count_width}}  {severity:<7}  {code:<{code_width}}  "
+               f"{title} (in {spread} file{'s' * (spread != 1)})")
+
+
 def _text_line(finding: Finding, *, colour: bool) -> str:
     where = f"{finding.file}:{finding.line}:{finding.column}"
     severity = finding.severity.value
