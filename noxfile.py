@@ -111,7 +111,8 @@ def precommit(session: nox.Session) -> None:
     """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
     repository of datasets: it passes a clean one and changes outside any dataset (a file
     named like a dataset's among them), and fails a new undeclared file or link in a dataset
-    and a broken record, each with its finding."""
+    and a broken record, each with its finding.  A deleted article, which pre-commit does not
+    pass to the hook, fails textevents-validate-all."""
     session.install("pre-commit")
     rev = session.run("git", "-C", str(ROOT), "rev-parse", "HEAD", silent=True,
                       external=True).strip()
@@ -123,7 +124,8 @@ def precommit(session: nox.Session) -> None:
     (repo / "README.md").write_text("A repository of datasets.\n", encoding="utf-8")
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {ROOT}\n    rev: {rev}\n    hooks:\n"
-        "      - id: textevents-validate\n", encoding="utf-8")
+        "      - id: textevents-validate\n      - id: textevents-validate-all\n",
+        encoding="utf-8")
     git = ["git", "-C", str(repo), "-c", "user.name=ci", "-c", "user.email=ci@example.org"]
     session.run(*git[:3], "init", "-q", external=True)
     session.run(*git, "add", "-A", external=True)
@@ -131,8 +133,9 @@ def precommit(session: nox.Session) -> None:
     session.chdir(repo)
     session.env["PRE_COMMIT_HOME"] = str(work / "pre-commit-home")
 
-    def hook(*args: str, code: int) -> str:
-        return session.run("pre-commit", "run", *args, silent=True, success_codes=[code])
+    def hook(*args: str, code: int, hook_id: str = "textevents-validate") -> str:
+        return session.run("pre-commit", "run", hook_id, *args, silent=True,
+                           success_codes=[code])
 
     if "Passed" not in hook("--all-files", code=0):
         session.error("the hook did not pass the clean dataset")
@@ -161,8 +164,14 @@ def precommit(session: nox.Session) -> None:
     out = hook(code=1)
     if "datasets/payne/events.jsonl:1:" not in out or "schema-not-in-codelist" not in out:
         session.error(f"the hook did not report the broken record:\n{out}")
+    session.run(*git, "checkout", "-q", "HEAD", "--", str(events), external=True)
+    session.run(*git, "rm", "-q", str(next(dataset.glob("articles/*.txt"))), external=True)
+    hook(code=0)  # pre-commit passes no deleted file: the per-file hook has nothing to check
+    if "error resource-missing" not in hook(code=1, hook_id="textevents-validate-all"):
+        session.error("textevents-validate-all did not report the deleted article")
     session.log("the hook passed the clean dataset and the changes outside any dataset, and "
-                "failed the undeclared file, the undeclared link and the broken record")
+                "failed the undeclared file, the undeclared link and the broken record; "
+                "textevents-validate-all failed the deleted article")
 
 
 @nox.session(default=False)
