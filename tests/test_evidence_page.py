@@ -444,6 +444,24 @@ def test_a_record_too_malformed_to_walk_still_shows_its_top_level_spans(tmp_path
     assert "(does not resolve)" in page_html
 
 
+# The first, true, was found by the deep profile's hunt: the page crashed on it.
+@pytest.mark.parametrize("evidence", [True, 7, "a quote", {"start": 0}, None])
+def test_evidence_that_is_not_a_list_gives_a_card_without_its_spans(tmp_path: Path,
+                                                                     evidence: object) -> None:
+    folder = _copy_base(tmp_path)
+    lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["evidence"] = evidence
+    lines[0] = json.dumps(record, ensure_ascii=False)
+    (folder / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    assert not [span for span in _page(folder).cards[0].spans
+                if span.pointer.startswith("/evidence/")]
+    report = validate([str(folder)])
+    page_html = html_page([str(folder)], report, tool_version="test")
+    _well_formed(page_html)
+    assert page_html.count('class="code"') == len(report.findings)
+
+
 def test_a_span_without_source_text_or_pointer_shows_them_empty(tmp_path: Path) -> None:
     folder = _copy_base(tmp_path)
 

@@ -155,9 +155,9 @@ def _spans(record: JSON, record_id: str, number: itertools.count[int],
     try:
         found = [(pointer(*path), span) for path, span in spans(record)]
     except (TypeError, KeyError, AttributeError):  # a record too malformed to walk
-        found = [(pointer("evidence", index), span)
-                 for index, span in enumerate(record.get("evidence") or ())
-                 if isinstance(record.get("evidence"), list)]
+        evidence = record.get("evidence")
+        found = [(pointer("evidence", index), span) for index, span in enumerate(evidence)] \
+            if isinstance(evidence, list) else []
     for ptr, span in found:
         if not isinstance(span, dict):
             continue
