@@ -82,9 +82,9 @@ def test_three_mistakes_give_exactly_three_located_findings(broken) -> None:
     assert got == where
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
 def test_three_mistakes_in_every_format(broken, fmt: str) -> None:
-    """Text, JSON and GitHub outputs carry the same three findings and exit 1."""
+    """Text, JSON, GitHub and SARIF outputs carry the same three findings and exit 1."""
     folder, where = broken
     result = run(str(folder), "--format", fmt)
     assert result.returncode == 1, result.stderr
@@ -93,6 +93,13 @@ def test_three_mistakes_in_every_format(broken, fmt: str) -> None:
         findings = json.loads(result.stdout)["findings"]
         got = {f["code"]: (f["file"], f["line"], f["column"]) for f in findings}
         assert got == {code: (events, *pos) for code, pos in where.items()}
+    elif fmt == "sarif":
+        results = json.loads(result.stdout)["runs"][0]["results"]
+        got = {r["ruleId"]: (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                             r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                             r["locations"][0]["physicalLocation"]["region"]["startColumn"])
+               for r in results}
+        assert got == {code: (f"file://{events}", *pos) for code, pos in where.items()}
     elif fmt == "github":
         lines = result.stdout.splitlines()
         assert len(lines) == 3
@@ -202,7 +209,7 @@ def test_statistics_replace_the_findings_with_a_count_per_rule(broken) -> None:
     assert run(str(folder), "--statistics", "--quiet").stdout == lines[-1] + "\n"
 
 
-@pytest.mark.parametrize("fmt", ["json", "github", "html"])
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif", "html"])
 def test_statistics_in_another_format_is_a_usage_error(broken, fmt: str) -> None:
     result = run(str(broken[0]), "--statistics", "--format", fmt)
     assert result.returncode == 2
@@ -439,7 +446,7 @@ def test_a_declared_hash_of_the_events_file_is_checked(tmp_path: Path) -> None:
     assert validate([str(folder)]).findings == ()
 
 
-@pytest.mark.parametrize("report_format", ["text", "json", "github", "html"])
+@pytest.mark.parametrize("report_format", ["text", "json", "github", "sarif", "html"])
 def test_output_writes_the_report_to_a_file_in_utf8(broken, tmp_path: Path,
                                                    report_format: str) -> None:
     folder, _ = broken
@@ -532,13 +539,16 @@ def test_skip_outside_with_nothing_left_is_an_empty_run_that_passes(
     assert (result.returncode, result.stdout, result.stderr) == (0, output, "")
 
 
-def test_skip_outside_with_nothing_left_gives_empty_json_and_html(tmp_path: Path,
-                                                                  monkeypatch) -> None:
+def test_skip_outside_with_nothing_left_gives_empty_json_sarif_and_html(
+        tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "README.md").write_text("no dataset here\n", "utf-8")
     document = json.loads(run("--skip-outside", "--format", "json", "README.md").stdout)
     assert document["summary"] == {"datasets": 0, "records": 0, "errors": 0, "warnings": 0,
                                    "valid": True}
+    log = json.loads(run("--skip-outside", "--format", "sarif", "README.md").stdout)
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["properties"]["valid"] is True
     page = run("--skip-outside", "--format", "html", "-o", "page.html", "README.md")
     assert page.returncode == 0
     assert "Evidence of 0 datasets" in (tmp_path / "page.html").read_text("utf-8")

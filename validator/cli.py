@@ -43,9 +43,11 @@ def _parser() -> argparse.ArgumentParser:
                              "a datapackage.json, or a file inside a dataset (its dataset is "
                              "checked, once however many of its files are named); "
                              "default: datasets/")
-    parser.add_argument("--format", choices=("text", "json", "github", "html"), default="text",
-                        help="output format (default: text); html is one page with each "
-                             "article's cited spans highlighted beside their records")
+    parser.add_argument("--format", choices=("text", "json", "github", "sarif", "html"),
+                        default="text",
+                        help="output format (default: text); sarif is a SARIF 2.1.0 log for "
+                             "code scanning; html is one page with each article's cited spans "
+                             "highlighted beside their records")
     parser.add_argument("--output", "-o", metavar="FILE", default=None,
                         help="write the report to FILE, in UTF-8, instead of standard output "
                              "(not inside a PATH: the input is never changed)")
@@ -210,6 +212,11 @@ def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
         out.write(html_page(paths, result, tool_version=_tool_version()))
     elif args.format == "json":
         out.write(report.json_document(
+            findings, datasets=result.datasets, records=result.records,
+            tool_version=_tool_version(), schema_versions=registry.versions(),
+            limit=args.max_findings) + "\n")
+    elif args.format == "sarif":
+        out.write(report.sarif_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
             limit=args.max_findings) + "\n")

