@@ -1,4 +1,4 @@
-"""Render findings as text, JSON or GitHub Actions annotations.
+"""Render findings as text, JSON, SARIF or GitHub Actions annotations.
 
 Renderers are pure: findings in, lines of text out.  Only `findings` is
 imported, so a report can be rendered from findings of any origin.
