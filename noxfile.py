@@ -89,6 +89,24 @@ def ajv(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def typescript(session: nox.Session) -> None:
+    """A second code generator as a consumer: json-schema-to-typescript makes TypeScript types
+    of each released version offline, and tsc (strict) accepts every record jsonschema-rs
+    accepts as a value of them."""
+    npm = shutil.which("npm")
+    if npm is None:
+        session.error("npm is needed for this session (apt-get install nodejs npm)")
+    prefix = Path(session.create_tmp()).resolve() / "typescript"
+    prefix.mkdir(exist_ok=True)
+    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                "json-schema-to-typescript@15.0.4", "typescript@5.9.3", external=True)
+    manifest = _records_manifest(session)
+    session.run("node", str(ROOT / "tests" / "consumers" / "typescript_check.mjs"),
+                str(ROOT / "schema"), str(manifest),
+                env={"NODE_PATH": str(prefix / "node_modules")}, external=True)
+
+
+@nox.session(default=False)
 def pydantic(session: nox.Session) -> None:
     """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
     each released version offline, and they load every record jsonschema-rs accepts."""
