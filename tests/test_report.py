@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from validator.findings import RULES, Severity, make, printable_path
+from validator.findings import RULES, Finding, Severity, make, printable_path
 from validator.report import (
     REPORT_VERSION,
     SHOWN_PER_RULE,
@@ -81,6 +81,18 @@ def test_statistics_break_ties_in_catalogue_order_and_show_nothing_for_no_findin
     assert [line.split()[2] for line in statistics_lines([ERROR, WHOLE_FILE])] == [
         "encoding-invalid", "actor-unknown"]
     assert list(statistics_lines([])) == []
+
+
+def test_statistics_put_an_uncatalogued_code_last_under_its_own_name() -> None:
+    odd = Finding("d/x.csv", 1, 1, "a-plugin-rule", "odd", severity=Severity.WARNING)
+    assert list(statistics_lines([odd, WHOLE_FILE, ERROR, odd]))[1:] == [
+        "1  error    encoding-invalid  Invalid UTF-8 (in 1 file)",
+        "1  error    actor-unknown     Unknown actor (in 1 file)",
+    ]
+    assert list(statistics_lines([WHOLE_FILE, odd])) == [
+        "1  error    encoding-invalid  Invalid UTF-8 (in 1 file)",
+        "1  warning  a-plugin-rule     a-plugin-rule (in 1 file)",
+    ]
 
 
 def test_github_annotations_escape_what_could_end_a_command() -> None:

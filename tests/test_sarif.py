@@ -94,7 +94,27 @@ def test_the_driver_lists_the_catalogue_in_order_with_levels() -> None:
         assert listed["fullDescription"]["text"] == rule.description
         assert listed["defaultConfiguration"]["level"] == rule.severity.value
     assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["tool"]["driver"]["name"] == "textevents"
+    assert log["runs"][0]["tool"]["driver"]["version"] == "test"
+    assert [rule["properties"]["tags"] for rule in rules] == [
+        ["textevents", rule.layer.value] for rule in RULES.values()]
+    # Findings are results; the run itself succeeded (a crash is exit 2, with no log).
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    assert log["runs"][0]["columnKind"] == "unicodeCodePoints"
     assert sarif_errors(log) == []
+
+
+def test_messages_name_their_pointer_and_the_log_is_indented_utf_8() -> None:
+    with_pointer = make("actor-unknown", "actor 'Łódź' is not in actors.csv",
+                        "d/events.jsonl", 1, 9, "/actors/0")
+    without = make("encoding-invalid", "not UTF-8", "d/actors.csv")
+    text = sarif_document([with_pointer, without], datasets=1, records=1, tool_version="t",
+                          schema_versions=["1.0.0"])
+    assert text.startswith('{\n  "$schema": ')
+    assert "actor 'Łódź' is not in actors.csv (/actors/0)" in text
+    results = json.loads(text)["runs"][0]["results"]
+    assert [r["message"]["text"] for r in results] == [
+        "actor 'Łódź' is not in actors.csv (/actors/0)", "not UTF-8"]
 
 
 def test_a_whole_file_finding_has_no_region_and_a_line_without_column_no_column() -> None:

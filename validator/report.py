@@ -60,19 +60,21 @@ def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
     """
     counts: dict[str, int] = {}
     files: dict[str, set[str]] = {}
+    severities: dict[str, Severity] = {}
     for finding in findings:
         counts[finding.code] = counts.get(finding.code, 0) + 1
         files.setdefault(finding.code, set()).add(finding.file)
-    order = {code: index for index, code in enumerate(RULES)}
+        severities.setdefault(finding.code, finding.severity)
+    if not counts:
+        return
+    order = {code: index for index, code in enumerate(RULES)}  # uncatalogued codes last
     ranked = sorted(counts, key=lambda code: (-counts[code], order.get(code, len(order)), code))
-    count_width = max((len(str(count)) for count in counts.values()), default=1)
-    code_width = max((len(code) for code in counts), default=1)
+    count_width = max(len(str(count)) for count in counts.values())
+    code_width = max(len(code) for code in counts)
     for code in ranked:
-        rule = RULES.get(code)
-        severity = rule.severity.value if rule else "error"
-        title = rule.title if rule else code
+        title = RULES[code].title if code in RULES else code
         spread = len(files[code])
-        yield (f"{counts[code]:>{count_width}}  {severity:<7}  {code:<{code_width}}  "
+        yield (f"{counts[code]:>{count_width}}  {severities[code].value:<7}  {code:<{code_width}}  "
                f"{title} (in {spread} file{'s' * (spread != 1)})")
 
 
