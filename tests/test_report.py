@@ -105,6 +105,9 @@ def test_github_annotations_escape_what_could_end_a_command() -> None:
          "::value 'y' is not listed"),
         "::error file=d/actors.csv,title=encoding-invalid%3A Invalid UTF-8::not UTF-8",
     ]
+    odd = Finding("d/x.csv", 1, 1, "a-plugin-rule", "odd")
+    assert list(github_lines([odd])) == [
+        "::error file=d/x.csv,line=1,col=1,title=a-plugin-rule%3A a-plugin-rule::odd"]
 
 
 def test_the_json_report_is_indented_utf_8() -> None:
@@ -149,6 +152,7 @@ def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:
     assert json.loads(rules_json())[0] == {
         "code": "path-unsafe", "title": RULES["path-unsafe"].title, "severity": "error",
         "layer": "input", "description": RULES["path-unsafe"].description}
+    assert rules_json().startswith('[\n  {\n    "code": "path-unsafe",')
 
 
 def test_a_finding_takes_its_severity_from_the_catalogue() -> None:
