@@ -107,6 +107,28 @@ def typescript(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def sarif(session: nox.Session) -> None:
+    """GitHub code scanning as a consumer: Microsoft's SARIF Multitool finds nothing against
+    the SARIF specification or GitHub's requirements in the --format sarif logs of every
+    rule case and every hostile case."""
+    npm = shutil.which("npm")
+    if npm is None:
+        session.error("npm is needed for this session (apt-get install nodejs npm)")
+    _install(session, "test")
+    prefix = Path(session.create_tmp()).resolve() / "sarif"
+    prefix.mkdir(exist_ok=True)
+    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                "@microsoft/sarif-multitool@5.7.0", external=True)
+    # The package's own launcher passes its arguments through a shell, which splits the
+    # rule kinds at ';': run the platform's binary, which `require` names, directly.
+    multitool = session.run("node", "-p", "require('@microsoft/sarif-multitool')", silent=True,
+                            env={"NODE_PATH": str(prefix / "node_modules")},
+                            external=True).strip()
+    session.run("python", str(ROOT / "tests" / "consumers" / "sarif_check.py"), multitool,
+                str(prefix / "logs"))
+
+
+@nox.session(default=False)
 def pydantic(session: nox.Session) -> None:
     """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
     each released version offline, and they load every record jsonschema-rs accepts."""

@@ -55,9 +55,9 @@ def assert_results_are_the_findings(log: dict, findings: list[Finding]) -> None:
         assert result["level"] == finding.severity.value
         location = result["locations"][0]["physicalLocation"]
         assert path_of(location["artifactLocation"]["uri"]) == finding.file
-        region = location.get("region", {})
-        assert (region.get("startLine", 0), region.get("startColumn", 0)) == \
-            (finding.line, finding.column)
+        region = location["region"]
+        assert (region["startLine"], region.get("startColumn", 0)) == \
+            ((finding.line, finding.column) if finding.line else (1, 0))  # a whole file: line 1
         assert result["message"]["text"].startswith(finding.message)
         assert result.get("properties", {}).get("pointer", "") == finding.pointer
 
@@ -93,6 +93,10 @@ def test_the_driver_lists_the_catalogue_in_order_with_levels() -> None:
         assert listed["shortDescription"]["text"] == rule.title
         assert listed["fullDescription"]["text"] == rule.description
         assert listed["defaultConfiguration"]["level"] == rule.severity.value
+        assert listed["help"] == {
+            "text": f"{rule.title}: {rule.description}",
+            "markdown": f"**{rule.title}** (`{rule.code}`, {rule.severity.value}): "
+                        f"{rule.description}"}
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["tool"]["driver"]["name"] == "textevents"
     assert log["runs"][0]["tool"]["driver"]["version"] == "test"
@@ -117,13 +121,14 @@ def test_messages_name_their_pointer_and_the_log_is_indented_utf_8() -> None:
         "actor 'Łódź' is not in actors.csv (/actors/0)", "not UTF-8"]
 
 
-def test_a_whole_file_finding_has_no_region_and_a_line_without_column_no_column() -> None:
+def test_a_whole_file_finding_stands_on_line_1_and_a_line_without_column_has_no_column(
+        ) -> None:
     whole = make("encoding-invalid", "not UTF-8", "d/actors.csv")
     line_only = Finding("d/events.jsonl", 3, 0, "record-blank-line", "blank",
                         severity=Severity.ERROR)
     locations = [r["locations"][0]["physicalLocation"]
                  for r in log_of([whole, line_only])["runs"][0]["results"]]
-    assert "region" not in locations[0]
+    assert locations[0]["region"] == {"startLine": 1}
     assert locations[1]["region"] == {"startLine": 3}
 
 

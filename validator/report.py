@@ -116,15 +116,20 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
 
     The rule catalogue is the driver's `rules`, so each result names its rule by
     id and index.  Columns count Unicode code points, as every column of a
-    finding does (`columnKind`); a finding about a whole file has no region.
-    The run's `properties` carry the summary, which counts every finding even
-    when `limit` lists fewer, as in the JSON report.
+    finding does (`columnKind`).  A finding about a whole file stands on its
+    first line: GitHub code scanning shows no result without a line.  The
+    run's `properties` carry the summary, which counts every finding even when
+    `limit` lists fewer, as in the JSON report.  The log meets GitHub's
+    requirements as the SARIF Multitool checks them (`nox -s sarif`).
     """
     index = {code: position for position, code in enumerate(RULES)}
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     rules = [{"id": rule.code,
               "shortDescription": {"text": rule.title},
               "fullDescription": {"text": rule.description},
+              "help": {"text": f"{rule.title}: {rule.description}",
+                       "markdown": f"**{rule.title}** (`{rule.code}`, {rule.severity.value}): "
+                                   f"{rule.description}"},
               "defaultConfiguration": {"level": _sarif_level(rule.severity)},
               "properties": {"tags": ["textevents", rule.layer.value]}}
              for rule in RULES.values()]
@@ -146,12 +151,10 @@ def _sarif_level(severity: Severity) -> str:
 
 
 def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
-    location: dict[str, object] = {"artifactLocation": {"uri": artifact_uri(finding.file)}}
-    if finding.line:
-        region = {"startLine": finding.line}
-        if finding.column:
-            region["startColumn"] = finding.column
-        location["region"] = region
+    region = {"startLine": max(finding.line, 1)}
+    if finding.line and finding.column:
+        region["startColumn"] = finding.column
+    location = {"artifactLocation": {"uri": artifact_uri(finding.file)}, "region": region}
     pointer = f" ({finding.pointer})" if finding.pointer else ""
     result: dict[str, object] = {
         "ruleId": finding.code,
