@@ -13,6 +13,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from validator.findings import RULES, Finding, make
+
 WORDS = ["minister", "visit", "Pyongyang", "weapons", "said", "on", "Wednesday", "talks",
          "Zürich", "Ω", "ministère", "drones", "denied", "the", "report", "—", "Kyiv", "🚀"]
 IDENTIFIER_CHARS = string.ascii_lowercase + string.digits + "-"
@@ -148,3 +150,17 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
         "records": [draw(records(text=text, source=source, actors=actors,
                                  published=published, record_id=i)) for i in ids],
     }
+
+
+@st.composite
+def findings(draw: st.DrawFn) -> Finding:
+    """A catalogued finding with any message, file name, position and pointer.
+
+    File names are made as the validator makes them (`make` prints them
+    safely), from any text, absolute or relative; line 0 is a whole file.
+    """
+    line = draw(st.integers(0, 10**6))
+    return make(draw(st.sampled_from(sorted(RULES))), draw(st.text(max_size=40)),
+                draw(st.sampled_from(["", "/"])) + draw(st.text(min_size=1, max_size=30)),
+                line, draw(st.integers(1, 10**4)) if line else 0,
+                draw(st.just("") | st.text(max_size=20).map(lambda t: "/" + t)))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import findings as finding_lists
 
 from validator.findings import RULES, Finding, Severity, make, printable_path
 from validator.report import (
@@ -170,3 +173,15 @@ def test_a_finding_takes_its_severity_from_the_catalogue() -> None:
 def test_file_names_are_printable(path: str, shown: str) -> None:
     assert printable_path(path) == shown
     assert make("json-syntax", "m", path).file == shown
+
+
+@given(st.lists(finding_lists(), max_size=20))
+def test_statistics_account_for_every_finding_once(findings: list) -> None:
+    lines = [line.split() for line in statistics_lines(findings)]
+    counts = [int(line[0]) for line in lines]
+    assert sum(counts) == len(findings)
+    assert counts == sorted(counts, reverse=True)
+    assert sorted(line[2] for line in lines) == sorted({f.code for f in findings})
+    for line in lines:
+        code, spread = line[2], int(line[-2])
+        assert spread == len({f.file for f in findings if f.code == code}) <= int(line[0])

@@ -15,6 +15,9 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import findings as finding_lists
 from test_cli import run
 
 from validator import RULES, validate
@@ -168,3 +171,13 @@ def test_the_command_line_writes_the_log(tmp_path: Path) -> None:
     limited = json.loads(run(str(case), "--format", "sarif", "--max-findings", "0").stdout)
     assert limited["runs"][0]["results"] == []
     assert limited["runs"][0]["properties"]["valid"] is False
+
+
+@given(st.lists(finding_lists(), max_size=12), st.none() | st.integers(0, 12))
+def test_any_findings_give_a_log_the_oasis_schema_accepts(findings: list[Finding],
+                                                           limit: int | None) -> None:
+    log = log_of(findings, limit)
+    assert sarif_errors(log) == []
+    assert_results_are_the_findings(log, findings[:limit])
+    properties = log["runs"][0]["properties"]
+    assert properties["errors"] + properties["warnings"] == len(findings)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
@@ -175,9 +174,8 @@ def artifact_uri(file: str) -> str:
     Percent-encoded (RFC 3986), so that a space, `%`, `#` or `:` in a name
     cannot change what the reference means.
     """
-    path = PurePosixPath(file)
-    encoded = quote(path.as_posix(), safe="/")
-    return f"file://{encoded}" if path.is_absolute() else encoded
+    encoded = quote(file, safe="/")  # as named: no path normalisation, so it reads back exactly
+    return f"file://{encoded}" if file.startswith("/") else encoded
 
 
 def _github_data(text: str) -> str:
