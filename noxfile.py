@@ -70,22 +70,28 @@ def datasets(session: nox.Session) -> None:
     session.run("validate", "datasets/", *session.posargs)
 
 
+def _npm_install(session: nox.Session, folder: str, *packages: str) -> Path:
+    """Install npm packages into a folder of the session's own; returns its node_modules."""
+    npm = shutil.which("npm")
+    if npm is None:
+        session.error("npm is needed for this session (apt-get install nodejs npm)")
+    prefix = Path(session.create_tmp()).resolve() / folder
+    prefix.mkdir(exist_ok=True)
+    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                *packages, external=True)
+    return prefix / "node_modules"
+
+
 @nox.session(default=False)
 def ajv(session: nox.Session) -> None:
     """ajv (npm), a second implementation: it compiles every schema in strict mode and
     agrees with jsonschema-rs on the records of the datasets, the cases and the strategies."""
-    npm = shutil.which("npm")
-    if npm is None:
-        session.error("npm is needed for this session (apt-get install nodejs npm)")
-    prefix = Path(session.create_tmp()).resolve() / "ajv"
-    prefix.mkdir(exist_ok=True)
-    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
-                "ajv@8", "ajv-formats@3", external=True)
+    modules = _npm_install(session, "ajv", "ajv@8", "ajv-formats@3")
     # ajv compiles every schema, then must agree with jsonschema-rs on each record.
     manifest = _records_manifest(session)
     session.run("node", str(ROOT / "tests" / "consumers" / "ajv_check.mjs"),
                 str(ROOT / "schema"), str(manifest),
-                env={"NODE_PATH": str(prefix / "node_modules")}, external=True)
+                env={"NODE_PATH": str(modules)}, external=True)
 
 
 @nox.session(default=False)
@@ -93,17 +99,12 @@ def typescript(session: nox.Session) -> None:
     """A second code generator as a consumer: json-schema-to-typescript makes TypeScript types
     of each released version offline, and tsc (strict) accepts every record jsonschema-rs
     accepts as a value of them."""
-    npm = shutil.which("npm")
-    if npm is None:
-        session.error("npm is needed for this session (apt-get install nodejs npm)")
-    prefix = Path(session.create_tmp()).resolve() / "typescript"
-    prefix.mkdir(exist_ok=True)
-    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
-                "json-schema-to-typescript@15.0.4", "typescript@5.9.3", external=True)
+    modules = _npm_install(session, "typescript", "json-schema-to-typescript@15.0.4",
+                           "typescript@5.9.3")
     manifest = _records_manifest(session)
     session.run("node", str(ROOT / "tests" / "consumers" / "typescript_check.mjs"),
                 str(ROOT / "schema"), str(manifest),
-                env={"NODE_PATH": str(prefix / "node_modules")}, external=True)
+                env={"NODE_PATH": str(modules)}, external=True)
 
 
 @nox.session(default=False)
@@ -111,21 +112,15 @@ def sarif(session: nox.Session) -> None:
     """GitHub code scanning as a consumer: Microsoft's SARIF Multitool finds nothing against
     the SARIF specification or GitHub's requirements in the --format sarif logs of every
     rule case and every hostile case."""
-    npm = shutil.which("npm")
-    if npm is None:
-        session.error("npm is needed for this session (apt-get install nodejs npm)")
+    modules = _npm_install(session, "sarif", "@microsoft/sarif-multitool@5.7.0")
     _install(session, "test")
-    prefix = Path(session.create_tmp()).resolve() / "sarif"
-    prefix.mkdir(exist_ok=True)
-    session.run(npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
-                "@microsoft/sarif-multitool@5.7.0", external=True)
     # The package's own launcher passes its arguments through a shell, which splits the
     # rule kinds at ';': run the platform's binary, which `require` names, directly.
     multitool = session.run("node", "-p", "require('@microsoft/sarif-multitool')", silent=True,
-                            env={"NODE_PATH": str(prefix / "node_modules")},
+                            env={"NODE_PATH": str(modules)},
                             external=True).strip()
     session.run("python", str(ROOT / "tests" / "consumers" / "sarif_check.py"), multitool,
-                str(prefix / "logs"))
+                str(modules.parent / "logs"))
 
 
 @nox.session(default=False)
