@@ -82,16 +82,19 @@ def _npm_install(session: nox.Session, folder: str, *packages: str) -> Path:
     return prefix / "node_modules"
 
 
+def _node_check(session: nox.Session, script: str, modules: Path) -> None:
+    """Run a consumer script of tests/consumers with node on the schemas and the manifest."""
+    manifest = _records_manifest(session)
+    session.run("node", str(ROOT / "tests" / "consumers" / script), str(ROOT / "schema"),
+                str(manifest), env={"NODE_PATH": str(modules)}, external=True)
+
+
 @nox.session(default=False)
 def ajv(session: nox.Session) -> None:
     """ajv (npm), a second implementation: it compiles every schema in strict mode and
     agrees with jsonschema-rs on the records of the datasets, the cases and the strategies."""
-    modules = _npm_install(session, "ajv", "ajv@8", "ajv-formats@3")
     # ajv compiles every schema, then must agree with jsonschema-rs on each record.
-    manifest = _records_manifest(session)
-    session.run("node", str(ROOT / "tests" / "consumers" / "ajv_check.mjs"),
-                str(ROOT / "schema"), str(manifest),
-                env={"NODE_PATH": str(modules)}, external=True)
+    _node_check(session, "ajv_check.mjs", _npm_install(session, "ajv", "ajv@8", "ajv-formats@3"))
 
 
 @nox.session(default=False)
@@ -99,12 +102,8 @@ def typescript(session: nox.Session) -> None:
     """A second code generator as a consumer: json-schema-to-typescript makes TypeScript types
     of each released version offline, and tsc (strict) accepts every record jsonschema-rs
     accepts as a value of them."""
-    modules = _npm_install(session, "typescript", "json-schema-to-typescript@15.0.4",
-                           "typescript@5.9.3")
-    manifest = _records_manifest(session)
-    session.run("node", str(ROOT / "tests" / "consumers" / "typescript_check.mjs"),
-                str(ROOT / "schema"), str(manifest),
-                env={"NODE_PATH": str(modules)}, external=True)
+    _node_check(session, "typescript_check.mjs", _npm_install(
+        session, "typescript", "json-schema-to-typescript@15.0.4", "typescript@5.9.3"))
 
 
 @nox.session(default=False)
