@@ -168,6 +168,9 @@ def test_the_command_line_writes_the_log(tmp_path: Path) -> None:
     log = json.loads(result.stdout)
     assert sarif_errors(log) == []
     assert_results_are_the_findings(log, list(validate([str(case)]).findings))
+    report = validate([str(case)])
+    assert log["runs"][0]["properties"]["datasets"] == report.datasets == 1
+    assert log["runs"][0]["properties"]["records"] == report.records > 0
     limited = json.loads(run(str(case), "--format", "sarif", "--max-findings", "0").stdout)
     assert limited["runs"][0]["results"] == []
     assert limited["runs"][0]["properties"]["valid"] is False
