@@ -164,6 +164,16 @@ def test_version_names_package_and_schema() -> None:
     assert out == f"textevents {version('textevents')} (schema 1.0.0)\n"
 
 
+def test_version_is_unknown_outside_an_installed_package(monkeypatch) -> None:
+    import importlib.metadata
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert run("--version").stdout == "textevents unknown (schema 1.0.0)\n"
+
+
 def test_the_library_declares_its_types() -> None:
     """PEP 561: type checkers of code that imports `validator` use its annotations."""
     assert (resources.files("validator") / "py.typed").is_file()
