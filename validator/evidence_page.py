@@ -296,11 +296,14 @@ def html_page(paths: Iterable[str], report: Report, *, tool_version: str,
     """The evidence page of a run: `report` is what `validate(paths)` returned."""
     locations = loading.discover(list(paths))[0] if report.datasets else []
     numbers = (itertools.count(1), itertools.count(1))  # cards and spans, across the page
+    by_file: dict[str, list[Finding]] = {}  # once, not once a dataset: corpora are large
+    for finding in report.findings:
+        by_file.setdefault(finding.file, []).append(finding)
     placed: set[Finding] = set()
     pages = []
     for location in locations:
-        files = _dataset_files(location)
-        mine = [f for f in report.findings if f.file in files]
+        # The report is sorted by file first, so sorted files keep the report's order.
+        mine = [f for file in sorted(_dataset_files(location)) for f in by_file.get(file, ())]
         placed.update(mine)
         pages.append(dataset_page(location, mine, limit, numbers))
     page: str = _template().render(
