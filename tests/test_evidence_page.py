@@ -99,11 +99,15 @@ def _copy_base(tmp_path: Path) -> Path:
     return folder
 
 
+def _write_records(folder: Path, records: list[object]) -> None:
+    (folder / "events.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+
+
 def _rewrite(folder: Path, change: Callable[[list[dict]], object]) -> None:
     records = read_records(folder)
     change(records)
-    (folder / "events.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    _write_records(folder, records)
 
 
 def test_a_shifted_span_is_flagged_on_its_card_its_item_and_its_text(tmp_path: Path) -> None:
@@ -232,6 +236,14 @@ def test_characters_that_reorder_or_hide_text_are_shown_as_escapes(tmp_path: Pat
 def _well_formed(page: str) -> None:
     """Parse as a browser does (html5lib, strict): any parse error raises."""
     html5lib.HTMLParser(strict=True).parse(page)
+
+
+def _check_whole_page(folder: Path) -> None:
+    """The run's page of `folder` is well formed and shows every finding exactly once."""
+    report = validate([str(folder)])
+    page = html_page([str(folder)], report, tool_version="test")
+    _well_formed(page)
+    assert page.count('class="code"') == len(report.findings)
 
 
 def test_the_page_fetches_nothing_and_runs_nothing() -> None:
@@ -413,14 +425,9 @@ def test_any_value_anywhere_in_a_record_still_gives_a_page(data: st.DataObject) 
     else:
         records[index] = value
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "ds"
-        shutil.copytree(BASE, folder)
-        (folder / "events.jsonl").write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
-        report = validate([str(folder)])
-        page = html_page([str(folder)], report, tool_version="test")
-    _well_formed(page)
-    assert page.count('class="code"') == len(report.findings)
+        folder = _copy_base(Path(tmp))
+        _write_records(folder, records)
+        _check_whole_page(folder)
 
 
 def test_a_record_too_malformed_to_walk_still_shows_its_top_level_spans(tmp_path: Path) -> None:
@@ -449,17 +456,14 @@ def test_a_record_too_malformed_to_walk_still_shows_its_top_level_spans(tmp_path
 def test_evidence_that_is_not_a_list_gives_a_card_without_its_spans(tmp_path: Path,
                                                                      evidence: object) -> None:
     folder = _copy_base(tmp_path)
-    lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
-    record = json.loads(lines[0])
-    record["evidence"] = evidence
-    lines[0] = json.dumps(record, ensure_ascii=False)
-    (folder / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+
+    def replace(records: list[dict]) -> None:
+        records[0]["evidence"] = evidence
+
+    _rewrite(folder, replace)
     assert not [span for span in _page(folder).cards[0].spans
                 if span.pointer.startswith("/evidence/")]
-    report = validate([str(folder)])
-    page_html = html_page([str(folder)], report, tool_version="test")
-    _well_formed(page_html)
-    assert page_html.count('class="code"') == len(report.findings)
+    _check_whole_page(folder)
 
 
 def test_a_span_without_source_text_or_pointer_shows_them_empty(tmp_path: Path) -> None:

@@ -225,19 +225,19 @@ def _article(source: str, path: str, text: str | None, drawn: Sequence[Span]) ->
     if text is None:
         return ArticleView(source, path, None)
     ranges: list[tuple[int, int]] = []
-    offsets = []  # the spans whose offsets are integers: only those can be drawn
+    offsets: list[Span] = []  # the spans whose offsets are integers: only those can be drawn
     for span in drawn:
         if span.start is not None and span.end is not None:
             ranges.append((span.start, span.end))
             offsets.append(span)
-    drawn = offsets
     cut = []
     for start, end, covering in pieces(text, ranges):
-        opens = tuple(drawn[i].number for i in covering if drawn[i].start == start)
-        cut.append(Piece(text[start:end], tuple(drawn[i].number for i in covering),
-                         tuple(f"{drawn[i].record_id} {drawn[i].supports or ''}".rstrip()
-                               for i in covering), opens,
-                         any(drawn[i].findings for i in covering)))
+        over = [offsets[i] for i in covering]
+        cut.append(Piece(text[start:end], tuple(span.number for span in over),
+                         tuple(f"{span.record_id} {span.supports or ''}".rstrip()
+                               for span in over),
+                         tuple(span.number for span in over if span.start == start),
+                         any(span.findings for span in over)))
     return ArticleView(source, path, tuple(cut))
 
 

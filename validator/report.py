@@ -96,16 +96,21 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
     With `limit`, only the first `limit` findings are listed; the summary
     still counts them all, so that `valid` never depends on the limit.
     """
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     document = {
         "report_version": REPORT_VERSION,
         "validator": {"name": "textevents", "version": tool_version,
                       "schema_versions": list(schema_versions)},
-        "summary": {"datasets": datasets, "records": records, "errors": errors,
-                    "warnings": len(findings) - errors, "valid": errors == 0},
+        "summary": _summary(findings, datasets, records),
         "findings": [f.as_dict() for f in findings[:limit]],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _summary(findings: Sequence[Finding], datasets: int, records: int) -> dict[str, object]:
+    """What a run found, counted over every finding (the JSON report's and SARIF log's)."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    return {"datasets": datasets, "records": records, "errors": errors,
+            "warnings": len(findings) - errors, "valid": errors == 0}
 
 
 def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
@@ -122,7 +127,6 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
     requirements as the SARIF Multitool checks them (`nox -s sarif`).
     """
     index = {code: position for position, code in enumerate(RULES)}
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     rules = [{"id": rule.code,
               "shortDescription": {"text": rule.title},
               "fullDescription": {"text": rule.description},
@@ -137,9 +141,8 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "columnKind": "unicodeCodePoints",
         "invocations": [{"executionSuccessful": True}],  # findings are results, not failures
         "results": [_sarif_result(f, index) for f in findings[:limit]],
-        "properties": {"schemaVersions": list(schema_versions), "datasets": datasets,
-                       "records": records, "errors": errors,
-                       "warnings": len(findings) - errors, "valid": errors == 0},
+        "properties": {"schemaVersions": list(schema_versions),
+                       **_summary(findings, datasets, records)},
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
                       ensure_ascii=False, indent=2)

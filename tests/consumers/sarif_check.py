@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -24,7 +25,6 @@ sys.path.insert(0, str(ROOT / "tests" / "cases" / "hostile"))
 from cases import HOSTILE  # noqa: E402 - the hostile cases' module, found on the path above
 
 from validator import registry, validate  # noqa: E402 - after the path above, for symmetry
-from validator.cli import _tool_version  # noqa: E402
 from validator.report import sarif_document  # noqa: E402
 
 # SARIF2005 asks for the tool's informationUri: the project has no web address to give.
@@ -35,7 +35,7 @@ def write_log(paths: list[str], target: Path) -> int:
     """Write the SARIF log of `paths` to `target`; return how many results it has."""
     report = validate(paths)
     target.write_text(sarif_document(report.findings, datasets=report.datasets,
-                                     records=report.records, tool_version=_tool_version(),
+                                     records=report.records, tool_version=version("textevents"),
                                      schema_versions=registry.versions()), "utf-8")
     return len(report.findings)
 
