@@ -110,7 +110,7 @@ def typescript(session: nox.Session) -> None:
 def sarif(session: nox.Session) -> None:
     """GitHub code scanning as a consumer: Microsoft's SARIF Multitool finds nothing against
     the SARIF specification or GitHub's requirements in the --format sarif logs of every
-    rule case and every hostile case."""
+    rule case (once with rules ignored) and every hostile case."""
     modules = _npm_install(session, "sarif", "@microsoft/sarif-multitool@5.7.0")
     session.install(".")  # sarif_check.py needs the package and the hostile cases' module only
     # The package's own launcher passes its arguments through a shell, which splits the

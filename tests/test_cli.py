@@ -187,7 +187,7 @@ def test_json_report_follows_its_schema(broken) -> None:
     schema = json.loads((REPO / "validator" / "report.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["summary"] == {"datasets": 1, "records": 4, "errors": 3, "warnings": 0,
-                                   "valid": False}
+                                   "valid": False, "ignored": {}}
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
@@ -425,24 +425,25 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path, monkeypatc
     assert (tmp_path / "out").read_text() == ""
 
 
-@pytest.mark.parametrize(("args", "paths", "jobs"), [
-    ([], ["datasets"], os.cpu_count() or 1),
-    (["a", "b", "--jobs", "1"], ["a", "b"], 1),
-    (["-j", "3", "a"], ["a"], 3),
+@pytest.mark.parametrize(("args", "paths", "jobs", "ignore"), [
+    ([], ["datasets"], os.cpu_count() or 1, []),
+    (["a", "b", "--jobs", "1"], ["a", "b"], 1, []),
+    (["-j", "3", "a", "--ignore", "meaning, x,", "--ignore=y"], ["a"], 3, ["meaning", "x", "y"]),
 ])
-def test_paths_and_jobs_reach_the_run(args: list[str], paths: list[str], jobs: int,
-                                      monkeypatch) -> None:
+def test_paths_jobs_and_ignored_rules_reach_the_run(args: list[str], paths: list[str], jobs: int,
+                                                    ignore: list[str], monkeypatch) -> None:
     from validator import run as run_module
 
-    asked: list[tuple[list[str], object, int]] = []
+    asked: list[tuple[list[str], object, int, list[str]]] = []
 
-    def recorded(paths: list[str], progress: object = None, jobs: int = 1) -> object:
-        asked.append((paths, progress, jobs))
+    def recorded(paths: list[str], progress: object = None, jobs: int = 1,
+                 ignore: list[str] | None = None) -> object:
+        asked.append((paths, progress, jobs, ignore or []))
         return run_module.Report((), 0, 0)
 
     monkeypatch.setattr(run_module, "validate", recorded)
     assert run(*args).returncode == 0
-    assert asked == [(paths, None, jobs)]  # no progress bar: the output is not a terminal
+    assert asked == [(paths, None, jobs, ignore)]  # no progress bar: the output is not a terminal
 
 
 def test_a_declared_hash_of_the_events_file_is_checked(tmp_path: Path) -> None:
@@ -558,7 +559,7 @@ def test_skip_outside_with_nothing_left_gives_empty_json_sarif_and_html(
     (tmp_path / "README.md").write_text("no dataset here\n", "utf-8")
     document = json.loads(run("--skip-outside", "--format", "json", "README.md").stdout)
     assert document["summary"] == {"datasets": 0, "records": 0, "errors": 0, "warnings": 0,
-                                   "valid": True}
+                                   "valid": True, "ignored": {}}
     log = json.loads(run("--skip-outside", "--format", "sarif", "README.md").stdout)
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["properties"]["valid"] is True

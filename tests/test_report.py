@@ -126,7 +126,8 @@ def test_the_json_report_carries_everything() -> None:
     assert document == {
         "report_version": REPORT_VERSION,
         "validator": {"name": "textevents", "version": "9.9", "schema_versions": ["1.0.0"]},
-        "summary": {"datasets": 1, "records": 4, "errors": 1, "warnings": 1, "valid": False},
+        "summary": {"datasets": 1, "records": 4, "errors": 1, "warnings": 1, "valid": False,
+                    "ignored": {}},
         "findings": [
             {"code": "actor-unknown", "severity": "error",
              "message": "actor 'x' is not in actors.csv", "file": "d/events.jsonl",
@@ -142,7 +143,7 @@ def test_the_json_report_carries_everything() -> None:
                                        tool_version="9.9", schema_versions=[], limit=1))
     assert limited["findings"] == [WARNING.as_dict()]  # the summary still counts both:
     assert limited["summary"] == {"datasets": 1, "records": 1, "errors": 1, "warnings": 1,
-                                  "valid": False}
+                                  "valid": False, "ignored": {}}
 
 
 def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:
@@ -154,7 +155,9 @@ def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:
     assert line.endswith(f"{rule.title}: {rule.description}")
     assert json.loads(rules_json())[0] == {
         "code": "path-unsafe", "title": RULES["path-unsafe"].title, "severity": "error",
-        "layer": "input", "description": RULES["path-unsafe"].description}
+        "layer": "input", "description": RULES["path-unsafe"].description,
+        "ignorable": False}
+    assert json.loads(rules_json())[-2]["ignorable"] is True  # wikidata-id-malformed
     assert rules_json().startswith('[\n  {\n    "code": "path-unsafe",')
 
 

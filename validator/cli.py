@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-rules", action="store_true",
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--ignore", action="append", metavar="RULE[,RULE]", default=[],
+                        help="drop the findings of these rule codes, or of every rule of a "
+                             "layer (references, evidence, meaning); repeatable. Warnings and "
+                             "those layers' rules can be ignored; the summary counts what was")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", default=os.cpu_count() or 1,
                         help="processes that check records (default: all cores); "
                              "the findings are the same for any N")
@@ -152,7 +156,9 @@ def _main(argv: list[str]) -> int:
         if args.skip_outside:
             paths = [path for path in paths if not in_no_dataset(path)]
         target = _output_file(args.output, paths)
-        result = _run(paths, args.jobs) if paths else _empty_report()
+        ignore = [code.strip() for value in args.ignore for code in value.split(",")
+                  if code.strip()]
+        result = _run(paths, args.jobs, ignore) if paths else _empty_report(ignore)
         _write_report(args, paths, result, buffer if target else sys.stdout)
     except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
@@ -175,10 +181,16 @@ def _main(argv: list[str]) -> int:
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
 
 
-def _empty_report() -> Report:
+def _empty_report(ignore: list[str]) -> Report:
+    from validator.findings import ignored_codes
+    from validator.loading import UsageError
     from validator.run import Report
 
-    return Report((), 0, 0)
+    try:  # the same refusals as a run's, with no file to check
+        codes = ignored_codes(ignore)
+    except ValueError as error:
+        raise UsageError(f"--ignore: {error}") from None
+    return Report((), 0, 0, dict.fromkeys(sorted(codes), 0))
 
 
 def _output_file(output: str | None, paths: list[str]) -> Path | None:
@@ -214,12 +226,12 @@ def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
         out.write(report.json_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings) + "\n")
+            limit=args.max_findings, ignored=result.ignored) + "\n")
     elif args.format == "sarif":
         out.write(report.sarif_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings) + "\n")
+            limit=args.max_findings, ignored=result.ignored) + "\n")
     elif args.format == "github":
         if not args.quiet:
             _write_lines(out, report.github_lines(shown))
@@ -232,12 +244,13 @@ def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
             if len(shown) < len(findings):
                 out.write(f"… {len(findings) - len(shown)} more findings not shown "
                           "(--max-findings)\n")
-        out.write(report.summary(result.datasets, result.records, findings) + "\n")
+        out.write(report.summary(result.datasets, result.records, findings, result.ignored)
+                  + "\n")
     out.flush()
 
 
-def _run(paths: list[str], jobs: int) -> Report:
+def _run(paths: list[str], jobs: int, ignore: list[str]) -> Report:
     from validator.run import validate
 
     with _progress(sys.stderr) as progress:
-        return validate(paths, progress=progress, jobs=jobs)
+        return validate(paths, progress=progress, jobs=jobs, ignore=ignore)

@@ -8,10 +8,14 @@ each rule fires are all driven from that table.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class Severity(enum.Enum):
@@ -34,6 +38,9 @@ class Layer(enum.Enum):
     TOOL = "tool"
 
 
+_IGNORABLE_LAYERS: Final = frozenset({Layer.REFERENCES, Layer.EVIDENCE, Layer.MEANING})
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One catalogued rule: a stable kebab-case code and what it means."""
@@ -43,6 +50,18 @@ class Rule:
     severity: Severity
     layer: Layer
     description: str
+
+    @property
+    def ignorable(self) -> bool:
+        """Whether `validate --ignore` may drop this rule's findings.
+
+        A warning never stops a check, and each error of the references,
+        evidence and meaning layers is about one value of data that was read
+        and has the schema's shape.  Every other error says that data could not
+        be read, or lacks the shape that later checks rely on, so ignoring it
+        would let a run pass with data left unchecked.
+        """
+        return self.severity is Severity.WARNING or self.layer in _IGNORABLE_LAYERS
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -213,6 +232,35 @@ RULES: Final[dict[str, Rule]] = _rules(
          "Please report it with the file."),
 )
 del E, W
+
+
+def ignored_codes(names: Iterable[str]) -> frozenset[str]:
+    """The rule codes that `names` ask to ignore: codes, or layers whose every rule may be.
+
+    Raises `ValueError`, saying why, for a name that is neither, or for a rule
+    that may not be ignored (see `Rule.ignorable`).
+    """
+    codes: set[str] = set()
+    layers = {layer.value: layer for layer in Layer}
+    for name in names:
+        if name in RULES:
+            if not RULES[name].ignorable:
+                raise ValueError(f"{name} cannot be ignored: {_NOT_IGNORABLE}")
+            codes.add(name)
+        elif name in layers:
+            rules = [rule for rule in RULES.values() if rule.layer is layers[name]]
+            if not all(rule.ignorable for rule in rules):
+                raise ValueError(f"layer {name} cannot be ignored: {_NOT_IGNORABLE}")
+            codes.update(rule.code for rule in rules)
+        else:
+            close = difflib.get_close_matches(name, [*RULES, *layers], n=1)
+            hint = f"; did you mean {close[0]}?" if close else " (see --list-rules)"
+            raise ValueError(f"no rule or layer is named {name!r}{hint}")
+    return frozenset(codes)
+
+
+_NOT_IGNORABLE = ("only warnings, and the rules of the references, evidence and meaning "
+                  "layers, can be; the others mean that data went unchecked")
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")

@@ -161,6 +161,7 @@ class RecordTask:
     start: int = 0
     end: int | None = None  # None: to the end of the file
     first_line: int = 1
+    ignore: frozenset[str] = frozenset()  # rule codes whose findings are dropped (--ignore)
 
 
 @dataclass
@@ -170,6 +171,7 @@ class RecordResult:
     findings: list[Finding]
     ids: RecordIds
     records: int
+    ignored: dict[str, int] = field(default_factory=dict)  # findings dropped, by rule code
 
 
 @dataclass(frozen=True)
@@ -330,8 +332,23 @@ def check_records(task: RecordTask) -> RecordResult:
                         pass
                     except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
                         pass
-                findings.extend(_record(raw, number, line_offset, task, validator, result))
+                found = _record(raw, number, line_offset, task, validator, result)
+                if task.ignore:  # before the findings limit, which counts what is kept
+                    found = without_ignored(found, task.ignore, result.ignored)
+                findings.extend(found)
     return result
+
+
+def without_ignored(findings: Iterable[Finding], ignore: frozenset[str],
+            counts: dict[str, int]) -> list[Finding]:
+    """The findings whose rule is not in `ignore`; `counts` adds up the others, by rule."""
+    kept = []
+    for finding in findings:
+        if finding.code in ignore:
+            counts[finding.code] = counts.get(finding.code, 0) + 1
+        else:
+            kept.append(finding)
+    return kept
 
 
 def _record(line: bytes, number: int, offset: int, task: RecordTask,

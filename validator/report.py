@@ -14,21 +14,28 @@ from urllib.parse import quote
 from validator.findings import RULES, Finding, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
-REPORT_VERSION: Final = "1.0"
+REPORT_VERSION: Final = "1.1"
 SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                        "sarif-schema-2.1.0.json")
 SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
 
 
-def summary(datasets: int, records: int, findings: Sequence[Finding]) -> str:
-    """The closing line of a text report."""
+def summary(datasets: int, records: int, findings: Sequence[Finding],
+            ignored: Mapping[str, int] | None = None) -> str:
+    """The closing line of a text report; with `ignored` (a run's --ignore), what it dropped."""
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
-    return (f"{datasets} dataset{'s' * (datasets != 1)}, {records} record"
+    line = (f"{datasets} dataset{'s' * (datasets != 1)}, {records} record"
             f"{'s' * (records != 1)}: {errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}")
+    if ignored:
+        dropped = sum(ignored.values())
+        rules = len(ignored)
+        line += (f"; {dropped} finding{'s' * (dropped != 1)} of {rules} ignored "
+                 f"rule{'s' * (rules != 1)} not shown")
+    return line
 
 
 def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator[str]:
@@ -90,32 +97,35 @@ def _text_line(finding: Finding, *, colour: bool) -> str:
 
 def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
                   tool_version: str, schema_versions: Sequence[str],
-                  limit: int | None = None) -> str:
+                  limit: int | None = None, ignored: Mapping[str, int] | None = None) -> str:
     """The versioned JSON report; its schema is `validator/report.schema.json`.
 
     With `limit`, only the first `limit` findings are listed; the summary
     still counts them all, so that `valid` never depends on the limit.
+    `ignored` maps each rule code the run ignored to the findings it dropped.
     """
     document = {
         "report_version": REPORT_VERSION,
         "validator": {"name": "textevents", "version": tool_version,
                       "schema_versions": list(schema_versions)},
-        "summary": _summary(findings, datasets, records),
+        "summary": _summary(findings, datasets, records, ignored),
         "findings": [f.as_dict() for f in findings[:limit]],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def _summary(findings: Sequence[Finding], datasets: int, records: int) -> dict[str, object]:
+def _summary(findings: Sequence[Finding], datasets: int, records: int,
+             ignored: Mapping[str, int] | None) -> dict[str, object]:
     """What a run found, counted over every finding (the JSON report's and SARIF log's)."""
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     return {"datasets": datasets, "records": records, "errors": errors,
-            "warnings": len(findings) - errors, "valid": errors == 0}
+            "warnings": len(findings) - errors, "valid": errors == 0,
+            "ignored": dict(ignored or {})}
 
 
 def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
                    tool_version: str, schema_versions: Sequence[str],
-                   limit: int | None = None) -> str:
+                   limit: int | None = None, ignored: Mapping[str, int] | None = None) -> str:
     """The findings as a SARIF 2.1.0 log (OASIS), for code-scanning services and viewers.
 
     The rule catalogue is the driver's `rules`, so each result names its rule by
@@ -123,8 +133,9 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
     finding does (`columnKind`).  A finding about a whole file stands on its
     first line: GitHub code scanning shows no result without a line.  The
     run's `properties` carry the summary, which counts every finding even when
-    `limit` lists fewer, as in the JSON report.  The log meets GitHub's
-    requirements as the SARIF Multitool checks them (`nox -s sarif`).
+    `limit` lists fewer, as in the JSON report.  The rules the run ignored are
+    turned off in the invocation's `ruleConfigurationOverrides`.  The log meets
+    GitHub's requirements as the SARIF Multitool checks them (`nox -s sarif`).
     """
     index = {code: position for position, code in enumerate(RULES)}
     rules = [{"id": rule.code,
@@ -136,13 +147,18 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
               "defaultConfiguration": {"level": _sarif_level(rule.severity)},
               "properties": {"tags": ["textevents", rule.layer.value]}}
              for rule in RULES.values()]
+    invocation: dict[str, object] = {"executionSuccessful": True}  # findings are not failures
+    if ignored:
+        invocation["ruleConfigurationOverrides"] = [
+            {"descriptor": {"id": code, "index": index[code]},
+             "configuration": {"enabled": False}} for code in ignored if code in index]
     run = {
         "tool": {"driver": {"name": "textevents", "version": tool_version, "rules": rules}},
         "columnKind": "unicodeCodePoints",
-        "invocations": [{"executionSuccessful": True}],  # findings are results, not failures
+        "invocations": [invocation],
         "results": [_sarif_result(f, index) for f in findings[:limit]],
         "properties": {"schemaVersions": list(schema_versions),
-                       **_summary(findings, datasets, records)},
+                       **_summary(findings, datasets, records, ignored)},
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
                       ensure_ascii=False, indent=2)
@@ -217,5 +233,6 @@ def rules_text() -> Iterator[str]:
 def rules_json() -> str:
     """The rule catalogue as JSON, for `--list-rules --format json`."""
     return json.dumps([{"code": r.code, "title": r.title, "severity": r.severity.value,
-                        "layer": r.layer.value, "description": r.description}
+                        "layer": r.layer.value, "description": r.description,
+                        "ignorable": r.ignorable}
                        for r in RULES.values()], indent=2)

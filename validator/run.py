@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
@@ -21,12 +21,13 @@ from validator.checks import evidence, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.engines import compiled
-from validator.findings import Finding, make
+from validator.findings import Finding, ignored_codes, make
 from validator.loading import (
     DESCRIPTOR,
     MAX_FINDINGS_PER_FILE,
     DatasetLocation,
     Problem,
+    UsageError,
     dataset_files,
     decode_utf8,
     discover,
@@ -46,11 +47,12 @@ from validator.records import (
     check_records,
     id_findings,
     split,
+    without_ignored,
     worker_map,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
 JSON = Any
 
@@ -62,6 +64,8 @@ class Report:
     findings: tuple[Finding, ...]
     datasets: int
     records: int
+    # Every rule code the run was asked to ignore, with how many findings it dropped.
+    ignored: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -80,11 +84,14 @@ class Report:
 
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
-             jobs: int = 1, mapper: Mapper | None = None) -> Report:
+             jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = ()) -> Report:
     """Check every dataset that `paths` name and return the report.
 
-    Raises `validator.loading.UsageError` when a path does not exist or no
-    dataset is found; bad data never raises, it becomes findings.  `jobs`
+    Raises `validator.loading.UsageError` when a path does not exist, no
+    dataset is found, or `ignore` names what cannot be ignored; bad data never
+    raises, it becomes findings.  `ignore` takes rule codes and layer names
+    (see `validator.findings.ignored_codes`): their findings are dropped, and
+    counted in the report's `ignored`, before the limit of findings a file.  `jobs`
     processes check the datasets, and chunks of large events files; the
     findings are the same for any `jobs`.  `progress`, if given, is called as
     (tasks done, tasks known so far, the file of the task just done).
@@ -97,6 +104,10 @@ def validate(paths: Iterable[str] = ("datasets",),
     findings are the same as one process's; `jobs` then says how many parts
     a large events file is split into.
     """
+    try:
+        codes = ignored_codes(ignore)
+    except ValueError as error:
+        raise UsageError(f"--ignore: {error}") from None
     locations, orphans = discover(list(paths))
     findings: list[Finding] = [
         make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
@@ -107,7 +118,8 @@ def validate(paths: Iterable[str] = ("datasets",),
         jobs = 1
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         datasets = []
-        for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs),
+        for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs,
+                                                                ignore=codes),
                                               locations), start=1):
             datasets.append(result)
             if progress:
@@ -125,7 +137,9 @@ def validate(paths: Iterable[str] = ("datasets",),
                     progress(done, len(locations) + len(pending), result.name)
     ids = RecordIds()
     records = 0
+    ignored = dict.fromkeys(sorted(codes), 0)
     for result in datasets:
+        _add_counts(ignored, result.ignored)
         checked = result.checked
         if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
             # Too broken to merge chunk by chunk like a single pass: do the single pass.
@@ -135,9 +149,15 @@ def validate(paths: Iterable[str] = ("datasets",),
             findings.extend(chunk.findings)
             ids.merge(chunk.ids)
             records += chunk.records
+            _add_counts(ignored, chunk.ignored)
     roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
-    findings.extend(id_findings(ids, roots))
-    return Report(tuple(sorted(findings)), len(locations), records)
+    findings.extend(without_ignored(id_findings(ids, roots), codes, ignored))
+    return Report(tuple(sorted(findings)), len(locations), records, ignored)
+
+
+def _add_counts(total: dict[str, int], counts: Mapping[str, int]) -> None:
+    for code, count in counts.items():
+        total[code] = total.get(code, 0) + count
 
 
 @dataclass
@@ -148,12 +168,15 @@ class DatasetResult:
     findings: list[Finding]
     tasks: list[RecordTask]  # the record tasks of its events file
     checked: list[RecordResult]  # their results, in task order; empty until chunks have run
+    ignored: dict[str, int] = field(default_factory=dict)  # the layers' findings dropped
 
 
-def check_dataset(location: DatasetLocation, jobs: int = 1) -> DatasetResult:
+def check_dataset(location: DatasetLocation, jobs: int = 1,
+                  ignore: frozenset[str] = frozenset()) -> DatasetResult:
     """Every layer of one dataset, and its records unless its events file is split.
 
     A pure function of the dataset's files, so a pool can run one per process.
+    Findings of the rule codes in `ignore` are dropped and counted.
     """
     dataset = DatasetRun(location)
     findings: list[Finding] = []
@@ -162,11 +185,13 @@ def check_dataset(location: DatasetLocation, jobs: int = 1) -> DatasetResult:
     except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
         findings.append(make("internal-error", f"{type(error).__name__}: "
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
-    tasks = dataset.record_tasks(jobs)
+    tasks = [replace(task, ignore=ignore) for task in dataset.record_tasks(jobs)]
     name = location.name(DESCRIPTOR)
     # One task is run here; the chunks of a split file are left for the pool.
     checked = [check_records(tasks[0])] if len(tasks) == 1 else []
-    return DatasetResult(name, findings, tasks, checked)
+    ignored: dict[str, int] = {}
+    return DatasetResult(name, without_ignored(findings, ignore, ignored), tasks, checked,
+                         ignored)
 
 
 def _folder_bytes(location: DatasetLocation) -> int:

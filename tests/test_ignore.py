@@ -1,0 +1,204 @@
+"""`--ignore`: which rules may be ignored, what a run drops, and how each report says so."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from make_cases import flatten
+from test_sarif import sarif_errors
+
+from validator import RULES, UsageError, records, validate
+from validator.cli import main
+from validator.findings import Layer, Severity, ignored_codes
+
+CASES = Path(__file__).parent / "cases"
+BASE = CASES / "valid" / "base"
+INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir()
+                 and p.parent.name != "path-unsafe")  # the symlink case is not copied here
+REPO = Path(__file__).parent.parent
+IGNORABLE = sorted(code for code, rule in RULES.items() if rule.ignorable)
+NOT_IGNORABLE = sorted(code for code, rule in RULES.items() if not rule.ignorable)
+
+
+def _copy(case: Path, tmp_path: Path) -> Path:
+    work = tmp_path / "case"
+    shutil.copytree(case, work, symlinks=True)
+    return work
+
+
+def test_what_may_be_ignored_follows_from_severity_and_layer() -> None:
+    """Warnings and three layers' errors, nothing that means data went unchecked."""
+    leaf_layers = {Layer.REFERENCES, Layer.EVIDENCE, Layer.MEANING}
+    for rule in RULES.values():
+        assert rule.ignorable == (rule.severity is Severity.WARNING or rule.layer in leaf_layers)
+    assert {"internal-error", "too-many-findings", "file-too-large", "json-syntax",
+            "json-duplicate-key", "schema-missing-field", "table-format",
+            "descriptor-missing"} <= set(NOT_IGNORABLE)
+    assert {"codelist-open-value", "date-text-mismatch", "record-id-duplicate",
+            "span-text-mismatch"} <= set(IGNORABLE)
+
+
+def test_names_are_codes_or_layers() -> None:
+    assert ignored_codes([]) == frozenset()
+    assert ignored_codes(["codelist-open-value", "codelist-open-value"]) == {
+        "codelist-open-value"}
+    assert ignored_codes(["evidence"]) == {
+        code for code, rule in RULES.items() if rule.layer is Layer.EVIDENCE}
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("json-syntax", "json-syntax cannot be ignored"),
+    ("internal-error", "internal-error cannot be ignored"),
+    ("tables", "layer tables cannot be ignored"),
+    ("records", "layer records cannot be ignored"),  # one of its rules, a warning, could be
+    ("meanin", "no rule or layer is named 'meanin'; did you mean meaning?"),
+    ("span-txt-mismatch", "did you mean span-text-mismatch?"),
+    ("zzz", "no rule or layer is named 'zzz' (see --list-rules)"),
+])
+def test_names_that_cannot_be_ignored_are_refused_with_a_reason(name: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ignored_codes(["codelist-open-value", name])
+    with pytest.raises(UsageError, match=r"^--ignore: "):
+        validate([str(BASE)], ignore=[name])
+
+
+@pytest.mark.parametrize("case", [c for c in INVALID if c.parent.name in IGNORABLE],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_ignoring_a_rule_drops_exactly_its_findings(case: Path, tmp_path: Path) -> None:
+    """Each case that breaks an ignorable rule: its findings go, the others stay, counted."""
+    work = _copy(case, tmp_path)
+    code = case.parent.name
+    expected = json.loads((case / "expected.json").read_text("utf-8"))
+    report = validate([str(work)], ignore=[code])
+    assert flatten(report, work) == [finding for finding in expected if finding[0] != code]
+    assert report.ignored == {code: sum(finding[0] == code for finding in expected)}
+    assert report.ignored[code] >= 1
+
+
+@pytest.mark.parametrize("code", NOT_IGNORABLE)
+def test_rules_that_mean_data_went_unchecked_cannot_be_ignored(code: str) -> None:
+    with pytest.raises(UsageError, match=f"{code} cannot be ignored"):
+        validate([str(BASE)], ignore=[code])
+
+
+def _noisy(folder: Path, count: int) -> Path:
+    """A dataset whose every record gives one warning (an open codelist value)."""
+    dataset = folder / "noisy"
+    shutil.copytree(BASE, dataset)
+    originals = (dataset / "events.jsonl").read_text("utf-8").splitlines()
+    lines = []
+    for number in range(count):
+        record = json.loads(originals[number % len(originals)])
+        record["id"] = f"r-{number}"
+        record["classification"]["plover_context"] = ["maritime"]
+        if number == count - 1:
+            record["modality"] = "rumoured"  # one error past the limit, never ignored
+        lines.append(json.dumps(record, ensure_ascii=False))
+    (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return dataset
+
+
+def test_ignored_findings_do_not_count_towards_the_limit_of_a_file(tmp_path: Path) -> None:
+    """Ignoring a rule that fires on every record still checks every record."""
+    count = records.MAX_FINDINGS_PER_FILE + 200
+    dataset = _noisy(tmp_path, count)
+    flooded = validate([str(dataset)])
+    assert flooded.findings[-1].code == "too-many-findings"
+    report = validate([str(dataset)], ignore=["codelist-open-value"])
+    assert [(f.code, f.line) for f in report.findings] == [("schema-not-in-codelist", count)]
+    assert report.records == count
+    assert report.ignored == {"codelist-open-value": count - 1}
+
+
+def test_ignoring_gives_the_same_report_for_any_number_of_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset = _noisy(tmp_path, 1500)
+    serial = validate([str(dataset)], jobs=1, ignore=["codelist-open-value", "references"])
+    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    size = (dataset / "events.jsonl").stat().st_size
+    assert len(records.split(dataset, "events.jsonl", size, 2)) > 10
+    parallel = validate([str(dataset)], jobs=2, ignore=["codelist-open-value", "references"])
+    assert parallel == serial
+    assert serial.ignored["codelist-open-value"] == 1499
+
+
+def test_repeated_ids_across_datasets_can_be_ignored(tmp_path: Path) -> None:
+    """The one check that runs after every dataset: its findings are dropped too."""
+    for name in ("a", "b"):
+        shutil.copytree(BASE, tmp_path / name)
+    assert {f.code for f in validate([str(tmp_path)]).findings} == {"record-id-duplicate"}
+    report = validate([str(tmp_path)], ignore=["record-id-duplicate"])
+    assert report.findings == ()
+    assert report.ignored["record-id-duplicate"] > 0
+
+
+# The command line and its reports ------------------------------------------------
+
+
+@pytest.fixture
+def warned(tmp_path: Path) -> Path:
+    return _copy(CASES / "invalid" / "codelist-open-value" / "context", tmp_path)
+
+
+def test_cli_ignore_takes_commas_and_repeats(warned: Path, capsys: pytest.CaptureFixture[str],
+                                             ) -> None:
+    assert main(["--strict", str(warned)]) == 1
+    capsys.readouterr()
+    assert main(["--strict", "--ignore", "codelist-open-value,date-text-mismatch",
+                 "--ignore", "meaning", str(warned)]) == 0
+    out = capsys.readouterr().out
+    assert "codelist-open-value" not in out
+    rules = 1 + sum(rule.layer is Layer.MEANING for rule in RULES.values())  # one named twice
+    assert out.endswith(f"0 errors, 0 warnings; 1 finding of {rules} ignored rules not shown\n")
+
+
+def test_cli_refuses_what_cannot_be_ignored_with_exit_code_2(
+        warned: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--ignore", "schema-value", str(warned)]) == 2
+    assert "validate: --ignore: schema-value cannot be ignored" in capsys.readouterr().err
+    assert main(["--skip-outside", "--ignore", "nothing", str(warned / "x")]) == 2
+
+
+def test_json_report_counts_what_was_ignored(warned: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--format", "json", "--ignore", "codelist-open-value", str(warned)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    schema = json.loads((REPO / "validator" / "report.schema.json").read_text("utf-8"))
+    jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+    assert document["summary"]["ignored"] == {"codelist-open-value": 1}
+    assert document["summary"]["warnings"] == 0
+    assert document["findings"] == []
+
+
+def test_sarif_log_turns_the_ignored_rules_off(warned: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--format", "sarif", "--ignore", "codelist-open-value", str(warned)]) == 0
+    log = json.loads(capsys.readouterr().out)
+    assert sarif_errors(log) == []
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    [override] = run["invocations"][0]["ruleConfigurationOverrides"]
+    assert override["configuration"] == {"enabled": False}
+    assert rules[override["descriptor"]["index"]]["id"] == override["descriptor"]["id"] \
+        == "codelist-open-value"
+    assert run["results"] == []
+    assert run["properties"]["ignored"] == {"codelist-open-value": 1}
+
+
+def test_evidence_page_says_what_was_ignored(warned: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    assert main(["--format", "html", "-o", str(page), "--ignore", "codelist-open-value",
+                 str(warned)]) == 0
+    text = page.read_text("utf-8")
+    assert "Not shown, as the run was asked (--ignore): 1 codelist-open-value." in text
+    assert "is not in the open codelist" not in text
+    assert main(["--format", "html", "-o", str(page), str(warned)]) == 0
+    text = page.read_text("utf-8")
+    assert "is not in the open codelist" in text
+    assert "Not shown" not in text
