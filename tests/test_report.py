@@ -127,7 +127,7 @@ def test_the_json_report_carries_everything() -> None:
         "report_version": REPORT_VERSION,
         "validator": {"name": "textevents", "version": "9.9", "schema_versions": ["1.0.0"]},
         "summary": {"datasets": 1, "records": 4, "errors": 1, "warnings": 1, "valid": False,
-                    "ignored": {}},
+                    "ignored": []},
         "findings": [
             {"code": "actor-unknown", "severity": "error",
              "message": "actor 'x' is not in actors.csv", "file": "d/events.jsonl",
@@ -143,7 +143,7 @@ def test_the_json_report_carries_everything() -> None:
                                        tool_version="9.9", schema_versions=[], limit=1))
     assert limited["findings"] == [WARNING.as_dict()]  # the summary still counts both:
     assert limited["summary"] == {"datasets": 1, "records": 1, "errors": 1, "warnings": 1,
-                                  "valid": False, "ignored": {}}
+                                  "valid": False, "ignored": []}
 
 
 def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:

@@ -59,9 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("--ignore", action="append", metavar="RULE[,RULE]", default=[],
-                        help="drop the findings of these rule codes, or of every rule of a "
-                             "layer (references, evidence, meaning); repeatable. Warnings and "
-                             "those layers' rules can be ignored; the summary counts what was")
+                        help="do not check these rules, named by code or by layer "
+                             "(references, evidence, meaning); repeatable. Warnings and those "
+                             "layers' rules can be ignored; every report names them")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", default=os.cpu_count() or 1,
                         help="processes that check records (default: all cores); "
                              "the findings are the same for any N")
@@ -190,7 +190,7 @@ def _empty_report(ignore: list[str]) -> Report:
         codes = ignored_codes(ignore)
     except ValueError as error:
         raise UsageError(f"--ignore: {error}") from None
-    return Report((), 0, 0, dict.fromkeys(sorted(codes), 0))
+    return Report((), 0, 0, tuple(sorted(codes)))
 
 
 def _output_file(output: str | None, paths: list[str]) -> Path | None:

@@ -46,6 +46,7 @@ from validator.positions import locate
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
+    from validator.checks.base import RecordCheck
     from validator.checks.walk import RecordView
 
 JSON = Any
@@ -171,7 +172,6 @@ class RecordResult:
     findings: list[Finding]
     ids: RecordIds
     records: int
-    ignored: dict[str, int] = field(default_factory=dict)  # findings dropped, by rule code
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,8 @@ class HotPath:
     exact_numbers: bool  # the engine bounds every number: blocks need no scan for digits
 
 
-def hot_path(context: DatasetContext, size: int) -> HotPath:
+def hot_path(context: DatasetContext, size: int, ignore: frozenset[str] = frozenset(),
+             ) -> HotPath:
     """The hot path for `size` bytes of records of one dataset.
 
     A narrowed engine (see `validator.engines`) takes over the screens of the
@@ -194,12 +195,13 @@ def hot_path(context: DatasetContext, size: int) -> HotPath:
     one engine per version, shared by every small dataset, and the screens
     of checks that need the tables still run.  If a narrowing names a place
     the version's schemas do not have, the released engine and every screen
-    decide.
+    decide.  A check whose every code is in `ignore` takes no part.
     """
     basis = context if size >= NARROW_BYTES else DatasetContext(context.version)
     narrowing: dict[str, JSON] = {}
     screens = []
-    for check in RECORD_CHECKS:
+    checks = active_checks(ignore)
+    for check in checks:
         narrow = check.narrowing
         extras = narrow(basis) if narrow is not None else None
         if narrow is None or extras is None \
@@ -213,7 +215,12 @@ def hot_path(context: DatasetContext, size: int) -> HotPath:
         engine = engines.narrowed(context.version, narrowing)
         return HotPath(engine.is_valid, tuple(screens), exact_numbers=True)
     return HotPath(compiled(context.version, registry.RECORD_SCHEMA).is_valid,
-                   tuple(check.passes for check in RECORD_CHECKS), exact_numbers=False)
+                   tuple(check.passes for check in checks), exact_numbers=False)
+
+
+def active_checks(ignore: frozenset[str]) -> tuple[RecordCheck, ...]:
+    """The record checks a run must do: those with a code that `ignore` leaves."""
+    return tuple(check for check in RECORD_CHECKS if not check.codes <= ignore)
 
 
 def blocks(handle: Any, end: int | None, *, digits: bool = True,  # noqa: ANN401 - a binary file
@@ -285,7 +292,7 @@ def check_records(task: RecordTask) -> RecordResult:
     validator = compiled(task.context.version, registry.RECORD_SCHEMA)
     findings, ids, context, name = result.findings, result.ids, task.context, task.display
     size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
-    hot = hot_path(context, size - task.start)
+    hot = hot_path(context, size - task.start, task.ignore)
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
     number = task.first_line - 1
@@ -333,22 +340,14 @@ def check_records(task: RecordTask) -> RecordResult:
                     except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
                         pass
                 found = _record(raw, number, line_offset, task, validator, result)
-                if task.ignore:  # before the findings limit, which counts what is kept
-                    found = without_ignored(found, task.ignore, result.ignored)
-                findings.extend(found)
+                # A check that runs may yield an ignored code beside one that is not.
+                findings.extend(without_ignored(found, task.ignore) if task.ignore else found)
     return result
 
 
-def without_ignored(findings: Iterable[Finding], ignore: frozenset[str],
-            counts: dict[str, int]) -> list[Finding]:
-    """The findings whose rule is not in `ignore`; `counts` adds up the others, by rule."""
-    kept = []
-    for finding in findings:
-        if finding.code in ignore:
-            counts[finding.code] = counts.get(finding.code, 0) + 1
-        else:
-            kept.append(finding)
-    return kept
+def without_ignored(findings: Iterable[Finding], ignore: frozenset[str]) -> list[Finding]:
+    """The findings whose rule is not in `ignore`."""
+    return [finding for finding in findings if finding.code not in ignore]
 
 
 def _record(line: bytes, number: int, offset: int, task: RecordTask,
@@ -376,7 +375,7 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     if isinstance(record_id, str):
         result.ids.add(record_id, name, number, offset)
     if valid:
-        problems = _screened(record, task.context)
+        problems = _screened(record, task.context, task.ignore)
         if not problems:
             return []
     else:
@@ -385,11 +384,11 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     return [locate_in_line(text, problem, name, number) for problem in problems]
 
 
-def _screened(record: JSON, context: DatasetContext) -> list[Problem]:
+def _screened(record: JSON, context: DatasetContext, ignore: frozenset[str]) -> list[Problem]:
     """Problems of a schema-valid record: each check runs in full only if its screen fails."""
     problems: list[Problem] = []
     facts = view(record)
-    for check in RECORD_CHECKS:
+    for check in active_checks(ignore):
         try:
             if not check.passes(facts, context):
                 problems.extend(check.problems(record, context))

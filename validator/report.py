@@ -14,7 +14,7 @@ from urllib.parse import quote
 from validator.findings import RULES, Finding, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Iterator, Sequence
 
 REPORT_VERSION: Final = "1.1"
 SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -23,18 +23,15 @@ SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
 
 
 def summary(datasets: int, records: int, findings: Sequence[Finding],
-            ignored: Mapping[str, int] | None = None) -> str:
-    """The closing line of a text report; with `ignored` (a run's --ignore), what it dropped."""
+            ignored: Sequence[str] = ()) -> str:
+    """The closing line of a text report, naming the rules the run did not check."""
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     line = (f"{datasets} dataset{'s' * (datasets != 1)}, {records} record"
             f"{'s' * (records != 1)}: {errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}")
     if ignored:
-        dropped = sum(ignored.values())
-        rules = len(ignored)
-        line += (f"; {dropped} finding{'s' * (dropped != 1)} of {rules} ignored "
-                 f"rule{'s' * (rules != 1)} not shown")
+        line += f"; not checked (--ignore): {', '.join(ignored)}"
     return line
 
 
@@ -97,12 +94,12 @@ def _text_line(finding: Finding, *, colour: bool) -> str:
 
 def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
                   tool_version: str, schema_versions: Sequence[str],
-                  limit: int | None = None, ignored: Mapping[str, int] | None = None) -> str:
+                  limit: int | None = None, ignored: Sequence[str] = ()) -> str:
     """The versioned JSON report; its schema is `validator/report.schema.json`.
 
     With `limit`, only the first `limit` findings are listed; the summary
     still counts them all, so that `valid` never depends on the limit.
-    `ignored` maps each rule code the run ignored to the findings it dropped.
+    `ignored` are the rule codes the run did not check.
     """
     document = {
         "report_version": REPORT_VERSION,
@@ -115,17 +112,17 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
 
 
 def _summary(findings: Sequence[Finding], datasets: int, records: int,
-             ignored: Mapping[str, int] | None) -> dict[str, object]:
+             ignored: Sequence[str]) -> dict[str, object]:
     """What a run found, counted over every finding (the JSON report's and SARIF log's)."""
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     return {"datasets": datasets, "records": records, "errors": errors,
             "warnings": len(findings) - errors, "valid": errors == 0,
-            "ignored": dict(ignored or {})}
+            "ignored": list(ignored)}
 
 
 def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
                    tool_version: str, schema_versions: Sequence[str],
-                   limit: int | None = None, ignored: Mapping[str, int] | None = None) -> str:
+                   limit: int | None = None, ignored: Sequence[str] = ()) -> str:
     """The findings as a SARIF 2.1.0 log (OASIS), for code-scanning services and viewers.
 
     The rule catalogue is the driver's `rules`, so each result names its rule by
@@ -133,8 +130,8 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
     finding does (`columnKind`).  A finding about a whole file stands on its
     first line: GitHub code scanning shows no result without a line.  The
     run's `properties` carry the summary, which counts every finding even when
-    `limit` lists fewer, as in the JSON report.  The rules the run ignored are
-    turned off in the invocation's `ruleConfigurationOverrides`.  The log meets
+    `limit` lists fewer, as in the JSON report.  The rules the run did not
+    check are turned off in the invocation's `ruleConfigurationOverrides`.  The log meets
     GitHub's requirements as the SARIF Multitool checks them (`nox -s sarif`).
     """
     index = {code: position for position, code in enumerate(RULES)}

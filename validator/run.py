@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
@@ -52,7 +52,7 @@ from validator.records import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
 JSON = Any
 
@@ -64,8 +64,7 @@ class Report:
     findings: tuple[Finding, ...]
     datasets: int
     records: int
-    # Every rule code the run was asked to ignore, with how many findings it dropped.
-    ignored: Mapping[str, int] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()  # the rule codes the run did not check (--ignore), sorted
 
     @property
     def errors(self) -> int:
@@ -90,8 +89,9 @@ def validate(paths: Iterable[str] = ("datasets",),
     Raises `validator.loading.UsageError` when a path does not exist, no
     dataset is found, or `ignore` names what cannot be ignored; bad data never
     raises, it becomes findings.  `ignore` takes rule codes and layer names
-    (see `validator.findings.ignored_codes`): their findings are dropped, and
-    counted in the report's `ignored`, before the limit of findings a file.  `jobs`
+    (see `validator.findings.ignored_codes`): those rules are not checked, or
+    their findings dropped before the limit of findings a file, and the
+    report's `ignored` lists them.  `jobs`
     processes check the datasets, and chunks of large events files; the
     findings are the same for any `jobs`.  `progress`, if given, is called as
     (tasks done, tasks known so far, the file of the task just done).
@@ -137,9 +137,7 @@ def validate(paths: Iterable[str] = ("datasets",),
                     progress(done, len(locations) + len(pending), result.name)
     ids = RecordIds()
     records = 0
-    ignored = dict.fromkeys(sorted(codes), 0)
     for result in datasets:
-        _add_counts(ignored, result.ignored)
         checked = result.checked
         if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
             # Too broken to merge chunk by chunk like a single pass: do the single pass.
@@ -149,15 +147,10 @@ def validate(paths: Iterable[str] = ("datasets",),
             findings.extend(chunk.findings)
             ids.merge(chunk.ids)
             records += chunk.records
-            _add_counts(ignored, chunk.ignored)
     roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
-    findings.extend(without_ignored(id_findings(ids, roots), codes, ignored))
-    return Report(tuple(sorted(findings)), len(locations), records, ignored)
-
-
-def _add_counts(total: dict[str, int], counts: Mapping[str, int]) -> None:
-    for code, count in counts.items():
-        total[code] = total.get(code, 0) + count
+    if "record-id-duplicate" not in codes:
+        findings.extend(id_findings(ids, roots))
+    return Report(tuple(sorted(findings)), len(locations), records, tuple(sorted(codes)))
 
 
 @dataclass
@@ -168,7 +161,6 @@ class DatasetResult:
     findings: list[Finding]
     tasks: list[RecordTask]  # the record tasks of its events file
     checked: list[RecordResult]  # their results, in task order; empty until chunks have run
-    ignored: dict[str, int] = field(default_factory=dict)  # the layers' findings dropped
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
@@ -176,7 +168,7 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
     """Every layer of one dataset, and its records unless its events file is split.
 
     A pure function of the dataset's files, so a pool can run one per process.
-    Findings of the rule codes in `ignore` are dropped and counted.
+    The rules whose codes are in `ignore` are not checked.
     """
     dataset = DatasetRun(location)
     findings: list[Finding] = []
@@ -189,9 +181,7 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
     name = location.name(DESCRIPTOR)
     # One task is run here; the chunks of a split file are left for the pool.
     checked = [check_records(tasks[0])] if len(tasks) == 1 else []
-    ignored: dict[str, int] = {}
-    return DatasetResult(name, without_ignored(findings, ignore, ignored), tasks, checked,
-                         ignored)
+    return DatasetResult(name, without_ignored(findings, ignore), tasks, checked)
 
 
 def _folder_bytes(location: DatasetLocation) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,11 +32,20 @@ class RecordCheck:
     also match.  Every record the released schema with these additions
     accepts must be one `problems` reports nothing in; the hot path then
     asks the compiled engine instead of the screen (see `validator.engines`).
+
+    `codes` are the rule codes `problems` may yield: a run that ignores them
+    all (`--ignore`) skips the check, its screen and its narrowing.
     """
 
     problems: Callable[[JSON, DatasetContext], Iterator[Problem]]
     passes: Callable[[RecordView, DatasetContext], bool]
     narrowing: Callable[[DatasetContext], Mapping[str, JSON]] | None = None
+    codes: frozenset[str] = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        """Refuse a check that names no code: `--ignore` could never tell it apart."""
+        if not self.codes:
+            raise ValueError(f"the record check {self.name} names no rule code")
 
     @property
     def name(self) -> str:

@@ -107,8 +107,10 @@ def _pointers_resolve(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-CHECKS = (RecordCheck(span_problems, _quotes_exact),
-          RecordCheck(supports_pointers, _pointers_resolve))
+CHECKS = (RecordCheck(span_problems, _quotes_exact,
+                      codes=frozenset({"span-out-of-range", "span-text-mismatch"})),
+          RecordCheck(supports_pointers, _pointers_resolve,
+                      codes=frozenset({"span-pointer-unresolved"})))
 
 
 def text_problems(text: str) -> Iterator[Problem]:

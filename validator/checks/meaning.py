@@ -305,8 +305,15 @@ def _listed_values(context: DatasetContext) -> dict[str, JSON]:
             for name in ("plover_context", "response_kind")}
 
 
-CHECKS = (RecordCheck(date_ranges, _ranges_sound), RecordCheck(date_texts, _texts_agree),
-          RecordCheck(after_publication, _before_reports),
-          RecordCheck(parties, _parties_distinct), RecordCheck(classification, _codes_agree),
-          RecordCheck(countries, _countries_known, _assigned_countries),
-          RecordCheck(open_codelists, _open_values_listed, _listed_values))
+CHECKS = (RecordCheck(date_ranges, _ranges_sound,
+                      codes=frozenset({"date-range-reversed", "date-precision-mismatch"})),
+          RecordCheck(date_texts, _texts_agree, codes=frozenset({"date-text-mismatch"})),
+          RecordCheck(after_publication, _before_reports,
+                      codes=frozenset({"date-after-publication"})),
+          RecordCheck(parties, _parties_distinct,
+                      codes=frozenset({"visitor-is-host", "supplier-is-recipient"})),
+          RecordCheck(classification, _codes_agree, codes=frozenset({"classification-mismatch"})),
+          RecordCheck(countries, _countries_known, _assigned_countries,
+                      codes=frozenset({"country-code-unknown"})),
+          RecordCheck(open_codelists, _open_values_listed, _listed_values,
+                      codes=frozenset({"codelist-open-value"})))

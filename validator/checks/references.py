@@ -105,7 +105,9 @@ def _source_rows(context: DatasetContext) -> dict[str, JSON]:
     return {} if context.sources is None else {_SOURCE_REF: {"enum": sorted(context.sources)}}
 
 
-CHECKS = (RecordCheck(unknown_actors, _actors_known, _actor_rows),
-          RecordCheck(unknown_sources, _sources_known, _source_rows),
-          RecordCheck(unlisted_actors, _actors_listed),
-          RecordCheck(unlisted_sources, _sources_listed))
+CHECKS = (RecordCheck(unknown_actors, _actors_known, _actor_rows,
+                      codes=frozenset({"actor-unknown"})),
+          RecordCheck(unknown_sources, _sources_known, _source_rows,
+                      codes=frozenset({"source-unknown"})),
+          RecordCheck(unlisted_actors, _actors_listed, codes=frozenset({"actor-not-listed"})),
+          RecordCheck(unlisted_sources, _sources_listed, codes=frozenset({"source-not-listed"})))
