@@ -420,12 +420,11 @@ def _no_location(version: str, narrowing: object) -> None:
 
 @pytest.mark.parametrize("engine", ["dataset", "shared", "released"])
 def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
-                                                monkeypatch) -> None:
+                                                monkeypatch, left_hot_path: list[int]) -> None:
     """Speed without a timer: clean records are decided inline, the others take `_record`.
 
-    The hot path falls back to the full path on any doubt, so no finding shows
-    that it works: this counts the lines that leave it, in each of its modes
-    (a dataset's own engine, the shared one, the released one and every screen).
+    In each mode of the hot path: a dataset's own engine, the shared one, the
+    released one and every screen.
     """
     dataset = _corpus(tmp_path)
     lines = (dataset / "events.jsonl").read_text("utf-8").splitlines()
@@ -437,17 +436,9 @@ def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
     monkeypatch.setattr(records, "BLOCK_BYTES", 1)  # a line a block: block guards see one line
     if engine == "released":
         monkeypatch.setattr(engines, "narrowed", _no_location)
-    left: list[int] = []
-    full_path = records._record  # noqa: SLF001 - the path this test counts the lines of
-
-    def counted(line: bytes, number: int, *rest: object) -> object:
-        left.append(number)
-        return full_path(line, number, *rest)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(records, "_record", counted)
     report = validate([str(dataset)], jobs=1)
     broken = [n + 1 for n in range(3000) if n % 97 == 0 or n % 101 == 0]
-    assert left == sorted([*broken, 1501])
+    assert left_hot_path == sorted([*broken, 1501])
     assert report.records == 3000
     assert len(report.findings) == len(broken) + 100  # and the 100 repeated ids
 
