@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import NoReturn
 
 import jsonschema
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
 from make_cases import flatten
+from strategies import datasets
+from test_properties import MUTATIONS
 from test_sarif import sarif_errors
+from writing import write_dataset
 
 from validator import RULES, UsageError, records, validate
 from validator.checks.base import RecordCheck
@@ -265,3 +271,25 @@ def test_records_an_ignored_rule_would_flag_stay_on_the_hot_path(
     report = validate([str(dataset)], jobs=1, ignore=["codelist-open-value"])
     assert left_hot_path == [300]  # the one record with an error no one ignored
     assert report.records == 300
+
+
+@given(data=datasets(), broken=st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 3)),
+                                         min_size=1, max_size=4,
+                                         unique_by=lambda pair: pair[0].name),
+       choice=st.data())
+def test_ignoring_leaves_every_other_finding_as_it_was(data, broken, choice) -> None:
+    """Skipping a check, or dropping its findings, changes nothing else a run reports."""
+    for mutation, which in broken:
+        mutation.apply(data["records"][which % len(data["records"])], data)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_dataset(Path(tmp) / "ds", data)
+        everything = validate([str(folder)])
+        # Mostly rules that fired, so that something is dropped, and some that did not.
+        fired = sorted({f.code for f in everything.findings} & set(IGNORABLE))
+        ignore = choice.draw(st.sets(st.sampled_from(fired)) if fired else st.just(set())) \
+            | choice.draw(st.sets(st.sampled_from(IGNORABLE), max_size=3))
+        report = validate([str(folder)], ignore=sorted(ignore))
+    event(f"ignored findings: {len(everything.findings) > len(report.findings)}")
+    assert report.findings == tuple(f for f in everything.findings if f.code not in ignore)
+    assert report.ignored == tuple(sorted(ignore))
+    assert report.records == everything.records
