@@ -53,6 +53,7 @@ def test_what_may_be_ignored_follows_from_severity_and_layer() -> None:
 
 def test_names_are_codes_or_layers() -> None:
     assert ignored_codes([]) == frozenset()
+    assert ignored_codes("date-text-mismatch") == {"date-text-mismatch"}  # one name, not letters
     assert ignored_codes(["codelist-open-value", "codelist-open-value"]) == {
         "codelist-open-value"}
     assert ignored_codes(["evidence"]) == {

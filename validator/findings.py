@@ -53,7 +53,7 @@ class Rule:
 
     @property
     def ignorable(self) -> bool:
-        """Whether `validate --ignore` may drop this rule's findings.
+        """Whether `validate --ignore` may leave this rule unchecked.
 
         A warning never stops a check, and each error of the references,
         evidence and meaning layers is about one value of data that was read
@@ -242,7 +242,7 @@ def ignored_codes(names: Iterable[str]) -> frozenset[str]:
     """
     codes: set[str] = set()
     layers = {layer.value: layer for layer in Layer}
-    for name in names:
+    for name in [names] if isinstance(names, str) else names:  # one name, not its letters
         if name in RULES:
             if not RULES[name].ignorable:
                 raise ValueError(f"{name} cannot be ignored: {_NOT_IGNORABLE}")

@@ -162,7 +162,7 @@ class RecordTask:
     start: int = 0
     end: int | None = None  # None: to the end of the file
     first_line: int = 1
-    ignore: frozenset[str] = frozenset()  # rule codes whose findings are dropped (--ignore)
+    ignore: frozenset[str] = frozenset()  # rule codes the run does not check (--ignore)
 
 
 @dataclass

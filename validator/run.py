@@ -88,13 +88,15 @@ def validate(paths: Iterable[str] = ("datasets",),
 
     Raises `validator.loading.UsageError` when a path does not exist, no
     dataset is found, or `ignore` names what cannot be ignored; bad data never
-    raises, it becomes findings.  `ignore` takes rule codes and layer names
-    (see `validator.findings.ignored_codes`): those rules are not checked, or
-    their findings dropped before the limit of findings a file, and the
-    report's `ignored` lists them.  `jobs`
-    processes check the datasets, and chunks of large events files; the
-    findings are the same for any `jobs`.  `progress`, if given, is called as
-    (tasks done, tasks known so far, the file of the task just done).
+    raises, it becomes findings.  `jobs` processes check the datasets, and
+    chunks of large events files; the findings are the same for any `jobs`.
+    `progress`, if given, is called as (tasks done, tasks known so far, the
+    file of the task just done).
+
+    `ignore` takes rule codes and layer names (see
+    `validator.findings.ignored_codes`): those rules are not checked (or their
+    findings are dropped before the limit of findings a file), and the
+    report's `ignored` lists them.
 
     `mapper`, if given, runs the tasks instead of this machine's processes:
     any `map(function, items)` that gives the results in input order, such
