@@ -151,7 +151,9 @@ def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:
     assert len(lines) == len(RULES)
     rule = RULES["codelist-open-value"]
     line = next(x for x in lines if x.startswith(rule.code + " "))
-    assert line.split()[1:3] == ["warning", "records"]
+    assert line.split()[1:4] == ["warning", "records", "ignorable"]
+    assert next(x for x in lines if x.startswith("json-syntax ")).split()[1:4] == [
+        "error", "input", "Invalid"]
     assert line.endswith(f"{rule.title}: {rule.description}")
     assert json.loads(rules_json())[0] == {
         "code": "path-unsafe", "title": RULES["path-unsafe"].title, "severity": "error",

@@ -220,11 +220,12 @@ def github_lines(findings: Sequence[Finding]) -> Iterator[str]:
 
 
 def rules_text() -> Iterator[str]:
-    """The rule catalogue for `--list-rules`."""
+    """The rule catalogue for `--list-rules`: code, severity, layer, whether --ignore takes it."""
     width = max(len(code) for code in RULES)
     for rule in RULES.values():
+        ignorable = "ignorable" if rule.ignorable else ""
         yield (f"{rule.code:<{width}}  {rule.severity.value:<7}  {rule.layer.value:<10}  "
-               f"{rule.title}: {rule.description}")
+               f"{ignorable:<9}  {rule.title}: {rule.description}")
 
 
 def rules_json() -> str:
