@@ -294,3 +294,13 @@ def test_ignoring_leaves_every_other_finding_as_it_was(data, broken, choice) -> 
     assert report.findings == tuple(f for f in everything.findings if f.code not in ignore)
     assert report.ignored == tuple(sorted(ignore))
     assert report.records == everything.records
+
+
+def test_github_annotations_give_notice_of_the_rules_not_checked(
+        warned: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--format", "github", "--ignore", "codelist-open-value,date-text-mismatch",
+                 str(warned)]) == 0
+    assert capsys.readouterr().out == ("::notice title=textevents --ignore::not checked: "
+                                       "codelist-open-value, date-text-mismatch\n")
+    assert main(["--format", "github", str(warned)]) == 0
+    assert capsys.readouterr().out.startswith("::warning file=")

@@ -234,7 +234,7 @@ def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
             limit=args.max_findings, ignored=result.ignored) + "\n")
     elif args.format == "github":
         if not args.quiet:
-            _write_lines(out, report.github_lines(shown))
+            _write_lines(out, report.github_lines(shown, result.ignored))
     else:
         if args.statistics and not args.quiet:
             _write_lines(out, report.statistics_lines(findings))

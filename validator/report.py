@@ -202,12 +202,15 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_lines(findings: Sequence[Finding]) -> Iterator[str]:
-    """GitHub Actions workflow commands, one per finding.
+def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = ()) -> Iterator[str]:
+    """GitHub Actions workflow commands, one per finding, and a notice of the rules ignored.
 
     Values are escaped as the runner specifies (%, CR, LF; and ':' ',' in
     properties), so no dataset value can end the command or start another.
     """
+    if ignored:
+        yield (f"::notice title={_github_property('textevents --ignore')}::"
+               f"{_github_data('not checked: ' + ', '.join(ignored))}")
     for finding in findings:
         level = "error" if finding.severity is Severity.ERROR else "warning"
         title = RULES[finding.code].title if finding.code in RULES else finding.code
