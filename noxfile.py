@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nox
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
@@ -145,8 +150,9 @@ def precommit(session: nox.Session) -> None:
     """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
     repository of datasets: it passes a clean one and changes outside any dataset (a file
     named like a dataset's among them), and fails a new undeclared file or link in a dataset
-    and a broken record, each with its finding.  A deleted article, which pre-commit does not
-    pass to the hook, fails textevents-validate-all."""
+    and a broken record, each with its finding, and passes a shifted quote when its `args`
+    ignore the rule.  A deleted article, which pre-commit does not pass to the hook, fails
+    textevents-validate-all."""
     session.install("pre-commit")
     rev = session.run("git", "-C", str(ROOT), "rev-parse", "HEAD", silent=True,
                       external=True).strip()
@@ -199,13 +205,36 @@ def precommit(session: nox.Session) -> None:
     if "datasets/payne/events.jsonl:1:" not in out or "schema-not-in-codelist" not in out:
         session.error(f"the hook did not report the broken record:\n{out}")
     session.run(*git, "checkout", "-q", "HEAD", "--", str(events), external=True)
+    _hook_args_reach_validate(session, git, repo, events, hook)
     session.run(*git, "rm", "-q", str(next(dataset.glob("articles/*.txt"))), external=True)
     hook(code=0)  # pre-commit passes no deleted file: the per-file hook has nothing to check
     if "error resource-missing" not in hook(code=1, hook_id="textevents-validate-all"):
         session.error("textevents-validate-all did not report the deleted article")
     session.log("the hook passed the clean dataset and the changes outside any dataset, and "
-                "failed the undeclared file, the undeclared link and the broken record; "
-                "textevents-validate-all failed the deleted article")
+                "failed the undeclared file, the undeclared link and the broken record, and "
+                "passed a shifted quote its args ignore; textevents-validate-all failed the "
+                "deleted article")
+
+
+def _hook_args_reach_validate(session: nox.Session, git: list[str], repo: Path, events: Path,
+                              hook: Callable[..., str]) -> None:
+    """A quote one character off fails the hook, and passes once its `args` ignore the rule."""
+    lines = events.read_text("utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["evidence"][0]["start"] += 1
+    events.write_text("\n".join([json.dumps(record, ensure_ascii=False), *lines[1:]]) + "\n",
+                      "utf-8")
+    session.run(*git, "add", "-A", external=True)
+    if "span-text-mismatch" not in hook(code=1):
+        session.error("the hook did not report the shifted quote")
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "- id: textevents-validate\n", "- id: textevents-validate\n"
+        "        args: [--ignore=span-text-mismatch]\n"), "utf-8")
+    session.run(*git, "add", "-A", external=True)
+    if "not checked (--ignore): span-text-mismatch" not in hook("--verbose", code=0):
+        session.error("the hook's args did not reach validate")
+    session.run(*git, "checkout", "-q", "HEAD", "--", str(events), str(config), external=True)
 
 
 @nox.session(default=False)
