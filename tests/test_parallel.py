@@ -232,6 +232,22 @@ def test_a_file_is_split_only_past_the_chunk_size_and_for_more_than_one_process(
     assert records.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
 
 
+def test_a_file_split_in_two_gives_the_single_pass_answer(tmp_path: Path, monkeypatch) -> None:
+    """Two chunks, the fewest a split file has: both are checked and merged, once each."""
+    dataset = tmp_path / "two"
+    shutil.copytree(BASE, dataset)
+    events = dataset / "events.jsonl"
+    first, second = events.read_text("utf-8").splitlines()[:2]
+    events.write_text(f"{first}\n{second.replace('asserted', 'rumoured')}\n", "utf-8")
+    serial = validate([str(dataset)], jobs=1)
+    monkeypatch.setattr(records, "CHUNK_BYTES", 1)
+    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    assert len(records.split(dataset, "events.jsonl", events.stat().st_size, 2)) == 2
+    assert validate([str(dataset)], jobs=2) == serial
+    assert [(f.code, f.line) for f in serial.findings] == [("schema-not-in-codelist", 2)]
+    assert serial.records == 2
+
+
 def test_each_chunk_checks_only_its_lines(tmp_path: Path, monkeypatch) -> None:
     """Chunks, checked one by one and merged in order, give the single pass's results.
 
