@@ -6,10 +6,17 @@ Use it as a library::
     report = validate(["datasets"])
     for finding in report.findings:
         print(finding.file, finding.line, finding.code, finding.message)
+
+or check one record in memory, as a pipeline makes it::
+
+    from validator import check_record
+    for finding in check_record(record, texts={"voa-8005899": text}):
+        print(finding.code, finding.pointer, finding.message)
 """
 
 from validator.findings import RULES, Finding, Rule, Severity
 from validator.loading import UsageError
+from validator.one_record import check_record
 from validator.registry import load as load_schema
 from validator.registry import versions as schema_versions
 from validator.run import Report, validate
@@ -21,6 +28,7 @@ __all__ = [
     "Rule",
     "Severity",
     "UsageError",
+    "check_record",
     "load_schema",
     "schema_versions",
     "validate",

@@ -345,6 +345,18 @@ def check_records(task: RecordTask) -> RecordResult:
     return result
 
 
+def check_line(line: bytes, context: DatasetContext, name: str,
+               ignore: frozenset[str] = frozenset()) -> list[Finding]:
+    """The findings of one record line (without its LF) outside any file: the full path.
+
+    What needs the other records of a run (repeated ids) is not checked.
+    """
+    task = RecordTask("", "", name, context, ignore=ignore)
+    validator = compiled(context.version, registry.RECORD_SCHEMA)
+    found = _record(line, 1, 0, task, validator, RecordResult([], RecordIds(), 0))
+    return without_ignored(found, ignore) if ignore else found
+
+
 def without_ignored(findings: Iterable[Finding], ignore: frozenset[str]) -> list[Finding]:
     """The findings whose rule is not in `ignore`."""
     return [finding for finding in findings if finding.code not in ignore]

@@ -1,0 +1,94 @@
+"""`check_record`: one record in memory is checked as its line in an events file is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
+from strategies import datasets
+from test_properties import MUTATIONS
+from writing import write_dataset
+
+from validator import UsageError, check_record, validate
+
+BASE = Path(__file__).parent / "cases" / "valid" / "base"
+RECORD = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[0])
+
+
+def _where(findings, article: str = "", first_line: int = 1) -> list[tuple]:
+    return [(f.code, f.line - first_line + 1, f.column, f.pointer,
+             f.message.replace(article, "ARTICLE")) for f in findings]
+
+
+@given(data=datasets(), broken=st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 3)),
+                                         max_size=3, unique_by=lambda pair: pair[0].name))
+def test_a_record_gives_the_findings_of_its_line_in_a_dataset(data, broken) -> None:
+    for mutation, which in broken:
+        mutation.apply(data["records"][which % len(data["records"])], data)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_dataset(Path(tmp) / "ds", data)
+        report = validate([str(folder)])
+    events = str(folder / "events.jsonl")
+    source = data["source"]
+    for number, record in enumerate(data["records"], start=1):
+        on_disk = [f for f in report.findings if f.file == events and f.line == number
+                   and f.code != "record-id-duplicate"]  # the one check across records
+        alone = check_record(record, texts={source: data["text"]},
+                             published={source: data["published"]}, actors=data["actors"])
+        event(f"findings: {bool(alone)}")
+        assert _where(alone, f"<{source}>") == _where(on_disk, "articles/a.txt", number)
+        assert {f.file for f in alone} <= {"<record>"}
+
+
+def test_text_bytes_and_values_are_parsed_as_strictly_as_a_line() -> None:
+    assert [(f.code, f.column) for f in check_record(b'{"a": 1, "a": 2}')] == [
+        ("json-duplicate-key", 10)]
+    assert [f.code for f in check_record({"a": float("nan")})] == ["json-number-invalid"]
+    assert [f.code for f in check_record('"\\ud800"')] == ["json-lone-surrogate"]
+    assert [f.code for f in check_record("[1]")] == ["record-not-object"]
+    assert [f.code for f in check_record("{")] == ["json-syntax"]
+    assert [f.code for f in check_record("[" * 100_000)] == ["json-too-deep"]
+    with pytest.raises(TypeError):
+        check_record({"when": dt.date(2023, 7, 29)})
+
+
+def test_what_is_not_given_is_not_checked() -> None:
+    shifted = json.loads(json.dumps(RECORD))
+    shifted["evidence"][0]["start"] += 1
+    assert check_record(shifted) == []  # no texts, no actors: only the schema and meaning
+    texts = {"newsbytes-2023-07-29": (BASE / "articles" / "newsbytes-2023-07-29.txt")
+             .read_text("utf-8")}
+    assert [f.code for f in check_record(shifted, texts=texts)] == ["span-text-mismatch"]
+    assert check_record(RECORD, texts=texts) == []
+    assert {f.code for f in check_record(RECORD, texts={})} == {"source-unknown"}
+    assert {f.code for f in check_record(RECORD, actors=[])} == {"actor-unknown"}
+    late = {"newsbytes-2023-07-29": dt.date(2023, 7, 1)}
+    assert [f.code for f in check_record(RECORD, texts=texts, published=late)] == [
+        "date-after-publication"]
+
+
+def test_findings_are_located_in_the_text_given() -> None:
+    text = json.dumps(RECORD, indent=2)
+    [finding] = check_record(text.replace('"asserted"', '"rumoured"'), name="mine.json")
+    assert (finding.file, finding.code, finding.pointer) == (
+        "mine.json", "schema-not-in-codelist", "/modality")
+    line = text.splitlines().index('  "modality": "asserted",') + 1
+    assert (finding.line, finding.column) == (line, 15)
+
+
+def test_the_schema_version_of_the_record_decides() -> None:
+    future = {**RECORD, "schema_version": "9.9.9"}
+    assert [(f.code, f.pointer) for f in check_record(future)] == [
+        ("schema-not-in-codelist", "/schema_version")]
+
+
+def test_ignore_is_as_validates() -> None:
+    assert check_record({**RECORD, "modality": "rumoured"}, ignore=["meaning"]) != []
+    with pytest.raises(UsageError, match="schema-value cannot be ignored"):
+        check_record(RECORD, ignore=["schema-value"])
+    assert check_record(RECORD, actors=[], ignore=["actor-unknown"]) == []

@@ -1,0 +1,82 @@
+"""Check one record held in memory, as a pipeline that extracts records would.
+
+A record is checked exactly as a line of an events file is: strict JSON, the
+schema of its `schema_version`, then every record check against the article
+texts, publication dates and actor ids given.  Only what needs other records
+(repeated ids) or files (descriptor, tables, hashes) is left out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from validator import registry
+from validator.checks.context import Article, DatasetContext
+from validator.findings import ignored_codes
+from validator.loading import UsageError
+from validator.records import check_line
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Mapping
+
+    from validator.findings import Finding
+
+JSON = Any
+
+
+def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
+                 published: Mapping[str, dt.date] | None = None,
+                 actors: Iterable[str] | None = None, ignore: Iterable[str] = (),
+                 name: str = "<record>") -> list[Finding]:
+    """The findings of one record, sorted; an empty list when it is valid.
+
+    `record` is a parsed value (a dict), or the JSON text of one (`str` or
+    `bytes`), parsed as strictly as a line of an events file: repeated keys,
+    NaN and lone surrogates are findings.  `texts` maps source ids to article
+    texts: evidence spans are checked against them, and a source id that is
+    not a key is unknown.  `published` gives the sources' publication dates,
+    and `actors` the actor ids the record may name.  Leave any of them out and
+    the checks that need it do not run.  Findings name the file `name`, at
+    line 1 (and further lines, if the JSON text spans several) and the column
+    of their pointer; `ignore` is as `validate`'s.
+
+    Raises `UsageError` for an `ignore` that cannot be ignored, and
+    `TypeError` for a value that JSON cannot hold.
+    """
+    try:
+        codes = ignored_codes(ignore)
+    except ValueError as error:
+        raise UsageError(f"--ignore: {error}") from None
+    if isinstance(record, str):
+        line = record.encode("utf-8", "surrogatepass")  # a lone surrogate is a finding
+    elif isinstance(record, bytes):
+        line = record
+    else:
+        # NaN is written as NaN, which the strict parse then reports.
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    version = _version_of(record)
+    dates = published or {}
+    # Messages name an article by its path in a dataset; here, by its source id.
+    sources = None if texts is None else {
+        source: Article(source, f"<{source}>", text, dates.get(source))
+        for source, text in texts.items()}
+    context = DatasetContext(version, None if actors is None else frozenset(actors), sources)
+    return sorted(check_line(line, context, name, codes))
+
+
+def _version_of(record: JSON) -> str:
+    """The schema version to check the record against.
+
+    The record's own if it is released, else the newest, whose schema then
+    reports the record's `schema_version`.
+    """
+    if isinstance(record, (str, bytes)):
+        try:
+            record = json.loads(record)
+        except (ValueError, RecursionError):  # the strict parse reports what it is
+            record = None
+    claimed = record.get("schema_version") if isinstance(record, dict) else None
+    released = registry.versions()
+    return claimed if claimed in released else released[-1]
