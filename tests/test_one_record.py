@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import event, given
@@ -15,6 +16,9 @@ from test_properties import MUTATIONS
 from writing import write_dataset
 
 from validator import UsageError, check_record, validate
+
+if TYPE_CHECKING:
+    from validator.checks.context import DatasetContext
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 RECORD = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[0])
@@ -92,3 +96,30 @@ def test_ignore_is_as_validates() -> None:
     with pytest.raises(UsageError, match="schema-value cannot be ignored"):
         check_record(RECORD, ignore=["schema-value"])
     assert check_record(RECORD, actors=[], ignore=["actor-unknown"]) == []
+
+
+def test_a_lone_surrogate_in_a_python_string_is_a_finding_not_a_crash() -> None:
+    assert [f.code for f in check_record('{"a": "\ud800"}')] == ["encoding-invalid"]
+    assert [f.code for f in check_record({"a": "\ud800"})] == ["encoding-invalid"]
+
+
+@pytest.mark.parametrize("given", [
+    lambda record: record, json.dumps, lambda record: json.dumps(record).encode()])
+def test_the_record_names_its_version_among_those_released(given, monkeypatch) -> None:
+    from validator import one_record, registry
+
+    asked: list[str] = []
+    monkeypatch.setattr(registry, "versions", lambda: ("0.9.0", "1.0.0", "1.1.0"))
+
+    def seen(_line: bytes, context: DatasetContext, *_rest: object) -> list[object]:
+        asked.append(context.version)
+        return []
+
+    monkeypatch.setattr(one_record, "check_line", seen)
+    for claimed in ("0.9.0", "1.0.0", "1.1.0", "2.0.0", 7):
+        check_record(given({**RECORD, "schema_version": claimed}))
+    check_record(given({key: value for key, value in RECORD.items() if key != "schema_version"}))
+    check_record(given([RECORD]))
+    assert asked == ["0.9.0", "1.0.0", "1.1.0", "1.1.0", "1.1.0", "1.1.0", "1.1.0"]
+    check_record("{not json")
+    assert asked[-1] == "1.1.0"
