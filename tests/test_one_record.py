@@ -125,3 +125,13 @@ def test_the_record_names_its_version_among_those_released(given, monkeypatch) -
     assert asked == ["0.9.0", "1.0.0", "1.1.0", "1.1.0", "1.1.0", "1.1.0", "1.1.0"]
     check_record("{not json")
     assert asked[-1] == "1.1.0"
+
+
+def test_a_text_whose_offsets_are_ambiguous_is_a_finding_about_it() -> None:
+    texts = {"newsbytes-2023-07-29": (BASE / "articles" / "newsbytes-2023-07-29.txt")
+             .read_text("utf-8").replace("\n", "\r\n", 1) + "Cafe\u0301"}
+    found = check_record(RECORD, texts=texts)
+    assert [(f.file, f.code) for f in found if f.file != "<record>"] == [
+        ("<newsbytes-2023-07-29>", "text-line-ending"), ("<newsbytes-2023-07-29>", "text-not-nfc")]
+    assert "text-not-nfc" not in {f.code for f in check_record(RECORD, texts=texts,
+                                                               ignore=["text-not-nfc"])}

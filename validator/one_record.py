@@ -12,8 +12,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.checks import evidence
 from validator.checks.context import Article, DatasetContext
-from validator.findings import ignored_codes
+from validator.findings import ignored_codes, make
 from validator.loading import UsageError
 from validator.records import check_line
 
@@ -38,9 +39,12 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     texts: evidence spans are checked against them, and a source id that is
     not a key is unknown.  `published` gives the sources' publication dates,
     and `actors` the actor ids the record may name.  Leave any of them out and
-    the checks that need it do not run.  Findings name the file `name`, at
-    line 1 (and further lines, if the JSON text spans several) and the column
-    of their pointer; `ignore` is as `validate`'s.
+    the checks that need it do not run.
+
+    Findings name the file `name`, at line 1 (and further lines, if the JSON
+    text spans several) and the column of their pointer.  A text that is not
+    NFC, or holds a carriage return, is a finding about `<source id>`.
+    `ignore` is as `validate`'s.
 
     Raises `UsageError` for an `ignore` that cannot be ignored, and
     `TypeError` for a value that JSON cannot hold.
@@ -63,7 +67,14 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
         source: Article(source, f"<{source}>", text, dates.get(source))
         for source, text in texts.items()}
     context = DatasetContext(version, None if actors is None else frozenset(actors), sources)
-    return sorted(check_line(line, context, name, codes))
+    found = check_line(line, context, name, codes)
+    # A text that is not NFC, or has CRs, makes its offsets ambiguous: say so, as a
+    # dataset's file would be told, naming the text by its source id.
+    found += [finding for source, text in (texts or {}).items()
+              for finding in (make(p.code, p.message, f"<{source}>", p.line, p.column)
+                              for p in evidence.text_problems(text))
+              if finding.code not in codes]
+    return sorted(found)
 
 
 def _version_of(record: JSON) -> str:
