@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from strategies import datasets
+from test_arbitrary_bytes import contents
 from test_properties import MUTATIONS
 from writing import write_dataset
 
-from validator import UsageError, check_record, validate
+from validator import RULES, UsageError, check_record, validate
 
 if TYPE_CHECKING:
     from validator.checks.context import DatasetContext
@@ -135,3 +136,17 @@ def test_a_text_whose_offsets_are_ambiguous_is_a_finding_about_it() -> None:
         ("<newsbytes-2023-07-29>", "text-line-ending"), ("<newsbytes-2023-07-29>", "text-not-nfc")]
     assert "text-not-nfc" not in {f.code for f in check_record(RECORD, texts=texts,
                                                                ignore=["text-not-nfc"])}
+
+
+@given(raw=contents() | st.text(max_size=2000),
+       mangled=st.recursive(st.none() | st.booleans() | st.floats() | st.text(max_size=20),
+                            lambda inner: st.lists(inner, max_size=4)
+                            | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                            max_leaves=20))
+@example(raw="\ud800{", mangled={"\udfff": ["\ud800"]})  # lone surrogates, which text() skips
+def test_any_input_gives_findings_never_an_exception(raw: bytes | str, mangled: object) -> None:
+    """Bytes, text and JSON-able values of any shape: a list of findings, whatever they hold."""
+    texts = {"newsbytes-2023-07-29": raw if isinstance(raw, str) else "text"}
+    for record in (raw, mangled, {**RECORD, "evidence": mangled}):
+        found = check_record(record, texts=texts, actors=["x"], published={})
+        assert all(f.code in RULES and f.code != "internal-error" for f in found)
