@@ -164,9 +164,17 @@ def test_cli_ignore_takes_commas_and_repeats(warned: Path, capsys: pytest.Captur
                  "--ignore", "meaning", str(warned)]) == 0
     out = capsys.readouterr().out
     assert "warning codelist-open-value" not in out
-    meaning = sorted(code for code, rule in RULES.items() if rule.layer is Layer.MEANING)
-    codes = ", ".join(sorted({"codelist-open-value", *meaning}))  # one named twice
-    assert out.endswith(f"0 errors, 0 warnings; not checked (--ignore): {codes}\n")
+    assert out.endswith("0 errors, 0 warnings; not checked (--ignore): the meaning layer, "
+                        "codelist-open-value\n")  # date-text-mismatch is named twice
+    assert main(["--ignore", "span-text-mismatch,actor-not-listed", "--ignore", "text-not-nfc",
+                 str(warned)]) == 0
+    assert capsys.readouterr().out.endswith(
+        "not checked (--ignore): actor-not-listed, span-text-mismatch, text-not-nfc\n")
+    assert main(["--ignore", ",".join(code for code, rule in RULES.items()
+                                      if rule.layer in {Layer.EVIDENCE, Layer.REFERENCES}),
+                 str(warned)]) == 0
+    assert capsys.readouterr().out.endswith(
+        "1 warning; not checked (--ignore): the references layer, the evidence layer\n")
 
 
 def test_cli_refuses_what_cannot_be_ignored_with_exit_code_2(
@@ -213,6 +221,10 @@ def test_evidence_page_says_what_was_ignored(warned: Path, tmp_path: Path) -> No
     text = page.read_text("utf-8")
     assert "is not in the open codelist" in text
     assert "Not checked" not in text
+    assert main(["--format", "html", "-o", str(page), "--ignore", "evidence,codelist-open-value",
+                 str(warned)]) == 0
+    assert ("Not checked, as the run was asked (--ignore): the evidence layer, "
+            "codelist-open-value.") in page.read_text("utf-8")
 
 
 # What a run does not check ------------------------------------------------------
@@ -304,3 +316,6 @@ def test_github_annotations_give_notice_of_the_rules_not_checked(
                                        "codelist-open-value, date-text-mismatch\n")
     assert main(["--format", "github", str(warned)]) == 0
     assert capsys.readouterr().out.startswith("::warning file=")
+    assert main(["--format", "github", "--ignore", "references", str(warned)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "::notice title=textevents --ignore::not checked: the references layer\n")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from validator import loading
 from validator.checks.walk import spans
-from validator.findings import RULES, Finding, Severity
+from validator.findings import RULES, Finding, Severity, ignored_names
 from validator.pointers import pointer, resolve
 from validator.records import blocks
 from validator.run import DatasetRun
@@ -308,5 +308,6 @@ def html_page(paths: Iterable[str], report: Report, *, tool_version: str,
         pages.append(dataset_page(location, mine, limit, numbers))
     page: str = _template().render(
         pages=pages, report=report, tool_version=tool_version, rules=RULES,
+        ignored=ignored_names(report.ignored),
         others=[f for f in report.findings if f not in placed])
     return page

@@ -259,6 +259,18 @@ def ignored_codes(names: Iterable[str]) -> frozenset[str]:
     return frozenset(codes)
 
 
+def ignored_names(codes: Iterable[str]) -> list[str]:
+    """Rule codes as a reader names them: a whole layer as one ("the meaning layer")."""
+    left = set(codes)
+    names = []
+    for layer in Layer:
+        rules = {code for code, rule in RULES.items() if rule.layer is layer}
+        if rules and rules <= left:
+            names.append(f"the {layer.value} layer")
+            left -= rules
+    return names + sorted(left)
+
+
 _NOT_IGNORABLE = ("only warnings, and the rules of the references, evidence and meaning "
                   "layers, can be; the others mean that data went unchecked")
 

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from validator.findings import RULES, Finding, Severity
+from validator.findings import RULES, Finding, Severity, ignored_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -31,7 +31,7 @@ def summary(datasets: int, records: int, findings: Sequence[Finding],
             f"{'s' * (records != 1)}: {errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}")
     if ignored:
-        line += f"; not checked (--ignore): {', '.join(ignored)}"
+        line += f"; not checked (--ignore): {', '.join(ignored_names(ignored))}"
     return line
 
 
@@ -210,7 +210,7 @@ def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = ()) -> It
     """
     if ignored:
         yield (f"::notice title={_github_property('textevents --ignore')}::"
-               f"{_github_data('not checked: ' + ', '.join(ignored))}")
+               f"{_github_data('not checked: ' + ', '.join(ignored_names(ignored)))}")
     for finding in findings:
         level = "error" if finding.severity is Severity.ERROR else "warning"
         title = RULES[finding.code].title if finding.code in RULES else finding.code
