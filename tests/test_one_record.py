@@ -99,6 +99,12 @@ def test_ignore_is_as_validates() -> None:
     with pytest.raises(UsageError, match="schema-value cannot be ignored"):
         check_record(RECORD, ignore=["schema-value"])
     assert check_record(RECORD, actors=[], ignore=["actor-unknown"]) == []
+    visit = next(json.loads(line) for line in (BASE / "events.jsonl").read_text("utf-8")
+                 .splitlines() if '"diplomatic_visit"' in line)
+    visit["diplomatic_visit"]["hosts"] = list(visit["diplomatic_visit"]["visitors"])
+    assert "visitor-is-host" in {f.code for f in check_record(visit)}
+    # Its check runs for supplier-is-recipient still; the ignored finding is dropped.
+    assert check_record(visit, ignore=["visitor-is-host"]) == []
 
 
 def test_a_lone_surrogate_in_a_python_string_is_a_finding_not_a_crash() -> None:

@@ -182,15 +182,10 @@ def _main(argv: list[str]) -> int:
 
 
 def _empty_report(ignore: list[str]) -> Report:
-    from validator.findings import ignored_codes
-    from validator.loading import UsageError
-    from validator.run import Report
+    from validator.run import Report, rules_to_ignore
 
-    try:  # the same refusals as a run's, with no file to check
-        codes = ignored_codes(ignore)
-    except ValueError as error:
-        raise UsageError(f"--ignore: {error}") from None
-    return Report((), 0, 0, tuple(sorted(codes)))
+    # The same refusals as a run's, with no file to check.
+    return Report((), 0, 0, tuple(sorted(rules_to_ignore(ignore))))
 
 
 def _output_file(output: str | None, paths: list[str]) -> Path | None:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from validator import registry
 from validator.checks import evidence
 from validator.checks.context import Article, DatasetContext
-from validator.findings import ignored_codes, make
-from validator.loading import UsageError
+from validator.findings import make
 from validator.records import check_line
+from validator.run import rules_to_ignore
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,10 +49,7 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     Raises `UsageError` for an `ignore` that cannot be ignored, and
     `TypeError` for a value that JSON cannot hold.
     """
-    try:
-        codes = ignored_codes(ignore)
-    except ValueError as error:
-        raise UsageError(f"--ignore: {error}") from None
+    codes = rules_to_ignore(ignore)
     if isinstance(record, str):
         line = record.encode("utf-8", "surrogatepass")  # a lone surrogate is a finding
     elif isinstance(record, bytes):

@@ -339,9 +339,7 @@ def check_records(task: RecordTask) -> RecordResult:
                         pass
                     except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
                         pass
-                found = _record(raw, number, line_offset, task, validator, result)
-                # A check that runs may yield an ignored code beside one that is not.
-                findings.extend(without_ignored(found, task.ignore) if task.ignore else found)
+                findings.extend(_record(raw, number, line_offset, task, validator, result))
     return result
 
 
@@ -353,13 +351,7 @@ def check_line(line: bytes, context: DatasetContext, name: str,
     """
     task = RecordTask("", "", name, context, ignore=ignore)
     validator = compiled(context.version, registry.RECORD_SCHEMA)
-    found = _record(line, 1, 0, task, validator, RecordResult([], RecordIds(), 0))
-    return without_ignored(found, ignore) if ignore else found
-
-
-def without_ignored(findings: Iterable[Finding], ignore: frozenset[str]) -> list[Finding]:
-    """The findings whose rule is not in `ignore`."""
-    return [finding for finding in findings if finding.code not in ignore]
+    return _record(line, 1, 0, task, validator, RecordResult([], RecordIds(), 0))
 
 
 def _record(line: bytes, number: int, offset: int, task: RecordTask,
@@ -397,13 +389,18 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
 
 
 def _screened(record: JSON, context: DatasetContext, ignore: frozenset[str]) -> list[Problem]:
-    """Problems of a schema-valid record: each check runs in full only if its screen fails."""
+    """Problems of a schema-valid record: each check runs in full only if its screen fails.
+
+    A check whose every code is in `ignore` does not run; one that runs may still
+    yield an ignored code beside one that is not, and that problem is dropped here.
+    """
     problems: list[Problem] = []
     facts = view(record)
     for check in active_checks(ignore):
         try:
             if not check.passes(facts, context):
-                problems.extend(check.problems(record, context))
+                problems.extend(p for p in check.problems(record, context)
+                                if p.code not in ignore)
         except Exception as error:  # noqa: BLE001 - the crash barrier: one record
             problems.append(Problem("internal-error", f"{check.name} failed: "
                                     f"{type(error).__name__}: {escape(str(error), 80)}"))

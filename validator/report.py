@@ -141,7 +141,7 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
               "help": {"text": f"{rule.title}: {rule.description}",
                        "markdown": f"**{rule.title}** (`{rule.code}`, {rule.severity.value}): "
                                    f"{rule.description}"},
-              "defaultConfiguration": {"level": _sarif_level(rule.severity)},
+              "defaultConfiguration": {"level": _level(rule.severity)},
               "properties": {"tags": ["textevents", rule.layer.value]}}
              for rule in RULES.values()]
     invocation: dict[str, object] = {"executionSuccessful": True}  # findings are not failures
@@ -161,7 +161,8 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
                       ensure_ascii=False, indent=2)
 
 
-def _sarif_level(severity: Severity) -> str:
+def _level(severity: Severity) -> str:
+    # GitHub's workflow commands and SARIF name these two levels alike (not their third).
     return "error" if severity is Severity.ERROR else "warning"
 
 
@@ -173,7 +174,7 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
     pointer = f" ({finding.pointer})" if finding.pointer else ""
     result: dict[str, object] = {
         "ruleId": finding.code,
-        "level": _sarif_level(finding.severity),
+        "level": _level(finding.severity),
         "message": {"text": finding.message + pointer},
         "locations": [{"physicalLocation": location}],
     }
@@ -212,7 +213,7 @@ def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = ()) -> It
         yield (f"::notice title={_github_property('textevents --ignore')}::"
                f"{_github_data('not checked: ' + ', '.join(ignored_names(ignored)))}")
     for finding in findings:
-        level = "error" if finding.severity is Severity.ERROR else "warning"
+        level = _level(finding.severity)
         title = RULES[finding.code].title if finding.code in RULES else finding.code
         props = [f"file={_github_property(finding.file)}"]
         if finding.line:

@@ -47,7 +47,6 @@ from validator.records import (
     check_records,
     id_findings,
     split,
-    without_ignored,
     worker_map,
 )
 
@@ -106,10 +105,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     findings are the same as one process's; `jobs` then says how many parts
     a large events file is split into.
     """
-    try:
-        codes = ignored_codes(ignore)
-    except ValueError as error:
-        raise UsageError(f"--ignore: {error}") from None
+    codes = rules_to_ignore(ignore)
     locations, orphans = discover(list(paths))
     findings: list[Finding] = [
         make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
@@ -155,6 +151,18 @@ def validate(paths: Iterable[str] = ("datasets",),
     return Report(tuple(sorted(findings)), len(locations), records, tuple(sorted(codes)))
 
 
+def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
+    """The rule codes that `names` (codes and layers) ask a run to leave unchecked.
+
+    Raises `UsageError`, saying why, where `validator.findings.ignored_codes`
+    refuses a name.
+    """
+    try:
+        return ignored_codes(names)
+    except ValueError as error:
+        raise UsageError(f"--ignore: {error}") from None
+
+
 @dataclass
 class DatasetResult:
     """What the layers of one dataset found, and its records' results."""
@@ -179,11 +187,12 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
     except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
         findings.append(make("internal-error", f"{type(error).__name__}: "
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
-    tasks = [replace(task, ignore=ignore) for task in dataset.record_tasks(jobs)]
+    tasks = dataset.record_tasks(jobs, ignore)
     name = location.name(DESCRIPTOR)
     # One task is run here; the chunks of a split file are left for the pool.
     checked = [check_records(tasks[0])] if len(tasks) == 1 else []
-    return DatasetResult(name, without_ignored(findings, ignore), tasks, checked)
+    # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
+    return DatasetResult(name, [f for f in findings if f.code not in ignore], tasks, checked)
 
 
 def _folder_bytes(location: DatasetLocation) -> int:
@@ -273,14 +282,14 @@ class DatasetRun:
         if "events" in paths:
             yield from self._events(paths["events"], context)
 
-    def record_tasks(self, jobs: int) -> list[RecordTask]:
+    def record_tasks(self, jobs: int, ignore: frozenset[str] = frozenset()) -> list[RecordTask]:
         """The record-checking tasks of this dataset: its events file, split for `jobs`."""
         if self.events is None:
             return []
         path, context = self.events
         size = (self.location.root / path).stat().st_size
         return [RecordTask(str(self.location.root), path, self.location.name(path), context,
-                           start, end, first_line)
+                           start, end, first_line, ignore)
                 for start, end, first_line in split(self.location.root, path, size, jobs)]
 
     def _read_descriptor(self) -> Generator[Finding, None, JSON]:
