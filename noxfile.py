@@ -251,6 +251,8 @@ def bench(session: nox.Session) -> None:
     session.install(".", "check-jsonschema")
     # The 2,000,000-record corpus checks that memory stays flat (about 5 GB on disk).
     session.run("python", "benchmarks/bench.py", *(session.posargs or ["--large", "2000000"]))
+    # Where a clean record's time goes, stage by stage, and what half the floor leaves.
+    session.run("python", "benchmarks/stages.py")
 
 
 @nox.session(default=False)
