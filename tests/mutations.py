@@ -108,6 +108,16 @@ def _delete(path: list) -> Callable[[dict], None]:
     return edit
 
 
+def _rename(path: list, old: str, new: str) -> Callable[[dict], None]:
+    """Rename a field in place, keeping its value (and the keys' order but for it)."""
+    def edit(record: dict) -> None:
+        target = record
+        for key in path:
+            target = target[key]
+        target[new] = target.pop(old)
+    return edit
+
+
 def _shift_span(record: dict) -> None:
     record["evidence"][0]["start"] += 1
     record["evidence"][0]["end"] += 1
@@ -234,7 +244,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("schema-missing-field", "no-summary", _edit_record(0, _delete(["summary"]))),
     Mutation("schema-unknown-field", "extra-field", _edit_record(0, _set(["confidence"], 0.9))),
     Mutation("schema-wrong-type", "summary-number", _edit_record(0, _set(["summary"], 1))),
+    Mutation("schema-unknown-field", "misspelt-field", _edit_record(
+        0, _rename(["evidence", 0], "source", "sorce"))),  # the message suggests 'source'
     Mutation("schema-not-in-codelist", "modality", _edit_record(0, _set(["modality"], "rumoured"))),
+    Mutation("schema-not-in-codelist", "misspelt", _edit_record(  # suggests 'asserted'
+        0, _set(["modality"], "asserterd"))),
     Mutation("schema-format", "bad-date", _edit_record(0, _set(["date", "start"], "2023-02-30"))),
     Mutation("schema-value", "empty-summary", _edit_record(0, _set(["summary"], ""))),
     Mutation("codelist-open-value", "context", _edit_record(

@@ -7,13 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator import validate
 from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import span_problems
+from validator.checks.references import unknown_actors
 from validator.checks.schema import schema_problems
 from validator.engines import compiled
+from validator.loading import escape
 from validator.registry import RECORD_SCHEMA
+from validator.suggest import did_you_mean
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
@@ -92,6 +97,55 @@ def test_enum_messages_are_cut_after_eight_options() -> None:
     (problem,) = schema_problems(compiled("1.0.0", RECORD_SCHEMA), value)
     assert problem.message.startswith("'x' is not one of 'aircraft', 'air_defence_systems'")
     assert problem.message.endswith(" and 7 more")
+
+
+@pytest.mark.parametrize(("edit", "pointer", "message"), [
+    # A misspelt field is named among the fields the object may have but lacks.
+    (lambda r: r["date"].update(precison=r["date"].pop("precision")), "/date/precison",
+     "unknown field 'precison'; did you mean 'precision'?"),
+    # A field it already has is no suggestion: 'sources' is there, 'source' is not.
+    (lambda r: r["reporting"].update(source=["x"]), "/reporting/source", "unknown field 'source'"),
+    (lambda r: r.update(modality="negatd"), "/modality",
+     ("'negatd' is not one of 'asserted', 'planned', 'hypothetical', 'negated'; "
+     "did you mean 'negated'?")),
+    (lambda r: r["classification"].update(cameo="0042"), "/classification/cameo",
+     ("'0042' is not one of '036', '040', '042', '043', '044', '112', '1123', '1125'; "
+     "did you mean '042'?")),
+])
+def test_a_misspelt_name_gets_the_closest_one(edit, pointer, message) -> None:
+    value = record()
+    edit(value)
+    problems = list(schema_problems(compiled("1.0.0", RECORD_SCHEMA), value))
+    assert message in [p.message for p in problems if p.pointer == pointer]
+
+
+@pytest.mark.parametrize(("choices", "value", "hint"), [
+    ({"ukraine", "russia"}, "ukriane", "; did you mean 'ukraine'?"),
+    ({"ukraine", "russia"}, "nobody-north-korea", ""),  # nothing close
+    ({"ukraine"}, "ukraine", ""),  # itself is no suggestion
+    (set(), "ukraine", ""),
+    ({"actor-2", "actor-1"}, "actor-3", "; did you mean 'actor-1'?"),  # a tie: the first in order
+    ({"a\nb\u202ec"}, "a\nb\u202ed", "; did you mean 'a\\u000ab\\u202ec'?"),  # escaped
+])
+def test_did_you_mean(choices: set[str], value: str, hint: str) -> None:
+    assert did_you_mean(value, frozenset(choices)) == hint
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=()))  # lone surrogates too
+
+
+@given(ANY_TEXT, st.frozensets(ANY_TEXT, max_size=20))
+def test_a_hint_names_one_of_the_choices_or_nothing(value: str, choices: frozenset[str]) -> None:
+    hint = did_you_mean(value, choices)
+    assert hint == "" or hint in {f"; did you mean {escape(c)}?" for c in choices - {value}}
+
+
+def test_an_unknown_id_gets_the_closest_row() -> None:
+    value = record()
+    value["actors"][0] = value["actors"][0][:-2] + value["actors"][0][:-3:-1]  # last two swapped
+    context = DatasetContext("1.0.0", frozenset(record()["actors"]), None)
+    (problem,) = unknown_actors(value, context)
+    assert problem.message.endswith(f"; did you mean {escape(record()['actors'][0])}?")
 
 
 def test_table_findings_give_the_physical_line(tmp_path: Path) -> None:

@@ -169,3 +169,14 @@ def test_installed_package_works_from_another_folder(tmp_path: Path) -> None:
     assert "schema 1.0.0" in version
     if "site-packages" in module:  # under nox: a real, non-editable install
         assert "site-packages" in folder
+
+
+def test_a_subschema_is_found_by_its_absolute_location() -> None:
+    common = registry.load("1.0.0").uri("common.schema.json")
+    span = registry.subschema(f"{common}#/$defs/span")
+    assert {"source", "start", "end", "text"} <= set(span["properties"])
+    whole = registry.subschema(registry.load("1.0.0").uri(registry.RECORD_SCHEMA))
+    assert whole is registry.load("1.0.0").record_schema
+    for nowhere in ("https://example.org/x.json#/a", f"{common}#/$defs/nothing"):
+        with pytest.raises(LookupError):
+            registry.subschema(nowhere)

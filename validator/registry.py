@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator.codelists import Codelist, load_codelists
+from validator.pointers import resolve
 
 if TYPE_CHECKING:
     import referencing
@@ -129,3 +130,17 @@ def load(version: str) -> SchemaVersion:
         documents=documents,
         codelists=load_codelists(folder / "codelists"),
     )
+
+
+def subschema(location: str) -> JSON:
+    """The schema at an absolute location (`$id#pointer`) in a released version.
+
+    Engines name where an error arose this way.  Raises `LookupError` for a
+    location in no released file.
+    """
+    base, _, fragment = location.partition("#")
+    for version in versions():
+        for document in load(version).documents.values():
+            if document.get("$id") == base:
+                return resolve(document, fragment)
+    raise LookupError(location)

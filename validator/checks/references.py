@@ -8,6 +8,7 @@ from validator.checks.base import RecordCheck
 from validator.checks.walk import actor_refs, detail_actor_refs, source_refs, spans
 from validator.loading import Problem, escape
 from validator.pointers import join
+from validator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,8 +25,8 @@ def unknown_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         return
     for ptr, actor in actor_refs(record):
         if actor not in context.actors:
-            yield Problem("actor-unknown", f"actor {escape(actor)} is not in the actors table",
-                          pointer=join(ptr))
+            yield Problem("actor-unknown", f"actor {escape(actor)} is not in the actors table"
+                          f"{did_you_mean(actor, context.actors)}", pointer=join(ptr))
 
 
 def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -34,8 +35,8 @@ def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         return
     for ptr, source in source_refs(record):
         if source not in context.sources:
-            yield Problem("source-unknown",
-                          f"source {escape(source)} is not in the sources table", pointer=join(ptr))
+            yield Problem("source-unknown", f"source {escape(source)} is not in the sources table"
+                          f"{did_you_mean(source, frozenset(context.sources))}", pointer=join(ptr))
 
 
 def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:

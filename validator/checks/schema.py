@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from validator import registry
 from validator.loading import Problem, escape
 from validator.pointers import join, pointer
+from validator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,7 +42,8 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
     if name == "AdditionalProperties":
         unexpected = list(getattr(kind, "unexpected", ()))
         if unexpected:
-            return f"unknown field {escape(unexpected[0])}", unexpected[0]
+            field = unexpected[0]
+            return f"unknown field {escape(field)}{did_you_mean(field, _missing(error))}", field
     if name == "FalseSchema":
         path = list(error.instance_path)
         field = path[-1] if path else "value"
@@ -49,7 +52,9 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
         options = list(kind.options)
         shown = ", ".join(escape(o, 24) for o in options[:8])
         more = f" and {len(options) - 8} more" if len(options) > 8 else ""
-        return f"{escape(error.instance)} is not one of {shown}{more}", ""
+        hint = did_you_mean(error.instance, frozenset(o for o in options if isinstance(o, str))) \
+            if isinstance(error.instance, str) else ""
+        return f"{escape(error.instance)} is not one of {shown}{more}{hint}", ""
     if name == "Constant":
         return f"{escape(error.instance)} is not {escape(kind.expected_value)}", ""
     if name == "Type":
@@ -65,6 +70,17 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
     if len(whole) > _QUOTED and whole in message:
         message = message.replace(whole, escape(error.instance, _QUOTED), 1)
     return escape(message, 160)[1:-1], ""
+
+
+def _missing(error: Any) -> frozenset[str]:  # noqa: ANN401 - an engine error
+    """The fields an object refused for an unknown field may have but does not."""
+    location = error.absolute_keyword_location or ""
+    try:
+        schema = registry.subschema(location.removesuffix("/additionalProperties"))
+    except LookupError:  # a schema of no released version (a narrowed copy never reports)
+        return frozenset()
+    fields = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return frozenset(fields) - frozenset(error.instance)
 
 
 def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonschema-rs validator
