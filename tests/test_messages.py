@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator import validate
+from validator import registry, validate
 from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import span_problems
 from validator.checks.references import unknown_actors
 from validator.checks.schema import schema_problems
+from validator.checks.tables import Table, read_table
+from validator.checks.tables import schema_problems as table_problems
 from validator.engines import compiled
 from validator.loading import escape
 from validator.registry import RECORD_SCHEMA
@@ -184,3 +186,22 @@ def test_several_types_are_named() -> None:
     (problem,) = schema_problems(compiled("1.0.0", RECORD_SCHEMA), value)
     assert (problem.code, problem.pointer, problem.message) == (
         "schema-wrong-type", "/arms_allegation/supplier", "5 is not of type null or string")
+
+
+@pytest.mark.parametrize(("affiliation", "hint"), [
+    ("rusia", "; did you mean 'russia'?"), ("zzzz", ""),
+])
+def test_a_reference_into_the_same_table_names_its_closest_key(affiliation: str,
+                                                                hint: str) -> None:
+    rows = (BASE / "actors.csv").read_text("utf-8").splitlines()
+    header = rows[0].split(",")
+    assert "affiliation" in header
+    cells = dict.fromkeys(header, "")
+    cells.update(id="new-actor", name="New actor", kind="person", affiliation=affiliation)
+    text = "\n".join([*rows, ",".join(cells[name] for name in header)]) + "\n"
+    table = read_table(text)
+    assert isinstance(table, Table)
+    (problem,) = table_problems(text.encode(), table,
+                                registry.load("1.0.0").table_schema("actors"))
+    assert problem.code == "table-foreign-key"
+    assert problem.message.endswith(f'as "id"{hint}')

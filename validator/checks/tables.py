@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from validator.checks.meaning import is_country
 from validator.loading import Problem, escape
 from validator.pointers import pointer
+from validator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -255,7 +256,25 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
         line = table.line_of(row_number) if row_number else 1
         column = (table.header.index(field_name) + 1) if field_name in table.header else 1
         ptr = pointer(row_number - 2, field_name) if row_number and field_name else ""
-        yield Problem(code, escape(message, 200)[1:-1], line, column, ptr)
+        hint = _closest_key(table, table_schema, row_number, field_name) \
+            if kind == "foreign-key" else ""
+        yield Problem(code, escape(message, 200)[1:-1] + hint, line, column, ptr)
+
+
+def _closest_key(table: Table, table_schema: JSON, row_number: int, field: str | None) -> str:
+    """For a one-field reference into the same table, the closest key it may mean (or '')."""
+    if field is None or not 0 <= row_number - 2 < len(table.rows):
+        return ""
+    for foreign in table_schema.get("foreignKeys", []):
+        local, reference = foreign["fields"], foreign["reference"]
+        local = [local] if isinstance(local, str) else local
+        remote = reference["fields"]
+        remote = [remote] if isinstance(remote, str) else remote
+        if local == [field] and len(remote) == 1 and reference.get("resource", "") == "":
+            value = table.rows[row_number - 2][1].get(field, "")
+            keys = frozenset(row.get(remote[0], "") for _, row in table.rows) - {""}
+            return did_you_mean(value, keys) if value else ""
+    return ""
 
 
 def actor_problems(table: Table) -> Iterator[Problem]:
