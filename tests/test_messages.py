@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from validator import registry, validate
 from validator.checks.context import Article, DatasetContext
-from validator.checks.evidence import span_problems
+from validator.checks.evidence import span_problems, supports_pointers
 from validator.checks.references import unknown_actors
 from validator.checks.schema import schema_problems
 from validator.checks.tables import Table, read_table
@@ -205,3 +205,19 @@ def test_a_reference_into_the_same_table_names_its_closest_key(affiliation: str,
                                 registry.load("1.0.0").table_schema("actors"))
     assert problem.code == "table-foreign-key"
     assert problem.message.endswith(f'as "id"{hint}')
+
+
+@pytest.mark.parametrize(("target", "hint"), [
+    ("/diplomatic_visit/visitor/0", "; did you mean '/diplomatic_visit/visitors/0'?"),
+    ("/dat", "; did you mean '/date'?"),
+    ("/diplomatic_visit/visitors/7", ""),  # an index past the end: no key is near it
+    ("/diplomatic_visit/visitor/7", ""),  # the near key's pointer would not resolve either
+    ("/nothing-like-it", ""),
+    ("date", ""),  # not a JSON Pointer
+])
+def test_an_unresolved_pointer_names_a_near_one_that_resolves(target: str, hint: str) -> None:
+    value = record()
+    assert "diplomatic_visit" in value
+    value["evidence"][0]["supports"] = target
+    (problem,) = supports_pointers(value, DatasetContext("1.0.0"))
+    assert problem.message == f"supports {escape(target)} does not resolve in the record{hint}"

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from validator.checks.base import RecordCheck
 from validator.checks.walk import spans
 from validator.loading import Problem, escape, position
-from validator.pointers import join, resolve
+from validator.pointers import array_index, join, pointer, resolve, tokens
+from validator.suggest import closest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,8 +76,36 @@ def supports_pointers(record: JSON, context: DatasetContext) -> Iterator[Problem
             resolve(record, target)
         except LookupError:
             yield Problem("span-pointer-unresolved",
-                          f"supports {escape(target)} does not resolve in the record",
-                          pointer=join(ptr, "supports"))
+                          f"supports {escape(target)} does not resolve in the record"
+                          f"{_closest_pointer(record, target)}", pointer=join(ptr, "supports"))
+
+
+def _closest_pointer(record: JSON, target: str) -> str:
+    """'; did you mean P?' for a pointer P that resolves, one key away from `target` (or '')."""
+    try:
+        parts = tokens(target)
+    except LookupError:
+        return ""
+    value = record
+    for depth, key in enumerate(parts):
+        index = array_index(key)
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and index is not None and index < len(value):
+            value = value[index]
+        else:  # the first key that fails: try the closest key the object has
+            if not isinstance(value, dict):
+                return ""
+            near = closest(key, frozenset(value))
+            if near is None:
+                return ""
+            candidate = pointer(*parts[:depth], near, *parts[depth + 1:])
+            try:
+                resolve(record, candidate)
+            except LookupError:
+                return ""
+            return f"; did you mean {escape(candidate)}?"
+    return ""
 
 
 def _quotes_exact(view: RecordView, context: DatasetContext) -> bool:
