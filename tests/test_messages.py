@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from validator import registry, validate
 from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import span_problems, supports_pointers
 from validator.checks.references import unknown_actors
+from validator.checks.schema import _missing as missing_fields
 from validator.checks.schema import schema_problems
 from validator.checks.tables import Table, read_table
 from validator.checks.tables import schema_problems as table_problems
@@ -77,6 +79,8 @@ def record() -> dict:
     (lambda r: r.update(summary=3), "schema-wrong-type", "/summary", "3 is not of type string"),
     (lambda r: r.update(modality="x"), "schema-not-in-codelist", "/modality",
      "'x' is not one of 'asserted', 'planned', 'hypothetical', 'negated'"),
+    (lambda r: r.update(modality=5), "schema-not-in-codelist", "/modality",  # no hint for 5
+     "5 is not one of 'asserted', 'planned', 'hypothetical', 'negated'"),
     (lambda r: r.update(schema_version="2.0"), "schema-not-in-codelist", "/schema_version",
      "'2.0' is not '1.0.0'"),
     (lambda r: r["date"].update(start="2023-13-01"), "schema-format", "/date/start",
@@ -119,6 +123,18 @@ def test_a_misspelt_name_gets_the_closest_one(edit, pointer, message) -> None:
     edit(value)
     problems = list(schema_problems(compiled("1.0.0", RECORD_SCHEMA), value))
     assert message in [p.message for p in problems if p.pointer == pointer]
+
+
+@pytest.mark.parametrize("where", [
+    "#/$defs/span/additionalProperties/additionalProperties",  # the schema there is `false`
+    "#/$defs/span/properties/source/additionalProperties",  # an object without properties
+    "#/$defs/nowhere/additionalProperties",
+])
+def test_no_field_is_suggested_where_the_schema_names_none(where: str) -> None:
+    error = SimpleNamespace(
+        absolute_keyword_location=registry.load("1.0.0").uri("common.schema.json") + where,
+        instance={"sorce": "s"})
+    assert missing_fields(error) == frozenset()
 
 
 @pytest.mark.parametrize(("choices", "value", "hint"), [
