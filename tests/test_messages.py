@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from validator import registry, validate
 from validator.checks.context import Article, DatasetContext
+from validator.checks.evidence import _closest_pointer as closest_pointer
 from validator.checks.evidence import span_problems, supports_pointers
 from validator.checks.references import unknown_actors
 from validator.checks.schema import _missing as missing_fields
 from validator.checks.schema import schema_problems
 from validator.checks.tables import Table, read_table
+from validator.checks.tables import _closest_key as closest_key
 from validator.checks.tables import schema_problems as table_problems
 from validator.engines import compiled
 from validator.loading import escape
@@ -226,14 +228,44 @@ def test_a_reference_into_the_same_table_names_its_closest_key(affiliation: str,
 @pytest.mark.parametrize(("target", "hint"), [
     ("/diplomatic_visit/visitor/0", "; did you mean '/diplomatic_visit/visitors/0'?"),
     ("/dat", "; did you mean '/date'?"),
-    ("/diplomatic_visit/visitors/7", ""),  # an index past the end: no key is near it
+    ("/evidence/0/sorce", "; did you mean '/evidence/0/source'?"),  # past an array index
+    ("/diplomatic_visit/visitors/1", ""),  # just past the end (one visitor): no key is near it
     ("/diplomatic_visit/visitor/7", ""),  # the near key's pointer would not resolve either
     ("/nothing-like-it", ""),
     ("date", ""),  # not a JSON Pointer
 ])
 def test_an_unresolved_pointer_names_a_near_one_that_resolves(target: str, hint: str) -> None:
     value = record()
-    assert "diplomatic_visit" in value
+    assert len(value["diplomatic_visit"]["visitors"]) == 1
+    assert closest_pointer(value, "/diplomatic_visit/visitors/0") == ""  # it resolves
     value["evidence"][0]["supports"] = target
     (problem,) = supports_pointers(value, DatasetContext("1.0.0"))
     assert problem.message == f"supports {escape(target)} does not resolve in the record{hint}"
+
+
+AFFILIATIONS = Table(("id", "parent"), ((2, {"id": "russia", "parent": ""}),
+                                        (3, {"id": "ukraine", "parent": "rusia"})))
+
+
+@pytest.mark.parametrize(("foreign_keys", "row_number", "field", "hint"), [
+    ([{"fields": "parent", "reference": {"resource": "", "fields": "id"}}], 3, "parent",
+     "; did you mean 'russia'?"),
+    ([{"fields": ["parent"], "reference": {"fields": ["id"]}}], 3, "parent",  # lists; no resource
+     "; did you mean 'russia'?"),
+    ([{"fields": "other", "reference": {"fields": "id"}},  # the key that fails is the second
+      {"fields": "parent", "reference": {"fields": "id"}}], 3, "parent", "; did you mean 'russia'?"),
+    ([{"fields": "parent", "reference": {"resource": "sources", "fields": "id"}}], 3, "parent",
+     ""),  # into another table: its keys are not at hand
+    ([{"fields": ["parent", "id"], "reference": {"fields": ["id", "parent"]}}], 3, "parent", ""),
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 2, "parent", ""),  # an empty cell
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 3, None, ""),
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 1, "parent", ""),  # the header
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 4, "parent", ""),  # past the rows
+    (None, 3, "parent", ""),  # a table without foreign keys
+])
+def test_the_closest_key_of_a_reference_into_the_same_table(
+        foreign_keys: list[dict] | None, row_number: int, field: str | None, hint: str) -> None:
+    schema: dict = {"fields": [{"name": "id"}, {"name": "parent"}]}
+    if foreign_keys is not None:
+        schema["foreignKeys"] = foreign_keys
+    assert closest_key(AFFILIATIONS, schema, row_number, field) == hint
