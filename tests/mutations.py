@@ -283,5 +283,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("classification-mismatch", "host-mode", _edit_record(
         0, _set(["classification", "plover_mode"], "third-party"))),
     Mutation("country-code-unknown", "xxa", _edit_record(0, _set(["location", "country"], "XXA"))),
+    Mutation("country-code-unknown", "withdrawn", _edit_record(  # the message says when
+        0, _set(["location", "country"], "SUN"))),
     Mutation("wikidata-id-malformed", "leading-zero", _replace("actors.csv", ",Q159,", ",Q0159,")),
 )

@@ -18,7 +18,7 @@ from validator.checks.evidence import span_problems, supports_pointers
 from validator.checks.references import unknown_actors
 from validator.checks.schema import _missing as missing_fields
 from validator.checks.schema import schema_problems
-from validator.checks.tables import Table, read_table
+from validator.checks.tables import Table, actor_problems, read_table
 from validator.checks.tables import _closest_key as closest_key
 from validator.checks.tables import schema_problems as table_problems
 from validator.engines import compiled
@@ -269,3 +269,13 @@ def test_the_closest_key_of_a_reference_into_the_same_table(
     if foreign_keys is not None:
         schema["foreignKeys"] = foreign_keys
     assert closest_key(AFFILIATIONS, schema, row_number, field) == hint
+
+
+@pytest.mark.parametrize(("country", "hint"), [
+    ("YUG", "; it was withdrawn on 2003-07-23 (Yugoslavia, (Socialist) Federal Republic of)"),
+    ("XXA", ""),  # never assigned
+])
+def test_a_withdrawn_country_code_says_when(country: str, hint: str) -> None:
+    table = Table(("id", "country"), ((2, {"id": "tito", "country": country}),))
+    (problem,) = actor_problems(table)
+    assert problem.message == f"{escape(country)} is not an ISO 3166-1 alpha-3 country code{hint}"

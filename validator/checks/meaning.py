@@ -34,6 +34,19 @@ def is_country(code: str) -> bool:
     return code in _alpha3_codes()
 
 
+def withdrawn(code: str) -> str:
+    """'; withdrawn …' for a former code (ISO 3166-3, from pycountry), or '' for any other.
+
+    Event data reach back before 1990: a coder may well write SUN or YUG.
+    """
+    import pycountry
+
+    former = pycountry.historic_countries.get(alpha_3=code)
+    if former is None:
+        return ""
+    return f"; it was withdrawn on {former.withdrawal_date} ({escape(former.name)[1:-1]})"
+
+
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 
 
@@ -247,8 +260,8 @@ def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         code = place.get("country")
         if code is not None and not is_country(code):
             yield Problem("country-code-unknown",
-                          f"{escape(code)} is not an ISO 3166-1 alpha-3 country code",
-                          pointer=join(ptr, "country"))
+                          f"{escape(code)} is not an ISO 3166-1 alpha-3 country code"
+                          f"{withdrawn(code)}", pointer=join(ptr, "country"))
 
 
 def _countries_known(view: RecordView, context: DatasetContext) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from validator.checks.meaning import is_country
+from validator.checks.meaning import is_country, withdrawn
 from validator.loading import Problem, escape
 from validator.pointers import pointer
 from validator.suggest import did_you_mean
@@ -287,5 +287,5 @@ def actor_problems(table: Table) -> Iterator[Problem]:
         if len(country) == 3 and country.isascii() and country.isupper() \
                 and not is_country(country):
             yield Problem("country-code-unknown",
-                          f"{escape(country)} is not an ISO 3166-1 alpha-3 country code",
-                          line, column, pointer(index, "country"))
+                          f"{escape(country)} is not an ISO 3166-1 alpha-3 country code"
+                          f"{withdrawn(country)}", line, column, pointer(index, "country"))
