@@ -46,6 +46,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs, env=env)
 
 
+@nox.session(python=["3.12", "3.13"], default=False)
+def pythons(session: nox.Session) -> None:
+    """The test suite on the newer Pythons the package lists (`tests` runs the oldest, 3.11)."""
+    _install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Lint with ruff (rule set and reasons for each ignore in pyproject.toml)."""
