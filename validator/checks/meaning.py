@@ -35,7 +35,7 @@ def is_country(code: str) -> bool:
 
 
 def withdrawn(code: str) -> str:
-    """'; withdrawn …' for a former code (ISO 3166-3, from pycountry), or '' for any other.
+    """'; it was withdrawn on …' for a former code (ISO 3166-3, from pycountry), else ''.
 
     Event data reach back before 1990: a coder may well write SUN or YUG.
     """

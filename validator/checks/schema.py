@@ -77,7 +77,7 @@ def _missing(error: Any) -> frozenset[str]:  # noqa: ANN401 - an engine error
     location = error.absolute_keyword_location or ""
     try:
         schema = registry.subschema(location.removesuffix("/additionalProperties"))
-    except LookupError:  # a schema of no released version (a narrowed copy never reports)
+    except LookupError:  # not a place in a released schema file: no fields to offer
         return frozenset()
     fields = schema.get("properties", {}) if isinstance(schema, dict) else {}
     return frozenset(fields) - frozenset(error.instance)
