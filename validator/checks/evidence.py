@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from validator.checks.base import RecordCheck
 from validator.checks.walk import spans
 from validator.loading import Problem, escape, position
-from validator.pointers import array_index, join, pointer, resolve, tokens
+from validator.pointers import join, pointer, resolve, tokens
 from validator.suggest import closest
 
 if TYPE_CHECKING:
@@ -86,26 +86,24 @@ def _closest_pointer(record: JSON, target: str) -> str:
         parts = tokens(target)
     except LookupError:
         return ""
-    value = record
-    for depth, key in enumerate(parts):
-        index = array_index(key)
-        if isinstance(value, dict) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and index is not None and index < len(value):
-            value = value[index]
-        else:  # the first key that fails: try the closest key the object has
-            if not isinstance(value, dict):
-                return ""
-            near = closest(key, frozenset(value))
-            if near is None:
-                return ""
-            candidate = pointer(*parts[:depth], near, *parts[depth + 1:])
-            try:
-                resolve(record, candidate)
-            except LookupError:
-                return ""
-            return f"; did you mean {escape(candidate)}?"
-    return ""
+    # The first token that fails, and the value it fails in (a short walk: slow path only).
+    depth = next((d for d in range(len(parts)) if not _resolves(record, parts[:d + 1])), None)
+    if depth is None:  # it resolves
+        return ""
+    within = resolve(record, pointer(*parts[:depth]))
+    near = closest(parts[depth], frozenset(within)) if isinstance(within, dict) else None
+    if near is None:
+        return ""
+    fixed = (*parts[:depth], near, *parts[depth + 1:])
+    return f"; did you mean {escape(pointer(*fixed))}?" if _resolves(record, fixed) else ""
+
+
+def _resolves(record: JSON, parts: tuple[str, ...]) -> bool:
+    try:
+        resolve(record, pointer(*parts))
+    except LookupError:
+        return False
+    return True
 
 
 def _quotes_exact(view: RecordView, context: DatasetContext) -> bool:

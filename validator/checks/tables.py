@@ -166,6 +166,19 @@ def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
     return tuple(readers)
 
 
+def _foreign_keys(table_schema: JSON) -> Iterator[tuple[list[str], bool, list[str]]]:
+    """(fields, whether they refer to this same table, fields referred to) of each foreign key.
+
+    A Table Schema names one field as a string and several as a list; these are lists.
+    """
+    for foreign in table_schema.get("foreignKeys", []):
+        local, reference = foreign["fields"], foreign["reference"]
+        remote = reference["fields"]
+        yield ([local] if isinstance(local, str) else local,
+               reference.get("resource", "") == "",
+               [remote] if isinstance(remote, str) else remote)
+
+
 def passes(table: Table, table_schema: JSON) -> bool:
     """A screen: True only when frictionless would find nothing in the table.
 
@@ -201,11 +214,8 @@ def passes(table: Table, table_schema: JSON) -> bool:
         tuples = [tuple(value[name] for name in key) for value in values]
         if len(set(tuples)) != len(tuples) or any(None in t for t in tuples):
             return False  # a repeat or a missing part (frictionless has the details)
-    for foreign in table_schema.get("foreignKeys", []):
-        reference = foreign["reference"]
-        local, remote = foreign["fields"], reference["fields"]
-        local, remote = ([local], [remote]) if isinstance(local, str) else (local, remote)
-        if reference.get("resource", "") != "":
+    for local, same_table, remote in _foreign_keys(table_schema):
+        if not same_table:
             return False
         targets = {tuple(value[name] for name in remote) for value in values}
         for value in values:
@@ -265,12 +275,8 @@ def _closest_key(table: Table, table_schema: JSON, row_number: int, field: str |
     """For a one-field reference into the same table, the closest key it may mean (or '')."""
     if field is None or not 0 <= row_number - 2 < len(table.rows):
         return ""
-    for foreign in table_schema.get("foreignKeys", []):
-        local, reference = foreign["fields"], foreign["reference"]
-        local = [local] if isinstance(local, str) else local
-        remote = reference["fields"]
-        remote = [remote] if isinstance(remote, str) else remote
-        if local == [field] and len(remote) == 1 and reference.get("resource", "") == "":
+    for local, same_table, remote in _foreign_keys(table_schema):
+        if local == [field] and len(remote) == 1 and same_table:
             value = table.rows[row_number - 2][1].get(field, "")
             keys = frozenset(row.get(remote[0], "") for _, row in table.rows) - {""}
             return did_you_mean(value, keys) if value else ""
