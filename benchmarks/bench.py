@@ -39,7 +39,7 @@ import orjson
 
 from validator import registry
 from validator.checks.walk import spans
-from validator.engines import compiled
+from validator.engine.engines import compiled
 
 REPO = Path(__file__).resolve().parent.parent
 MEASURE = (

@@ -31,10 +31,15 @@ from bench import make_corpus  # beside this script, which Python puts on the pa
 
 from validator import registry
 from validator.checks.walk import view
-from validator.engines import compiled
-from validator.loading import Problem, colons_agree, discover, open_regular_file
-from validator.records import RecordTask, blocks, check_records, hot_path, id_digest
-from validator.run import DatasetRun
+from validator.engine.dataset import dataset_layers
+from validator.engine.engines import compiled
+from validator.engine.ids import id_digest
+from validator.engine.records import RecordTask, check_records, hot_path
+from validator.findings import Problem
+from validator.reading.discovery import discover
+from validator.reading.fast_json import colons_agree
+from validator.reading.lines import blocks
+from validator.reading.paths import open_regular_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,10 +53,7 @@ def tasks_of(corpus: Path) -> list[RecordTask]:
     """One record task per dataset of the corpus, as `validate --jobs 1` makes them."""
     tasks = []
     for location in discover([str(corpus)])[0]:
-        run = DatasetRun(location)
-        for _ in run.findings():  # the layers before the records: tables and texts
-            pass
-        tasks += run.record_tasks(1)
+        tasks += dataset_layers(location).tasks  # the layers before the records: tables, texts
     return tasks
 
 

@@ -56,7 +56,7 @@ def left_hot_path(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     Speed without a timer: clean records are decided inline, and the hot path
     falls back to the full path on any doubt, so no finding shows that it works.
     """
-    from validator import records
+    from validator.engine import records
 
     left: list[int] = []
     full_path = records._record  # noqa: SLF001 - the path this fixture counts the lines of

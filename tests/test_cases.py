@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from make_cases import flatten
 
-from validator import RULES, records, validate
+from validator import RULES, validate
+from validator.checks import records
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())

@@ -139,7 +139,7 @@ def test_classification_agreement(codes, mode, expected) -> None:
 
 def test_table_reading_edges() -> None:
     from validator.checks.tables import Table, actor_problems, read_table
-    from validator.loading import Problem
+    from validator.findings import Problem
 
     assert read_table("") == Problem("table-header", "the table is empty: no header row", 1, 1)
     assert read_table('id,name\n"a\n').code == "table-format"
@@ -160,7 +160,8 @@ def test_span_checks_go_on_past_a_span_out_of_range() -> None:
     problems = list(span_problems(record, CONTEXT))
     assert [(p.code, p.pointer) for p in problems] == [
         ("span-out-of-range", "/evidence/0/end"), ("span-text-mismatch", "/evidence/1/start")]
-    from validator.loading import escape, position
+    from validator.escaping import escape
+    from validator.reading.text import position
 
     span = record["evidence"][1]
     line, column = position(TEXT, span["start"])
@@ -224,13 +225,13 @@ def test_shift_hint_says_when_the_quote_is_also_elsewhere() -> None:
     ("e\u0301 first\n", [("text-not-nfc", 1, 1)]),
 ])
 def test_text_problems_are_located_at_the_first(text, expected) -> None:
-    from validator.checks.evidence import text_problems
+    from validator.checks.texts import text_problems
 
     assert [(p.code, p.line, p.column) for p in text_problems(text)] == expected
 
 
 def test_the_nfc_finding_names_the_offset_near_the_change() -> None:
-    from validator.checks.evidence import text_problems
+    from validator.checks.texts import text_problems
 
     assert [p.message for p in text_problems("e\u0301 first\n")] == [
         "text is not NFC (near offset 0); normalise it and recount offsets"]
@@ -241,7 +242,7 @@ def test_the_nfc_finding_names_the_offset_near_the_change() -> None:
 def test_table_cells_keep_their_line_breaks() -> None:
     """A CR LF inside a quoted cell is the cell's, as frictionless reads it, and spans lines."""
     from validator.checks.tables import read_table
-    from validator.loading import Problem
+    from validator.findings import Problem
 
     table = read_table('id,name\r\na,"x\r\ny"\r\nb,B\r\n')
     assert not isinstance(table, Problem)
@@ -444,7 +445,7 @@ def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:
     """Errors inside a refused object are left out; errors elsewhere are kept."""
     from validator import registry
     from validator.checks.schema import schema_problems
-    from validator.engines import compiled
+    from validator.engine.engines import compiled
 
     record = visit()
     record["arms_allegation"] = {"stage": "rumoured"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from validator import RULES, validate
+from validator import RULES, Report, validate
 from validator.cli import main
 
 REPO = Path(__file__).parent.parent
@@ -243,7 +243,7 @@ def test_github_output_cannot_start_a_command(tmp_path: Path) -> None:
 
 def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
     """A check that crashes gives an internal-error finding for that record only."""
-    from validator import records as records_module
+    from validator.checks import records as records_module
     from validator.checks.base import RecordCheck
 
     def explode(record, context):
@@ -262,16 +262,16 @@ def test_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch) -> None:
 
 def test_a_dataset_that_crashes_the_validator_is_one_finding(monkeypatch) -> None:
     """The crash barrier of a dataset's layers: one finding, and the other datasets go on."""
-    from validator.run import DatasetRun
+    from validator.engine.dataset import _Layers
 
-    layers = DatasetRun.findings
+    layers = _Layers.run
 
-    def explode(self: DatasetRun) -> object:
+    def explode(self: _Layers) -> object:
         if self.location.root.name == NEWSBYTES.name:
             raise RuntimeError("boom\nin a layer")
         return layers(self)
 
-    monkeypatch.setattr(DatasetRun, "findings", explode)
+    monkeypatch.setattr(_Layers, "run", explode)
     report = validate([str(REPO / "datasets")])
     [finding] = report.findings
     assert (finding.code, finding.message) == ("internal-error",
@@ -282,7 +282,7 @@ def test_a_dataset_that_crashes_the_validator_is_one_finding(monkeypatch) -> Non
 
 
 def test_ctrl_c_exits_130(monkeypatch, capsys) -> None:
-    from validator import run as run_module
+    from validator.engine import run as run_module
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -371,7 +371,7 @@ def test_help_exits_0_and_a_bad_option_exits_2() -> None:
 
 
 def test_a_failure_of_the_tool_is_exit_2_and_debug_shows_it(monkeypatch) -> None:
-    from validator import run as run_module
+    from validator.engine import run as run_module
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
@@ -432,14 +432,14 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path, monkeypatc
 ])
 def test_paths_jobs_and_ignored_rules_reach_the_run(args: list[str], paths: list[str], jobs: int,
                                                     ignore: list[str], monkeypatch) -> None:
-    from validator import run as run_module
+    from validator.engine import run as run_module
 
     asked: list[tuple[list[str], object, int, list[str]]] = []
 
     def recorded(paths: list[str], progress: object = None, jobs: int = 1,
                  ignore: list[str] | None = None) -> object:
         asked.append((paths, progress, jobs, ignore or []))
-        return run_module.Report((), 0, 0)
+        return Report((), 0, 0)
 
     monkeypatch.setattr(run_module, "validate", recorded)
     assert run(*args).returncode == 0
@@ -512,7 +512,7 @@ def test_output_to_a_missing_folder_or_a_folder_is_a_usage_error(broken, tmp_pat
 
 
 def test_a_failure_while_writing_the_report_is_exit_2(monkeypatch, broken) -> None:
-    from validator import evidence_page
+    from validator.render import html as evidence_page
 
     def broken_page(*args: object, **kwargs: object) -> str:
         raise RuntimeError("page")

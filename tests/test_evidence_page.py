@@ -21,8 +21,8 @@ from values import paths
 from writing import read_records, write_dataset
 
 from validator import validate
-from validator.evidence_page import DatasetPage, dataset_page, html_page, pieces
-from validator.loading import discover
+from validator.reading.discovery import discover
+from validator.render.html import DatasetPage, dataset_page, html_page, pieces
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
@@ -63,9 +63,8 @@ def _drawn(page: DatasetPage) -> dict[int, str]:
 
 
 def _page(folder: Path) -> DatasetPage:
-    (location,), _ = discover([str(folder)])
     report = validate([str(folder)])
-    return dataset_page(location, report.findings)
+    return dataset_page(report.seen[0], report.findings)
 
 
 @given(datasets())
@@ -84,9 +83,8 @@ def test_every_span_of_a_valid_dataset_is_drawn_over_its_quote(data: dict) -> No
 
 
 def test_the_real_datasets_draw_every_span_over_its_quote() -> None:
-    locations, _ = discover([str(REPO / "datasets")])
-    for location in locations:
-        page = dataset_page(location, [])
+    for seen in validate([str(REPO / "datasets")]).seen:
+        page = dataset_page(seen, [])
         drawn = _drawn(page)
         for span in (span for card in page.cards for span in card.spans):
             assert drawn[span.number] == span.quote, (page.name, span.pointer)
@@ -164,8 +162,8 @@ def test_clean_records_are_drawn_up_to_the_limit_and_every_flagged_one(tmp_path:
         records[9]["modality"] = "rumoured"  # not in the schema: a finding on line 10
 
     _rewrite(folder, repeat)
-    (location,), _ = discover([str(folder)])
-    page = dataset_page(location, validate([str(folder)]).findings, limit=3)
+    report = validate([str(folder)])
+    page = dataset_page(report.seen[0], report.findings, limit=3)
     assert page.records == 12
     assert [card.line for card in page.cards] == [1, 2, 3, 10]
     assert page.cards[-1].findings
@@ -207,7 +205,7 @@ def test_markup_in_a_dataset_is_shown_as_text_never_as_markup(tmp_path: Path) ->
     _rewrite(folder, inject)
     (folder / "articles" / "evil.txt").write_text(MARKUP + "\n", "utf-8")
     report = validate([str(folder)])
-    page = html_page([str(folder)], report, tool_version=MARKUP)
+    page = html_page(report, tool_version=MARKUP)
     _well_formed(page)
     parser = _Tags()
     parser.feed(page)
@@ -226,7 +224,7 @@ def test_characters_that_reorder_or_hide_text_are_shown_as_escapes(tmp_path: Pat
         records[0]["id"] = "a\u202eb"
 
     _rewrite(folder, disguise)
-    page = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    page = html_page(validate([str(folder)]), tool_version="test")
     assert not any(character in page for character in "\u202e\u2066\u2069\x07")
     assert "evil\\u202egnp.exe\\u2066x\\u2069\\u0007" in page
     assert "a\\u202eb" in page
@@ -241,13 +239,13 @@ def _well_formed(page: str) -> None:
 def _check_whole_page(folder: Path) -> None:
     """The run's page of `folder` is well formed and shows every finding exactly once."""
     report = validate([str(folder)])
-    page = html_page([str(folder)], report, tool_version="test")
+    page = html_page(report, tool_version="test")
     _well_formed(page)
     assert page.count('class="code"') == len(report.findings)
 
 
 def test_the_page_fetches_nothing_and_runs_nothing() -> None:
-    page = html_page([str(REPO / "datasets")], validate([str(REPO / "datasets")]),
+    page = html_page(validate([str(REPO / "datasets")]),
                      tool_version="test")
     _well_formed(page)
     assert "default-src 'none'" in page
@@ -284,7 +282,7 @@ def test_findings_outside_any_dataset_have_their_own_list(tmp_path: Path) -> Non
     (tmp_path / "loose" / "events.jsonl").write_text("{}\n", "utf-8")
     report = validate([str(tmp_path)])
     assert [f.code for f in report.findings] == ["descriptor-missing"]
-    page = html_page([str(tmp_path)], report, tool_version="test")
+    page = html_page(report, tool_version="test")
     outside = page.split("<h2>Findings outside any dataset</h2>")[1].split("</ul>")[0]
     assert "descriptor-missing" in outside
     assert page.count('class="code"') == 1
@@ -323,7 +321,7 @@ def test_numbers_run_on_across_datasets(tmp_path: Path) -> None:
         shutil.copytree(BASE, tmp_path / name)
         _rewrite(tmp_path / name, lambda records, name=name: [
             r.update(id=f"{name}-{r['id']}") for r in records])
-    page = html_page([str(tmp_path)], validate([str(tmp_path)]), tool_version="9.9-test")
+    page = html_page(validate([str(tmp_path)]), tool_version="9.9-test")
     cards = page.count('<div class="card')
     assert cards == 8
     assert ['id="r1"' in page, 'id="r8"' in page, 'id="r9"' in page] == [True, True, False]
@@ -346,13 +344,13 @@ def test_numbers_run_on_across_datasets(tmp_path: Path) -> None:
     ("2024-08-01", ""),
 ])
 def test_a_card_says_its_date_as_a_reader_would(date: object, said: str) -> None:
-    from validator.evidence_page import _date
+    from validator.render.html import _date
 
     assert _date(date) == said
 
 
 def test_long_supported_values_are_cut_short() -> None:
-    from validator.evidence_page import VALUE_CHARS, _short
+    from validator.render.html import VALUE_CHARS, _short
 
     assert _short("x" * VALUE_CHARS) == "x" * VALUE_CHARS
     assert _short("x" * (VALUE_CHARS + 1)) == "x" * (VALUE_CHARS - 1) + "…"
@@ -398,14 +396,14 @@ def test_an_unreadable_article_is_said_to_be_so(tmp_path: Path) -> None:
     (article,) = page.articles
     assert (article.source, article.path, article.pieces) == (
         "newsbytes-2023-07-29", "articles/newsbytes-2023-07-29.txt", None)
-    html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    html = html_page(validate([str(folder)]), tool_version="test")
     assert "The text of this article could not be read." in html
 
 
 def test_findings_of_a_dataset_are_shown_with_it_not_outside(tmp_path: Path) -> None:
     folder = _copy_base(tmp_path)
     (folder / "notes.txt").write_text("undeclared\n", "utf-8")
-    html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    html = html_page(validate([str(folder)]), tool_version="test")
     assert "Findings outside any dataset" not in html
     assert "<h3>Findings on the dataset's files</h3>" in html
 
@@ -447,7 +445,7 @@ def test_a_record_too_malformed_to_walk_still_shows_its_top_level_spans(tmp_path
     (only,) = card.spans
     assert (only.pointer, only.source, only.quote) == ("/evidence/1", span["source"], span["text"])
     assert (only.supports, only.supported) == ("/nowhere", None)
-    page_html = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    page_html = html_page(validate([str(folder)]), tool_version="test")
     assert "(does not resolve)" in page_html
 
 
@@ -493,7 +491,7 @@ def test_a_dataset_whose_records_cannot_be_reached_has_no_cards(tmp_path: Path) 
 
 
 def test_an_overlong_line_is_counted_out_not_read(tmp_path: Path) -> None:
-    from validator.loading import MAX_LINE_BYTES
+    from validator.reading.limits import MAX_LINE_BYTES
 
     folder = _copy_base(tmp_path)
     with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
@@ -507,6 +505,6 @@ def test_a_right_to_left_article_and_summary_take_their_direction_from_their_tex
         tmp_path: Path) -> None:
     folder = _copy_base(tmp_path)
     _rewrite(folder, lambda records: records[0].update(summary="زار وزير الدفاع بيونغ يانغ"))
-    page = html_page([str(folder)], validate([str(folder)]), tool_version="test")
+    page = html_page(validate([str(folder)]), tool_version="test")
     assert '<p class="value" dir="auto">زار وزير الدفاع بيونغ يانغ</p>' in page
     assert page.count('<div class="text" dir="auto">') == 1

@@ -16,7 +16,7 @@ import html5lib
 import pytest
 
 from validator import validate
-from validator.evidence_page import html_page
+from validator.render.html import html_page
 
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import CANARY, HOSTILE, Hostile
@@ -84,7 +84,7 @@ def test_hostile_case_gives_an_evidence_page(case: Hostile, tmp_path: Path) -> N
     os.environ[CANARY] = CANARY_VALUE
     try:
         report = validate([str(folder)])
-        page = html_page([str(folder)], report, tool_version="test")
+        page = html_page(report, tool_version="test")
     finally:
         del os.environ[CANARY]
     assert snapshot(tmp_path) == before
@@ -114,11 +114,11 @@ AUDIT_SCRIPT = textwrap.dedent("""
 
     # Imported before the hook: the package's own files are fine.
     from validator import check_record, validate
-    from validator.evidence_page import html_page, _template
+    from validator.render.html import _template, html_page
     _template()  # the page's template, one of the package's own files
     sys.addaudithook(hook)
     for root in roots:
-        html_page([root], validate([root]), tool_version="audit")
+        html_page(validate([root]), tool_version="audit")
         for events_file in sorted(Path(root).rglob("events.jsonl")):
             if events_file.is_symlink() or not events_file.is_file():
                 continue  # the hostile links and FIFOs: this script must not follow them

@@ -19,10 +19,14 @@ from test_properties import MUTATIONS
 from test_sarif import sarif_errors
 from writing import write_dataset
 
-from validator import RULES, UsageError, records, validate
+from validator import RULES, UsageError, validate
+from validator.checks import records as record_rules
 from validator.checks.base import RecordCheck
+from validator.checks.records import RECORD_CHECKS
 from validator.cli import main
 from validator.findings import Layer, Severity, ignored_codes
+from validator.reading import lines as line_reader
+from validator.reading.limits import MAX_FINDINGS_PER_FILE
 
 CASES = Path(__file__).parent / "cases"
 BASE = CASES / "valid" / "base"
@@ -114,7 +118,7 @@ def _noisy(folder: Path, count: int) -> Path:
 
 def test_ignored_findings_do_not_count_towards_the_limit_of_a_file(tmp_path: Path) -> None:
     """Ignoring a rule that fires on every record still checks every record."""
-    count = records.MAX_FINDINGS_PER_FILE + 200
+    count = MAX_FINDINGS_PER_FILE + 200
     dataset = _noisy(tmp_path, count)
     flooded = validate([str(dataset)])
     assert flooded.findings[-1].code == "too-many-findings"
@@ -128,10 +132,10 @@ def test_ignoring_gives_the_same_report_for_any_number_of_processes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dataset = _noisy(tmp_path, 1500)
     serial = validate([str(dataset)], jobs=1, ignore=["codelist-open-value", "references"])
-    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
     size = (dataset / "events.jsonl").stat().st_size
-    assert len(records.split(dataset, "events.jsonl", size, 2)) > 10
+    assert len(line_reader.split(dataset, "events.jsonl", size, 2)) > 10
     parallel = validate([str(dataset)], jobs=2, ignore=["codelist-open-value", "references"])
     assert parallel == serial
     assert [f.code for f in serial.findings] == ["schema-not-in-codelist"]
@@ -229,17 +233,17 @@ def test_evidence_page_says_what_was_ignored(warned: Path, tmp_path: Path) -> No
 
 # What a run does not check ------------------------------------------------------
 
-RECORD_CODES = frozenset().union(*(check.codes for check in records.RECORD_CHECKS))
+RECORD_CODES = frozenset().union(*(check.codes for check in RECORD_CHECKS))
 
 
-@pytest.mark.parametrize("check", records.RECORD_CHECKS, ids=lambda c: c.name)
+@pytest.mark.parametrize("check", RECORD_CHECKS, ids=lambda c: c.name)
 def test_a_record_check_names_every_code_it_yields(check: RecordCheck,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """`codes` is what lets a run skip a check: alone, the check yields exactly those."""
     cases = [case for case in INVALID if case.parent.name in RECORD_CODES]
-    monkeypatch.setattr(records, "RECORD_CHECKS", ())
+    monkeypatch.setattr(record_rules, "RECORD_CHECKS", ())
     without = [set(validate([str(case)]).findings) for case in cases]  # other layers' too
-    monkeypatch.setattr(records, "RECORD_CHECKS", (check,))
+    monkeypatch.setattr(record_rules, "RECORD_CHECKS", (check,))
     yielded = {finding.code for case, others in zip(cases, without, strict=True)
                for finding in set(validate([str(case)]).findings) - others}
     assert yielded == check.codes
@@ -266,7 +270,7 @@ def test_a_check_whose_every_code_is_ignored_does_not_run(tmp_path: Path,
     """Neither its screen nor its detail runs: the crash barrier would show either."""
     dataset = _copy(BASE, tmp_path)
     check = _exploding(frozenset({"visitor-is-host", "supplier-is-recipient"}))
-    monkeypatch.setattr(records, "RECORD_CHECKS", (check,))
+    monkeypatch.setattr(record_rules, "RECORD_CHECKS", (check,))
     assert {f.code for f in validate([str(dataset)]).findings} == {"internal-error"}
     assert {f.code for f in validate([str(dataset)], ignore=["visitor-is-host"]).findings} \
         == {"internal-error"}  # one of its codes is still asked for

@@ -9,20 +9,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from validator.loading import (
-    MAX_DEPTH,
-    MAX_INT_DIGITS,
-    Problem,
-    UsageError,
-    discover,
-    escape,
-    in_no_dataset,
-    open_regular_file,
-    parse_json,
-    position,
-    read_regular_file,
-    unsafe_path_reason,
-)
+from validator.escaping import escape
+from validator.findings import Problem, UsageError
+from validator.reading.discovery import discover, in_no_dataset
+from validator.reading.limits import MAX_DEPTH, MAX_INT_DIGITS
+from validator.reading.paths import open_regular_file, read_regular_file, unsafe_path_reason
+from validator.reading.strict_json import parse_json
+from validator.reading.text import position
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,13 +67,13 @@ def test_nesting_up_to_the_limit_is_accepted(text: str) -> None:
 
 def test_a_decoder_that_fails_in_another_way_gives_a_syntax_problem(monkeypatch) -> None:
     """The barrier for any other ValueError or a RecursionError: a finding, not a crash."""
-    from validator import loading
+    from validator.reading import strict_json
 
     class Failing:
         def decode(self, _text: str) -> None:
             raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(loading, "_DECODER", Failing())
+    monkeypatch.setattr(strict_json, "_DECODER", Failing())
     problem = parse_json("[1]")
     assert problem == Problem("json-syntax", "maximum recursion depth exceeded", 1, 1)
 

@@ -18,13 +18,13 @@ from validator.checks.evidence import span_problems, supports_pointers
 from validator.checks.references import unknown_actors
 from validator.checks.schema import _missing as missing_fields
 from validator.checks.schema import schema_problems
+from validator.checks.suggest import did_you_mean
 from validator.checks.tables import Table, actor_problems, read_table
 from validator.checks.tables import _closest_key as closest_key
 from validator.checks.tables import schema_problems as table_problems
-from validator.engines import compiled
-from validator.loading import escape
+from validator.engine.engines import compiled
+from validator.escaping import escape
 from validator.registry import RECORD_SCHEMA
-from validator.suggest import did_you_mean
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
@@ -182,7 +182,7 @@ def test_table_findings_give_the_physical_line(tmp_path: Path) -> None:
 
 
 def test_text_problems_are_located_at_the_offending_character() -> None:
-    from validator.checks.evidence import text_problems
+    from validator.checks.texts import text_problems
 
     problems = list(text_problems("ok\nline two\r\nnfd: cafe\u0301\n"))
     assert [(p.code, p.line, p.column, p.message) for p in problems] == [

@@ -14,8 +14,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from values import paths
 
-from validator import engines, loading, records, validate
-from validator.loading import Problem, decode_utf8, parse_json, parse_record
+from validator import validate
+from validator.engine import engines, records
+from validator.engine import ids as id_index
+from validator.findings import Problem
+from validator.reading import fast_json
+from validator.reading import lines as line_reader
+from validator.reading.fast_json import parse_record
+from validator.reading.strict_json import parse_json
+from validator.reading.text import decode_utf8
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 
@@ -75,7 +82,7 @@ def test_no_slot_of_the_record_schema_admits_deep_nesting() -> None:
     is replaced in turn by nesting one level past the limit; none passes.
     """
     from validator import registry
-    from validator.loading import MAX_DEPTH
+    from validator.reading.limits import MAX_DEPTH
 
     validator = engines.compiled("1.0.0", registry.RECORD_SCHEMA)
     nested: object = []
@@ -126,10 +133,10 @@ def _corpus(folder: Path) -> Path:
 def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch) -> None:
     dataset = _corpus(tmp_path)
     serial = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
     size = (dataset / "events.jsonl").stat().st_size
-    assert len(records.split(dataset, "events.jsonl", size, 2)) > 10
+    assert len(line_reader.split(dataset, "events.jsonl", size, 2)) > 10
     calls: list[tuple[int, int]] = []
     parallel = validate([str(dataset)], jobs=2, progress=lambda d, t, _: calls.append((d, t)))
     assert parallel == serial
@@ -153,9 +160,9 @@ def test_any_ordered_map_can_run_the_tasks(tmp_path: Path, monkeypatch) -> None:
     dataset = _corpus(tmp_path)
     shutil.copytree(BASE, tmp_path / "small")
     serial = validate([str(tmp_path)], jobs=1)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
-    assert len(records.split(dataset, "events.jsonl",
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
+    assert len(line_reader.split(dataset, "events.jsonl",
                              (dataset / "events.jsonl").stat().st_size, 3)) > 10
     ran: list[int] = []
 
@@ -179,9 +186,9 @@ def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> 
         handle.write("[1]\n")
     big = _corpus(tmp_path)
     serial = validate([str(tmp_path)], jobs=1)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
-    chunks = len(records.split(big, "events.jsonl", (big / "events.jsonl").stat().st_size, 2))
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
+    chunks = len(line_reader.split(big, "events.jsonl", (big / "events.jsonl").stat().st_size, 2))
     calls: list[tuple[int, int, str]] = []
     parallel = validate([str(tmp_path)], jobs=2, progress=lambda *call: calls.append(call))
     assert parallel == serial
@@ -197,11 +204,11 @@ def test_chunks_cover_every_line_once(chunk: int, limit: int | None, tmp_path: P
                                       monkeypatch) -> None:
     """Ranges cut at line starts, in order, none empty, each about size / count."""
     dataset = _corpus(tmp_path)
-    monkeypatch.setattr(records, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", chunk)
     if limit:  # lines longer than one read of the cutter
-        monkeypatch.setattr(records, "MAX_LINE_BYTES", limit)
+        monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", limit)
     data = (dataset / "events.jsonl").read_bytes()
-    ranges = records.split(dataset, "events.jsonl", len(data), 2)
+    ranges = line_reader.split(dataset, "events.jsonl", len(data), 2)
     assert ranges[0][0] == 0
     assert ranges[-1][1] is None
     assert ranges[-1][0] < len(data)
@@ -221,15 +228,15 @@ def test_a_file_is_split_only_past_the_chunk_size_and_for_more_than_one_process(
         tmp_path: Path, monkeypatch) -> None:
     dataset = _corpus(tmp_path)
     size = (dataset / "events.jsonl").stat().st_size
-    monkeypatch.setattr(records, "CHUNK_BYTES", 10_000)
-    assert records.split(dataset, "events.jsonl", size, 1) == [(0, None, 1)]
-    monkeypatch.setattr(records, "CHUNK_BYTES", size)
-    assert records.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
-    monkeypatch.setattr(records, "CHUNK_BYTES", size - 1)  # two chunks a process, at least
-    assert len(records.split(dataset, "events.jsonl", size, 2)) == 4
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 10_000)
+    assert line_reader.split(dataset, "events.jsonl", size, 1) == [(0, None, 1)]
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", size)
+    assert line_reader.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", size - 1)  # two chunks a process, at least
+    assert len(line_reader.split(dataset, "events.jsonl", size, 2)) == 4
     # A file that cannot be opened now: one task, whose reader reports nothing more.
-    monkeypatch.setattr(records, "open_regular_file", lambda *_: Problem("file-gone", "gone"))
-    assert records.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
+    monkeypatch.setattr(line_reader, "open_regular_file", lambda *_: Problem("file-gone", "gone"))
+    assert line_reader.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
 
 
 def test_a_file_split_in_two_gives_the_single_pass_answer(tmp_path: Path, monkeypatch) -> None:
@@ -240,9 +247,9 @@ def test_a_file_split_in_two_gives_the_single_pass_answer(tmp_path: Path, monkey
     first, second = events.read_text("utf-8").splitlines()[:2]
     events.write_text(f"{first}\n{second.replace('asserted', 'rumoured')}\n", "utf-8")
     serial = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 1)
-    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
-    assert len(records.split(dataset, "events.jsonl", events.stat().st_size, 2)) == 2
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 1)
+    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
+    assert len(line_reader.split(dataset, "events.jsonl", events.stat().st_size, 2)) == 2
     assert validate([str(dataset)], jobs=2) == serial
     assert [(f.code, f.line) for f in serial.findings] == [("schema-not-in-codelist", 2)]
     assert serial.records == 2
@@ -254,20 +261,20 @@ def test_each_chunk_checks_only_its_lines(tmp_path: Path, monkeypatch) -> None:
     `validate` redoes a file in one pass when its chunks find too much, so
     this checks the chunks themselves, without that safety net.
     """
-    from validator.loading import discover
-    from validator.run import DatasetRun
+    from validator.engine.dataset import dataset_layers
+    from validator.reading.discovery import discover
 
     dataset = _corpus(tmp_path)
     locations, _ = discover([str(dataset)])
-    run = DatasetRun(locations[0])
-    assert list(run.findings()) == []
-    whole = run.record_tasks(1)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 64 * 1024)
-    chunks = run.record_tasks(2)
+    layers = dataset_layers(locations[0])
+    assert layers.findings == []
+    whole = layers.tasks
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
+    chunks = dataset_layers(locations[0], jobs=2).tasks
     assert len(whole) == 1
     assert len(chunks) > 10
     single = records.check_records(whole[0])
-    merged = records.RecordIds()
+    merged = id_index.RecordIds()
     found: list[object] = []
     counted = 0
     for task in chunks:
@@ -285,30 +292,31 @@ def test_a_flooded_file_gives_the_single_pass_answer(tmp_path: Path, monkeypatch
     shutil.copytree(BASE, dataset)
     (dataset / "events.jsonl").write_bytes(b"[]\n" * 5000)
     serial = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(records, "CHUNK_BYTES", 1024)
-    monkeypatch.setattr("validator.run.PARALLEL_BYTES", 0)
+    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
     assert validate([str(dataset)], jobs=2) == serial
     assert serial.findings[-1].code == "too-many-findings"
 
 
 def test_id_index_finds_repeats_and_ignores_digest_collisions(monkeypatch) -> None:
     """Repeats are found by digest, in order; equal digests of different ids are not repeats."""
-    index = records.RecordIds()
+    index = id_index.RecordIds()
     for number, record_id in enumerate(["a", "b", "a", "c", "b", "a"], start=1):
         index.add(record_id, "f", number, number * 10)
     groups = sorted(index.candidates())
     assert groups == [[0, 2, 5], [1, 4]]
     assert index.where(5) == ("f", 6, 60)
 
-    colliding = records.RecordIds()
+    colliding = id_index.RecordIds()
     monkeypatch.setattr(records, "id_digest", lambda _record_id: 7)
+    monkeypatch.setattr(id_index, "id_digest", lambda _record_id: 7)
     for number, record_id in enumerate(["a", "b"], start=1):
         colliding.add(record_id, "f", number, 0)
     assert list(colliding.candidates()) == [[0, 1]]  # candidates only; id_findings re-reads
 
 
 def test_id_index_keeps_each_file_of_merged_chunks() -> None:
-    first, second, third = records.RecordIds(), records.RecordIds(), records.RecordIds()
+    first, second, third = id_index.RecordIds(), id_index.RecordIds(), id_index.RecordIds()
     first.add("a", "one", 1, 0)
     first.add("b", "one", 2, 5)
     second.add("c", "one", 3, 9)  # a later chunk of the same file
@@ -328,13 +336,14 @@ def test_id_digests_rarely_collide() -> None:
     keeps these apart, but any 32 bits collide by chance from about 100,000 ids.
     """
     ids = [f"bench-{n // 2000:04d}-{n:07d}" for n in range(200_000)]
-    assert len({records.id_digest(record_id) for record_id in ids}) == len(ids)
-    assert records.id_digest("a\ud800") != records.id_digest("a")  # any str, even unpaired
+    assert len({id_index.id_digest(record_id) for record_id in ids}) == len(ids)
+    assert id_index.id_digest("a\ud800") != id_index.id_digest("a")  # any str, even unpaired
 
 
 def test_colliding_digests_are_not_reported_as_repeats(tmp_path: Path, monkeypatch) -> None:
     """Every id sharing one digest: only the ids that really repeat are findings."""
     monkeypatch.setattr(records, "id_digest", lambda _record_id: 7)
+    monkeypatch.setattr(id_index, "id_digest", lambda _record_id: 7)
     report = validate([str(_corpus(tmp_path))], jobs=1)
     repeats = [f for f in report.findings if f.code == "record-id-duplicate"]
     assert len(repeats) == 100  # r-0 .. r-99 appear twice in 3000 lines
@@ -354,8 +363,8 @@ def test_block_reader_gives_every_line_once(lines, final_lf, block, limit, data)
                 for start, line in zip(starts, lines, strict=True)
                 if end is None or start < end]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(records, "BLOCK_BYTES", block)
-        patch.setattr(records, "MAX_LINE_BYTES", limit)
+        patch.setattr(line_reader, "BLOCK_BYTES", block)
+        patch.setattr(line_reader, "MAX_LINE_BYTES", limit)
         assert _read(raw, end) == expected
 
 
@@ -364,7 +373,7 @@ def _read(raw: bytes, end: int | None) -> list[tuple[int, bytes | None]]:
     import io
 
     got = []
-    for start, lines, _ in records.blocks(io.BytesIO(raw), end):
+    for start, lines, _ in line_reader.blocks(io.BytesIO(raw), end):
         offset = start
         for line in lines:
             got.append((offset, line))
@@ -423,8 +432,8 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
 @pytest.mark.parametrize("block", [64, 10, 1])
 def test_block_reader_goes_on_after_an_overlong_line(block: int, monkeypatch) -> None:
     """The lines after an overlong one keep their offsets (a case the property finds rarely)."""
-    monkeypatch.setattr(records, "BLOCK_BYTES", block)
-    monkeypatch.setattr(records, "MAX_LINE_BYTES", 8)
+    monkeypatch.setattr(line_reader, "BLOCK_BYTES", block)
+    monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", 8)
     raw = b"ab\n" + b"x" * 30 + b"\ncd\nef\n" + b"y" * 9 + b"\ngh"
     assert _read(raw, None) == [
         (0, b"ab"), (3, None), (34, b"cd"), (37, b"ef"), (40, None), (50, b"gh")]
@@ -449,7 +458,7 @@ def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
     lines[1500] = json.dumps(big)
     (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     monkeypatch.setattr(records, "NARROW_BYTES", 0 if engine == "dataset" else 1 << 60)
-    monkeypatch.setattr(records, "BLOCK_BYTES", 1)  # a line a block: block guards see one line
+    monkeypatch.setattr(line_reader, "BLOCK_BYTES", 1)  # a line a block: block guards see one line
     if engine == "released":
         monkeypatch.setattr(engines, "narrowed", _no_location)
     report = validate([str(dataset)], jobs=1)
@@ -468,4 +477,4 @@ def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
 @example(b"\\u003c\\u003e")
 def test_the_escaped_colon_scan_is_a_substring_search(data: bytes) -> None:
     """Backslash by backslash, then a search past the first 128: the same verdict as `in`."""
-    assert loading.escaped_colon(data) == (b"\\u003a" in data or b"\\u003A" in data)
+    assert fast_json.escaped_colon(data) == (b"\\u003a" in data or b"\\u003A" in data)

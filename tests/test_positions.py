@@ -11,7 +11,7 @@ from strategies import json_values
 from values import paths
 
 from validator.pointers import pointer
-from validator.positions import locate
+from validator.reading.positions import locate
 
 # json-source-map neither escapes '/' and '~' in its pointers nor decodes escapes in
 # keys, so keys that need either are pinned by examples below instead.

@@ -18,7 +18,7 @@ from strategies import datasets
 from writing import read_records, write_dataset
 
 from validator import registry, validate
-from validator.engines import compiled
+from validator.engine.engines import compiled
 
 VERSION = registry.load("1.0.0")
 

@@ -9,18 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import findings as finding_lists
 
-from validator.findings import RULES, Finding, Severity, make, printable_path
-from validator.report import (
-    REPORT_VERSION,
-    SHOWN_PER_RULE,
-    github_lines,
-    json_document,
-    rules_json,
-    rules_text,
-    statistics_lines,
-    summary,
-    text_lines,
-)
+from validator.escaping import printable as printable_path
+from validator.findings import RULES, Finding, Severity, make
+from validator.render.documents import REPORT_VERSION, json_document, rules_json
+from validator.render.github import github_lines
+from validator.render.text import SHOWN_PER_RULE, rules_text, statistics_lines, summary, text_lines
 
 ERROR = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 3, 7,
              "/actors/0")

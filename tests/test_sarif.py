@@ -22,7 +22,7 @@ from test_cli import run
 
 from validator import RULES, validate
 from validator.findings import Finding, Severity, make
-from validator.report import SARIF_SCHEMA, artifact_uri, sarif_document
+from validator.render.documents import SARIF_SCHEMA, artifact_uri, sarif_document
 
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import HOSTILE

@@ -120,7 +120,7 @@ def test_every_ref_resolves_offline(version: str, no_network) -> None:
 def test_engines_refuse_remote_refs(no_network) -> None:
     import jsonschema_rs
 
-    from validator.engines import refuse
+    from validator.engine.engines import refuse
 
     with pytest.raises(Exception, match="offline"):
         jsonschema_rs.validator_for({"$ref": "https://example.com/s.json"}, retriever=refuse)

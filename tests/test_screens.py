@@ -21,13 +21,15 @@ from hypothesis import strategies as st
 from strategies import datasets
 from values import paths
 
-from validator import engines, records, registry
+from validator import registry
+from validator.checks import records as record_rules
 from validator.checks import tables, walk
 from validator.checks.context import Article, DatasetContext
+from validator.checks.records import RECORD_CHECKS
 from validator.checks.walk import view as walk_view
-from validator.engines import compiled
-from validator.loading import Problem
-from validator.records import RECORD_CHECKS
+from validator.engine import engines, records
+from validator.engine.engines import compiled
+from validator.findings import Problem
 
 REPO = Path(__file__).parent.parent
 VERSION = registry.load("1.0.0")
@@ -486,16 +488,16 @@ def test_the_narrowed_engine_refuses_every_value_its_checks_report(data) -> None
 
 
 def _repository() -> list[tuple[dict[str, Any], DatasetContext]]:
-    from validator.loading import discover
-    from validator.run import DatasetRun
+    from validator.engine.dataset import dataset_layers
+    from validator.reading.discovery import discover
 
     found = []
     locations, _ = discover([str(REPO / "datasets")])
     for location in locations:
-        dataset = DatasetRun(location)
-        assert list(dataset.findings()) == []
-        assert dataset.events is not None
-        path, context = dataset.events
+        dataset = dataset_layers(location)
+        assert dataset.findings == []
+        [task] = dataset.tasks
+        path, context = task.path, task.context
         found += [(json.loads(line), context)
                   for line in (location.root / path).read_text("utf-8").splitlines()]
     return found
@@ -571,7 +573,7 @@ def test_narrowings_of_one_location_all_hold(monkeypatch) -> None:
     with_spare = {**record, "actors": [*record["actors"], spare]}
     with_nobody = {**record, "actors": [*record["actors"], "zz-nobody"]}
     assert _hot(context).is_valid(with_spare) is True
-    monkeypatch.setattr(records, "RECORD_CHECKS", (*RECORD_CHECKS, not_spare))
+    monkeypatch.setattr(record_rules, "RECORD_CHECKS", (*RECORD_CHECKS, not_spare))
     assert _hot(context).is_valid(with_spare) is False  # the new check's narrowing holds
     assert _hot(context).is_valid(with_nobody) is False  # and the actors table's still does
     assert _hot(context).is_valid(record) is True

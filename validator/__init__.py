@@ -14,12 +14,12 @@ or check one record in memory, as a pipeline makes it::
         print(finding.code, finding.pointer, finding.message)
 """
 
-from validator.findings import RULES, Finding, Rule, Severity
-from validator.loading import UsageError
+from validator.engine.run import validate
+from validator.findings import RULES, Finding, Rule, Severity, UsageError
 from validator.one_record import check_record
 from validator.registry import load as load_schema
 from validator.registry import versions as schema_versions
-from validator.run import Report, validate
+from validator.results import Report
 
 __all__ = [
     "RULES",

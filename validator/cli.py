@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from validator.run import Report
+    from validator.results import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -124,7 +124,8 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
-    from validator import registry, report
+    from validator import registry
+    from validator.render import documents, text
 
     out = sys.stdout
     if args.version:
@@ -132,9 +133,9 @@ def _main(argv: list[str]) -> int:
         return EXIT_OK
     if args.list_rules:
         if args.format == "json":
-            out.write(report.rules_json() + "\n")
+            out.write(documents.rules_json() + "\n")
         else:
-            _write_lines(out, report.rules_text())
+            _write_lines(out, text.rules_text())
         return EXIT_OK
     if args.jobs < 1:
         parser.print_usage(sys.stderr)
@@ -148,7 +149,8 @@ def _main(argv: list[str]) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write(f"validate: --statistics is for the text format, not {args.format}\n")
         return EXIT_USAGE
-    from validator.loading import UsageError, in_no_dataset
+    from validator.findings import UsageError
+    from validator.reading.discovery import in_no_dataset
 
     paths = args.paths or ["datasets"]
     buffer = io.StringIO()  # the report for --output, written once it is whole
@@ -159,7 +161,7 @@ def _main(argv: list[str]) -> int:
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
         result = _run(paths, args.jobs, ignore) if paths else _empty_report(ignore)
-        _write_report(args, paths, result, buffer if target else sys.stdout)
+        _write_report(args, result, buffer if target else sys.stdout)
     except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
         return EXIT_USAGE
@@ -182,7 +184,8 @@ def _main(argv: list[str]) -> int:
 
 
 def _empty_report(ignore: list[str]) -> Report:
-    from validator.run import Report, rules_to_ignore
+    from validator.engine.run import rules_to_ignore
+    from validator.results import Report
 
     # The same refusals as a run's, with no file to check.
     return Report((), 0, 0, tuple(sorted(rules_to_ignore(ignore))))
@@ -190,7 +193,8 @@ def _empty_report(ignore: list[str]) -> Report:
 
 def _output_file(output: str | None, paths: list[str]) -> Path | None:
     """The file to write the report to, refused if it lies in what is checked."""
-    from validator.loading import UsageError, discover
+    from validator.findings import UsageError
+    from validator.reading.discovery import discover
 
     if output is None:
         return None
@@ -207,45 +211,45 @@ def _output_file(output: str | None, paths: list[str]) -> Path | None:
     return target
 
 
-def _write_report(args: argparse.Namespace, paths: list[str], result: Report,
-                  out: TextIO) -> None:
-    from validator import registry, report
+def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None:
+    from validator import registry
+    from validator.render import documents, github, text
 
     findings = result.findings
     shown = findings if args.max_findings is None else findings[: args.max_findings]
     if args.format == "html":
-        from validator.evidence_page import html_page
+        from validator.render.html import html_page
 
-        out.write(html_page(paths, result, tool_version=_tool_version()))
+        out.write(html_page(result, tool_version=_tool_version()))
     elif args.format == "json":
-        out.write(report.json_document(
+        out.write(documents.json_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
             limit=args.max_findings, ignored=result.ignored) + "\n")
     elif args.format == "sarif":
-        out.write(report.sarif_document(
+        out.write(documents.sarif_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
             limit=args.max_findings, ignored=result.ignored) + "\n")
     elif args.format == "github":
         if not args.quiet:
-            _write_lines(out, report.github_lines(shown, result.ignored))
+            _write_lines(out, github.github_lines(shown, result.ignored))
     else:
         if args.statistics and not args.quiet:
-            _write_lines(out, report.statistics_lines(findings))
+            _write_lines(out, text.statistics_lines(findings))
         elif not args.quiet:
             colour = out.isatty() and "NO_COLOR" not in os.environ
-            _write_lines(out, report.text_lines(shown, colour=colour))
+            _write_lines(out, text.text_lines(shown, colour=colour))
             if len(shown) < len(findings):
                 out.write(f"… {len(findings) - len(shown)} more findings not shown "
                           "(--max-findings)\n")
-        out.write(report.summary(result.datasets, result.records, findings, result.ignored)
+        out.write(text.summary(result.datasets, result.records, findings, result.ignored)
                   + "\n")
     out.flush()
 
 
 def _run(paths: list[str], jobs: int, ignore: list[str]) -> Report:
-    from validator.run import validate
+    from validator.engine.run import validate
 
     with _progress(sys.stderr) as progress:
         return validate(paths, progress=progress, jobs=jobs, ignore=ignore)

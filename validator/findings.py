@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
+
+from validator.escaping import printable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -92,6 +93,25 @@ class Finding:
             "column": self.column,
             "pointer": self.pointer,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a check or a reader yields: a finding not yet placed in a file.
+
+    `line` and `column` are set by readers, which know them; a check over a
+    parsed value gives a `pointer`, which the run locates in the file's text.
+    """
+
+    code: str
+    message: str
+    line: int = 0
+    column: int = 0
+    pointer: str = ""
+
+
+class UsageError(Exception):
+    """The command was asked something it cannot do (exit code 2)."""
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -275,24 +295,11 @@ _NOT_IGNORABLE = ("only warnings, and the rules of the references, evidence and 
                   "layers, can be; the others mean that data went unchecked")
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def printable_path(path: str) -> str:
-    r"""A file name safe to print: undecodable bytes as \xNN, control characters escaped.
-
-    File names come from the file system, where they may be any bytes (Python
-    keeps undecodable ones as lone surrogates) and may hold line breaks.
-    """
-    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def make(code: str, message: str, file: str, line: int = 0, column: int = 0,
          pointer: str = "") -> Finding:
     """Build a finding for a catalogued rule, taking its severity from the catalogue.
 
     An uncatalogued code is a bug in the validator, so it raises `KeyError`.
     """
-    return Finding(file=printable_path(file), line=line, column=column, code=code,
+    return Finding(file=printable(file), line=line, column=column, code=code,
                    message=message, pointer=pointer, severity=RULES[code].severity)

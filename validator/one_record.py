@@ -12,11 +12,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.checks import evidence
 from validator.checks.context import Article, DatasetContext
+from validator.checks.texts import text_problems
+from validator.engine.records import check_line
+from validator.engine.run import rules_to_ignore
 from validator.findings import make
-from validator.records import check_line
-from validator.run import rules_to_ignore
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -69,7 +69,7 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     # dataset's file would be told, naming the text by its source id.
     found += [finding for source, text in (texts or {}).items()
               for finding in (make(p.code, p.message, f"<{source}>", p.line, p.column)
-                              for p in evidence.text_problems(text))
+                              for p in text_problems(text))
               if finding.code not in codes]
     return sorted(found)
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.engines import compiled
-from validator.loading import Problem, parse_record
+from validator.engine.engines import compiled
+from validator.findings import Problem
+from validator.reading.fast_json import parse_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "cases" / "hostile"))
 from cases import HOSTILE  # noqa: E402 - the hostile cases' module, found on the path above
 
 from validator import registry, validate  # noqa: E402 - after the path above, for symmetry
-from validator.report import sarif_document  # noqa: E402
+from validator.render.documents import sarif_document  # noqa: E402
 
 # SARIF2005 asks for the tool's informationUri: the project has no web address to give.
 ALLOWED = {("SARIF2005", "Warning_ProvideToolnformationUri")}

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench import make_corpus  # the benchmark's seeded corpus, broken records included
 
 from validator import validate
-from validator.records import CHUNK_BYTES
+from validator.reading.lines import CHUNK_BYTES
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
     from validator.checks.context import DatasetContext
     from validator.checks.walk import RecordView
-    from validator.loading import Problem
+    from validator.findings import Problem
 
 JSON = Any
 

@@ -6,10 +6,12 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
+from validator.checks.suggest import closest
 from validator.checks.walk import spans
-from validator.loading import Problem, escape, position
+from validator.escaping import escape
+from validator.findings import Problem
 from validator.pointers import join, pointer, resolve, tokens
-from validator.suggest import closest
+from validator.reading.text import position
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -138,21 +140,3 @@ CHECKS = (RecordCheck(span_problems, _quotes_exact,
                       codes=frozenset({"span-out-of-range", "span-text-mismatch"})),
           RecordCheck(supports_pointers, _pointers_resolve,
                       codes=frozenset({"span-pointer-unresolved"})))
-
-
-def text_problems(text: str) -> Iterator[Problem]:
-    """An article text must be NFC with LF line ends (offsets depend on both)."""
-    carriage = text.find("\r")
-    if carriage >= 0:
-        line, column = position(text, carriage)
-        yield Problem("text-line-ending", f"carriage return at offset {carriage}; "
-                      "use LF line ends only", line, column)
-    if not unicodedata.is_normalized("NFC", text):
-        # Scan pairs of characters: the first pair that is not NFC on its own
-        # locates the change well enough to find it in an editor.
-        offset = next((i for i in range(len(text))
-                       if not unicodedata.is_normalized("NFC", text[max(i - 1, 0):i + 1])),
-                      0)
-        line, column = position(text, max(offset - 1, 0))
-        yield Problem("text-not-nfc", f"text is not NFC (near offset {max(offset - 1, 0)}); "
-                      "normalise it and recount offsets", line, column)

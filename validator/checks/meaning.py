@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
 from validator.checks.walk import dates, places
-from validator.loading import Problem, escape
+from validator.escaping import escape
+from validator.findings import Problem
 from validator.pointers import join
 
 if TYPE_CHECKING:

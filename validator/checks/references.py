@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
+from validator.checks.suggest import did_you_mean
 from validator.checks.walk import actor_refs, detail_actor_refs, source_refs, spans
-from validator.loading import Problem, escape
+from validator.escaping import escape
+from validator.findings import Problem
 from validator.pointers import join
-from validator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -11,9 +11,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.loading import Problem, escape
+from validator.checks.suggest import did_you_mean
+from validator.escaping import escape
+from validator.findings import Problem
 from validator.pointers import join, pointer
-from validator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.meaning import is_country, withdrawn
-from validator.loading import Problem, escape
+from validator.checks.suggest import did_you_mean
+from validator.escaping import escape
+from validator.findings import Problem
 from validator.pointers import pointer
-from validator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -295,3 +296,26 @@ def actor_problems(table: Table) -> Iterator[Problem]:
             yield Problem("country-code-unknown",
                           f"{escape(country)} is not an ISO 3166-1 alpha-3 country code"
                           f"{withdrawn(country)}", line, column, pointer(index, "country"))
+
+
+def header_problem(header: tuple[str, ...], columns: tuple[str, ...]) -> Problem | None:
+    """A header that is not exactly the Table Schema's columns, where frictionless lets it pass.
+
+    Such as a label with a space around it: the label that first differs.
+    """
+    if header == columns:
+        return None
+    pairs = enumerate(zip(header, columns, strict=False))  # lengths may differ
+    index = next((i for i, (label, column) in pairs if label != column),
+                 min(len(header), len(columns)))
+    label = header[index] if index < len(header) else None
+    return Problem("table-header", f"header is not {','.join(columns)}: "
+                   f"label {index + 1} is {escape(label)}", 1, index + 1)
+
+
+def article_hash_problem(path: str, digest: str, expected: str) -> Problem | None:
+    """An article whose SHA-256 is not the one its sources row gives (when it gives one)."""
+    if expected and expected != digest:
+        return Problem("resource-hash-mismatch",
+                       f"{escape(path)} has SHA-256 {digest[:12]}…, not {expected[:12]}…")
+    return None

@@ -9,9 +9,11 @@ The page is one self-contained file: no script, and nothing fetched (its
 Content-Security-Policy forbids both).  Jinja2 escapes every value taken
 from a dataset, so no dataset can add markup to the page.
 
-Records are read again after the run, with the run's safe readers and strict
-parser.  Every record with a finding is drawn, and at most `SHOWN_RECORDS`
-clean ones a dataset, so that a page of a large corpus stays readable.
+The page is drawn from the run's report: its findings, and what the run read
+of each dataset (titles, article texts, record counts).  Only the records it
+draws are read again, with the run's safe readers and strict parser: every
+record with a finding, and at most `SHOWN_RECORDS` clean ones a dataset, so
+that a page of a large corpus stays readable.
 """
 
 from __future__ import annotations
@@ -19,40 +21,27 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from validator import loading
 from validator.checks.walk import spans
+from validator.escaping import printable, visible
 from validator.findings import RULES, Finding, Severity, ignored_names
+from validator.findings import Problem as _Problem
 from validator.pointers import pointer, resolve
-from validator.records import blocks
-from validator.run import DatasetRun
+from validator.reading.fast_json import parse_record
+from validator.reading.lines import blocks
+from validator.reading.paths import open_regular_file
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
-    from validator.checks.context import DatasetContext
-    from validator.run import Report
+    from validator.results import ArticleSeen, DatasetSeen, Report
 
 JSON = Any
 SHOWN_RECORDS: Final = 100  # clean records drawn per dataset; records with findings always are
 VALUE_CHARS: Final = 120  # a supported value longer than this is cut short
-# Characters that would reorder or hide text on the page (controls, bidi embeddings,
-# overrides and isolates, line separators) are shown as escapes.  The zero-width
-# space, joiners and marks (U+200B-U+200F) stay: Thai, Persian and Arabic need them.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff]")
-
-
-def visible(value: object) -> object:
-    """A string with the characters that could disguise it written as escapes."""
-    if not isinstance(value, str) or hasattr(value, "__html__"):  # markup the page made
-        return value
-    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
-
-
 @dataclass(frozen=True, slots=True)
 class Span:
     """One evidence span of one record, as the page draws it."""
@@ -173,10 +162,10 @@ def _spans(record: JSON, record_id: str, number: itertools.count[int],
                          or f.pointer.startswith(ptr + "/")))
 
 
-def _records(root: str, path: str) -> Iterator[tuple[int, bytes | None]]:
+def _lines(root: str, path: str) -> Iterator[tuple[int, bytes | None]]:
     """(line number, line) of each line of the events file; None for an overlong line."""
-    handle = loading.open_regular_file(Path(root), path)
-    if isinstance(handle, loading.Problem):
+    handle = open_regular_file(Path(root), path)
+    if isinstance(handle, _Problem):
         return
     number = 0
     with handle:
@@ -187,22 +176,20 @@ def _records(root: str, path: str) -> Iterator[tuple[int, bytes | None]]:
 
 
 def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
-           numbers: tuple[itertools.count[int], itertools.count[int]],
-           ) -> tuple[list[Card], int]:
-    """The cards of the records to draw, and how many records the file holds."""
+           numbers: tuple[itertools.count[int], itertools.count[int]]) -> list[Card]:
+    """The cards of the records to draw: those with a finding, and `limit` clean ones."""
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
         by_line.setdefault(finding.line, []).append(finding)
     cards: list[Card] = []
-    records = clean = 0
-    for line, raw in _records(root, path):
-        record = loading.parse_record(raw) if raw is not None else None
+    clean = 0
+    for line, raw in _lines(root, path):
+        flagged = by_line.get(line, [])
+        if raw is None or (not flagged and clean >= limit):
+            continue  # not drawn, so not parsed
+        record = parse_record(raw)
         if not isinstance(record, dict):
             continue  # not a record: its findings are shown with the file's
-        records += 1
-        flagged = by_line.get(line, [])
-        if not flagged and clean >= limit:
-            continue  # counted, not drawn
         clean += not flagged
         record_id = str(record.get("id", ""))
         cards.append(Card(
@@ -210,7 +197,7 @@ def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
             str(record.get("summary", "")), _date(record.get("date")),
             tuple(_spans(record, record_id, numbers[1], flagged)), tuple(flagged),
             json.dumps(record, ensure_ascii=False, indent=2)))
-    return cards, records
+    return cards
 
 
 def _date(date: JSON) -> str:
@@ -221,7 +208,8 @@ def _date(date: JSON) -> str:
     return f"{date['start']}{end} ({date.get('precision', '?')})"
 
 
-def _article(source: str, path: str, text: str | None, drawn: Sequence[Span]) -> ArticleView:
+def _article(seen: ArticleSeen, drawn: Sequence[Span]) -> ArticleView:
+    source, path, text = seen.source, seen.path, seen.text
     if text is None:
         return ArticleView(source, path, None)
     ranges: list[tuple[int, int]] = []
@@ -241,42 +229,28 @@ def _article(source: str, path: str, text: str | None, drawn: Sequence[Span]) ->
     return ArticleView(source, path, tuple(cut))
 
 
-def dataset_page(location: loading.DatasetLocation, findings: Sequence[Finding],
-                 limit: int = SHOWN_RECORDS,
+def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SHOWN_RECORDS,
                  numbers: tuple[itertools.count[int], itertools.count[int]] | None = None,
                  ) -> DatasetPage:
-    """What the page shows of one dataset, given the run's findings on its files."""
+    """What the page shows of one dataset, given what the run saw and its findings there."""
     numbers = numbers or (itertools.count(1), itertools.count(1))
-    run = DatasetRun(location)
-    for _ in run.findings():  # the layers again, for the tables and texts the records cite
-        pass
-    descriptor = loading.parse_json(run.descriptor_text) if run.descriptor_text else None
-    title = descriptor.get("title") if isinstance(descriptor, dict) else None
     cards: list[Card] = []
-    records = 0
-    context: DatasetContext | None = None
-    if run.events is not None:
-        path, context = run.events
-        events = location.name(path)
-        cards, records = _cards(str(location.root), path,
-                                [f for f in findings if f.file == events and f.line], limit,
-                                numbers)
+    if seen.events is not None:
+        events = printable(f"{seen.display}/{seen.events}"
+                           if seen.display not in {"", "."} else seen.events)
+        cards = _cards(seen.root, seen.events,
+                       [f for f in findings if f.file == events and f.line], limit, numbers)
     on_cards = {f for card in cards for f in card.findings}
     articles = []
-    for source, article in ((context.sources or {}) if context else {}).items():
-        drawn = [s for card in cards for s in card.spans if s.source == source]
-        articles.append(_article(source, article.path, article.text, drawn))
+    for article in seen.articles:
+        drawn = [s for card in cards for s in card.spans if s.source == article.source]
+        articles.append(_article(article, drawn))
     anchored = frozenset(n for article in articles for piece in article.pieces or ()
                          for n in piece.opens)
     errors = sum(f.severity is Severity.ERROR for f in findings)
-    return DatasetPage(location.name(loading.DESCRIPTOR),
-                       title if isinstance(title, str) else location.display,
+    return DatasetPage(seen.name, seen.title if seen.title is not None else seen.display,
                        tuple(f for f in findings if f not in on_cards), tuple(articles),
-                       tuple(cards), anchored, records, errors, len(findings) - errors)
-
-
-def _dataset_files(location: loading.DatasetLocation) -> set[str]:
-    return {location.name(relative) for relative in loading.dataset_files(location.root)}
+                       tuple(cards), anchored, seen.records, errors, len(findings) - errors)
 
 
 @functools.cache
@@ -285,27 +259,39 @@ def _template() -> Any:  # noqa: ANN401 - a jinja2.Template
 
     # `finalize` runs on every value the template prints, before autoescaping.
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("validator", "templates"), autoescape=True,
+        loader=jinja2.PackageLoader("validator.render", "templates"), autoescape=True,
         finalize=visible, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
     return environment.get_template("evidence.html.jinja")
 
 
-def html_page(paths: Iterable[str], report: Report, *, tool_version: str,
-              limit: int = SHOWN_RECORDS) -> str:
-    """The evidence page of a run: `report` is what `validate(paths)` returned."""
-    locations = loading.discover(list(paths))[0] if report.datasets else []
-    numbers = (itertools.count(1), itertools.count(1))  # cards and spans, across the page
-    by_file: dict[str, list[Finding]] = {}  # once, not once a dataset: corpora are large
+def _by_dataset(report: Report) -> dict[str, list[Finding]]:
+    """Each dataset's findings (by its display name), in the report's order.
+
+    A finding belongs to the dataset whose folder holds its file: the nearest
+    folder of the file's name that is a dataset's (datasets do not nest).
+    """
+    folders = {printable(seen.display): seen.display for seen in report.seen}
+    mine: dict[str, list[Finding]] = {seen.display: [] for seen in report.seen}
     for finding in report.findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    placed: set[Finding] = set()
-    pages = []
-    for location in locations:
-        # The report is sorted by file first, so sorted files keep the report's order.
-        mine = [f for file in sorted(_dataset_files(location)) for f in by_file.get(file, ())]
-        placed.update(mine)
-        pages.append(dataset_page(location, mine, limit, numbers))
+        folder = finding.file
+        while "/" in folder:
+            folder = folder.rsplit("/", 1)[0]
+            if folder in folders:
+                mine[folders[folder]].append(finding)
+                break
+        else:
+            if "." in folders or "" in folders:  # a dataset named as the current folder
+                mine[folders.get(".", folders.get("", ""))].append(finding)
+    return mine
+
+
+def html_page(report: Report, *, tool_version: str, limit: int = SHOWN_RECORDS) -> str:
+    """The evidence page of a run, drawn from the report `validate` returned."""
+    numbers = (itertools.count(1), itertools.count(1))  # cards and spans, across the page
+    by_dataset = _by_dataset(report)
+    placed = {f for found in by_dataset.values() for f in found}
+    pages = [dataset_page(seen, by_dataset[seen.display], limit, numbers) for seen in report.seen]
     page: str = _template().render(
         pages=pages, report=report, tool_version=tool_version, rules=RULES,
         ignored=ignored_names(report.ignored),

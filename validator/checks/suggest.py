@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from validator.loading import escape
+from validator.escaping import escape
 
 # rapidfuzz's ratio (difflib's, from 0 to 100): 'ukriane' is 86 from 'ukraine',
 # a changed date in a source id about 90; unrelated ids score far lower.

@@ -10,7 +10,7 @@ no finding ever comes from a narrowed engine: a record it refuses takes the
 full path, where the released schema and every check decide.  The copy adds:
 
 - a bound on every number, so that a record it accepts holds no integer that
-  orjson could have parsed inexactly (see `loading.EXACT_DIGITS`), and the
+  orjson could have parsed inexactly (see `validator.reading.limits.EXACT_DIGITS`), and the
   block reader need not look for long runs of digits;
 - what record checks state about one dataset (`RecordCheck.narrowing`): say,
   that an actor reference names a row of that dataset's actors table.
@@ -22,8 +22,8 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.loading import EXACT_DIGITS
 from validator.pointers import tokens
+from validator.reading.limits import EXACT_DIGITS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

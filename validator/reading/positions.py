@@ -12,8 +12,9 @@ import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C, untyped in typeshed
 
-from validator.loading import position
+from validator.findings import Finding, Problem, make
 from validator.pointers import array_index, tokens
+from validator.reading.text import position
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -101,3 +102,15 @@ def _next(text: str, at: int, close: str) -> int:
     if text[at] != close:
         raise _Unmapped
     return at
+
+
+def located(problem: Problem, text: str, file: str, first_line: int = 1) -> Finding:
+    """A problem of a JSON text as a finding at the line and column of its pointer.
+
+    `first_line` is the line the text starts on in `file` (a record's line in
+    an events file).  An unknown field is located at its key, every other
+    pointer at its value.
+    """
+    line, column = locate(text, problem.pointer, key=problem.code == "schema-unknown-field")
+    return make(problem.code, problem.message, file, first_line + line - 1, column,
+                problem.pointer)

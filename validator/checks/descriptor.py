@@ -1,0 +1,80 @@
+"""The descriptor layer: datapackage.json names a released version and declares every file.
+
+Pure functions over the parsed descriptor and the list of the dataset's
+files; the run reads the files and locates what these yield.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from validator.escaping import escape
+from validator.findings import Problem
+from validator.pointers import join
+from validator.reading.paths import unsafe_path_reason
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+JSON = Any
+
+
+def version_problems(descriptor: JSON, shipped: tuple[str, ...]) -> Iterator[Problem]:
+    """The descriptor must declare one of the released schema versions."""
+    declared = descriptor.get("textevents_version")
+    if declared in shipped:
+        return
+    if declared is None:
+        yield Problem("descriptor-invalid", "missing required field 'textevents_version' "
+                      f"(one of {', '.join(shipped)})")
+    else:
+        yield Problem("schema-version-unknown", f"textevents_version {escape(declared)} is not "
+                      f"one of {', '.join(shipped)}", pointer="/textevents_version")
+
+
+def declared(descriptor: JSON) -> Iterator[tuple[str, str, str]]:
+    """(pointer, name, path) of each resource with a string name and path."""
+    resources = descriptor.get("resources")
+    for index, resource in enumerate(resources if isinstance(resources, list) else ()):
+        if isinstance(resource, dict) and isinstance(resource.get("name"), str) \
+                and isinstance(resource.get("path"), str):
+            yield join("/resources", index), resource["name"], resource["path"]
+
+
+def unsafe_paths(descriptor: JSON) -> Iterator[Problem]:
+    """Each resource path that the path policy refuses."""
+    for where, _, path in declared(descriptor):
+        reason = unsafe_path_reason(path)
+        if reason:
+            yield Problem("path-unsafe", f"path {escape(path)} {reason}",
+                          pointer=join(where, "path"))
+
+
+def duplicate_resource(name: str, path: str, where: str) -> Problem:
+    """A resource whose name or path an earlier resource already has."""
+    return Problem("resource-duplicate", f"resource {escape(name)} or its path "
+                   f"{escape(path)} is declared twice", pointer=where)
+
+
+def undeclared(files: Iterable[str], paths: set[str]) -> Iterator[str]:
+    """The files of a dataset (relative paths) that no resource declares.
+
+    The descriptor itself is declared by being there, and a folder that holds a
+    declared file is not a file of its own (a symlinked folder is listed as
+    one).  Folders of declared paths are gathered once, so the cost is linear
+    in files and paths.
+    """
+    folders = {path.rsplit("/", depth)[0] for path in paths
+               for depth in range(1, path.count("/") + 1)}
+    for relative in files:
+        if relative != "datapackage.json" and relative not in paths and relative not in folders:
+            yield relative
+
+
+def hash_problem(path: str, digest: str, expected: object, where: str) -> Problem | None:
+    """A declared `sha256:` hash that the file's digest does not match, or None."""
+    if isinstance(expected, str) and expected.startswith("sha256:") \
+            and expected[7:] != digest:
+        return Problem("resource-hash-mismatch", f"{escape(path)} has SHA-256 {digest[:12]}…, "
+                       f"not {expected[7:19]}…", pointer=where)
+    return None

@@ -1,0 +1,305 @@
+"""One dataset's layers in order: descriptor, files, tables, article texts, then its records.
+
+Reading the layers gives a value, `DatasetResult`: the findings, the record
+tasks of its events file (with the tables and texts the record checks need)
+and, once they ran, their results.  The rules are in `validator.checks`; this
+module reads the files, asks the checks, and locates what they find.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from validator import registry
+from validator.checks import descriptor as descriptor_rules
+from validator.checks import tables
+from validator.checks.context import Article, DatasetContext
+from validator.checks.schema import schema_problems
+from validator.checks.texts import text_problems
+from validator.engine.engines import compiled
+from validator.engine.records import RecordResult, RecordTask, check_records
+from validator.escaping import escape
+from validator.findings import Finding, Problem, make
+from validator.pointers import join, resolve
+from validator.reading.limits import DESCRIPTOR
+from validator.reading.lines import split
+from validator.reading.paths import dataset_files, open_regular_file, read_regular_file
+from validator.reading.positions import located
+from validator.reading.strict_json import parse_json
+from validator.reading.text import decode_utf8
+
+if TYPE_CHECKING:
+    from collections.abc import Generator, Iterator
+
+    from validator.reading.discovery import DatasetLocation
+
+JSON = Any
+
+
+@dataclass
+class DatasetResult:
+    """What the layers of one dataset found, and its records' results."""
+
+    name: str  # the dataset's descriptor, as findings name it
+    findings: list[Finding]
+    tasks: list[RecordTask]  # the record tasks of its events file
+    checked: list[RecordResult]  # their results, in task order; empty until chunks have run
+    title: str | None = None  # the descriptor's title, if it has one
+    context: DatasetContext | None = field(default=None)  # its tables and texts, if read
+
+
+def check_dataset(location: DatasetLocation, jobs: int = 1,
+                  ignore: frozenset[str] = frozenset()) -> DatasetResult:
+    """Every layer of one dataset, and its records unless its events file is split.
+
+    A pure function of the dataset's files, so a pool can run one per process.
+    The rules whose codes are in `ignore` are not checked.
+    """
+    result = dataset_layers(location, jobs, ignore)
+    # One task is run here; the chunks of a split file are left for the pool.
+    if len(result.tasks) == 1:
+        result.checked.append(check_records(result.tasks[0]))
+    return result
+
+
+def dataset_layers(location: DatasetLocation, jobs: int = 1,
+                   ignore: frozenset[str] = frozenset()) -> DatasetResult:
+    """The layers before the records, and the record tasks of the events file (not run)."""
+    layers = _Layers(location)
+    findings: list[Finding] = []
+    try:
+        findings.extend(layers.run())
+    except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
+        findings.append(make("internal-error", f"{type(error).__name__}: "
+                             f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
+    tasks = layers.record_tasks(jobs, ignore)
+    # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
+    return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
+                         tasks, [], layers.title, layers.context)
+
+
+def _resolve_or_none(document: JSON, ptr: str) -> JSON:
+    try:
+        return resolve(document, ptr)
+    except LookupError:
+        return None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _publication(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+class _Layers:
+    """The layers of one dataset, read in order; `run` gives their findings."""
+
+    def __init__(self, location: DatasetLocation) -> None:
+        self.location = location
+        self.descriptor_text = ""
+        self.title: str | None = None
+        self.context: DatasetContext | None = None  # once the tables and texts are read
+        self.events: str | None = None  # the events file, once it opened
+        self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
+        self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
+
+    # Locating problems -----------------------------------------------------
+
+    def _file(self, relative: str, problem: Problem) -> Finding:
+        return make(problem.code, problem.message, self.location.name(relative),
+                    problem.line, problem.column, problem.pointer)
+
+    def _descriptor(self, problem: Problem) -> Finding:
+        return located(problem, self.descriptor_text, self.location.name(DESCRIPTOR))
+
+    # Layers ------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        """Every finding of the dataset's layers, in order."""
+        return list(self._findings())
+
+    def _findings(self) -> Iterator[Finding]:
+        descriptor = yield from self._read_descriptor()
+        if descriptor is None:
+            return
+        title = descriptor.get("title")
+        self.title = title if isinstance(title, str) else None
+        shipped = registry.versions()
+        problems = list(descriptor_rules.version_problems(descriptor, shipped))
+        yield from map(self._descriptor, problems)
+        if problems:
+            return
+        version = registry.load(descriptor["textevents_version"])
+        profile = compiled(version.version, registry.PROFILE_SCHEMA)
+        unsafe_problems = list(descriptor_rules.unsafe_paths(descriptor))
+        yield from map(self._descriptor, unsafe_problems)
+        unsafe = {p.pointer for p in unsafe_problems}
+        # The profile's path pattern says the same as the path policy; report it once.
+        yield from (self._descriptor(p) for p in schema_problems(
+            profile, descriptor, codes={}, default_code="descriptor-invalid")
+            if p.pointer not in unsafe)
+        paths = yield from self._resources(descriptor, unsafe)
+        contents: dict[str, bytes] = {}
+        for name, path in paths.items():
+            if name == "events":
+                continue
+            data = yield from self._read(path, name)
+            if data is not None:
+                contents[path] = data
+        actors = yield from self._table("actors", paths, contents, version)
+        sources = yield from self._table("sources", paths, contents, version)
+        self.context = yield from self._context(version, actors, sources, contents, paths)
+        if "events" in paths:
+            yield from self._events(paths["events"])
+
+    def record_tasks(self, jobs: int, ignore: frozenset[str] = frozenset()) -> list[RecordTask]:
+        """The record-checking tasks of this dataset: its events file, split for `jobs`."""
+        if self.events is None or self.context is None:
+            return []
+        path, context = self.events, self.context
+        size = (self.location.root / path).stat().st_size
+        return [RecordTask(str(self.location.root), path, self.location.name(path), context,
+                           start, end, first_line, ignore)
+                for start, end, first_line in split(self.location.root, path, size, jobs)]
+
+    def _read_descriptor(self) -> Generator[Finding, None, JSON]:
+        data = read_regular_file(self.location.root, DESCRIPTOR)
+        if isinstance(data, Problem):
+            yield self._file(DESCRIPTOR, data)
+            return None
+        text = decode_utf8(data)
+        if isinstance(text, Problem):
+            yield self._file(DESCRIPTOR, text)
+            return None
+        self.descriptor_text = text
+        value = parse_json(text)
+        if isinstance(value, Problem):
+            yield self._file(DESCRIPTOR, value)
+            return None
+        if not isinstance(value, dict):
+            yield self._file(DESCRIPTOR, Problem("descriptor-invalid",
+                                                 "datapackage.json is not a JSON object", 1, 1))
+            return None
+        return value
+
+    def _resources(self, descriptor: JSON,
+                   unsafe: set[str]) -> Generator[Finding, None, dict[str, str]]:
+        """Resource names to paths; declared files exist, undeclared files do not."""
+        paths: dict[str, str] = {}
+        seen_paths: set[str] = set()
+        for where, name, path in descriptor_rules.declared(descriptor):
+            if join(where, "path") in unsafe:
+                continue
+            if name in paths or path in seen_paths:
+                yield self._descriptor(descriptor_rules.duplicate_resource(name, path, where))
+                continue
+            paths[name] = path
+            seen_paths.add(path)
+            self._hashes[path] = (_resolve_or_none(descriptor, join(where, "hash")),
+                                  join(where, "hash"))
+            self._pointers[path] = join(where, "path")
+        for relative in descriptor_rules.undeclared(dataset_files(self.location.root),
+                                                    seen_paths):
+            yield make("resource-undeclared", "file is not declared in datapackage.json",
+                       self.location.name(relative))
+        return paths
+
+    def _read(self, path: str, name: str) -> Generator[Finding, None, bytes | None]:
+        data = read_regular_file(self.location.root, path)
+        if isinstance(data, Problem):
+            yield self._descriptor(Problem(data.code, f"resource {escape(name)}: {data.message}",
+                                           pointer=self._pointers[path]))
+            return None
+        expected, hash_pointer = self._hashes[path]
+        problem = descriptor_rules.hash_problem(path, _sha256(data), expected, hash_pointer)
+        if problem:
+            yield self._descriptor(problem)
+        return data
+
+    def _table(self, name: str, paths: dict[str, str], contents: dict[str, bytes],
+               version: registry.SchemaVersion,
+               ) -> Generator[Finding, None, tables.Table | None]:
+        path = paths.get(name)
+        if path is None or path not in contents:
+            return None
+        data = contents[path]
+        text = decode_utf8(data)
+        if isinstance(text, Problem):
+            yield self._file(path, text)
+            return None
+        table = tables.read_table(text)
+        if isinstance(table, Problem):
+            yield self._file(path, table)
+            return None
+        table_schema = version.table_schema(name)
+        problems = [] if tables.passes(table, table_schema) else \
+            list(tables.schema_problems(data, table, table_schema))
+        columns = tuple(column["name"] for column in table_schema["fields"])
+        header = tables.header_problem(table.header, columns)
+        if header and not any(p.code == "table-header" for p in problems):
+            problems.append(header)
+        if name == "actors":
+            problems += tables.actor_problems(table)
+        yield from (self._file(path, p) for p in problems)
+        # Rows are only used by later checks when their columns are the expected ones.
+        return table if table.header == columns else None
+
+    def _context(self, version: registry.SchemaVersion, actors: tables.Table | None,
+                 sources: tables.Table | None, contents: dict[str, bytes],
+                 paths: dict[str, str]) -> Generator[Finding, None, DatasetContext]:
+        articles: dict[str, Article] = {}
+        for index, (line, row) in enumerate(sources.rows if sources else ()):
+            text = None
+            path = row.get("path", "")
+            data = contents.get(path)
+            where = self.location.name(paths["sources"])
+            if data is None and path not in paths.values():
+                # Not a declared resource: the file walk reports it if it exists;
+                # its text is still read so that its spans are checked.
+                loaded = read_regular_file(self.location.root, path)
+                if isinstance(loaded, Problem):
+                    column = sources.header.index("path") + 1 if sources else 1
+                    yield make(loaded.code, f"article text: {loaded.message}", where, line,
+                               column, f"/{index}/path")
+                else:
+                    data = loaded
+            if data is not None:
+                mismatch = tables.article_hash_problem(path, _sha256(data), row.get("sha256", ""))
+                if mismatch:
+                    column = sources.header.index("sha256") + 1 if sources else 1
+                    yield make(mismatch.code, mismatch.message, where, line, column,
+                               f"/{index}/sha256")
+                decoded = decode_utf8(data)
+                if isinstance(decoded, Problem):
+                    yield self._file(path, decoded)
+                else:
+                    text = decoded
+                    yield from (self._file(path, p) for p in text_problems(text))
+            articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
+                                                  _publication(row.get("published", "")))
+        actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
+        return DatasetContext(version.version, actor_ids, articles if sources else None)
+
+    def _events(self, path: str) -> Iterator[Finding]:
+        """Open the events file once to check it, and its hash if one is declared."""
+        handle = open_regular_file(self.location.root, path)
+        if isinstance(handle, Problem):
+            yield self._descriptor(Problem(handle.code, f"resource 'events': {handle.message}",
+                                           pointer=self._pointers[path]))
+            return
+        expected, hash_pointer = self._hashes[path]
+        with handle:
+            if isinstance(expected, str) and expected.startswith("sha256:"):
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                problem = descriptor_rules.hash_problem(path, digest, expected, hash_pointer)
+                if problem:
+                    yield self._descriptor(problem)
+        self.events = path

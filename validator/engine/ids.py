@@ -1,0 +1,126 @@
+"""Every record id of a run, kept small and mergeable: the only cross-record state."""
+
+from __future__ import annotations
+
+import array
+import bisect
+import itertools
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from validator.checks.records import duplicate_id
+from validator.findings import make
+from validator.reading.lines import read_line
+from validator.reading.positions import located
+from validator.reading.strict_json import parse_json
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from validator.findings import Finding
+
+
+def id_digest(record_id: str) -> int:
+    """A 64-bit digest of an id: its CRC-32 and Adler-32 side by side.
+
+    zlib's checksums run at C speed on every record, unlike a cryptographic
+    hash; collisions cost nothing but a second look, since equal digests are
+    only candidates that `id_findings` compares by reading their lines again.
+    """
+    data = record_id.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+@dataclass
+class RecordIds:
+    """Every record id of a run, as compact as it can be: the cross-record state.
+
+    Each id is kept as an 8-byte digest with the line and byte offset where it
+    stands, in arrays (about 24 bytes an id, so two million ids take some
+    50 MB), and each file as the position of its first id.  Indexes of
+    consecutive chunks merge by concatenation, so the merged index is the one a
+    single pass builds.  Repeats are found once, at the end, by sorting the
+    digests; the lines of the few candidates are read again to compare the ids
+    themselves, so a digest collision is never reported.
+    """
+
+    files: list[str] = field(default_factory=list)
+    starts: array.array[int] = field(default_factory=lambda: array.array("Q"))  # per file
+    digests: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    lines: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    offsets: array.array[int] = field(default_factory=lambda: array.array("Q"))
+
+    def start_file(self, file: str) -> None:
+        """Note that the ids that follow are in `file`."""
+        self.files.append(file)
+        self.starts.append(len(self.digests))
+
+    def add(self, record_id: str, file: str, line: int, offset: int) -> None:
+        """Note an id at `file:line` (whose line starts at byte `offset`)."""
+        if not self.files or self.files[-1] != file:
+            self.start_file(file)
+        self.digests.append(id_digest(record_id))
+        self.lines.append(line)
+        self.offsets.append(offset)
+
+    def merge(self, later: RecordIds) -> None:
+        """Append the index of a later chunk or dataset."""
+        base = len(self.digests)
+        for file, start in zip(later.files, later.starts, strict=True):
+            if not self.files or self.files[-1] != file:  # else a chunk goes on with its file
+                self.files.append(file)
+                self.starts.append(base + start)
+        self.digests.extend(later.digests)
+        self.lines.extend(later.lines)
+        self.offsets.extend(later.offsets)
+
+    def candidates(self) -> Iterator[list[int]]:
+        """Groups of positions, in order, whose digests are equal."""
+        # Sorting all digests at once would need a list of them all (some 40
+        # bytes an id); sorting them in 256 buckets by their low byte needs an
+        # array copy and one bucket's list at a time.
+        buckets = [array.array("Q") for _ in range(256)]
+        for digest in self.digests:
+            buckets[digest & 0xFF].append(digest)
+        repeated: set[int] = set()
+        while buckets:
+            ordered = sorted(buckets.pop())
+            repeated.update(a for a, b in zip(ordered, itertools.islice(ordered, 1, None),
+                                              strict=False) if a == b)
+        groups: dict[int, list[int]] = {}
+        if repeated:
+            for position, digest in enumerate(self.digests):
+                if digest in repeated:
+                    groups.setdefault(digest, []).append(position)
+        yield from groups.values()
+
+    def where(self, position: int) -> tuple[str, int, int]:
+        """(file, line, offset) of a position."""
+        return (self.files[bisect.bisect_right(self.starts, position) - 1],
+                self.lines[position], self.offsets[position])
+
+
+
+def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:
+    """A finding for every repeated id, located by reading its line again.
+
+    `roots` maps each events file, as findings name it, to (dataset folder,
+    path in it).
+    """
+    for group in ids.candidates():
+        seen: dict[str, tuple[str, int, int]] = {}
+        for position in group:
+            file, line, offset = ids.where(position)
+            where = roots.get(file)
+            text = read_line(Path(where[0]), where[1], offset) if where else None
+            record = parse_json(text) if text is not None else None
+            record_id = record.get("id") if isinstance(record, dict) else None
+            if not isinstance(record_id, str):
+                continue
+            first = seen.setdefault(record_id, (file, line, offset))
+            if first[:2] != (file, line):
+                problem = duplicate_id(record_id, first[0], first[1])
+                yield located(problem, text, file, line) if text is not None else \
+                    make(problem.code, problem.message, file, line, 1, problem.pointer)

@@ -1,0 +1,136 @@
+"""One run over datasets: schedule each dataset's layers and record chunks, merge in order.
+
+This is the only module that knows about datasets as a collection: the
+index of record ids is the only state shared across them, small and
+mergeable, and results merge in input order, so any number of processes
+(or a Dask cluster) gives the findings of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from validator.engine.dataset import DatasetResult, check_dataset
+from validator.engine.ids import RecordIds, id_findings
+from validator.engine.pool import Mapper, worker_map
+from validator.engine.records import check_records
+from validator.findings import Finding, UsageError, ignored_codes, make
+from validator.reading.discovery import DatasetLocation, discover
+from validator.reading.limits import MAX_FINDINGS_PER_FILE
+from validator.results import ArticleSeen, DatasetSeen, Report
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+PARALLEL_BYTES = 4 * 1024 * 1024  # below this much data, processes cost more than they save
+
+
+def validate(paths: Iterable[str] = ("datasets",),
+             progress: Callable[[int, int, str], None] | None = None,
+             jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = ()) -> Report:
+    """Check every dataset that `paths` name and return the report.
+
+    Raises `validator.UsageError` when a path does not exist, no
+    dataset is found, or `ignore` names what cannot be ignored; bad data never
+    raises, it becomes findings.  `jobs` processes check the datasets, and
+    chunks of large events files; the findings are the same for any `jobs`.
+    `progress`, if given, is called as (tasks done, tasks known so far, the
+    file of the task just done).
+
+    `ignore` takes rule codes and layer names (see
+    `validator.findings.ignored_codes`): those rules are not checked (or their
+    findings are dropped before the limit of findings a file), and the
+    report's `ignored` lists them.
+
+    `mapper`, if given, runs the tasks instead of this machine's processes:
+    any `map(function, items)` that gives the results in input order, such
+    as `concurrent.futures.Executor.map`, or a Dask client's `map` followed
+    by `gather` where every worker sees the files at the same paths.  Tasks
+    and results are picklable, and results merge in input order, so the
+    findings are the same as one process's; `jobs` then says how many parts
+    a large events file is split into.
+    """
+    codes = rules_to_ignore(ignore)
+    locations, orphans = discover(list(paths))
+    findings: list[Finding] = [
+        make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
+        for orphan in orphans
+    ]
+    # Processes pay off only when there is enough to share out.
+    if sum(map(_folder_bytes, locations)) < PARALLEL_BYTES:
+        jobs = 1
+    with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
+        datasets = []
+        for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs,
+                                                                ignore=codes),
+                                              locations), start=1):
+            datasets.append(result)
+            if progress:
+                progress(done, len(locations), result.name)
+        # The chunks of large events files, from every dataset at once.
+        pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
+        chunks = iter(run_map(check_records, pending))
+        done = len(locations)
+        for result in datasets:
+            findings.extend(result.findings)
+            if len(result.tasks) > 1:
+                result.checked.extend(next(chunks) for _ in result.tasks)
+                done += len(result.tasks)
+                if progress:
+                    progress(done, len(locations) + len(pending), result.name)
+    ids = RecordIds()
+    records = 0
+    seen = []
+    for location, result in zip(locations, datasets, strict=True):
+        checked = result.checked
+        if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
+            # Too broken to merge chunk by chunk like a single pass: do the single pass.
+            whole = result.tasks[0]
+            checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
+        in_dataset = 0
+        for chunk in checked:
+            findings.extend(chunk.findings)
+            ids.merge(chunk.ids)
+            in_dataset += chunk.records
+        records += in_dataset
+        seen.append(_seen(location, result, in_dataset))
+    roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
+    if "record-id-duplicate" not in codes:
+        findings.extend(id_findings(ids, roots))
+    return Report(tuple(sorted(findings)), len(locations), records, tuple(sorted(codes)),
+                  tuple(seen))
+
+
+def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
+    """The rule codes that `names` (codes and layers) ask a run to leave unchecked.
+
+    Raises `UsageError`, saying why, where `validator.findings.ignored_codes`
+    refuses a name.
+    """
+    try:
+        return ignored_codes(names)
+    except ValueError as error:
+        raise UsageError(f"--ignore: {error}") from None
+
+
+def _folder_bytes(location: DatasetLocation) -> int:
+    """The size of the files directly in a dataset folder (to judge the work)."""
+    try:
+        return sum(entry.stat(follow_symlinks=False).st_size
+                   for entry in os.scandir(location.root)
+                   if entry.is_file(follow_symlinks=False))
+    except OSError:
+        return 0
+
+
+def _seen(location: DatasetLocation, result: DatasetResult, records: int) -> DatasetSeen:
+    """What the run read of one dataset, for the reports that draw it."""
+    sources = (result.context.sources or {}) if result.context else {}
+    return DatasetSeen(result.name, location.display, str(location.root), result.title,
+                       result.tasks[0].path if result.tasks else None, records,
+                       tuple(ArticleSeen(source, article.path, article.text)
+                             for source, article in sources.items()))

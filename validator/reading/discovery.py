@@ -1,0 +1,117 @@
+"""Find the datasets that the command line's PATHs name."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from validator.findings import UsageError
+from validator.reading.limits import DESCRIPTOR
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+@dataclass(frozen=True, slots=True)
+class DatasetLocation:
+    """A dataset folder, and how to name its files in findings."""
+
+    root: Path
+    display: str  # the folder as the user will read it, e.g. "datasets/voa"
+
+    def name(self, relative: str) -> str:
+        """A file of this dataset as findings name it."""
+        return f"{self.display}/{relative}" if self.display not in {"", "."} else relative
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()  # "." for cwd
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
+    """The datasets the PATHs name, and folders that hold files but no descriptor.
+
+    A PATH is a `datapackage.json`, a dataset folder, a folder searched
+    recursively (links not followed), or a file or folder inside a dataset,
+    which names that dataset (see `enclosing_dataset`): a pre-commit hook
+    passes the files that changed.  Raises `UsageError` for a PATH that does
+    not exist or lies in no dataset, or when no dataset is found at all.
+    """
+    found: dict[Path, DatasetLocation] = {}
+    orphans: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{raw}: no such file or folder")
+        if path.is_file() and path.name == DESCRIPTOR:
+            path = path.parent
+        elif not (path / DESCRIPTOR).is_file() and (owner := enclosing_dataset(path)):
+            path = owner
+        elif not path.is_dir():
+            searched = " (looked no higher than the current folder)" if _under_cwd(path) else ""
+            raise UsageError(f"{raw}: not a folder, a {DESCRIPTOR} "
+                             f"or a file inside a dataset{searched}")
+        if (path / DESCRIPTOR).is_file():
+            found.setdefault(path.resolve(), DatasetLocation(path, _display(path)))
+            continue
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            here = Path(folder)
+            if DESCRIPTOR in files:
+                found.setdefault(here.resolve(), DatasetLocation(here, _display(here)))
+                dirs[:] = []  # a dataset's subfolders belong to it
+                continue
+            dirs.sort()
+            if files and here != path:
+                orphans.append(_display(here))
+    if not found:
+        raise UsageError("no dataset found (no datapackage.json under "
+                         + ", ".join(repr(p) for p in paths) + ")")
+    # A folder that holds a dataset, or lies inside one, is not an orphan.
+    orphans = [o for o in orphans if not any(
+        o.startswith(d.display + "/") or d.display.startswith(o + "/") for d in found.values())]
+    return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
+
+
+def in_no_dataset(raw: str) -> bool:
+    """Whether `discover` refuses PATH `raw` as lying in no dataset.
+
+    That is an existing file (or link, or other entry) that is neither a
+    folder nor a datapackage.json and that no dataset holds: what a hook
+    that passes every changed file may skip (`validate --skip-outside`).
+    """
+    path = Path(raw)
+    return (path.exists() or path.is_symlink()) and not path.is_dir() \
+        and not (path.is_file() and path.name == DESCRIPTOR) and enclosing_dataset(path) is None
+
+
+def _absolute(path: Path) -> Path:
+    # ".." removed by name, as the user means it; resolve() would follow links
+    return Path(os.path.abspath(path))  # noqa: PTH100
+
+
+def _under_cwd(path: Path) -> bool:
+    return _absolute(path).is_relative_to(Path.cwd())
+
+
+def enclosing_dataset(path: Path) -> Path | None:
+    """The nearest folder above `path` that holds a datapackage.json, if any.
+
+    The search goes no higher than the current folder when `path` lies
+    inside it, so that a stray descriptor above a checkout (in a home folder,
+    say) never turns a file of the checkout into part of a huge "dataset".
+    Only names are looked up; nothing outside the dataset is read.
+    """
+    here, absolute = Path.cwd(), _absolute(path)
+    inside = absolute.is_relative_to(here)
+    for parent in absolute.parents:
+        if inside and not parent.is_relative_to(here):
+            return None
+        if (parent / DESCRIPTOR).is_file():
+            return parent.relative_to(here) if inside else parent
+    return None
+
+

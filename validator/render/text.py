@@ -1,0 +1,97 @@
+"""Findings as text for people: one line each, a summary, statistics, the rule list.
+
+Renderers are pure: findings in, lines of text out.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING, Final
+
+from validator.findings import RULES, Finding, Severity, ignored_names
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
+
+
+def summary(datasets: int, records: int, findings: Sequence[Finding],
+            ignored: Sequence[str] = ()) -> str:
+    """The closing line of a text report, naming the rules the run did not check."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    line = (f"{datasets} dataset{'s' * (datasets != 1)}, {records} record"
+            f"{'s' * (records != 1)}: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}")
+    if ignored:
+        line += f"; not checked (--ignore): {', '.join(ignored_names(ignored))}"
+    return line
+
+
+def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator[str]:
+    """`file:line:col: severity code message (pointer)`, grouped per file.
+
+    After SHOWN_PER_RULE findings of one rule in one file, the rest are
+    collapsed into one "… and N more" line.
+    """
+    for file, group in groupby(findings, key=lambda f: f.file):
+        shown: dict[str, int] = {}
+        hidden: dict[str, int] = {}
+        for finding in group:
+            count = shown.get(finding.code, 0)
+            if count >= SHOWN_PER_RULE:
+                hidden[finding.code] = hidden.get(finding.code, 0) + 1
+                continue
+            shown[finding.code] = count + 1
+            yield _text_line(finding, colour=colour)
+        for code, count in hidden.items():
+            yield f"{file}: … and {count} more {code}"
+
+
+def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
+    """One line per rule that gave findings: how many, and in how many files.
+
+    Most first, ties in catalogue order: the overview of a corpus whose
+    findings are too many to read one by one (as `ruff --statistics`).
+    """
+    counts: dict[str, int] = {}
+    files: dict[str, set[str]] = {}
+    severities: dict[str, Severity] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+        files.setdefault(finding.code, set()).add(finding.file)
+        severities.setdefault(finding.code, finding.severity)
+    if not counts:
+        return
+    order = {code: index for index, code in enumerate(RULES)}  # uncatalogued codes last
+    ranked = sorted(counts, key=lambda code: (-counts[code], order.get(code, len(order)), code))
+    count_width = max(len(str(count)) for count in counts.values())
+    code_width = max(len(code) for code in counts)
+    for code in ranked:
+        title = RULES[code].title if code in RULES else code
+        spread = len(files[code])
+        yield (f"{counts[code]:>{count_width}}  {severities[code].value:<7}  {code:<{code_width}}  "
+               f"{title} (in {spread} file{'s' * (spread != 1)})")
+
+
+def _text_line(finding: Finding, *, colour: bool) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column}"
+    severity = finding.severity.value
+    if colour:
+        tint = "31" if finding.severity is Severity.ERROR else "33"
+        severity = f"\x1b[{tint}m{severity}\x1b[0m"
+        where = f"\x1b[1m{where}\x1b[0m"
+    pointer = f" ({finding.pointer})" if finding.pointer else ""
+    return f"{where}: {severity} {finding.code} {finding.message}{pointer}"
+
+
+def rules_text() -> Iterator[str]:
+    """The rule catalogue for `--list-rules`: code, severity, layer, whether --ignore takes it."""
+    width = max(len(code) for code in RULES)
+    for rule in RULES.values():
+        ignorable = "ignorable" if rule.ignorable else ""
+        yield (f"{rule.code:<{width}}  {rule.severity.value:<7}  {rule.layer.value:<10}  "
+               f"{ignorable:<9}  {rule.title}: {rule.description}")
+
+

@@ -1,0 +1,54 @@
+"""What a run gives back: the report, and what it saw of each dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from validator.findings import Finding, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSeen:
+    """One row of a dataset's sources table, with its text when it could be read."""
+
+    source: str
+    path: str
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSeen:
+    """What a run read of one dataset, for reports that show more than findings."""
+
+    name: str  # its descriptor, as findings name it
+    display: str  # its folder, as findings name it
+    root: str  # its folder, to read its events file again
+    title: str | None  # the descriptor's title, if it has one
+    events: str | None  # its events file (relative to root), if it could be opened
+    records: int  # lines of the events file that hold a JSON object
+    articles: tuple[ArticleSeen, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a run: every finding, sorted, and what was checked."""
+
+    findings: tuple[Finding, ...]
+    datasets: int
+    records: int
+    ignored: tuple[str, ...] = ()  # the rule codes the run did not check (--ignore), sorted
+    seen: tuple[DatasetSeen, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def errors(self) -> int:
+        """How many findings are errors."""
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """How many findings are warnings."""
+        return len(self.findings) - self.errors
+
+    def ok(self, *, strict: bool = False) -> bool:
+        """Whether the run passes: no errors, and with `strict` no warnings."""
+        return not (self.findings if strict else self.errors)
