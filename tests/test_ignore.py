@@ -26,7 +26,7 @@ from validator.checks.records import RECORD_CHECKS
 from validator.cli import main
 from validator.findings import Layer, Severity, ignored_codes
 from validator.reading import lines as line_reader
-from validator.reading.limits import MAX_FINDINGS_PER_FILE
+from validator.reading.limits import MAX_FINDINGS_PER_FILE, Sizes
 
 CASES = Path(__file__).parent / "cases"
 BASE = CASES / "valid" / "base"
@@ -128,15 +128,15 @@ def test_ignored_findings_do_not_count_towards_the_limit_of_a_file(tmp_path: Pat
     assert report.ignored == ("codelist-open-value",)
 
 
-def test_ignoring_gives_the_same_report_for_any_number_of_processes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ignoring_gives_the_same_report_for_any_number_of_processes(tmp_path: Path) -> None:
     dataset = _noisy(tmp_path, 1500)
     serial = validate([str(dataset)], jobs=1, ignore=["codelist-open-value", "references"])
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
+    sizes = Sizes(chunk_bytes=64 * 1024, parallel_bytes=0)
     size = (dataset / "events.jsonl").stat().st_size
-    assert len(line_reader.split(dataset, "events.jsonl", size, 2)) > 10
-    parallel = validate([str(dataset)], jobs=2, ignore=["codelist-open-value", "references"])
+    assert len(line_reader.split(dataset, "events.jsonl", size, 2,
+                                 chunk_bytes=sizes.chunk_bytes)) > 10
+    parallel = validate([str(dataset)], jobs=2, ignore=["codelist-open-value", "references"],
+                        sizes=sizes)
     assert parallel == serial
     assert [f.code for f in serial.findings] == ["schema-not-in-codelist"]
     assert "codelist-open-value" in serial.ignored

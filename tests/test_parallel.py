@@ -21,6 +21,7 @@ from validator.findings import Problem
 from validator.reading import fast_json
 from validator.reading import lines as line_reader
 from validator.reading.fast_json import parse_record
+from validator.reading.limits import Sizes
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
 
@@ -133,12 +134,12 @@ def _corpus(folder: Path) -> Path:
 def test_jobs_give_identical_findings_across_chunks(tmp_path: Path, monkeypatch) -> None:
     dataset = _corpus(tmp_path)
     serial = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
+    sizes = Sizes(chunk_bytes=64 * 1024, parallel_bytes=0)
     size = (dataset / "events.jsonl").stat().st_size
-    assert len(line_reader.split(dataset, "events.jsonl", size, 2)) > 10
+    assert len(line_reader.split(dataset, "events.jsonl", size, 2, chunk_bytes=sizes.chunk_bytes)) > 10
     calls: list[tuple[int, int]] = []
-    parallel = validate([str(dataset)], jobs=2, progress=lambda d, t, _: calls.append((d, t)))
+    parallel = validate([str(dataset)], jobs=2, progress=lambda d, t, _: calls.append((d, t)),
+                        sizes=sizes)
     assert parallel == serial
     assert calls[-1][0] == calls[-1][1] > 10  # the bar ends full, chunks counted
     codes = {f.code for f in serial.findings}
@@ -160,10 +161,9 @@ def test_any_ordered_map_can_run_the_tasks(tmp_path: Path, monkeypatch) -> None:
     dataset = _corpus(tmp_path)
     shutil.copytree(BASE, tmp_path / "small")
     serial = validate([str(tmp_path)], jobs=1)
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
-    assert len(line_reader.split(dataset, "events.jsonl",
-                             (dataset / "events.jsonl").stat().st_size, 3)) > 10
+    sizes = Sizes(chunk_bytes=64 * 1024, parallel_bytes=0)
+    assert len(line_reader.split(dataset, "events.jsonl", (dataset / "events.jsonl").stat().st_size,
+                                 3, chunk_bytes=sizes.chunk_bytes)) > 10
     ran: list[int] = []
 
     def counted(function, items):
@@ -171,11 +171,11 @@ def test_any_ordered_map_can_run_the_tasks(tmp_path: Path, monkeypatch) -> None:
         ran.append(len(items))
         return _far_map(function, items)
 
-    assert validate([str(tmp_path)], jobs=3, mapper=counted) == serial
+    assert validate([str(tmp_path)], jobs=3, mapper=counted, sizes=sizes) == serial
     assert ran[0] == 2  # the datasets,
     assert ran[1] > 10  # then the big file's chunks
     with ThreadPoolExecutor(2) as pool:
-        assert validate([str(tmp_path)], jobs=2, mapper=pool.map) == serial
+        assert validate([str(tmp_path)], jobs=2, mapper=pool.map, sizes=sizes) == serial
 
 
 def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> None:
@@ -186,11 +186,12 @@ def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> 
         handle.write("[1]\n")
     big = _corpus(tmp_path)
     serial = validate([str(tmp_path)], jobs=1)
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
-    chunks = len(line_reader.split(big, "events.jsonl", (big / "events.jsonl").stat().st_size, 2))
+    sizes = Sizes(chunk_bytes=64 * 1024, parallel_bytes=0)
+    chunks = len(line_reader.split(big, "events.jsonl", (big / "events.jsonl").stat().st_size, 2,
+                                   chunk_bytes=sizes.chunk_bytes))
     calls: list[tuple[int, int, str]] = []
-    parallel = validate([str(tmp_path)], jobs=2, progress=lambda *call: calls.append(call))
+    parallel = validate([str(tmp_path)], jobs=2, progress=lambda *call: calls.append(call),
+                        sizes=sizes)
     assert parallel == serial
     assert any(f.code == "record-not-object" and "a-small" in f.file for f in serial.findings)
     names = [f"{folder.as_posix()}/datapackage.json" for folder in (small, big)]
@@ -204,11 +205,10 @@ def test_chunks_cover_every_line_once(chunk: int, limit: int | None, tmp_path: P
                                       monkeypatch) -> None:
     """Ranges cut at line starts, in order, none empty, each about size / count."""
     dataset = _corpus(tmp_path)
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", chunk)
-    if limit:  # lines longer than one read of the cutter
-        monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", limit)
     data = (dataset / "events.jsonl").read_bytes()
-    ranges = line_reader.split(dataset, "events.jsonl", len(data), 2)
+    # With a limit, lines are longer than one read of the cutter.
+    ranges = line_reader.split(dataset, "events.jsonl", len(data), 2, chunk_bytes=chunk,
+                               **({"max_line": limit} if limit else {}))
     assert ranges[0][0] == 0
     assert ranges[-1][1] is None
     assert ranges[-1][0] < len(data)
@@ -228,15 +228,14 @@ def test_a_file_is_split_only_past_the_chunk_size_and_for_more_than_one_process(
         tmp_path: Path, monkeypatch) -> None:
     dataset = _corpus(tmp_path)
     size = (dataset / "events.jsonl").stat().st_size
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 10_000)
-    assert line_reader.split(dataset, "events.jsonl", size, 1) == [(0, None, 1)]
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", size)
-    assert line_reader.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", size - 1)  # two chunks a process, at least
-    assert len(line_reader.split(dataset, "events.jsonl", size, 2)) == 4
+    split = line_reader.split
+    assert split(dataset, "events.jsonl", size, 1, chunk_bytes=10_000) == [(0, None, 1)]
+    assert split(dataset, "events.jsonl", size, 2, chunk_bytes=size) == [(0, None, 1)]
+    # two chunks a process, at least
+    assert len(split(dataset, "events.jsonl", size, 2, chunk_bytes=size - 1)) == 4
     # A file that cannot be opened now: one task, whose reader reports nothing more.
     monkeypatch.setattr(line_reader, "open_regular_file", lambda *_: Problem("file-gone", "gone"))
-    assert line_reader.split(dataset, "events.jsonl", size, 2) == [(0, None, 1)]
+    assert split(dataset, "events.jsonl", size, 2, chunk_bytes=size - 1) == [(0, None, 1)]
 
 
 def test_a_file_split_in_two_gives_the_single_pass_answer(tmp_path: Path, monkeypatch) -> None:
@@ -247,10 +246,10 @@ def test_a_file_split_in_two_gives_the_single_pass_answer(tmp_path: Path, monkey
     first, second = events.read_text("utf-8").splitlines()[:2]
     events.write_text(f"{first}\n{second.replace('asserted', 'rumoured')}\n", "utf-8")
     serial = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 1)
-    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
-    assert len(line_reader.split(dataset, "events.jsonl", events.stat().st_size, 2)) == 2
-    assert validate([str(dataset)], jobs=2) == serial
+    sizes = Sizes(chunk_bytes=1, parallel_bytes=0)
+    assert len(line_reader.split(dataset, "events.jsonl", events.stat().st_size, 2,
+                                 chunk_bytes=sizes.chunk_bytes)) == 2
+    assert validate([str(dataset)], jobs=2, sizes=sizes) == serial
     assert [(f.code, f.line) for f in serial.findings] == [("schema-not-in-codelist", 2)]
     assert serial.records == 2
 
@@ -269,8 +268,7 @@ def test_each_chunk_checks_only_its_lines(tmp_path: Path, monkeypatch) -> None:
     layers = dataset_layers(locations[0])
     assert layers.findings == []
     whole = layers.tasks
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 64 * 1024)
-    chunks = dataset_layers(locations[0], jobs=2).tasks
+    chunks = dataset_layers(locations[0], jobs=2, sizes=Sizes(chunk_bytes=64 * 1024)).tasks
     assert len(whole) == 1
     assert len(chunks) > 10
     single = records.check_records(whole[0])
@@ -292,9 +290,8 @@ def test_a_flooded_file_gives_the_single_pass_answer(tmp_path: Path, monkeypatch
     shutil.copytree(BASE, dataset)
     (dataset / "events.jsonl").write_bytes(b"[]\n" * 5000)
     serial = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(line_reader, "CHUNK_BYTES", 1024)
-    monkeypatch.setattr("validator.engine.run.PARALLEL_BYTES", 0)
-    assert validate([str(dataset)], jobs=2) == serial
+    sizes = Sizes(chunk_bytes=1024, parallel_bytes=0)
+    assert validate([str(dataset)], jobs=2, sizes=sizes) == serial
     assert serial.findings[-1].code == "too-many-findings"
 
 
@@ -362,18 +359,17 @@ def test_block_reader_gives_every_line_once(lines, final_lf, block, limit, data)
     expected = [(start, line if len(line) + (start + len(line) < len(raw)) <= limit else None)
                 for start, line in zip(starts, lines, strict=True)
                 if end is None or start < end]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(line_reader, "BLOCK_BYTES", block)
-        patch.setattr(line_reader, "MAX_LINE_BYTES", limit)
-        assert _read(raw, end) == expected
+    assert _read(raw, end, block, limit) == expected
 
 
-def _read(raw: bytes, end: int | None) -> list[tuple[int, bytes | None]]:
+def _read(raw: bytes, end: int | None, block_bytes: int, max_line: int,
+          ) -> list[tuple[int, bytes | None]]:
     """(offset, line or None) of every line `blocks` gives, runs flattened."""
     import io
 
     got = []
-    for start, lines, _ in line_reader.blocks(io.BytesIO(raw), end):
+    for start, lines, _ in line_reader.blocks(io.BytesIO(raw), end, block_bytes=block_bytes,
+                                              max_line=max_line):
         offset = start
         for line in lines:
             got.append((offset, line))
@@ -409,10 +405,8 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(engines, "narrowed",
                         lambda version, narrowing: built.append(sorted(narrowing))
                         or narrowed_engine(version, narrowing))
-    monkeypatch.setattr(records, "NARROW_BYTES", 0)  # the dataset's own engine
-    narrowed = validate([str(dataset)], jobs=1)
-    monkeypatch.setattr(records, "NARROW_BYTES", 1 << 60)  # the engine of small datasets
-    bare = validate([str(dataset)], jobs=1)
+    narrowed = validate([str(dataset)], jobs=1, sizes=Sizes(narrow_bytes=0))  # its own engine
+    bare = validate([str(dataset)], jobs=1, sizes=Sizes(narrow_bytes=1 << 60))  # small datasets
     shared = ["codelists.schema.json#/$defs/plover_context",
               "codelists.schema.json#/$defs/response_kind",
               "common.schema.json#/$defs/country_code"]
@@ -430,12 +424,10 @@ def test_the_narrowed_engine_changes_no_finding(tmp_path: Path, monkeypatch) -> 
 
 
 @pytest.mark.parametrize("block", [64, 10, 1])
-def test_block_reader_goes_on_after_an_overlong_line(block: int, monkeypatch) -> None:
+def test_block_reader_goes_on_after_an_overlong_line(block: int) -> None:
     """The lines after an overlong one keep their offsets (a case the property finds rarely)."""
-    monkeypatch.setattr(line_reader, "BLOCK_BYTES", block)
-    monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", 8)
     raw = b"ab\n" + b"x" * 30 + b"\ncd\nef\n" + b"y" * 9 + b"\ngh"
-    assert _read(raw, None) == [
+    assert _read(raw, None, block, 8) == [
         (0, b"ab"), (3, None), (34, b"cd"), (37, b"ef"), (40, None), (50, b"gh")]
 
 
@@ -457,11 +449,11 @@ def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
     big["location"]["geonames_id"] = 10**19  # clean, but orjson may not read it exactly
     lines[1500] = json.dumps(big)
     (dataset / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-    monkeypatch.setattr(records, "NARROW_BYTES", 0 if engine == "dataset" else 1 << 60)
-    monkeypatch.setattr(line_reader, "BLOCK_BYTES", 1)  # a line a block: block guards see one line
+    # A line a block: block guards see one line.
+    sizes = Sizes(narrow_bytes=0 if engine == "dataset" else 1 << 60, block_bytes=1)
     if engine == "released":
         monkeypatch.setattr(engines, "narrowed", _no_location)
-    report = validate([str(dataset)], jobs=1)
+    report = validate([str(dataset)], jobs=1, sizes=sizes)
     broken = [n + 1 for n in range(3000) if n % 97 == 0 or n % 101 == 0]
     assert left_hot_path == sorted([*broken, 1501])
     assert report.records == 3000

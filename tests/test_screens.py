@@ -30,6 +30,7 @@ from validator.checks.walk import view as walk_view
 from validator.engine import engines, records
 from validator.engine.engines import compiled
 from validator.findings import Problem
+from validator.reading.limits import SIZES
 
 REPO = Path(__file__).parent.parent
 VERSION = registry.load("1.0.0")
@@ -389,7 +390,7 @@ NARROWED = [check for check in RECORD_CHECKS if check.narrowing is not None]
 
 
 def _hot(context: DatasetContext) -> records.HotPath:
-    hot = records.hot_path(context, records.NARROW_BYTES)
+    hot = records.hot_path(context, SIZES.narrow_bytes)
     assert hot.exact_numbers  # every location a narrowing names is in this version
     return hot
 
@@ -408,7 +409,7 @@ def _numbers(value: Any) -> list[float]:
     return [value] if type(value) in {int, float} else []
 
 
-@pytest.mark.parametrize("size", [0, records.NARROW_BYTES], ids=["small", "large"])
+@pytest.mark.parametrize("size", [0, SIZES.narrow_bytes], ids=["small", "large"])
 @pytest.mark.parametrize("perturb", [*PERTURBATIONS, _big_number],
                          ids=lambda p: p.__name__.strip("_"))
 @given(data=datasets(), also=st.lists(st.sampled_from(PERTURBATIONS), max_size=2),
@@ -429,15 +430,15 @@ def test_the_hot_path_accepts_nothing_a_check_reports(size, perturb, data, also,
 
 
 def test_small_datasets_share_an_engine_that_needs_no_tables() -> None:
-    """Below NARROW_BYTES the engine holds what needs no tables; table screens still run."""
+    """Below `narrow_bytes` the engine holds what needs no tables; table screens still run."""
     article = Article("s", "a.txt", "text", None)
     contexts = [DatasetContext("1.0.0", frozenset({name}), {name: article}) for name in "ab"]
-    small = [records.hot_path(context, records.NARROW_BYTES - 1) for context in contexts]
+    small = [records.hot_path(context, SIZES.narrow_bytes - 1) for context in contexts]
     assert small[0].is_valid == small[1].is_valid  # one engine for both
     kept = {check.name for check in RECORD_CHECKS if check.passes in small[0].screens}
     assert kept == {c.name for c in RECORD_CHECKS if c.narrowing is None} | {
         "unknown_actors", "unknown_sources"}
-    large = records.hot_path(contexts[0], records.NARROW_BYTES)
+    large = records.hot_path(contexts[0], SIZES.narrow_bytes)
     assert {check.name for check in RECORD_CHECKS if check.passes in large.screens} == {
         c.name for c in RECORD_CHECKS if c.narrowing is None}
     bare = records.hot_path(DatasetContext("1.0.0"), 0)  # no tables: nothing to screen for

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench import make_corpus  # the benchmark's seeded corpus, broken records included
 
 from validator import validate
-from validator.reading.lines import CHUNK_BYTES
+from validator.reading.limits import SIZES
 
 
 def main() -> int:
@@ -39,7 +39,7 @@ def main() -> int:
             with (corpus / name / "events.jsonl").open("ab") as handle:
                 handle.write(first)
         size = (corpus / "ds-0000" / "events.jsonl").stat().st_size
-        if size <= CHUNK_BYTES:
+        if size <= SIZES.chunk_bytes:
             print(f"dask: the events file ({size} bytes) would not be split")
             return 1
         start = time.perf_counter()

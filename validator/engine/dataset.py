@@ -24,7 +24,7 @@ from validator.engine.records import RecordResult, RecordTask, check_records
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.pointers import join, resolve
-from validator.reading.limits import DESCRIPTOR
+from validator.reading.limits import DESCRIPTOR, SIZES, Sizes
 from validator.reading.lines import split
 from validator.reading.paths import dataset_files, open_regular_file, read_regular_file
 from validator.reading.positions import located
@@ -52,13 +52,13 @@ class DatasetResult:
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
-                  ignore: frozenset[str] = frozenset()) -> DatasetResult:
+                  ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES) -> DatasetResult:
     """Every layer of one dataset, and its records unless its events file is split.
 
     A pure function of the dataset's files, so a pool can run one per process.
     The rules whose codes are in `ignore` are not checked.
     """
-    result = dataset_layers(location, jobs, ignore)
+    result = dataset_layers(location, jobs, ignore, sizes)
     # One task is run here; the chunks of a split file are left for the pool.
     if len(result.tasks) == 1:
         result.checked.append(check_records(result.tasks[0]))
@@ -66,7 +66,7 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
 
 
 def dataset_layers(location: DatasetLocation, jobs: int = 1,
-                   ignore: frozenset[str] = frozenset()) -> DatasetResult:
+                   ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES) -> DatasetResult:
     """The layers before the records, and the record tasks of the events file (not run)."""
     layers = _Layers(location)
     findings: list[Finding] = []
@@ -75,7 +75,7 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
     except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
         findings.append(make("internal-error", f"{type(error).__name__}: "
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
-    tasks = layers.record_tasks(jobs, ignore)
+    tasks = layers.record_tasks(jobs, ignore, sizes)
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
                          tasks, [], layers.title, layers.context)
@@ -160,15 +160,17 @@ class _Layers:
         if "events" in paths:
             yield from self._events(paths["events"])
 
-    def record_tasks(self, jobs: int, ignore: frozenset[str] = frozenset()) -> list[RecordTask]:
+    def record_tasks(self, jobs: int, ignore: frozenset[str] = frozenset(),
+                     sizes: Sizes = SIZES) -> list[RecordTask]:
         """The record-checking tasks of this dataset: its events file, split for `jobs`."""
         if self.events is None or self.context is None:
             return []
         path, context = self.events, self.context
         size = (self.location.root / path).stat().st_size
         return [RecordTask(str(self.location.root), path, self.location.name(path), context,
-                           start, end, first_line, ignore)
-                for start, end, first_line in split(self.location.root, path, size, jobs)]
+                           start, end, first_line, ignore, sizes)
+                for start, end, first_line in split(self.location.root, path, size, jobs,
+                                                    chunk_bytes=sizes.chunk_bytes)]
 
     def _read_descriptor(self) -> Generator[Finding, None, JSON]:
         data = read_regular_file(self.location.root, DESCRIPTOR)

@@ -27,7 +27,7 @@ from validator.engine.ids import RecordIds, id_digest
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.reading.fast_json import colons_agree, parse_record
-from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_LINE_BYTES
+from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_LINE_BYTES, SIZES, Sizes
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
 from validator.reading.positions import located
@@ -40,10 +40,6 @@ if TYPE_CHECKING:
     from validator.checks.walk import RecordView
 
 JSON = Any
-# From here an engine of the dataset's own pays for its building: it takes some
-# 1.5 ms and saves some 1.5 µs a record over the shared one (the table screens),
-# so it pays from about 1,000 records, and 4 MiB hold 1,000 records of 4 KB.
-NARROW_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,7 @@ class RecordTask:
     end: int | None = None  # None: to the end of the file
     first_line: int = 1
     ignore: frozenset[str] = frozenset()  # rule codes the run does not check (--ignore)
+    sizes: Sizes = SIZES  # how the file is read (never what is found)
 
 
 @dataclass
@@ -79,11 +76,11 @@ class HotPath:
 
 
 def hot_path(context: DatasetContext, size: int, ignore: frozenset[str] = frozenset(),
-             ) -> HotPath:
+             narrow_bytes: int = SIZES.narrow_bytes) -> HotPath:
     """The hot path for `size` bytes of records of one dataset.
 
     A narrowed engine (see `validator.engines`) takes over the screens of the
-    checks whose narrowing it holds.  From NARROW_BYTES on, it holds what the
+    checks whose narrowing it holds.  From `narrow_bytes` on, it holds what the
     checks state about this dataset, its tables included.  Below, building
     one for the dataset costs more than it saves, so the engine holds what
     they state without any tables (assigned countries, listed open values):
@@ -92,7 +89,7 @@ def hot_path(context: DatasetContext, size: int, ignore: frozenset[str] = frozen
     the version's schemas do not have, the released engine and every screen
     decide.  A check whose every code is in `ignore` takes no part.
     """
-    basis = context if size >= NARROW_BYTES else DatasetContext(context.version)
+    basis = context if size >= narrow_bytes else DatasetContext(context.version)
     narrowing: dict[str, JSON] = {}
     screens = []
     checks = active_checks(ignore)
@@ -129,7 +126,7 @@ def check_records(task: RecordTask) -> RecordResult:
     validator = compiled(task.context.version, registry.RECORD_SCHEMA)
     findings, ids, context, name = result.findings, result.ids, task.context, task.display
     size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
-    hot = hot_path(context, size - task.start, task.ignore)
+    hot = hot_path(context, size - task.start, task.ignore, task.sizes.narrow_bytes)
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
     number = task.first_line - 1
@@ -137,8 +134,8 @@ def check_records(task: RecordTask) -> RecordResult:
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     with handle:
         handle.seek(task.start)
-        for block_offset, lines, plain in blocks(handle, task.end,
-                                                 digits=not hot.exact_numbers):
+        for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
+                                                 block_bytes=task.sizes.block_bytes):
             offset = block_offset
             for raw in lines:
                 number += 1

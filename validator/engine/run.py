@@ -20,18 +20,16 @@ from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
-from validator.reading.limits import MAX_FINDINGS_PER_FILE
+from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
 from validator.results import ArticleSeen, DatasetSeen, Report
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-PARALLEL_BYTES = 4 * 1024 * 1024  # below this much data, processes cost more than they save
-
-
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
-             jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = ()) -> Report:
+             jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = (),
+             sizes: Sizes = SIZES) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.UsageError` when a path does not exist, no
@@ -53,6 +51,10 @@ def validate(paths: Iterable[str] = ("datasets",),
     and results are picklable, and results merge in input order, so the
     findings are the same as one process's; `jobs` then says how many parts
     a large events file is split into.
+
+    `sizes` says how the work is cut: chunks of large files, blocks of lines,
+    when a dataset gets an engine of its own, when processes pay off.  It
+    changes speed and memory, never the findings.
     """
     codes = rules_to_ignore(ignore)
     locations, orphans = discover(list(paths))
@@ -61,12 +63,12 @@ def validate(paths: Iterable[str] = ("datasets",),
         for orphan in orphans
     ]
     # Processes pay off only when there is enough to share out.
-    if sum(map(_folder_bytes, locations)) < PARALLEL_BYTES:
+    if sum(map(_folder_bytes, locations)) < sizes.parallel_bytes:
         jobs = 1
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         datasets = []
         for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs,
-                                                                ignore=codes),
+                                                                ignore=codes, sizes=sizes),
                                               locations), start=1):
             datasets.append(result)
             if progress:

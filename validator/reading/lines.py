@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.findings import Problem
 from validator.reading.fast_json import plain_block
-from validator.reading.limits import MAX_LINE_BYTES
+from validator.reading.limits import MAX_LINE_BYTES, SIZES
 from validator.reading.paths import open_regular_file
 from validator.reading.text import decode_utf8
 
@@ -18,11 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-CHUNK_BYTES = 16 * 1024 * 1024  # a file larger than this is split between processes
-BLOCK_BYTES = 64 * 1024  # lines are read this much at a time: small enough to stay in cache
-
-
 def blocks(handle: Any, end: int | None, *, digits: bool = True,  # noqa: ANN401 - a binary file
+           block_bytes: int = SIZES.block_bytes, max_line: int = MAX_LINE_BYTES,
            ) -> Iterator[tuple[int, list[bytes | None], bool]]:
     """(offset, lines without LF, plain) for each run of the lines that start before `end`.
 
@@ -30,45 +27,45 @@ def blocks(handle: Any, end: int | None, *, digits: bool = True,  # noqa: ANN401
     break) and read a block at a time, so that cheap checks run over the block
     at C speed.  A block is plain when it has no escaped colon and (unless
     `digits` is False) no long run of digits, the two things `parse_record`
-    must otherwise look for line by line.  A line longer than MAX_LINE_BYTES
+    must otherwise look for line by line.  A line longer than `max_line` bytes
     (its LF counted) comes out as None, alone in its run, without being held
     in memory.
     """
     offset = handle.tell()
     while end is None or offset < end:
-        block = handle.read(BLOCK_BYTES if end is None else min(BLOCK_BYTES, end - offset))
+        block = handle.read(block_bytes if end is None else min(block_bytes, end - offset))
         if not block:
             return
         if not block.endswith(b"\n"):  # complete the block's last line
-            block += handle.readline(MAX_LINE_BYTES + 1)
+            block += handle.readline(max_line + 1)
         plain = plain_block(block, digits=digits)
         lines = block.split(b"\n")
         last = lines.pop()  # b"" when the block ends with LF
-        if len(block) < MAX_LINE_BYTES:  # no line can be too long
+        if len(block) < max_line:  # no line can be too long
             yield offset, [*lines, last] if last else lines, plain
             offset += len(block)
             continue
-        yield from _runs(offset, lines, plain)
+        yield from _runs(offset, lines, plain, max_line)
         offset += len(block) - len(last)
-        if last and len(last) <= MAX_LINE_BYTES:  # the file's last line, without LF
+        if last and len(last) <= max_line:  # the file's last line, without LF
             yield offset, [last], plain
             offset += len(last)
         elif last:  # an overlong last line: skip to its end
             start = offset
             offset += len(last)
             while last and not last.endswith(b"\n"):
-                last = handle.readline(MAX_LINE_BYTES)
+                last = handle.readline(max_line)
                 offset += len(last)
             yield start, [None], False
 
 
-def _runs(offset: int, lines: list[bytes], plain: bool,
+def _runs(offset: int, lines: list[bytes], plain: bool, max_line: int,
           ) -> Iterator[tuple[int, list[bytes | None], bool]]:
     """LF-terminated lines in runs, each overlong one alone as None."""
     run: list[bytes | None] = []
     start = offset
     for line in lines:
-        if len(line) < MAX_LINE_BYTES:
+        if len(line) < max_line:
             run.append(line)
         else:
             if run:
@@ -80,15 +77,16 @@ def _runs(offset: int, lines: list[bytes], plain: bool,
         yield start, run, plain
 
 
-def split(root: Path, path: str, size: int, parts: int) -> list[tuple[int, int | None, int]]:
+def split(root: Path, path: str, size: int, parts: int, *, chunk_bytes: int = SIZES.chunk_bytes,
+          max_line: int = MAX_LINE_BYTES) -> list[tuple[int, int | None, int]]:
     """(start, end, first line) of byte ranges of a file, cut at line starts.
 
-    One range unless the file is larger than CHUNK_BYTES and more than one
+    One range unless the file is larger than `chunk_bytes` and more than one
     process is asked for.  Line numbers come from one pass counting LF bytes.
     """
-    if parts <= 1 or size <= CHUNK_BYTES:
+    if parts <= 1 or size <= chunk_bytes:
         return [(0, None, 1)]
-    count = max(parts * 2, size // CHUNK_BYTES)
+    count = max(parts * 2, size // chunk_bytes)
     handle = open_regular_file(root, path)
     if isinstance(handle, Problem):
         return [(0, None, 1)]
@@ -104,10 +102,10 @@ def split(root: Path, path: str, size: int, parts: int) -> list[tuple[int, int |
                 line += block.count(b"\n")
                 offset += len(block)
             # Move the cut to the start of the next line.
-            rest = handle.readline(MAX_LINE_BYTES + 1)
+            rest = handle.readline(max_line + 1)
             offset += len(rest)
             while rest and not rest.endswith(b"\n"):
-                rest = handle.readline(MAX_LINE_BYTES + 1)
+                rest = handle.readline(max_line + 1)
                 offset += len(rest)
             if not rest or offset >= size:  # the last range runs to the end
                 break
