@@ -11,6 +11,7 @@ from make_cases import flatten
 
 from validator import RULES, validate
 from validator.checks import records
+from validator.findings import Layer
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())
@@ -45,6 +46,14 @@ def test_every_rule_has_a_case() -> None:
     missing = set(RULES) - covered - {"internal-error"}
     assert not missing, f"rules without a case in tests/cases/invalid: {sorted(missing)}"
     assert covered <= set(RULES), f"cases for unknown rules: {sorted(covered - set(RULES))}"
+
+
+def test_every_rule_is_named_by_the_tests_of_its_layer() -> None:
+    """A rule's unit tests are found from its code: `tests/layers/test_<layer>.py` names it."""
+    for code, rule in RULES.items():
+        if rule.layer is not Layer.TOOL:
+            module = Path(__file__).parent / "layers" / f"test_{rule.layer.value}.py"
+            assert code in module.read_text("utf-8"), f"{module.name} does not name {code}"
 
 
 def test_cases_are_current() -> None:

@@ -1,0 +1,208 @@
+"""The evidence layer: every span quotes its article exactly, its pointer resolves, the text is unambiguous.
+
+Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, text-not-nfc,
+text-line-ending.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
+
+from validator.checks.context import Article, DatasetContext
+from validator.checks.evidence import _closest_pointer as closest_pointer
+from validator.checks.evidence import span_problems, supports_pointers
+from validator.escaping import escape
+
+SHORT_TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
+
+
+def mismatch(start: int, end: int, quote: str) -> str:
+    record = {"evidence": [{"source": "s", "start": start, "end": end, "text": quote}]}
+    context = DatasetContext("1.0.0", frozenset(), {"s": Article("s", "a.txt", SHORT_TEXT, None)})
+    (problem,) = span_problems(record, context)
+    assert problem.code == "span-text-mismatch"
+    assert problem.pointer == "/evidence/0/start"
+    return problem.message
+
+
+def record() -> dict:
+    return json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[0])
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (len(ARTICLE_TEXT) - 5, len(ARTICLE_TEXT), []),
+    (len(ARTICLE_TEXT) - 5, len(ARTICLE_TEXT) + 1, [("span-out-of-range", "/evidence/0/end")]),
+    (3, 3, [("span-out-of-range", "/evidence/0/start")]),
+    (0, 1, []),
+])
+def test_span_bounds(start, end, expected) -> None:
+    record = visit()
+    record["evidence"] = [{"source": "newsbytes-2023-07-29", "start": start, "end": end,
+                           "text": ARTICLE_TEXT[start:end] or "x"}]
+    assert found(span_problems, record) == expected
+
+
+def test_every_span_is_checked() -> None:
+    record = visit()
+    for span in record["evidence"][1:3]:
+        span["start"] += 1
+        span["end"] += 1
+    assert found(span_problems, record) == [
+        ("span-text-mismatch", "/evidence/1/start"), ("span-text-mismatch", "/evidence/2/start")]
+
+
+def test_span_checks_go_on_past_a_span_out_of_range() -> None:
+    record = visit()
+    record["evidence"][0]["end"] = len(ARTICLE_TEXT) + 1
+    record["evidence"][1]["text"] = "zzz"  # found nowhere and NFC: no hint to give
+    problems = list(span_problems(record, CONTEXT))
+    assert [(p.code, p.pointer) for p in problems] == [
+        ("span-out-of-range", "/evidence/0/end"), ("span-text-mismatch", "/evidence/1/start")]
+    from validator.escaping import escape
+    from validator.reading.text import position
+
+    span = record["evidence"][1]
+    line, column = position(ARTICLE_TEXT, span["start"])
+    assert problems[1].message == f"quote 'zzz' differs from a.txt:{line}:{column} " + escape(
+        ARTICLE_TEXT[span["start"]:span["end"]], 40)
+
+
+def test_supports_checks_go_on_past_a_span_without_one() -> None:
+    from validator.checks.evidence import supports_pointers
+
+    record = visit()
+    del record["evidence"][0]["supports"]
+    record["evidence"][1]["supports"] = "/nowhere"
+    assert found(supports_pointers, record) == [("span-pointer-unresolved",
+                                                 "/evidence/1/supports")]
+
+
+def test_span_checks_go_on_past_an_unknown_source() -> None:
+    record = visit()
+    record["evidence"][0]["source"] = "elsewhere"  # reported by the references layer
+    record["evidence"][1]["start"] += 1
+    record["evidence"][1]["end"] += 1
+    assert found(span_problems, record) == [("span-text-mismatch", "/evidence/1/start")]
+
+
+def test_a_span_ending_at_the_end_of_the_text_but_empty_points_at_start() -> None:
+    record = visit()
+    record["evidence"] = [{"source": "newsbytes-2023-07-29", "start": len(ARTICLE_TEXT),
+                           "end": len(ARTICLE_TEXT), "text": "x"}]
+    assert found(span_problems, record) == [("span-out-of-range", "/evidence/0/start")]
+
+
+def test_integral_float_offsets_are_offsets() -> None:
+    """JSON Schema's integer admits 636.0: the span is checked, not crashed on."""
+    from validator.checks.evidence import CHECKS
+    from validator.checks.walk import view
+
+    record = visit()
+    span = record["evidence"][0]
+    span["start"], span["end"] = float(span["start"]), float(span["end"])
+    screen = CHECKS[0].passes
+    assert screen(view(record), CONTEXT) is False  # the full check decides
+    assert found(span_problems, record) == []
+    span["start"] += 1
+    assert found(span_problems, record) == [("span-text-mismatch", "/evidence/0/start")]
+
+
+def test_shift_hint_says_when_the_quote_is_also_elsewhere() -> None:
+    from validator.checks.evidence import _hints
+
+    text = "aaab"
+    assert _hints(text, "aa", 2, 4)[-1] == (
+        "the quote is at start=0, end=2 (shifted by -2) and elsewhere too")
+    assert _hints("xaab", "aa", 0, 2)[-1] == "the quote is at start=1, end=3 (shifted by +1)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("\rfirst\r\n", [("text-line-ending", 1, 1)]),
+    ("one\ntwo\r\nthree\r\n", [("text-line-ending", 2, 4)]),
+    ("Cafe\u0301\n", [("text-not-nfc", 1, 4)]),
+    ("e\u0301 first\n", [("text-not-nfc", 1, 1)]),
+])
+def test_text_problems_are_located_at_the_first(text, expected) -> None:
+    from validator.checks.texts import text_problems
+
+    assert [(p.code, p.line, p.column) for p in text_problems(text)] == expected
+
+
+def test_the_nfc_finding_names_the_offset_near_the_change() -> None:
+    from validator.checks.texts import text_problems
+
+    assert [p.message for p in text_problems("e\u0301 first\n")] == [
+        "text is not NFC (near offset 0); normalise it and recount offsets"]
+    assert [p.message for p in text_problems("Cafe\u0301\n")] == [
+        "text is not NFC (near offset 3); normalise it and recount offsets"]
+
+
+def test_a_shifted_quote_says_where_it_is() -> None:
+    start = SHORT_TEXT.index("the quote")
+    assert mismatch(start + 2, start + 11, "the quote") == (
+        "quote 'the quote' differs from a.txt:2:20 'e quote h'; "
+        f"the quote is at start={start}, end={start + 9} (shifted by -2)")
+
+
+def test_utf16_offsets_are_recognised() -> None:
+    start = SHORT_TEXT.index("the quote")
+    units = len(SHORT_TEXT[:start].encode("utf-16-le")) // 2
+    assert mismatch(units, units + 9, "the quote") == (
+        "quote 'the quote' differs from a.txt:2:19 'he quote '; the offsets match if counted "
+        f"in UTF-16 code units; the quote is at start={start}, end={start + 9} (shifted by -1)")
+
+
+def test_utf8_byte_offsets_are_recognised() -> None:
+    start = SHORT_TEXT.index("the quote")
+    offset = len(SHORT_TEXT[:start].encode())
+    assert mismatch(offset, offset + len(b"the quote"), "the quote") == (
+        "quote 'the quote' differs from a.txt:2:24 'ote here.'; the offsets match if counted "
+        f"in UTF-8 bytes; the quote is at start={start}, end={start + 9} (shifted by -6)")
+
+
+def test_a_repeated_quote_is_flagged() -> None:
+    assert mismatch(0, 4, "e") == ("quote 'e' differs from a.txt:1:1 'Intr'; the quote is at "
+                                   "start=16, end=17 (shifted by +16) and elsewhere too")
+
+
+def test_an_nfd_quote_is_named() -> None:
+    assert mismatch(0, 5, "cafe\u0301x").endswith("'Intro'; the quote is not NFC")
+
+
+def test_text_problems_are_located_at_the_offending_character() -> None:
+    from validator.checks.texts import text_problems
+
+    problems = list(text_problems("ok\nline two\r\nnfd: cafe\u0301\n"))
+    assert [(p.code, p.line, p.column, p.message) for p in problems] == [
+        ("text-line-ending", 2, 9, "carriage return at offset 11; use LF line ends only"),
+        ("text-not-nfc", 3, 9,
+         "text is not NFC (near offset 21); normalise it and recount offsets"),
+    ]
+    assert list(text_problems("clean\ntext\n")) == []
+
+
+def test_a_quote_at_the_very_start_is_found() -> None:
+    assert mismatch(1, 6, "Intro") == ("quote 'Intro' differs from a.txt:1:2 'ntro '; "
+                                       "the quote is at start=0, end=5 (shifted by -1)")
+
+
+@pytest.mark.parametrize(("target", "hint"), [
+    ("/diplomatic_visit/visitor/0", "; did you mean '/diplomatic_visit/visitors/0'?"),
+    ("/dat", "; did you mean '/date'?"),
+    ("/evidence/0/sorce", "; did you mean '/evidence/0/source'?"),  # past an array index
+    ("/diplomatic_visit/visitors/1", ""),  # just past the end (one visitor): no key is near it
+    ("/diplomatic_visit/visitor/7", ""),  # the near key's pointer would not resolve either
+    ("/nothing-like-it", ""),
+    ("date", ""),  # not a JSON Pointer
+])
+def test_an_unresolved_pointer_names_a_near_one_that_resolves(target: str, hint: str) -> None:
+    value = record()
+    assert len(value["diplomatic_visit"]["visitors"]) == 1
+    assert closest_pointer(value, "/diplomatic_visit/visitors/0") == ""  # it resolves
+    value["evidence"][0]["supports"] = target
+    (problem,) = supports_pointers(value, DatasetContext("1.0.0"))
+    assert problem.message == f"supports {escape(target)} does not resolve in the record{hint}"
+

@@ -1,0 +1,142 @@
+"""The meaning layer: dates, parties, classifications, countries and open codelists make sense.
+
+Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-after-publication,
+visitor-is-host, supplier-is-recipient, classification-mismatch, country-code-unknown,
+wikidata-id-malformed.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from samples import RECORDS, found, visit
+
+from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
+from validator.checks.tables import Table, actor_problems
+from validator.escaping import escape
+
+
+def allegation() -> dict:
+    return copy.deepcopy(RECORDS[2])
+
+
+@pytest.mark.parametrize(("text", "precision", "expected"), [
+    ("on Wednesday", "month", [("date-text-mismatch", "/date/precision")]),
+    ("July 26", "year", [("date-text-mismatch", "/date/precision")]),
+    ("in July", "day", [("date-text-mismatch", "/date/precision")]),
+    ("in 2023", "day", [("date-text-mismatch", "/date/precision")]),
+    ("on Wednesday", "day", []),
+    ("in July", "month", []),
+    ("last week", "day", []),
+])
+def test_date_text_against_precision(text, precision, expected) -> None:
+    record = visit()
+    record["date"] = {"start": "2023-07-01", "end": "2023-07-31" if precision == "month" else
+                      "2023-07-01", "precision": precision, "text": text}
+    if precision == "year":
+        record["date"].update(start="2023-01-01", end="2023-12-31")
+    assert found(date_texts, record) == expected
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "fits"), [
+    ("2023-07-01", "2023-07-08", "week", True),
+    ("2023-07-01", "2023-07-09", "week", False),
+    ("2023-07-01", "2023-07-31", "month", True),
+    ("2023-07-02", "2023-07-31", "month", False),
+    ("2023-07-01", "2023-08-31", "month", False),
+    ("2023-01-01", "2023-12-31", "year", True),
+    ("2023-01-01", "2024-12-31", "year", False),
+    ("2023-07-01", "2023-07-09", "day", True),
+    ("2023-07-01", "2023-09-09", "window", True),
+])
+def test_date_precision(start, end, precision, fits) -> None:
+    record = visit()
+    record["date"] = {"start": start, "end": end, "precision": precision}
+    expected = [] if fits else [("date-precision-mismatch", "/date/precision")]
+    assert found(date_ranges, record) == expected
+
+
+def test_every_date_of_a_record_is_checked() -> None:
+    record = visit()
+    record["date"] = {"start": "2023-07-26", "end": "2023-07-20", "precision": "window"}
+    record["diplomatic_visit"]["meetings"][0]["date"] = {
+        "start": "2023-07-26", "end": "2023-07-01", "precision": "window"}
+    assert found(date_ranges, record) == [
+        ("date-range-reversed", "/date/end"),
+        ("date-range-reversed", "/diplomatic_visit/meetings/0/date/end")]
+
+
+def test_meeting_places_are_checked_too() -> None:
+    record = visit()
+    record["diplomatic_visit"]["meetings"][0]["location"] = {
+        "name": "Nowhere", "country": "XXA", "precision": "country"}
+    assert found(countries, record) == [
+        ("country-code-unknown", "/diplomatic_visit/meetings/0/location/country")]
+
+
+def test_open_codelists_in_responses() -> None:
+    record = copy.deepcopy(RECORDS[2])
+    record["arms_allegation"]["responses"] = [
+        {"actor": "russia", "kind": "denial", "evidence": record["evidence"][:1]},
+        {"actor": "russia", "kind": "shrug", "evidence": record["evidence"][:1]}]
+    record["classification"]["plover_context"] = ["military", "maritime"]
+    assert found(open_codelists, record) == [
+        ("codelist-open-value", "/classification/plover_context/1"),
+        ("codelist-open-value", "/arms_allegation/responses/1/kind")]
+
+
+@pytest.mark.parametrize(("codes", "mode", "expected"), [
+    ({"cameo": "112"}, None, [("classification-mismatch", "/classification/plover_event")]),
+    ({"plover_mode": "third-party"}, None, [
+        ("classification-mismatch", "/classification/plover_mode"),
+        ("classification-mismatch", "/diplomatic_visit/mode")]),
+    ({"cameo": "040", "plover_mode": "allege"}, None, [
+        ("classification-mismatch", "/classification/plover_mode"),
+        ("classification-mismatch", "/diplomatic_visit/mode")]),
+    ({"cameo": "040", "plover_mode": "multilateral"}, "visit", [
+        ("classification-mismatch", "/diplomatic_visit/mode")]),
+    ({}, None, []),
+])
+def test_classification_agreement(codes, mode, expected) -> None:
+    from validator.checks.meaning import classification
+
+    record = visit()
+    record["classification"].update(codes)
+    if mode:
+        record["diplomatic_visit"]["mode"] = mode
+    assert found(classification, record) == expected
+
+
+def test_allegation_dates_are_located() -> None:
+    record = allegation()
+    reversed_range = {"start": "2023-07-26", "end": "2023-07-01", "precision": "window"}
+    record["arms_allegation"]["transfer_date"] = dict(reversed_range)
+    record["arms_allegation"]["responses"] = [
+        {"actor": "russia", "kind": "denial", "date": dict(reversed_range),
+         "evidence": record["evidence"][:1]}]
+    assert found(date_ranges, record) == [
+        ("date-range-reversed", "/arms_allegation/transfer_date/end"),
+        ("date-range-reversed", "/arms_allegation/responses/0/date/end")]
+
+
+def test_after_publication_with_an_unknown_source_beside_a_dated_one() -> None:
+    from validator.checks.meaning import after_publication
+
+    record = visit()
+    record["reporting"]["sources"] = ["elsewhere", "newsbytes-2023-07-29"]
+    record["date"] = {"start": "2023-08-15", "precision": "day"}
+    assert found(after_publication, record) == [("date-after-publication", "/date/start")]
+    record["modality"] = "planned"
+    assert found(after_publication, record) == []
+
+
+@pytest.mark.parametrize(("country", "hint"), [
+    ("YUG", "; it was withdrawn on 2003-07-23 (Yugoslavia, (Socialist) Federal Republic of)"),
+    ("XXA", ""),  # never assigned
+])
+def test_a_withdrawn_country_code_says_when(country: str, hint: str) -> None:
+    table = Table(("id", "country"), ((2, {"id": "tito", "country": country}),))
+    (problem,) = actor_problems(table)
+    assert problem.message == f"{escape(country)} is not an ISO 3166-1 alpha-3 country code{hint}"
+

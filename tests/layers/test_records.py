@@ -1,0 +1,147 @@
+"""The records layer: each record against the JSON Schema of its version, and the messages that say why.
+
+Rules: schema-missing-field, schema-unknown-field, schema-wrong-type, schema-not-in-codelist,
+schema-format, schema-value, codelist-open-value.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from samples import BASE, visit
+
+from validator import registry
+from validator.checks.schema import _missing as missing_fields
+from validator.checks.schema import schema_problems
+from validator.engine.engines import compiled
+from validator.registry import RECORD_SCHEMA
+
+
+def record() -> dict:
+    return json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[0])
+
+
+@pytest.mark.parametrize(("count", "shown", "more"), [(8, 8, ""), (9, 8, " and 1 more")])
+def test_enum_messages_show_eight_options(count, shown, more) -> None:
+    import jsonschema_rs
+
+    from validator.checks.schema import schema_problems
+
+    options = [f"o{n}" for n in range(count)]
+    validator = jsonschema_rs.validator_for({"enum": options})
+    [problem] = schema_problems(validator, "x")
+    assert problem.message == "'x' is not one of " + ", ".join(
+        f"'{o}'" for o in options[:shown]) + more
+
+
+def test_a_refused_value_at_the_root_is_named_value() -> None:
+    import jsonschema_rs
+
+    from validator.checks.schema import schema_problems
+
+    [problem] = schema_problems(jsonschema_rs.validator_for(False), 1)  # noqa: FBT003 - the false schema
+    assert (problem.code, problem.message) == ("schema-unknown-field",
+                                               "field 'value' is not allowed here")
+
+
+def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:
+    """Errors inside a refused object are left out; errors elsewhere are kept."""
+    from validator import registry
+    from validator.checks.schema import schema_problems
+    from validator.engine.engines import compiled
+
+    record = visit()
+    record["arms_allegation"] = {"stage": "rumoured"}
+    del record["summary"]
+    problems = schema_problems(compiled("1.0.0", registry.RECORD_SCHEMA), record)
+    assert sorted((p.code, p.pointer) for p in problems) == [
+        ("schema-missing-field", ""), ("schema-unknown-field", "/arms_allegation")]
+
+
+def test_other_schema_messages_quote_a_long_value_short() -> None:
+    """The reason stays in the message: the value is cut to 40 characters, not the message."""
+    import jsonschema_rs
+
+    from validator.checks.schema import schema_problems
+
+    validator = jsonschema_rs.validator_for({"minItems": 4})
+    long_value = [{"name": "x" * 30, "path": "y" * 30}, {"é": 1}]
+    [problem] = schema_problems(validator, long_value)
+    assert problem.message == '[{"name": "' + "x" * 28 + "… has less than 4 items"
+    [short] = schema_problems(validator, [1])
+    assert short.message == "[1] has less than 4 items"
+
+
+@pytest.mark.parametrize(("edit", "code", "pointer", "message"), [
+    (lambda r: r.pop("summary"), "schema-missing-field", "", "missing required field 'summary'"),
+    (lambda r: r.update(extra=1), "schema-unknown-field", "/extra", "unknown field 'extra'"),
+    (lambda r: r.update(summary=3), "schema-wrong-type", "/summary", "3 is not of type string"),
+    (lambda r: r.update(modality="x"), "schema-not-in-codelist", "/modality",
+     "'x' is not one of 'asserted', 'planned', 'hypothetical', 'negated'"),
+    (lambda r: r.update(modality=5), "schema-not-in-codelist", "/modality",  # no hint for 5
+     "5 is not one of 'asserted', 'planned', 'hypothetical', 'negated'"),
+    (lambda r: r.update(schema_version="2.0"), "schema-not-in-codelist", "/schema_version",
+     "'2.0' is not '1.0.0'"),
+    (lambda r: r["date"].update(start="2023-13-01"), "schema-format", "/date/start",
+     "'2023-13-01' is not a valid date"),
+    (lambda r: r.update(summary="two\nlines"), "schema-value", "/summary",
+     '"two\\nlines" does not match "^[^\\n\\r]+$"'),
+    (lambda r: r.update(arms_allegation={}), "schema-unknown-field", "/arms_allegation",
+     "field 'arms_allegation' is not allowed here"),
+])
+def test_schema_messages(edit, code, pointer, message) -> None:
+    value = record()
+    edit(value)
+    problems = list(schema_problems(compiled("1.0.0", RECORD_SCHEMA), value))
+    assert [(p.code, p.pointer, p.message) for p in problems] == [(code, pointer, message)]
+
+
+def test_enum_messages_are_cut_after_eight_options() -> None:
+    value = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    value["arms_allegation"]["weapons"][0]["category"] = "x"
+    (problem,) = schema_problems(compiled("1.0.0", RECORD_SCHEMA), value)
+    assert problem.message.startswith("'x' is not one of 'aircraft', 'air_defence_systems'")
+    assert problem.message.endswith(" and 7 more")
+
+
+@pytest.mark.parametrize(("edit", "pointer", "message"), [
+    # A misspelt field is named among the fields the object may have but lacks.
+    (lambda r: r["date"].update(precison=r["date"].pop("precision")), "/date/precison",
+     "unknown field 'precison'; did you mean 'precision'?"),
+    # A field it already has is no suggestion: 'sources' is there, 'source' is not.
+    (lambda r: r["reporting"].update(source=["x"]), "/reporting/source", "unknown field 'source'"),
+    (lambda r: r.update(modality="negatd"), "/modality",
+     ("'negatd' is not one of 'asserted', 'planned', 'hypothetical', 'negated'; "
+     "did you mean 'negated'?")),
+    (lambda r: r["classification"].update(cameo="0042"), "/classification/cameo",
+     ("'0042' is not one of '036', '040', '042', '043', '044', '112', '1123', '1125'; "
+     "did you mean '042'?")),
+])
+def test_a_misspelt_name_gets_the_closest_one(edit, pointer, message) -> None:
+    value = record()
+    edit(value)
+    problems = list(schema_problems(compiled("1.0.0", RECORD_SCHEMA), value))
+    assert message in [p.message for p in problems if p.pointer == pointer]
+
+
+@pytest.mark.parametrize("where", [
+    "#/$defs/span/additionalProperties/additionalProperties",  # the schema there is `false`
+    "#/$defs/span/properties/source/additionalProperties",  # an object without properties
+    "#/$defs/nowhere/additionalProperties",
+])
+def test_no_field_is_suggested_where_the_schema_names_none(where: str) -> None:
+    error = SimpleNamespace(
+        absolute_keyword_location=registry.load("1.0.0").uri("common.schema.json") + where,
+        instance={"sorce": "s"})
+    assert missing_fields(error) == frozenset()
+
+
+def test_several_types_are_named() -> None:
+    value = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    value["arms_allegation"]["supplier"] = 5
+    (problem,) = schema_problems(compiled("1.0.0", RECORD_SCHEMA), value)
+    assert (problem.code, problem.pointer, problem.message) == (
+        "schema-wrong-type", "/arms_allegation/supplier", "5 is not of type null or string")
+

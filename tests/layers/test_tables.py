@@ -1,0 +1,182 @@
+"""The tables layer: the sources and actors tables against their Table Schemas.
+
+Rules: table-header, table-row, table-value, table-unique, table-foreign-key, table-format.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from samples import BASE
+
+from validator import registry, validate
+from validator.checks.tables import Table, actor_problems, read_table
+from validator.checks.tables import _closest_key as closest_key
+from validator.checks.tables import schema_problems as table_problems
+
+AFFILIATIONS = Table(("id", "parent"), ((2, {"id": "russia", "parent": ""}),
+                                        (3, {"id": "ukraine", "parent": "rusia"})))
+
+
+def test_table_reading_edges() -> None:
+    from validator.checks.tables import Table, read_table
+    from validator.findings import Problem
+
+    assert read_table("") == Problem("table-header", "the table is empty: no header row", 1, 1)
+    assert read_table('id,name\n"a\n').code == "table-format"
+    assert read_table("id,name\na\x00,b\n") == Problem("table-format", "CSV contains a NUL byte",
+                                                       1, 1)
+    table = read_table('id,name,country\na,"two\nlines",RUS\nb,B,XXA\nc,C,\nd,D,usa\n')
+    assert isinstance(table, Table)
+    assert [line for line, _ in table.rows] == [2, 4, 5, 6]
+    assert [(p.code, p.message, p.line, p.column, p.pointer) for p in actor_problems(table)] \
+        == [("country-code-unknown", "'XXA' is not an ISO 3166-1 alpha-3 country code", 4, 3,
+             "/1/country")]
+
+
+def test_table_cells_keep_their_line_breaks() -> None:
+    """A CR LF inside a quoted cell is the cell's, as frictionless reads it, and spans lines."""
+    from validator.checks.tables import read_table
+    from validator.findings import Problem
+
+    table = read_table('id,name\r\na,"x\r\ny"\r\nb,B\r\n')
+    assert not isinstance(table, Problem)
+    assert table.rows == ((2, {"id": "a", "name": "x\r\ny"}), (4, {"id": "b", "name": "B"}))
+
+
+def test_table_rows_map_to_lines() -> None:
+    from validator.checks.tables import read_table
+
+    table = read_table('id,name\na,"x\ny"\nb,B\n')
+    assert [table.line_of(n) for n in (0, 1, 2, 3, 4)] == [1, 1, 2, 4, 1]
+
+
+def test_a_short_row_is_one_table_row_problem() -> None:
+    """Not one per missing cell plus a 'required' error for each."""
+    from validator import registry
+    from validator.checks.tables import read_table, schema_problems
+
+    text = "id,name,kind,country,office,wikidata,affiliation\na1,Ana,person,,,,\nb2\n"
+    table = read_table(text)
+    problems = list(schema_problems(text.encode(), table,
+                                    registry.load("1.0.0").table_schema("actors")))
+    assert [(p.code, p.line) for p in problems] == [("table-row", 3)]
+
+
+@pytest.mark.parametrize("key", ["id", ["id"]], ids=["key-string", "key-list"])
+@pytest.mark.parametrize("unique", [True, False], ids=["unique-key", "key-only"])
+def test_a_repeated_key_is_one_problem_at_its_field(key: str | list[str], unique: bool) -> None:
+    """Key errors are row errors in frictionless: located at the key's field, reported once."""
+    from validator.checks.tables import read_table, schema_problems
+
+    text = "name,id,parent\nA,a,\nB,b,zz\nC,a,b\nD,d,yy\n"
+    id_field = {"name": "id", "type": "string", "constraints": {"unique": True} if unique else {}}
+    table_schema = {"fields": [{"name": "name", "type": "string"}, id_field,
+                               {"name": "parent", "type": "string"}],
+                    "primaryKey": key,
+                    "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "",
+                                                                         "fields": ["id"]}}]}
+    problems = list(schema_problems(text.encode(), read_table(text), table_schema))
+    assert [(p.code, p.line, p.column, p.pointer) for p in problems] == [
+        ("table-foreign-key", 3, 3, "/1/parent"), ("table-unique", 4, 2, "/2/id"),
+        ("table-foreign-key", 5, 3, "/3/parent")]
+
+
+def test_a_row_that_repeats_a_unique_field_and_the_key_gets_both() -> None:
+    from validator.checks.tables import read_table, schema_problems
+
+    text = "name,id\nA,a\nA,a\n"
+    table_schema = {"fields": [{"name": "name", "type": "string",
+                                "constraints": {"unique": True}},
+                               {"name": "id", "type": "string"}], "primaryKey": ["id"]}
+    problems = list(schema_problems(text.encode(), read_table(text), table_schema))
+    assert [(p.code, p.pointer) for p in problems] == [("table-unique", "/1/name"),
+                                                        ("table-unique", "/1/id")]
+
+
+def test_a_long_row_is_one_table_row_problem() -> None:
+    from validator import registry
+    from validator.checks.tables import read_table, schema_problems
+
+    text = ("id,name,kind,country,office,wikidata,affiliation\n"
+            "a1,Ana,person,,,,,extra,more\nb2,Bo,person,,,,\nc3,Cy,alien,,,,\n")
+    table = read_table(text)
+    problems = list(schema_problems(text.encode(), table,
+                                    registry.load("1.0.0").table_schema("actors")))
+    assert [(p.code, p.line) for p in problems] == [("table-row", 2), ("table-value", 4)]
+
+
+def test_a_frictionless_error_without_a_rule_of_its_own_is_table_format() -> None:
+    """An error type no Table Schema of ours maps: here frictionless' encoding-error.
+
+    `validate` never sends it such bytes (the loader requires UTF-8 first), so
+    only a direct call shows where an unmapped type goes.
+    """
+    from validator.checks.tables import read_table, schema_problems
+
+    data = b"a,b\n1,2\n\xff\xfe,3\n"
+    table_schema = {"fields": [{"name": "a", "type": "string"},
+                               {"name": "b", "type": "integer"}]}
+    problems = list(schema_problems(data, read_table(data.decode("utf-8", "replace")),
+                                    table_schema))
+    assert [p.code for p in problems] == ["table-format"]
+    assert "could not be successfully decoded" in problems[0].message
+
+
+def test_table_findings_give_the_physical_line(tmp_path: Path) -> None:
+    """A row after a cell that spans lines is reported at the line where it starts."""
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    actors = (folder / "actors.csv").read_text("utf-8").splitlines()
+    actors[1] = actors[1].replace("Sergei Shoigu", '"Sergei\nShoigu"')
+    actors[3] = actors[3].replace(",person,", ",human,")
+    (folder / "actors.csv").write_text("\n".join(actors) + "\n", "utf-8")
+    (finding,) = validate([str(folder)]).findings
+    assert (finding.code, finding.line, finding.column, finding.pointer) == (
+        "table-value", 5, 3, "/2/kind")
+
+
+@pytest.mark.parametrize(("affiliation", "hint"), [
+    ("rusia", "; did you mean 'russia'?"), ("zzzz", ""),
+])
+def test_a_reference_into_the_same_table_names_its_closest_key(affiliation: str,
+                                                                hint: str) -> None:
+    rows = (BASE / "actors.csv").read_text("utf-8").splitlines()
+    header = rows[0].split(",")
+    assert "affiliation" in header
+    cells = dict.fromkeys(header, "")
+    cells.update(id="new-actor", name="New actor", kind="person", affiliation=affiliation)
+    text = "\n".join([*rows, ",".join(cells[name] for name in header)]) + "\n"
+    table = read_table(text)
+    assert isinstance(table, Table)
+    (problem,) = table_problems(text.encode(), table,
+                                registry.load("1.0.0").table_schema("actors"))
+    assert problem.code == "table-foreign-key"
+    assert problem.message.endswith(f'as "id"{hint}')
+
+
+@pytest.mark.parametrize(("foreign_keys", "row_number", "field", "hint"), [
+    ([{"fields": "parent", "reference": {"resource": "", "fields": "id"}}], 3, "parent",
+     "; did you mean 'russia'?"),
+    ([{"fields": ["parent"], "reference": {"fields": ["id"]}}], 3, "parent",  # lists; no resource
+     "; did you mean 'russia'?"),
+    ([{"fields": "other", "reference": {"fields": "id"}},  # the key that fails is the second
+      {"fields": "parent", "reference": {"fields": "id"}}], 3, "parent", "; did you mean 'russia'?"),
+    ([{"fields": "parent", "reference": {"resource": "sources", "fields": "id"}}], 3, "parent",
+     ""),  # into another table: its keys are not at hand
+    ([{"fields": ["parent", "id"], "reference": {"fields": ["id", "parent"]}}], 3, "parent", ""),
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 2, "parent", ""),  # an empty cell
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 3, None, ""),
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 1, "parent", ""),  # the header
+    ([{"fields": "parent", "reference": {"fields": "id"}}], 4, "parent", ""),  # past the rows
+    (None, 3, "parent", ""),  # a table without foreign keys
+])
+def test_the_closest_key_of_a_reference_into_the_same_table(
+        foreign_keys: list[dict] | None, row_number: int, field: str | None, hint: str) -> None:
+    schema: dict = {"fields": [{"name": "id"}, {"name": "parent"}]}
+    if foreign_keys is not None:
+        schema["foreignKeys"] = foreign_keys
+    assert closest_key(AFFILIATIONS, schema, row_number, field) == hint
+
