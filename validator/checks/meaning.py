@@ -48,14 +48,6 @@ def withdrawn(code: str) -> str:
     return f"; it was withdrawn on {former.withdrawal_date} ({escape(former.name)[1:-1]})"
 
 
-_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
-
-
-def is_wikidata_id(value: str) -> bool:
-    """Whether `value` is a well-formed Wikidata item id."""
-    return _WIKIDATA.fullmatch(value) is not None
-
-
 def _span(date: JSON) -> tuple[dt.date, dt.date]:
     start = dt.date.fromisoformat(date["start"])
     end = dt.date.fromisoformat(date.get("end", date["start"]))
