@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "validator"
 # Top to bottom: a part imports only the parts below it.  The core (findings
 # and the rule catalogue, results, escaping, pointers) imports nothing above.
 LAYERS = (
-    ("validator.cli", "validator.codegen", "validator.__main__"),
+    ("validator.cli", "validator.codegen", "validator.__main__", "validator.authoring"),
     ("validator.one_record",),
     ("validator.render",),
     ("validator.engine",),

@@ -1,0 +1,190 @@
+"""The contributor's tools: cite a span, start a dataset, rehash it (the `textevents` command)."""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from validator import UsageError, validate
+from validator.authoring.cli import main
+from validator.authoring.span import evidence, nearest
+
+REPO = Path(__file__).parent.parent
+PAYNE = REPO / "datasets" / "voa-2021-05-15-payne-washington"
+ARTICLE = PAYNE / "articles" / "voa-6205843.txt"
+TEXT = ARTICLE.read_text("utf-8")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_quote_found_once_gives_its_span_with_the_datasets_source_id(capsys) -> None:
+    code, out, err = run(capsys, "span", ARTICLE, "Marise Payne")
+    assert (code, err) == (0, "")
+    span = json.loads(out)
+    assert span == {"source": "voa-6205843", "start": 2553, "end": 2565, "text": "Marise Payne"}
+    assert TEXT[span["start"]:span["end"]] == span["text"]
+
+
+def test_a_repeated_quote_lists_every_occurrence_and_takes_one(capsys) -> None:
+    text = "Blinken met Payne. Later Blinken spoke."
+    with pytest.raises(UsageError) as raised:
+        evidence("s", text, "Blinken")
+    assert str(raised.value) == (
+        "the quote occurs 2 times; choose one with --occurrence N: "
+        "1: start=0 '[Blinken] met Payne. Later Blinken spoke.'; "
+        "2: start=25 'Blinken met Payne. Later [Blinken] spoke.'")
+    assert evidence("s", text, "Blinken", occurrence=2) == {
+        "source": "s", "start": 25, "end": 32, "text": "Blinken"}
+    with pytest.raises(UsageError, match="--occurrence 3: the quote occurs 2 times"):
+        evidence("s", text, "Blinken", occurrence=3)
+
+
+def test_the_command_exits_2_on_an_ambiguous_quote(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Blinken met Payne. Later Blinken spoke.", "utf-8")
+    code, out, err = run(capsys, "span", article, "Blinken", "--source", "s")
+    assert (code, out) == (2, "")
+    assert err.startswith("textevents span: the quote occurs 2 times")
+    code, out, _ = run(capsys, "span", article, "Blinken", "--source", "s", "--occurrence", "2",
+                       "--supports", "/diplomatic_visit/visitors/0")
+    assert json.loads(out) == {"source": "s", "start": 25, "end": 32, "text": "Blinken",
+                               "supports": "/diplomatic_visit/visitors/0"}
+
+
+def test_an_absent_quote_names_the_closest_passage_and_the_first_difference() -> None:
+    near = nearest(TEXT, "Australian Foreign Minister Marise Payne said")
+    assert near is not None
+    assert (near.start, near.end) == (2525, 2570)
+    assert near.reason == ("93% alike; they first differ at character 42 of the quote: "
+                           "'said' against 'that'")
+
+
+def test_typed_quote_marks_are_named() -> None:
+    near = nearest(TEXT, 'a "megaphone for democracy."')
+    assert near is not None
+    assert near.passage == "a “megaphone for democracy.”"
+    assert near.reason == ("the article writes '“' where the quote has '\"' "
+                           "(quote marks, dashes or spaces differ)")
+
+
+def test_a_quote_that_is_not_nfc_is_named() -> None:
+    text = "Le café est fermé."
+    near = nearest(text, unicodedata.normalize("NFD", "café"))
+    assert near is not None
+    assert (near.start, near.end, near.reason) == (
+        3, 7, "the quote is not NFC; its NFC form is here")
+
+
+def test_a_quote_like_nothing_in_the_article_says_so() -> None:
+    with pytest.raises(UsageError, match=r"^the quote is not in the article$"):
+        evidence("s", TEXT, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")
+
+
+@pytest.mark.parametrize(("text", "quote", "message"), [
+    ("short", "a quote longer than the article", "is longer than the article"),
+    ("one\ntwo", "one\ntwo", "holds a line break"),
+    ("text", "", "the quote is empty"),
+    (unicodedata.normalize("NFD", "café"), "caf", "the article is not NFC"),
+])
+def test_what_no_span_can_cite_is_refused(text: str, quote: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        evidence("s", text, quote)
+
+
+def test_an_article_that_is_not_utf8_is_refused(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "a.txt"
+    article.write_bytes(b"caf\xe9")
+    code, _, err = run(capsys, "span", article, "caf")
+    assert code == 2
+    assert err == "textevents span: the article is not UTF-8 (byte 3); convert it first\n"
+
+
+def _new(capsys, folder: Path, article: Path) -> tuple[int, str, str]:
+    return run(capsys, "new", folder, "--article", article, "--source-id", "voa-6205843",
+               "--title", "Former NATO Chief Calls for Common Front",
+               "--publisher", "Voice of America", "--published", "2021-05-15T07:42:51Z",
+               "--license", "public domain (US government work)")
+
+
+def test_a_new_dataset_passes_validate_and_cites_its_article(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "payne"
+    code, out, err = _new(capsys, folder, ARTICLE)
+    assert (code, err) == (0, "")
+    assert "add records to events.jsonl" in out
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
+        "actors.csv", "articles", "articles/voa-6205843.txt", "datapackage.json",
+        "events.jsonl", "sources.csv"]
+    assert (folder / "articles" / "voa-6205843.txt").read_bytes() == ARTICLE.read_bytes()
+    assert validate([str(folder)]).findings == ()
+    code, out, _ = run(capsys, "span", folder / "articles" / "voa-6205843.txt", "Marise Payne")
+    assert json.loads(out)["source"] == "voa-6205843"
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o777 & ~_umask())
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def test_new_never_overwrites(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "payne"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", "utf-8")
+    code, out, err = _new(capsys, folder, ARTICLE)
+    assert (code, out) == (2, "")
+    assert "exists; choose a new folder (nothing was written)" in err
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"caf\xe9", "not UTF-8"), ("e\u0301".encode(), "not NFC"), (b"a\r\nb", "carriage returns"),
+])
+def test_new_refuses_an_article_no_span_can_cite(tmp_path: Path, capsys, data: bytes,
+                                                  message: str) -> None:
+    article = tmp_path / "a.txt"
+    article.write_bytes(data)
+    code, _, err = _new(capsys, tmp_path / "ds", article)
+    assert code == 2
+    assert message in err
+    assert not (tmp_path / "ds").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]  # no half-built folder left
+
+
+def test_rehash_checks_then_updates_both_hashes(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "payne"
+    _new(capsys, folder, ARTICLE)
+    article = folder / "articles" / "voa-6205843.txt"
+    article.write_text(TEXT + "An added line.\n", "utf-8")
+    assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch"}
+    code, out, _ = run(capsys, "rehash", folder, "--check")
+    assert code == 1
+    assert [line.split(":")[0] for line in out.splitlines()] == [
+        f"{folder}/datapackage.json", f"{folder}/sources.csv"]
+    assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch"}
+    code, out, _ = run(capsys, "rehash", folder)
+    assert code == 0
+    assert validate([str(folder)]).findings == ()
+    assert run(capsys, "rehash", folder, "--check")[:2] == (0, "")
+
+
+def test_rehash_never_writes_through_a_link(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "payne"
+    _new(capsys, folder, ARTICLE)
+    (folder / "articles" / "voa-6205843.txt").write_text("changed\n", "utf-8")
+    elsewhere = tmp_path / "elsewhere.csv"
+    (folder / "sources.csv").rename(elsewhere)
+    (folder / "sources.csv").symlink_to(elsewhere)
+    before = elsewhere.read_bytes()
+    code, _, err = run(capsys, "rehash", folder)
+    assert code == 2
+    assert "symlink" in err
+    assert elsewhere.read_bytes() == before

@@ -1,0 +1,143 @@
+"""The `textevents` command: tools for coding a dataset by hand.
+
+    textevents span ARTICLE QUOTE        the evidence span that cites QUOTE
+    textevents new FOLDER --article F …  a new dataset around an article
+    textevents rehash DATASET [--check]  the hashes again, after an edit
+
+Exit codes: 0 done; 1 `rehash --check` found hashes to update; 2 usage error
+(the message says what to do), 130 interrupted.  `validate` checks datasets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from validator.findings import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="textevents", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    span = commands.add_parser("span", help="print the evidence span that cites a quote")
+    span.add_argument("article", type=Path, help="the article text (UTF-8, NFC)")
+    span.add_argument("quote", help="the passage to cite, exactly as the article has it")
+    span.add_argument("--source", help="the source id (default: the article's row in its "
+                                       "dataset's sources table, else its file name)")
+    span.add_argument("--occurrence", type=int, metavar="N",
+                      help="which occurrence, counted from 1, when the quote occurs more than once")
+    span.add_argument("--supports", metavar="POINTER",
+                      help="the JSON Pointer of the field the span supports")
+    new = commands.add_parser("new", help="start a dataset from an article")
+    new.add_argument("folder", type=Path, help="the dataset folder to create (must not exist)")
+    new.add_argument("--article", type=Path, required=True, help="the article text (UTF-8, NFC)")
+    new.add_argument("--source-id", required=True, help="the article's id, e.g. voa-8008619")
+    new.add_argument("--title", required=True, help="the article's headline")
+    new.add_argument("--publisher", required=True, help="e.g. Voice of America")
+    new.add_argument("--published", required=True, help="ISO 8601 date or date-time")
+    new.add_argument("--url", default="")
+    new.add_argument("--author", default="")
+    new.add_argument("--language", default="en")
+    new.add_argument("--license", required=True,
+                     help="the article text's licence, e.g. 'public domain (US government work)'")
+    new.add_argument("--dataset-title", help="default: the article's title")
+    new.add_argument("--contributor", default="textevents contributor")
+    rehash = commands.add_parser("rehash", help="recompute a dataset's hashes after an edit")
+    rehash.add_argument("dataset", type=Path, help="the dataset folder")
+    rehash.add_argument("--check", action="store_true",
+                        help="only say which hashes differ (exit 1 if any)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as error:
+        sys.stderr.write(f"textevents {args.command}: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("textevents: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def _span(args: argparse.Namespace) -> int:
+    from validator.authoring.scaffold import article_text
+    from validator.authoring.span import evidence
+
+    text = article_text(_read(args.article))
+    source = args.source or _source_id(args.article)
+    span = evidence(source, text, args.quote, args.occurrence, args.supports)
+    sys.stdout.write(json.dumps(span, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _source_id(article: Path) -> str:
+    """The id of the sources row whose path is this article, in the enclosing dataset."""
+    import csv
+
+    from validator.reading.discovery import enclosing_dataset
+
+    root = enclosing_dataset(article)
+    if root is not None:
+        relative = article.resolve().relative_to(root.resolve()).as_posix()
+        table = root / "sources.csv"
+        if table.is_file():
+            with table.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    if row.get("path") == relative and row.get("id"):
+                        return row["id"]
+    return article.stem
+
+
+def _new(args: argparse.Namespace) -> int:
+    from validator.authoring.scaffold import Source, create, dataset_files
+
+    source = Source(args.source_id, args.title, args.publisher, args.published, args.url,
+                    args.author, args.language, args.license)
+    files = dataset_files(args.folder.name, args.dataset_title or args.title,
+                          _read(args.article), source, args.contributor)
+    create(args.folder, files)
+    sys.stdout.write(f"created {args.folder}: add records to events.jsonl and actors to "
+                     f"actors.csv, then run: validate {args.folder}\n")
+    return EXIT_OK
+
+
+def _rehash(args: argparse.Namespace) -> int:
+    from validator.authoring.hashes import apply, changes
+
+    found = changes(args.dataset)
+    for change in found:
+        verb = "differs" if args.check else "updated"
+        sys.stdout.write(f"{args.dataset / change.file}: hash of {change.path} {verb}: "
+                         f"{change.old[:12]}… -> {change.new[:12]}…\n")
+    if args.check:
+        return EXIT_CHANGES if found else EXIT_OK
+    apply(args.dataset, found)
+    if not found:
+        sys.stdout.write(f"{args.dataset}: every hash matches\n")
+    return EXIT_OK
+
+
+_COMMANDS = {"span": _span, "new": _new, "rehash": _rehash}

@@ -1,0 +1,122 @@
+"""Start a dataset from an article: folder, descriptor, tables with their headers, the text."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from validator import registry
+from validator.authoring.files import folder_mode
+from validator.findings import UsageError
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+_SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Source:
+    """What the sources table says of the article (the columns of its Table Schema)."""
+
+    id: str
+    title: str
+    publisher: str
+    published: str  # ISO 8601 date or date-time, as the article gives it
+    url: str = ""
+    author: str = ""
+    language: str = "en"
+    license: str = ""
+
+
+def article_text(data: bytes) -> str:
+    """An article's bytes as text a span can cite, or `UsageError` saying what to fix."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"the article is not UTF-8 (byte {error.start}); convert it "
+                         "first") from None
+    if text.startswith("\ufeff"):
+        raise UsageError("the article starts with a byte order mark; remove it")
+    if "\r" in text:
+        raise UsageError("the article has carriage returns; use LF line ends only")
+    if not unicodedata.is_normalized("NFC", text):
+        raise UsageError("the article is not NFC; normalise it "
+                         "(unicodedata.normalize('NFC', text)) before citing spans")
+    return text
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def dataset_files(name: str, title: str, article: bytes, source: Source,
+                  contributor: str) -> dict[str, bytes]:
+    """The files of a new dataset (relative path -> bytes), for the newest schema version."""
+    if not _NAME.fullmatch(name):
+        raise UsageError(f"dataset name {name!r}: use lowercase letters, digits, '.', '_' "
+                         "and '-', starting with a letter or digit")
+    if not _SOURCE_ID.fullmatch(source.id):
+        raise UsageError(f"source id {source.id!r}: use letters, digits, '.', '_', ':' and '-'")
+    article_text(article)
+    version = registry.load(registry.versions()[-1])
+    path = f"articles/{source.id.replace(':', '-')}.txt"
+    digest = hashlib.sha256(article).hexdigest()
+    values = {**dataclasses.asdict(source), "path": path, "sha256": digest, "retrieved": ""}
+    sources = [field["name"] for field in version.table_schema("sources")["fields"]]
+    actors = [field["name"] for field in version.table_schema("actors")["fields"]]
+    table = {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+    descriptor = {
+        "name": name, "title": title, "textevents_version": version.version,
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0 (the records and tables)"}],
+        "contributors": [{"title": contributor, "role": "author"}],
+        "resources": [
+            {"name": "events", "type": "file", "path": "events.jsonl", "format": "jsonl",
+             "mediatype": "application/jsonl", "encoding": "utf-8"},
+            {"name": "sources", "type": "table", "path": "sources.csv", **table},
+            {"name": "actors", "type": "table", "path": "actors.csv", **table},
+            {"name": f"article-{source.id.replace(':', '-').lower()}", "type": "text",
+             "path": path, "format": "txt", "mediatype": "text/plain", "encoding": "utf-8",
+             "title": source.title, "hash": f"sha256:{digest}"},
+        ],
+    }
+    return {
+        "datapackage.json": (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+        .encode("utf-8"),
+        "sources.csv": _csv([sources, [str(values.get(column, "")) for column in sources]]),
+        "actors.csv": _csv([actors]),
+        "events.jsonl": b"",
+        path: article,
+    }
+
+
+def create(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a new dataset folder whole: built beside it, then renamed into place.
+
+    Refuses (`UsageError`) a folder that exists, so nothing is overwritten.
+    """
+    if folder.exists() or folder.is_symlink():
+        raise UsageError(f"{folder} exists; choose a new folder (nothing was written)")
+    if not folder.parent.is_dir():
+        raise UsageError(f"{folder.parent} is not a folder")
+    building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for relative, data in files.items():
+            target = building / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for made in [building, *(p for p in building.rglob("*") if p.is_dir())]:
+            made.chmod(folder_mode())
+        building.rename(folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
