@@ -71,7 +71,7 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
               for finding in (make(p.code, p.message, f"<{source}>", p.line, p.column)
                               for p in text_problems(text))
               if finding.code not in codes]
-    return sorted(found)
+    return sorted(set(found))  # the same finding twice says no more
 
 
 def _version_of(record: JSON) -> str:

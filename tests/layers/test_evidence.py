@@ -66,8 +66,9 @@ def test_span_checks_go_on_past_a_span_out_of_range() -> None:
 
     span = record["evidence"][1]
     line, column = position(ARTICLE_TEXT, span["start"])
-    assert problems[1].message == f"quote 'zzz' differs from a.txt:{line}:{column} " + escape(
-        ARTICLE_TEXT[span["start"]:span["end"]], 40)
+    actual = ARTICLE_TEXT[span["start"]:span["end"]]
+    assert problems[1].message == (f"quote differs from a.txt:{line}:{column} at its character 1: "
+                                   f"the quote has 'zzz', the text {escape(actual[:40] + '…')}")
 
 
 def test_supports_checks_go_on_past_a_span_without_one() -> None:
@@ -143,29 +144,41 @@ def test_the_nfc_finding_names_the_offset_near_the_change() -> None:
 def test_a_shifted_quote_says_where_it_is() -> None:
     start = SHORT_TEXT.index("the quote")
     assert mismatch(start + 2, start + 11, "the quote") == (
-        "quote 'the quote' differs from a.txt:2:20 'e quote h'; "
-        f"the quote is at start={start}, end={start + 9} (shifted by -2)")
+        "quote differs from a.txt:2:20 at its character 1: the quote has 'the quote', "
+        f"the text 'e quote h'; the quote is at start={start}, end={start + 9} (shifted by -2)")
 
 
 def test_utf16_offsets_are_recognised() -> None:
     start = SHORT_TEXT.index("the quote")
     units = len(SHORT_TEXT[:start].encode("utf-16-le")) // 2
     assert mismatch(units, units + 9, "the quote") == (
-        "quote 'the quote' differs from a.txt:2:19 'he quote '; the offsets match if counted "
-        f"in UTF-16 code units; the quote is at start={start}, end={start + 9} (shifted by -1)")
+        "quote differs from a.txt:2:19 at its character 1: the quote has 'the quote', the text "
+        "'he quote '; the offsets match if counted in UTF-16 code units; "
+        f"the quote is at start={start}, end={start + 9} (shifted by -1)")
 
 
 def test_utf8_byte_offsets_are_recognised() -> None:
     start = SHORT_TEXT.index("the quote")
     offset = len(SHORT_TEXT[:start].encode())
     assert mismatch(offset, offset + len(b"the quote"), "the quote") == (
-        "quote 'the quote' differs from a.txt:2:24 'ote here.'; the offsets match if counted "
-        f"in UTF-8 bytes; the quote is at start={start}, end={start + 9} (shifted by -6)")
+        "quote differs from a.txt:2:24 at its character 1: the quote has 'the quote', the text "
+        "'ote here.'; the offsets match if counted in UTF-8 bytes; "
+        f"the quote is at start={start}, end={start + 9} (shifted by -6)")
 
 
 def test_a_repeated_quote_is_flagged() -> None:
-    assert mismatch(0, 4, "e") == ("quote 'e' differs from a.txt:1:1 'Intr'; the quote is at "
+    assert mismatch(0, 4, "e") == ("quote differs from a.txt:1:1 at its character 1: the quote "
+                                   "has 'e', the text 'Intr'; the quote is at "
                                    "start=16, end=17 (shifted by +16) and elsewhere too")
+
+
+def test_a_quote_that_differs_late_shows_where_and_both_sides_around_it() -> None:
+    """Excerpts from the start of two long passages would read the same: show the difference."""
+    quote = "Second line with the quote here!"
+    start = SHORT_TEXT.index("Second")
+    assert mismatch(start, start + len(quote), quote) == (
+        "quote differs from a.txt:2:1 at its character 32: the quote has "
+        "'…quote here!', the text '…quote here.'")
 
 
 def test_an_nfd_quote_is_named() -> None:
@@ -185,7 +198,8 @@ def test_text_problems_are_located_at_the_offending_character() -> None:
 
 
 def test_a_quote_at_the_very_start_is_found() -> None:
-    assert mismatch(1, 6, "Intro") == ("quote 'Intro' differs from a.txt:1:2 'ntro '; "
+    assert mismatch(1, 6, "Intro") == ("quote differs from a.txt:1:2 at its character 1: the "
+                                       "quote has 'Intro', the text 'ntro '; "
                                        "the quote is at start=0, end=5 (shifted by -1)")
 
 

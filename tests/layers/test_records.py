@@ -145,3 +145,24 @@ def test_several_types_are_named() -> None:
     assert (problem.code, problem.pointer, problem.message) == (
         "schema-wrong-type", "/arms_allegation/supplier", "5 is not of type null or string")
 
+
+
+def test_a_finding_is_reported_once(tmp_path) -> None:
+    """`actors` as a string breaks a type the schema states twice (beside its $ref): one finding."""
+    import shutil
+
+    from samples import BASE
+
+    from validator import check_record, validate
+
+    folder = tmp_path / "case"
+    shutil.copytree(BASE, folder)
+    lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["actors"] = "sergei-shoigu"
+    lines[0] = json.dumps(record)
+    (folder / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    found = [(f.code, f.pointer) for f in validate([str(folder)]).findings]
+    assert found.count(("schema-wrong-type", "/actors")) == 1
+    assert [(f.code, f.pointer) for f in check_record(record)].count(
+        ("schema-wrong-type", "/actors")) == 1

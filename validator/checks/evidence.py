@@ -61,11 +61,25 @@ def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         if actual != quote:
             line, column = position(text, start)
             hints = _hints(text, quote, start, end)
+            at = _first_difference(quote, actual)
             yield Problem("span-text-mismatch",
-                          f"quote {escape(quote, 40)} differs from {article.path}:{line}:"
-                          f"{column} {escape(actual, 40)}"
+                          f"quote differs from {article.path}:{line}:{column} at its character "
+                          f"{at + 1}: the quote has {escape(_around(quote, at))}, the text "
+                          f"{escape(_around(actual, at))}"
                           + (f"; {'; '.join(hints)}" if hints else ""),
                           pointer=join(ptr, "start"))
+
+
+def _first_difference(a: str, b: str) -> int:
+    """Where two strings first differ (the shorter one's length if one begins the other)."""
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)))
+
+
+def _around(text: str, at: int) -> str:
+    """Ten characters before `at` and forty from it, with '…' where `text` goes on."""
+    start = max(at - 10, 0)
+    return ("…" if start else "") + text[start:at + 40] + ("…" if at + 40 < len(text) else "")
 
 
 def supports_pointers(record: JSON, context: DatasetContext) -> Iterator[Problem]:

@@ -103,7 +103,8 @@ def validate(paths: Iterable[str] = ("datasets",),
     roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
     if "record-id-duplicate" not in codes:
         findings.extend(id_findings(ids, roots))
-    return Report(tuple(sorted(findings)), len(locations), records, tuple(sorted(codes)),
+    # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
+    return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
                   tuple(seen))
 
 
