@@ -15,6 +15,7 @@ LAYERS = (
     ("validator.render",),
     ("validator.engine",),
     ("validator.checks",),
+    ("validator.bundling",),
     ("validator.registry", "validator.codelists"),
     ("validator.reading",),
     ("validator.results", "validator.pointers"),

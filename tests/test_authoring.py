@@ -188,3 +188,24 @@ def test_rehash_never_writes_through_a_link(tmp_path: Path, capsys) -> None:
     assert code == 2
     assert "symlink" in err
     assert elsewhere.read_bytes() == before
+
+
+def test_schema_prints_the_bundle_its_path_the_tables_and_the_versions(capsys) -> None:
+    from validator import registry
+
+    newest = registry.versions()[-1]
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert json.loads(out)["$id"] == registry.load(newest).uri(registry.RECORD_SCHEMA)
+    code, out, _ = run(capsys, "schema", newest, "--path")
+    assert Path(out.strip()).read_text("utf-8") == run(capsys, "schema", newest)[1]
+    assert run(capsys, "schema", "--list")[1].split() == list(registry.versions())
+    tables = json.loads(run(capsys, "schema", "--tables")[1])
+    assert sorted(tables) == ["actors", "sources"]
+    assert json.loads(run(capsys, "schema", "--profile")[1]) == registry.load(newest).profile
+
+
+def test_schema_refuses_an_unknown_version(capsys) -> None:
+    code, out, err = run(capsys, "schema", "0.9.9")
+    assert (code, out) == (2, "")
+    assert err.startswith("textevents schema: no released version '0.9.9'; released: ")

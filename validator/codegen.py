@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.bundling import BUNDLES, bundle_name, bundle_text
 from validator.codelists import load_codelists
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ def outputs(repo: Path) -> dict[Path, str]:
         files[folder / registry.CODELIST_SCHEMA] = _dump(
             codelist_schema(version, load_codelists(folder / "codelists")))
         files[repo / "docs" / f"reference-{version}.md"] = reference(version)
+        files[repo / "schema" / BUNDLES / bundle_name(version)] = bundle_text(version)
     files[repo / "docs" / "rules.md"] = rules_reference()
     return files
 

@@ -3,6 +3,8 @@
     textevents span ARTICLE QUOTE        the evidence span that cites QUOTE
     textevents new FOLDER --article F …  a new dataset around an article
     textevents rehash DATASET [--check]  the hashes again, after an edit
+    textevents schema [VERSION]          the bundled record schema (--path, --tables,
+                                         --profile, --list)
 
 Exit codes: 0 done; 1 `rehash --check` found hashes to update; 2 usage error
 (the message says what to do), 130 interrupted.  `validate` checks datasets.
@@ -55,6 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     rehash.add_argument("dataset", type=Path, help="the dataset folder")
     rehash.add_argument("--check", action="store_true",
                         help="only say which hashes differ (exit 1 if any)")
+    schema = commands.add_parser("schema", help="print a released schema, for other tools")
+    schema.add_argument("version", nargs="?", help="a released version (default: the newest)")
+    shown = schema.add_mutually_exclusive_group()
+    shown.add_argument("--path", action="store_true",
+                       help="print the path of the bundled record schema instead")
+    shown.add_argument("--tables", action="store_true",
+                       help="print the Table Schemas of the sources and actors tables")
+    shown.add_argument("--profile", action="store_true",
+                       help="print the JSON Schema of datapackage.json")
+    shown.add_argument("--list", action="store_true", help="list the released versions")
     return parser
 
 
@@ -140,4 +152,30 @@ def _rehash(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"span": _span, "new": _new, "rehash": _rehash}
+def _schema(args: argparse.Namespace) -> int:
+    from validator import registry
+    from validator.bundling import BUNDLES, bundle_name
+
+    released = registry.versions()
+    if args.list:
+        sys.stdout.write("".join(f"{version}\n" for version in released))
+        return EXIT_OK
+    version = args.version or released[-1]
+    if version not in released:
+        raise UsageError(f"no released version {version!r}; released: {', '.join(released)}")
+    path = registry.schema_root() / BUNDLES / bundle_name(version)
+    if args.path:
+        sys.stdout.write(f"{path}\n")
+        return EXIT_OK
+    documents = registry.load(version)
+    if args.tables:
+        value = {table: documents.table_schema(table) for table in registry.TABLES}
+        sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    elif args.profile:
+        sys.stdout.write(json.dumps(documents.profile, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+_COMMANDS = {"span": _span, "new": _new, "rehash": _rehash, "schema": _schema}
