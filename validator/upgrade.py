@@ -204,7 +204,8 @@ def plan(folder: Path, target: str) -> Plan:
     events_path = str(events["path"])
     old_events = (folder / events_path).read_bytes()
     lines = old_events.decode("utf-8").split("\n")
-    rewritten, count = [], 0
+    rewritten: list[str] = []
+    count = 0
     for line in lines:
         if not line:
             rewritten.append(line)
