@@ -57,8 +57,22 @@ def is_wikidata_id(value: str) -> bool:
 
 def _span(date: JSON) -> tuple[dt.date, dt.date]:
     start = dt.date.fromisoformat(date["start"])
+    if date.get("end_bound") == "open":  # schema 1.1.0: precision then speaks of start alone
+        return start, _period_end(start, date["precision"], date.get("month_part"))
     end = dt.date.fromisoformat(date.get("end", date["start"]))
     return start, end
+
+
+def _period_end(start: dt.date, precision: str, part: str | None) -> dt.date:
+    """The last day of the `precision` that `start` begins (start itself for day and window)."""
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if precision == "year":
+        return start.replace(month=12, day=31)
+    if precision == "part_of_month":
+        last = MONTH_PARTS.get(part or "", (0, 0))[1]
+        return start.replace(day=last or calendar.monthrange(start.year, start.month)[1])
+    return start
 
 
 # The windows of codelist month_part (schema 1.1.0): first and last day; None is the month's end.
@@ -108,6 +122,11 @@ def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
     for date in view.dates:
         start = date.get("start")
         if start is None:  # schema 1.1.0: not given
+            continue
+        if "end_bound" in date:  # schema 1.1.0: an open end; rare enough to take the long way
+            first, last = _span(date)
+            if last < first or not _fits(first, last, date["precision"], date.get("month_part")):
+                return False
             continue
         end = date.get("end", start)
         # RFC 3339 full-dates (the schema's format) compare as strings.
