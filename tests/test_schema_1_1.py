@@ -217,7 +217,7 @@ INVALID: list[tuple[str, Callable[[], Record], Callable[[Record], None],
     ("quantity and quantities", allegation, _set(f"{A}/weapons", [{
         "category": "ammunition", "quantity": {"value": 1, "qualifier": "exact"},
         "quantities": [{"value": 2, "qualifier": "exact"}]}]),
-     [("schema-value", f"/{A}/weapons/0")]),
+     [("schema-unknown-field", f"/{A}/weapons/0/quantities")]),
     ("a measure not listed", allegation, _set(f"{A}/weapons", [{
         "category": "ammunition", "quantities": [
             {"value": 2, "qualifier": "exact", "measure": "weight"}]}]),
