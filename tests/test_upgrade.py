@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from legacy import dataset_1_0_0, records_1_0_0
 from strategies import datasets
 from writing import write_dataset
 
@@ -17,7 +18,7 @@ from validator import check_record, upgrade, validate
 
 REPO = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "cases"
-PAYNE = REPO / "datasets" / "voa-2021-05-15-payne-washington"
+PAYNE = "voa-2021-05-15-payne-washington"
 EMPTY_SUMMARY = CASES / "invalid" / "schema-value" / "empty-summary" / "dataset"
 
 
@@ -32,9 +33,8 @@ def _records(folder: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def payne(tmp_path: Path) -> Path:
-    folder = tmp_path / "payne"
-    shutil.copytree(PAYNE, folder)
-    return folder
+    """The Payne dataset as it was at 1.0.0."""
+    return dataset_1_0_0(PAYNE, tmp_path / "payne")
 
 
 def test_an_upgrade_changes_only_the_version_fields(payne: Path,
@@ -180,10 +180,9 @@ def test_the_events_hash_in_the_descriptor_follows_the_new_bytes(payne: Path) ->
     assert validate([str(payne)]).findings == ()
 
 
-def test_a_record_written_unusually_keeps_its_text(tmp_path: Path) -> None:
+def test_a_record_written_unusually_keeps_its_text(payne: Path) -> None:
     """Spacing, key order and escapes survive: only the version's characters change."""
-    folder = tmp_path / "payne"
-    shutil.copytree(PAYNE, folder)
+    folder = payne
     record = json.loads((folder / "events.jsonl").read_text("utf-8"))
     text = json.dumps(record, ensure_ascii=True, separators=(",", ":"))  # \u escapes, no spaces
     (folder / "events.jsonl").write_text(text + "\n", "utf-8")
@@ -192,23 +191,56 @@ def test_a_record_written_unusually_keeps_its_text(tmp_path: Path) -> None:
         '"schema_version":"1.0.0"', '"schema_version":"1.1.0"') + "\n"
 
 
-def test_every_1_0_0_dataset_of_the_repository_and_the_cases_upgrades(tmp_path: Path) -> None:
-    """Every dataset in datasets/ at 1.0.0, and the valid case, upgrade to valid 1.1.0."""
+def test_every_1_0_0_dataset_of_the_repository_and_the_valid_case_upgrades(
+        tmp_path: Path) -> None:
+    """Every dataset of datasets/ as it was at 1.0.0, and the valid case, upgrade to valid
+    1.1.0 datasets whose records say what they said."""
     work = tmp_path / "all"
-    work.mkdir()
-    for folder in sorted((REPO / "datasets").iterdir()):
-        descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
-        if descriptor["textevents_version"] == "1.0.0":
-            shutil.copytree(folder, work / folder.name)
+    old = records_1_0_0()
+    for name in old:
+        dataset_1_0_0(name, work / name)
+    assert validate([str(work)]).findings == ()
     shutil.copytree(CASES / "valid" / "base", tmp_path / "base")
-    upgraded = [*sorted(work.iterdir()), tmp_path / "base"]
     assert upgrade.main([str(work), str(tmp_path / "base")]) == 0
-    for folder in upgraded:
+    for folder in [*sorted(work.iterdir()), tmp_path / "base"]:
         assert json.loads((folder / "datapackage.json").read_text("utf-8"))[
             "textevents_version"] == "1.1.0"
         assert {r["schema_version"] for r in _records(folder)} == {"1.1.0"}
+    for name, records in old.items():
+        assert [{**r, "schema_version": "1.0.0"} for r in _records(work / name)] == records
     assert validate([str(work)]).findings == ()
     assert validate([str(tmp_path / "base")]).findings == ()
+
+
+INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir()
+                 and p.parent.name != "path-unsafe")  # the symlink case is not copied here
+
+
+def test_each_invalid_case_is_refused_untouched_or_upgraded_with_its_warnings(
+        tmp_path: Path) -> None:
+    """A case with an error is refused (exit 2) and left byte for byte; a case with
+    warnings only upgrades, and gives the same warnings at 1.1.0."""
+    refused = upgraded = 0
+    for case in INVALID:
+        shutil.copytree(case, tmp_path / case.parent.name / case.name, symlinks=True)
+        work = tmp_path / case.parent.name / case.name / "dataset"
+        before = _bytes_of(work)
+        findings_before = validate([str(work)]).findings
+        code = upgrade.main([str(work)])
+        if case.name.endswith("-1-1-0"):  # made at 1.1.0: nothing to do
+            assert (code, _bytes_of(work)) == (0, before), case
+        elif any(f.severity.value == "error" for f in findings_before):
+            assert code == 2, case
+            assert _bytes_of(work) == before, case
+            refused += 1
+        else:
+            assert code == 0, case
+            after = validate([str(work)]).findings
+            assert [(f.code, f.line, f.pointer) for f in after] == \
+                [(f.code, f.line, f.pointer) for f in findings_before], case
+            upgraded += 1
+    assert refused >= 60
+    assert upgraded >= 3
 
 
 @given(datasets())
