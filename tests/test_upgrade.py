@@ -277,3 +277,16 @@ def test_upgrade_record_refuses_what_it_cannot_read() -> None:
     with pytest.raises(upgrade.UpgradeError, match="unknown schema version"):
         upgrade.upgrade_record({"schema_version": "0.9"}, "1.1.0")
 
+
+
+def test_list_versions_names_each_version_and_its_upgrade(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert upgrade.main(["--list-versions"]) == 0
+    assert capsys.readouterr().out == "1.0.0  upgrades to 1.1.0\n1.1.0  newest\n"
+
+
+def test_no_dataset_and_no_list_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        upgrade.main([])
+    assert exit_.value.code == 2
+    assert "name a dataset" in capsys.readouterr().err

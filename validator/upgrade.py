@@ -320,13 +320,27 @@ def datasets(paths: Sequence[str]) -> Iterator[Path]:
             raise UpgradeError(f"{raw}: no such dataset")
 
 
+def describe_versions() -> str:
+    """One line a shipped version, oldest first: the version and where it upgrades to."""
+    shipped = registry.versions()
+    lines = []
+    for version in shipped:
+        step = STEPS.get(version)
+        where = f"upgrades to {step[0]}" if step else "newest" if version == shipped[-1] \
+            else "no upgrade"
+        lines.append(f"{version}  {where}\n")
+    return "".join(lines)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m validator.upgrade",
         description="Upgrade datasets to a newer textevents schema version, without losing "
                     "a fact; a dataset that is invalid, or would be, is refused (exit 2).")
-    parser.add_argument("paths", nargs="+", metavar="DATASET",
+    parser.add_argument("paths", nargs="*", metavar="DATASET",
                         help="a dataset folder, its datapackage.json, or a folder of datasets")
+    parser.add_argument("--list-versions", action="store_true",
+                        help="list the schema versions shipped and the upgrades between them")
     parser.add_argument("--to", default=None, metavar="VERSION",
                         help="the version to upgrade to (default: the newest shipped)")
     parser.add_argument("--check", action="store_true",
@@ -336,8 +350,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the upgrade command; returns the exit code (0 done, 1 --check found work, 2 refused)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
+    if args.list_versions:
+        out.write(describe_versions())
+        return 0
+    if not args.paths:
+        parser.error("name a dataset, or give --list-versions")
     target = args.to or registry.versions()[-1]
     pending = refused = 0
     try:
