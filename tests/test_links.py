@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from legacy import records_1_0_0
+
 from validator import check_record, upgrade
 from validator.checks.links import RULE, Link, RecordLinks, link_findings, record_links
 from validator.positions import locate
@@ -117,8 +119,7 @@ def test_a_long_or_odd_id_is_quoted_short_and_printable() -> None:
 
 
 def test_a_link_is_valid_1_1_0_but_unknown_at_1_0_0() -> None:
-    record = json.loads((PAYNE / "events.jsonl").read_text("utf-8"))
-    record["schema_version"] = "1.0.0"
+    (record,) = records_1_0_0()[PAYNE.name]
     record["links"] = [{"relation": "same_event", "record": "voa-7677701-004"}]
     assert [f.code for f in check_record(record)] == ["schema-unknown-field"]
     record["schema_version"] = "1.1.0"
