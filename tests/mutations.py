@@ -305,6 +305,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         2, _set(["arms_allegation", "claimant"], {"attribution": "unnamed"})))),
     Mutation("schema-unknown-field", "open-end-with-end-1-1-0", _at_1_1_0(_edit_record(
         0, _set(["date", "end_bound"], "open")))),
+    Mutation("actor-unknown", "role-actor-1-1-0", _at_1_1_0(_edit_record(
+        0, _set(["diplomatic_visit", "roles"], [{"actor": "kim-jong-nu", "role": "counterpart",
+                                                 "side": "north-korea"}])))),
+    Mutation("date-range-reversed", "use-date-1-1-0", _at_1_1_0(_edit_record(
+        3, _set(["arms_allegation", "use_date"], {"start": "2023-07-20", "end": "2023-07-10",
+                                                  "precision": "window"})))),
     # A record of another version than its dataset's: located at its schema_version.
     Mutation("schema-not-in-codelist", "record-version", _edit_record(
         0, _set(["schema_version"], "1.1.0"))),
