@@ -87,6 +87,8 @@ USES: dict[str, Callable[[Record], bool]] = {
                                          for _, p in places(r)),
     "convener": lambda r: "convener" in _roles(r),
     "counterpart": lambda r: "counterpart" in _roles(r),
+    "participant at a multilateral meeting": lambda r: "participant" in _roles(r)
+    and _visit(r).get("mode") == "multilateral",
     "delegation sides": lambda r: "visiting_delegation" in _roles(r),
     "link part_of": lambda r: any(link["relation"] == "part_of" for link in r.get("links", ())),
     "link across datasets": lambda r: any(
