@@ -290,3 +290,12 @@ def test_no_dataset_and_no_list_is_a_usage_error(capsys: pytest.CaptureFixture[s
         upgrade.main([])
     assert exit_.value.code == 2
     assert "name a dataset" in capsys.readouterr().err
+
+
+def test_the_files_keep_their_permissions(payne: Path) -> None:
+    """The new files take the old ones' mode (a temporary file starts readable by its owner only)."""
+    (payne / "events.jsonl").chmod(0o644)
+    (payne / "datapackage.json").chmod(0o640)
+    assert upgrade.main([str(payne)]) == 0
+    assert (payne / "events.jsonl").stat().st_mode & 0o777 == 0o644
+    assert (payne / "datapackage.json").stat().st_mode & 0o777 == 0o640

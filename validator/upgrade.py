@@ -36,6 +36,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -260,13 +261,18 @@ def verify(upgrade: Plan) -> None:
 
 
 def _temporary_beside(path: Path, data: bytes) -> Path:
-    """`data` in a new hidden file in `path`'s folder (same file system: renames are atomic)."""
+    """`data` in a new hidden file in `path`'s folder, with `path`'s permissions.
+
+    The same file system makes the renames atomic; mkstemp makes a file that
+    only its owner may read, so the mode is copied.
+    """
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".upgrade", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        Path(name).chmod(stat.S_IMODE(path.stat().st_mode))
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
