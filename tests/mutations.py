@@ -187,6 +187,17 @@ def _long_line(folder: Path) -> None:
         handle.write('{"id": "' + "x" * (1024 * 1024 + 10) + '"}\n')
 
 
+def _at_1_1_0(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    """The dataset upgraded to schema 1.1.0 by the upgrade command, then edited."""
+    def mutate(folder: Path) -> None:
+        from validator import upgrade
+
+        upgrade.write(upgrade.plan(folder, "1.1.0"))
+        for edit in edits:
+            edit(folder)
+    return mutate
+
+
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation("path-unsafe", "traversal", _edit_descriptor(
         lambda d: d["resources"].append({"name": "escape", "path": "../outside.txt"}))),
@@ -286,4 +297,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("country-code-unknown", "withdrawn", _edit_record(  # the message says when
         0, _set(["location", "country"], "SUN"))),
     Mutation("wikidata-id-malformed", "leading-zero", _replace("actors.csv", ",Q159,", ",Q0159,")),
+    # Schema 1.1.0: its new fields broken, in a dataset the upgrade command moved to it.
+    Mutation("date-precision-mismatch", "late-month-1-1-0", _at_1_1_0(_edit_record(
+        1, _set(["date"], {"start": "2023-07-11", "end": "2023-07-20",
+                           "precision": "part_of_month", "month_part": "late"})))),
+    Mutation("schema-missing-field", "unnamed-claimant-1-1-0", _at_1_1_0(_edit_record(
+        2, _set(["arms_allegation", "claimant"], {"attribution": "unnamed"})))),
+    Mutation("schema-unknown-field", "open-end-with-end-1-1-0", _at_1_1_0(_edit_record(
+        0, _set(["date", "end_bound"], "open")))),
+    Mutation("actor-unknown", "role-actor-1-1-0", _at_1_1_0(_edit_record(
+        0, _set(["diplomatic_visit", "roles"], [{"actor": "kim-jong-nu", "role": "counterpart",
+                                                 "side": "north-korea"}])))),
+    Mutation("date-range-reversed", "use-date-1-1-0", _at_1_1_0(_edit_record(
+        3, _set(["arms_allegation", "use_date"], {"start": "2023-07-20", "end": "2023-07-10",
+                                                  "precision": "window"})))),
+    # A record of another version than its dataset's: located at its schema_version.
+    Mutation("schema-not-in-codelist", "record-version", _edit_record(
+        0, _set(["schema_version"], "1.1.0"))),
 )

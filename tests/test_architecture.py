@@ -10,12 +10,13 @@ PACKAGE = Path(__file__).parent.parent / "validator"
 # Top to bottom: a part imports only the parts below it.  The core (findings
 # and the rule catalogue, results, escaping, pointers) imports nothing above.
 LAYERS = (
-    ("validator.cli", "validator.codegen", "validator.__main__", "validator.authoring"),
+    ("validator.cli", "validator.codegen", "validator.__main__", "validator.authoring",
+     "validator.upgrade"),
     ("validator.one_record",),
     ("validator.render",),
     ("validator.engine",),
     ("validator.checks",),
-    ("validator.bundling",),
+    ("validator.bundling", "validator.changes"),
     ("validator.registry", "validator.codelists"),
     ("validator.reading",),
     ("validator.results", "validator.pointers"),

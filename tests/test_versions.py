@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from legacy import dataset_1_0_0
 
 from validator import codegen, registry, validate
 
@@ -56,7 +57,7 @@ def two_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def _dataset(folder: Path, version: str, *, record_version: str | None = None,
              language: str | None = None, status: str | None = None) -> None:
     """The Payne dataset declaring `version`, its record of `record_version` (the same if None)."""
-    shutil.copytree(PAYNE, folder)
+    dataset_1_0_0(PAYNE.name, folder)  # as the dataset was at 1.0.0, before it was recoded
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
     descriptor["textevents_version"] = version
     (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")

@@ -1,14 +1,17 @@
 """Generate the files derived from a schema version, or check they are current.
 
 `codelists.schema.json` (the enums of the JSON Schema) is generated from the
-codelist CSVs, and `docs/reference.md` from the schemas and codelists, so that
-neither can drift from its source.  Run `python -m validator.codegen` after
-changing a codelist of an unreleased version; `--check` fails on drift.
+codelist CSVs, `docs/reference-<version>.md` from the schemas and codelists,
+and `docs/changes-<version>.md` from each version and the one before it
+(`validator.changes`), so that none can drift from its source.  Run
+`python -m validator.codegen` after changing a codelist of an unreleased
+version; `--check` fails on drift.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -111,6 +114,13 @@ def _fields(schema: JSON, resolver: Any, prefix: str,  # noqa: ANN401 - a refere
             yield from _fields(sub, sub_resolver, f"{path}.", depth + 1)
 
 
+def field_rows(version: str, name: str) -> list[tuple[str, str, bool, str, str]]:
+    """(path, type, required, description, codelist) of each field of one schema document."""
+    loaded = registry.load(version)
+    document = loaded.documents[name]
+    return list(_fields(document, loaded.registry.resolver(base_uri=document["$id"]), ""))
+
+
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -189,6 +199,10 @@ def outputs(repo: Path) -> dict[Path, str]:
         files[repo / "docs" / f"reference-{version}.md"] = reference(version)
         files[repo / "schema" / BUNDLES / bundle_name(version)] = bundle_text(version)
     files[repo / "docs" / "rules.md"] = rules_reference()
+    from validator.changes import changes
+
+    for old, new in itertools.pairwise(registry.versions()):
+        files[repo / "docs" / f"changes-{new}.md"] = changes(old, new)
     return files
 
 

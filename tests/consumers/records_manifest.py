@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
     known = set(registry.versions())
     with Path(argv[0]).open("w", encoding="utf-8") as out:
         out.writelines(json.dumps(entry, ensure_ascii=False) + "\n"
-                       for entry in [*entries(known), *generated(GENERATED)])
+                       for entry in [*entries(known), *generated(GENERATED), *examples()])
     return 0
 
 
@@ -65,10 +65,34 @@ def generated(count: int) -> list[dict[str, Any]]:
         drawn.extend(data["records"])
 
     collect()
-    return [{"where": f"generated:{number}.{way}", "version": "1.0.0",
-             "valid": engine.is_valid(record), "record": record}
-            for number, drawn_record in enumerate(drawn, start=1)
-            for way, record in enumerate(_breakages(drawn_record))]
+    from validator.upgrade import upgrade_record
+
+    newest = registry.versions()[-1]
+    upgraded = compiled(newest, registry.RECORD_SCHEMA)
+    return [*({"where": f"generated:{number}.{way}", "version": "1.0.0",
+               "valid": engine.is_valid(record), "record": record}
+              for number, drawn_record in enumerate(drawn, start=1)
+              for way, record in enumerate(_breakages(drawn_record))),
+            # The same records upgraded to the newest version, and broken in the same ways.
+            *({"where": f"generated:{number}.{way}@{newest}", "version": newest,
+               "valid": upgraded.is_valid(record), "record": record}
+              for number, drawn_record in enumerate(drawn, start=1)
+              for way, record in enumerate(_breakages(upgrade_record(drawn_record, newest))))]
+
+
+def examples() -> list[dict[str, Any]]:
+    """The 1.1.0 examples of tests/test_schema_1_1.py: each new field used, and broken."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_schema_1_1 as examples_module
+
+    engine = compiled("1.1.0", registry.RECORD_SCHEMA)
+    found = []
+    for name, start, edit, *_ in [*examples_module.VALID, *examples_module.INVALID]:
+        record = start()
+        edit(record)
+        found.append({"where": f"tests/test_schema_1_1.py:{name}", "version": "1.1.0",
+                      "valid": engine.is_valid(record), "record": record})
+    return found
 
 
 def entries(known: set[str]) -> Iterator[dict[str, Any]]:

@@ -50,12 +50,38 @@ def withdrawn(code: str) -> str:
 
 def _span(date: JSON) -> tuple[dt.date, dt.date]:
     start = dt.date.fromisoformat(date["start"])
+    if date.get("end_bound") == "open":  # schema 1.1.0: precision then speaks of start alone
+        return start, _period_end(start, date["precision"], date.get("month_part"))
     end = dt.date.fromisoformat(date.get("end", date["start"]))
     return start, end
 
 
-def _fits(start: dt.date, end: dt.date, precision: str) -> bool:
-    """Whether start..end is one `precision` (any range fits 'day' and 'window')."""
+def _period_end(start: dt.date, precision: str, part: str | None) -> dt.date:
+    """The last day of the `precision` that `start` begins (start itself for day and window)."""
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if precision == "year":
+        return start.replace(month=12, day=31)
+    if precision == "part_of_month":
+        last = MONTH_PARTS.get(part or "", (0, 0))[1]
+        return start.replace(day=last or calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
+# The windows of codelist month_part (schema 1.1.0): first and last day; None is the month's end.
+MONTH_PARTS: dict[str, tuple[int, int | None]] = {"early": (1, 10), "mid": (11, 20),
+                                                  "late": (21, None)}
+
+
+def _fits(start: dt.date, end: dt.date, precision: str, part: str | None = None) -> bool:
+    """Whether start..end is one `precision` (any range fits 'day' and 'window').
+
+    A part of a month (`part`, schema 1.1.0) is its window of days in one month.
+    """
+    if precision == "part_of_month":
+        first, last = MONTH_PARTS.get(part or "", (0, 0))
+        last = last or calendar.monthrange(end.year, end.month)[1]
+        return (start.year, start.month, start.day, end.day) == (end.year, end.month, first, last)
     if precision == "week":
         return (end - start).days <= 7
     if precision == "month":
@@ -70,26 +96,38 @@ def _fits(start: dt.date, end: dt.date, precision: str) -> bool:
 def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A range's end is not before its start, and the range fits its precision."""
     for ptr, date in dates(record):
+        if "start" not in date:  # schema 1.1.0: a date the text does not give
+            continue
         start, end = _span(date)
+        precision = date["precision"]
         if end < start:
             yield Problem("date-range-reversed",
                           f"end {end.isoformat()} is before start {start.isoformat()}",
                           pointer=join(ptr, "end"))
-        elif not _fits(start, end, precision := date["precision"]):
+        elif not _fits(start, end, precision, part := date.get("month_part")):
+            what = f"the {part} part of a month" if part else f"one {precision}"
             yield Problem("date-precision-mismatch",
-                          f"{start.isoformat()}..{end.isoformat()} is not one {precision}",
+                          f"{start.isoformat()}..{end.isoformat()} is not {what}",
                           pointer=join(ptr, "precision"))
 
 
 def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
     for date in view.dates:
-        start = date["start"]
+        start = date.get("start")
+        if start is None:  # schema 1.1.0: not given
+            continue
+        if "end_bound" in date:  # schema 1.1.0: an open end; rare enough to take the long way
+            first, last = _span(date)
+            if last < first or not _fits(first, last, date["precision"], date.get("month_part")):
+                return False
+            continue
         end = date.get("end", start)
         # RFC 3339 full-dates (the schema's format) compare as strings.
         if end < start:
             return False
         if date["precision"] not in {"day", "window"} and not _fits(
-                dt.date.fromisoformat(start), dt.date.fromisoformat(end), date["precision"]):
+                dt.date.fromisoformat(start), dt.date.fromisoformat(end), date["precision"],
+                date.get("month_part")):
             return False
     return True
 
@@ -150,8 +188,10 @@ def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
 def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """An event reported as fact does not start after every report of it."""
     latest = _latest_report(record, context)
+    if latest is None or "start" not in record["date"]:  # 1.1.0: a date may be not given
+        return
     start = dt.date.fromisoformat(record["date"]["start"])
-    if latest is not None and start > latest:
+    if start > latest:
         yield Problem("date-after-publication",
                       f"event starts {start.isoformat()}, after its latest report of "
                       f"{latest.isoformat()}; mark it planned if it is", pointer="/date/start")
@@ -160,7 +200,7 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:
     # The latest report is on or after the start as soon as one report is.
     record, sources = view.record, context.sources
-    if record["modality"] in _NOT_FACT or not sources:
+    if record["modality"] in _NOT_FACT or not sources or "start" not in record["date"]:
         return True
     start, dated = None, False
     for source in record["reporting"]["sources"]:

@@ -32,9 +32,11 @@ def detail_actor_refs(record: JSON) -> Iterator[tuple[Path, str]]:
         for key in ("visitors", "hosts", "delegation"):
             for ptr, actor in _items(visit, base, key):
                 yield ptr, actor
+        yield from _role_refs(visit, base)
         for mptr, meeting in _items(visit, base, "meetings"):
             for index, actor in enumerate(meeting["participants"]):
                 yield (*mptr, "participants", index), actor
+            yield from _role_refs(meeting, mptr)
     allegation = record.get("arms_allegation")
     if allegation:
         base = ("arms_allegation",)
@@ -47,6 +49,28 @@ def detail_actor_refs(record: JSON) -> Iterator[tuple[Path, str]]:
                 yield (*base, key), allegation[key]
         for rptr, response in _items(allegation, base, "responses"):
             yield (*rptr, "actor"), response["actor"]
+    for gptr, group in _items(record, (), "groups"):  # schema 1.1.0
+        yield (*gptr, "actor"), group["actor"]
+        for index, member in enumerate(group["members"]):
+            yield (*gptr, "members", index), member
+
+
+def _role_refs(holder: JSON, base: Path) -> Iterator[tuple[Path, str]]:
+    """(path, actor id) of each role's actor and side (schema 1.1.0 visits and meetings)."""
+    for rptr, role in _items(holder, base, "roles"):
+        yield (*rptr, "actor"), role["actor"]
+        if "side" in role:
+            yield (*rptr, "side"), role["side"]
+
+
+def _role_actors(holder: JSON) -> list[str]:
+    """The actors of `_role_refs`, in its order, without paths (for the record view)."""
+    actors: list[str] = []
+    for role in holder.get("roles") or ():
+        actors.append(role["actor"])
+        if "side" in role:
+            actors.append(role["side"])
+    return actors
 
 
 def actor_refs(record: JSON) -> Iterator[tuple[Path, str]]:
@@ -87,6 +111,8 @@ def dates(record: JSON) -> Iterator[tuple[Path, JSON]]:
     if allegation:
         if "transfer_date" in allegation:
             yield ("arms_allegation", "transfer_date"), allegation["transfer_date"]
+        if "use_date" in allegation:  # schema 1.1.0
+            yield ("arms_allegation", "use_date"), allegation["use_date"]
         for rptr, response in _items(allegation, ("arms_allegation",), "responses"):
             if "date" in response:
                 yield (*rptr, "date"), response["date"]
@@ -140,9 +166,13 @@ def view(record: JSON) -> RecordView:
         actors += visit["hosts"]
         if "delegation" in visit:
             actors += visit["delegation"]
+        if "roles" in visit:
+            actors += _role_actors(visit)
         meetings = visit.get("meetings") or ()
         for meeting in meetings:
             actors += meeting["participants"]
+            if "roles" in meeting:
+                actors += _role_actors(meeting)
             spans += meeting.get("evidence") or ()
             if "date" in meeting:
                 dates.append(meeting["date"])
@@ -159,9 +189,14 @@ def view(record: JSON) -> RecordView:
             actors.append(party)
         if "transfer_date" in allegation:
             dates.append(allegation["transfer_date"])
+        if "use_date" in allegation:
+            dates.append(allegation["use_date"])
         for response in allegation.get("responses") or ():
             actors.append(response["actor"])
             spans += response.get("evidence") or ()
             if "date" in response:
                 dates.append(response["date"])
+    for group in record.get("groups") or ():
+        actors.append(group["actor"])
+        actors += group["members"]
     return RecordView(record, actors, spans, dates)

@@ -1,0 +1,301 @@
+"""The upgrade command: 1.0.0 datasets to 1.1.0, without losing a fact, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from legacy import dataset_1_0_0, records_1_0_0
+from strategies import datasets
+from writing import write_dataset
+
+from validator import check_record, upgrade, validate
+
+REPO = Path(__file__).parent.parent
+CASES = Path(__file__).parent / "cases"
+PAYNE = "voa-2021-05-15-payne-washington"
+EMPTY_SUMMARY = CASES / "invalid" / "schema-value" / "empty-summary" / "dataset"
+
+
+def _bytes_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _records(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (folder / "events.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.fixture
+def payne(tmp_path: Path) -> Path:
+    """The Payne dataset as it was at 1.0.0."""
+    return dataset_1_0_0(PAYNE, tmp_path / "payne")
+
+
+def test_an_upgrade_changes_only_the_version_fields(payne: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the descriptor's and each record's version change, byte for byte elsewhere."""
+    before = _bytes_of(payne)
+    old_records = _records(payne)
+    assert upgrade.main([str(payne), "--to", "1.1.0"]) == 0
+    after = _bytes_of(payne)
+    assert sorted(after) == sorted(before)  # no file added, none left behind
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"datapackage.json", "events.jsonl"}
+    assert after["datapackage.json"] == before["datapackage.json"].replace(
+        b'"textevents_version": "1.0.0"', b'"textevents_version": "1.1.0"')
+    assert after["events.jsonl"] == before["events.jsonl"].replace(
+        b'"schema_version": "1.0.0"', b'"schema_version": "1.1.0"')
+    assert [{**r, "schema_version": "1.0.0"} for r in _records(payne)] == old_records
+    assert validate([str(payne)]).findings == ()
+    assert "upgraded from 1.0.0 to 1.1.0" in capsys.readouterr().out
+
+
+def test_check_says_what_would_change_and_writes_nothing(
+        payne: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _bytes_of(payne)
+    assert upgrade.main([str(payne), "--check"]) == 1
+    assert _bytes_of(payne) == before
+    out = capsys.readouterr().out
+    assert "would upgrade from 1.0.0 to 1.1.0" in out
+    assert "events.jsonl: schema_version 1.0.0 -> 1.1.0 in 1 records" in out
+    assert "datapackage.json: textevents_version 1.0.0 -> 1.1.0" in out
+
+
+def test_a_dataset_at_the_version_is_left_alone(payne: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert upgrade.main([str(payne)]) == 0
+    after = _bytes_of(payne)
+    assert upgrade.main([str(payne), "--check"]) == 0
+    assert upgrade.main([str(payne)]) == 0
+    assert _bytes_of(payne) == after
+    assert "already 1.1.0" in capsys.readouterr().out
+
+
+def test_an_invalid_dataset_is_refused_untouched(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A dataset with errors under its own version: exit 2, the first error quoted, no change."""
+    folder = tmp_path / "broken"
+    shutil.copytree(EMPTY_SUMMARY, folder)
+    before = _bytes_of(folder)
+    assert upgrade.main([str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "is not valid under 1.0.0, so it is not upgraded" in err
+    assert "schema-value" in err
+    assert "Traceback" not in err
+    assert _bytes_of(folder) == before
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--to", "9.9.9"], "unknown schema version '9.9.9'; this validator ships 1.0.0, 1.1.0"),
+    (["--to", "0.1.0"], "unknown schema version '0.1.0'"),
+])
+def test_an_unknown_version_is_a_clear_refusal(payne: Path, argv: list[str], message: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    before = _bytes_of(payne)
+    assert upgrade.main([str(payne), *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert _bytes_of(payne) == before
+
+
+def test_a_downgrade_is_refused(payne: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert upgrade.main([str(payne)]) == 0
+    upgraded = _bytes_of(payne)
+    assert upgrade.main([str(payne), "--to", "1.0.0"]) == 2
+    assert "cannot downgrade from 1.1.0 to 1.0.0" in capsys.readouterr().err
+    assert _bytes_of(payne) == upgraded
+
+
+def test_a_missing_path_is_a_clear_refusal(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert upgrade.main([str(tmp_path / "nowhere")]) == 2
+    assert "no such dataset" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert upgrade.main([str(tmp_path / "empty")]) == 2
+    assert "no dataset" in capsys.readouterr().err
+
+
+def test_an_unreadable_descriptor_is_a_clear_refusal(payne: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (payne / "datapackage.json").write_text("[1, 2", "utf-8")
+    assert upgrade.main([str(payne)]) == 2
+    assert "cannot read datapackage.json" in capsys.readouterr().err
+
+
+def test_an_upgrade_that_would_not_validate_writes_nothing(
+        payne: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The upgraded copy is checked first: a step that breaks a record is refused."""
+    def breaks(record: dict[str, Any]) -> dict[str, Any]:
+        record["schema_version"] = "1.1.0"
+        record["summary"] = ""
+        return record
+
+    monkeypatch.setitem(upgrade.STEPS, "1.0.0", ("1.1.0", breaks))
+    before = _bytes_of(payne)
+    assert upgrade.main([str(payne)]) == 2
+    err = capsys.readouterr().err
+    assert "would not be valid, so nothing was written" in err
+    assert "schema-value" in err
+    assert _bytes_of(payne) == before
+
+
+def test_a_failed_rename_rolls_back(payne: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """If the second file cannot be replaced, the first gets its original back."""
+    before = _bytes_of(payne)
+    real_replace = Path.replace
+    calls: list[Path] = []
+
+    def failing(self: Path, target: Path) -> Path:
+        calls.append(self)
+        if self.name.endswith(".upgrade") and len([c for c in calls
+                                                   if c.name.endswith(".upgrade")]) == 2:
+            raise OSError("disk full")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing)
+    assert upgrade.main([str(payne)]) == 2
+    assert "disk full" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert _bytes_of(payne) == before  # the first file restored, no temporary file left
+
+
+def test_the_events_hash_in_the_descriptor_follows_the_new_bytes(payne: Path) -> None:
+    descriptor = json.loads((payne / "datapackage.json").read_text("utf-8"))
+    events = (payne / "events.jsonl").read_bytes()
+    descriptor["resources"][0].update(bytes=len(events),
+                                      hash=f"sha256:{hashlib.sha256(events).hexdigest()}")
+    (payne / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    assert validate([str(payne)]).findings == ()
+    assert upgrade.main([str(payne)]) == 0
+    new_events = (payne / "events.jsonl").read_bytes()
+    upgraded = json.loads((payne / "datapackage.json").read_text("utf-8"))
+    assert upgraded["resources"][0]["hash"] == f"sha256:{hashlib.sha256(new_events).hexdigest()}"
+    assert upgraded["resources"][0]["bytes"] == len(new_events)
+    assert validate([str(payne)]).findings == ()
+
+
+def test_a_record_written_unusually_keeps_its_text(payne: Path) -> None:
+    """Spacing, key order and escapes survive: only the version's characters change."""
+    folder = payne
+    record = json.loads((folder / "events.jsonl").read_text("utf-8"))
+    text = json.dumps(record, ensure_ascii=True, separators=(",", ":"))  # \u escapes, no spaces
+    (folder / "events.jsonl").write_text(text + "\n", "utf-8")
+    assert upgrade.main([str(folder)]) == 0
+    assert (folder / "events.jsonl").read_text("utf-8") == text.replace(
+        '"schema_version":"1.0.0"', '"schema_version":"1.1.0"') + "\n"
+
+
+def test_every_1_0_0_dataset_of_the_repository_and_the_valid_case_upgrades(
+        tmp_path: Path) -> None:
+    """Every dataset of datasets/ as it was at 1.0.0, and the valid case, upgrade to valid
+    1.1.0 datasets whose records say what they said."""
+    work = tmp_path / "all"
+    old = records_1_0_0()
+    for name in old:
+        dataset_1_0_0(name, work / name)
+    assert validate([str(work)]).findings == ()
+    shutil.copytree(CASES / "valid" / "base", tmp_path / "base")
+    assert upgrade.main([str(work), str(tmp_path / "base")]) == 0
+    for folder in [*sorted(work.iterdir()), tmp_path / "base"]:
+        assert json.loads((folder / "datapackage.json").read_text("utf-8"))[
+            "textevents_version"] == "1.1.0"
+        assert {r["schema_version"] for r in _records(folder)} == {"1.1.0"}
+    for name, records in old.items():
+        assert [{**r, "schema_version": "1.0.0"} for r in _records(work / name)] == records
+    assert validate([str(work)]).findings == ()
+    assert validate([str(tmp_path / "base")]).findings == ()
+
+
+INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir()
+                 and p.parent.name != "path-unsafe")  # the symlink case is not copied here
+
+
+def test_each_invalid_case_is_refused_untouched_or_upgraded_with_its_warnings(
+        tmp_path: Path) -> None:
+    """A case with an error is refused (exit 2) and left byte for byte; a case with
+    warnings only upgrades, and gives the same warnings at 1.1.0."""
+    refused = upgraded = 0
+    for case in INVALID:
+        shutil.copytree(case, tmp_path / case.parent.name / case.name, symlinks=True)
+        work = tmp_path / case.parent.name / case.name / "dataset"
+        before = _bytes_of(work)
+        findings_before = validate([str(work)]).findings
+        code = upgrade.main([str(work)])
+        if case.name.endswith("-1-1-0"):  # made at 1.1.0: nothing to do
+            assert (code, _bytes_of(work)) == (0, before), case
+        elif any(f.severity.value == "error" for f in findings_before):
+            assert code == 2, case
+            assert _bytes_of(work) == before, case
+            refused += 1
+        else:
+            assert code == 0, case
+            after = validate([str(work)]).findings
+            assert [(f.code, f.line, f.pointer) for f in after] == \
+                [(f.code, f.line, f.pointer) for f in findings_before], case
+            upgraded += 1
+    assert refused >= 60
+    assert upgraded >= 3
+
+
+@given(datasets())
+def test_every_valid_1_0_0_record_upgrades_to_a_valid_1_1_0_record(data: dict[str, Any]) -> None:
+    """Generated 1.0.0 records upgrade to 1.1.0 records with every other field equal,
+    and the upgraded record gives exactly the findings the original gave (none)."""
+    context = {"texts": {data["source"]: data["text"]},
+               "published": {data["source"]: data["published"]}, "actors": data["actors"]}
+    for record in data["records"]:
+        assert check_record(record, **context) == []
+        upgraded = upgrade.upgrade_record(record, "1.1.0")
+        assert upgraded["schema_version"] == "1.1.0"
+        assert {k: v for k, v in upgraded.items() if k != "schema_version"} == \
+            {k: v for k, v in record.items() if k != "schema_version"}
+        assert record["schema_version"] == "1.0.0"  # the input is not changed
+        assert check_record(upgraded, **context) == []
+
+
+@given(datasets())
+def test_a_generated_dataset_upgrades_to_a_valid_dataset(data: dict[str, Any]) -> None:
+    """The whole command over a generated dataset: valid after, the same records but version."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_dataset(Path(tmp) / "ds", data)
+        assert upgrade.main([str(folder)]) == 0
+        assert validate([str(folder)]).findings == ()
+        assert [{**r, "schema_version": "1.0.0"} for r in _records(folder)] == data["records"]
+
+
+def test_upgrade_record_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(upgrade.UpgradeError, match="without a schema_version"):
+        upgrade.upgrade_record({"id": "x"}, "1.1.0")
+    with pytest.raises(upgrade.UpgradeError, match="unknown schema version"):
+        upgrade.upgrade_record({"schema_version": "0.9"}, "1.1.0")
+
+
+
+def test_list_versions_names_each_version_and_its_upgrade(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert upgrade.main(["--list-versions"]) == 0
+    assert capsys.readouterr().out == "1.0.0  upgrades to 1.1.0\n1.1.0  newest\n"
+
+
+def test_no_dataset_and_no_list_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        upgrade.main([])
+    assert exit_.value.code == 2
+    assert "name a dataset" in capsys.readouterr().err
+
+
+def test_the_files_keep_their_permissions(payne: Path) -> None:
+    """The new files take the old ones' mode (a temporary file starts readable by its owner only)."""
+    (payne / "events.jsonl").chmod(0o644)
+    (payne / "datapackage.json").chmod(0o640)
+    assert upgrade.main([str(payne)]) == 0
+    assert (payne / "events.jsonl").stat().st_mode & 0o777 == 0o644
+    assert (payne / "datapackage.json").stat().st_mode & 0o777 == 0o640

@@ -1,0 +1,119 @@
+"""Typed links between records (schema 1.1.0), resolved across every dataset of a run.
+
+A record's `links` name other records by id, in its own dataset or another
+(the same G7 meeting coded in two datasets; a meeting that is part of a
+summit).  Whether a link resolves depends on every record of the run, so it
+cannot be a record check: a run gathers the links as it checks records
+(`RecordLinks`, merged in order like the run's record ids), and once every
+record has been read, `link_findings` reports each link that names no record
+of the run, and each record that links to itself.
+
+Links are rare, so the state is a plain list; a record without `links` costs
+one dictionary lookup (`record_links`).
+
+This module is pure: it reads no file.  How a run wires it in is described
+in `RecordLinks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from validator.escaping import printable as printable_path
+from validator.findings import Finding, Layer, Rule, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+JSON = Any
+
+# Catalogued here until a run reports it; it then moves to findings.RULES, and a
+# case (tests/mutations.py) breaks it.
+RULE: Final = Rule(
+    "link-dangling", "Link to no record", Severity.ERROR, Layer.REFERENCES,
+    "A record's link names a record id that no dataset of the run has, or the record itself.")
+
+_QUOTED = 60
+
+
+def record_links(record: JSON) -> list[tuple[str, str]]:
+    """(pointer of the linked id, linked id) for each link of a record that passed its schema."""
+    links = record.get("links") if isinstance(record, dict) else None
+    if not links:
+        return []
+    return [(f"/links/{index}/record", link["record"]) for index, link in enumerate(links)
+            if isinstance(link, dict) and isinstance(link.get("record"), str)]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link as found: where it stands and the record id it names."""
+
+    file: str
+    line: int
+    column: int
+    pointer: str
+    source: str  # the id of the record that links
+    target: str  # the id it links to
+
+
+@dataclass
+class RecordLinks:
+    """Every link of a run, in the order the records were read.
+
+    Wiring, for the run (records.py / run.py, or their successors):
+
+    - a record check task keeps one `RecordLinks` beside its `RecordIds`, and
+      after a record passes its schema calls
+      `links.add(record, display_file, line, column_of)`, where
+      `column_of(pointer)` is the column of the pointer in the line (as
+      `positions.locate(text, pointer)[1]`); it returns at once for a record
+      without `links`;
+    - the run merges the tasks' `RecordLinks` in order (`merge`), as it merges
+      their ids;
+    - after every dataset is read, it extends its findings with
+      `link_findings(links, resolves)`, where `resolves(record_id)` tells
+      whether some record of the run has that id (with the run's `RecordIds`:
+      `id_digest(record_id) in frozenset(ids.digests)`), unless `--ignore`
+      names `link-dangling`.
+    """
+
+    links: list[Link] = field(default_factory=list)
+
+    def add(self, record: JSON, file: str, line: int,
+            column_of: Callable[[str], int] | None = None) -> None:
+        """Note the links of one record at `file:line`."""
+        found = record_links(record)
+        if not found:
+            return
+        source = record.get("id")
+        source = source if isinstance(source, str) else ""
+        for pointer, target in found:
+            column = column_of(pointer) if column_of is not None else 1
+            self.links.append(Link(file, line, column, pointer, source, target))
+
+    def merge(self, later: RecordLinks) -> None:
+        """Append the links of a later chunk or dataset."""
+        self.links.extend(later.links)
+
+
+def _quote(value: str) -> str:
+    shown = value if len(value) <= _QUOTED else value[:_QUOTED] + "…"
+    return repr(shown)
+
+
+def link_findings(links: RecordLinks | Iterable[Link],
+                  resolves: Callable[[str], bool]) -> Iterator[Finding]:
+    """A finding for each link that names no record of the run, or its own record."""
+    for link in links.links if isinstance(links, RecordLinks) else links:
+        if link.target == link.source:
+            message = f"record {_quote(link.source)} links to itself"
+        elif not resolves(link.target):
+            message = (f"link to record {_quote(link.target)}, which no dataset of this run "
+                       "has; check the id, or check its dataset in the same run")
+        else:
+            continue
+        yield Finding(file=printable_path(link.file), line=link.line, column=link.column,
+                      code=RULE.code, message=message, pointer=link.pointer,
+                      severity=RULE.severity)
