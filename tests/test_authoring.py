@@ -209,3 +209,22 @@ def test_schema_refuses_an_unknown_version(capsys) -> None:
     code, out, err = run(capsys, "schema", "0.9.9")
     assert (code, out) == (2, "")
     assert err.startswith("textevents schema: no released version '0.9.9'; released: ")
+
+
+def test_upgrade_is_a_textevents_command(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    from validator import registry
+
+    folder = tmp_path / "base"
+    shutil.copytree(REPO / "tests" / "cases" / "valid" / "base", folder)
+    assert run(capsys, "upgrade", "--list-versions")[0] == 0
+    code, out, _ = run(capsys, "upgrade", folder, "--check")
+    assert code == 1
+    assert "would upgrade from 1.0.0 to" in out
+    code, out, _ = run(capsys, "upgrade", folder)
+    assert code == 0
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    assert descriptor["textevents_version"] == registry.versions()[-1]
+    assert validate([str(folder)]).findings == ()
+    assert run(capsys, "upgrade", folder, "--to", "9.9")[0] == 2

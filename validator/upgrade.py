@@ -338,9 +338,9 @@ def describe_versions() -> str:
     return "".join(lines)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m validator.upgrade",
+        prog=prog,
         description="Upgrade datasets to a newer textevents schema version, without losing "
                     "a fact; a dataset that is invalid, or would be, is refused (exit 2).")
     parser.add_argument("paths", nargs="*", metavar="DATASET",
@@ -354,9 +354,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "python -m validator.upgrade") -> int:
     """Run the upgrade command; returns the exit code (0 done, 1 --check found work, 2 refused)."""
-    parser = _parser()
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
     if args.list_versions:

@@ -5,6 +5,8 @@
     textevents rehash DATASET [--check]  the hashes again, after an edit
     textevents schema [VERSION]          the bundled record schema (--path, --tables,
                                          --profile, --list)
+    textevents upgrade DATASET… [--to V] a dataset moved to a newer schema version
+                                         (--check, --list-versions)
 
 Exit codes: 0 done; 1 `rehash --check` found hashes to update; 2 usage error
 (the message says what to do), 130 interrupted.  `validate` checks datasets.
@@ -67,14 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument("--profile", action="store_true",
                        help="print the JSON Schema of datapackage.json")
     shown.add_argument("--list", action="store_true", help="list the released versions")
+    upgrade = commands.add_parser("upgrade", add_help=False,
+                                  help="move datasets to a newer schema version, losing no fact")
+    upgrade.add_argument("arguments", nargs=argparse.REMAINDER,
+                         help="see: textevents upgrade --help")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["upgrade"]:  # its own parser takes the rest, options first included
+        return _upgrade(argparse.Namespace(arguments=arguments[1:]))
     parser = _parser()
     try:
-        args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
     try:
@@ -178,4 +187,14 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"span": _span, "new": _new, "rehash": _rehash, "schema": _schema}
+def _upgrade(args: argparse.Namespace) -> int:
+    from validator import upgrade
+
+    try:
+        return upgrade.main(args.arguments, prog="textevents upgrade")
+    except SystemExit as exit_:  # its own argument errors and --help
+        return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+
+
+_COMMANDS = {"span": _span, "new": _new, "rehash": _rehash, "schema": _schema,
+             "upgrade": _upgrade}
