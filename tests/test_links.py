@@ -15,7 +15,8 @@ from typing import Any
 from legacy import records_1_0_0
 
 from validator import check_record, upgrade
-from validator.checks.links import RULE, Link, RecordLinks, link_findings, record_links
+from validator.checks.links import Link, RecordLinks, link_findings, record_links
+from validator.findings import RULES
 from validator.reading.positions import locate
 
 REPO = Path(__file__).parent.parent
@@ -66,7 +67,7 @@ def test_a_link_into_another_dataset_resolves_and_a_dangling_one_is_found(tmp_pa
         ("link-dangling", str(base / "events.jsonl"), 2, locate(line, "/links/1/record")[1],
          "/links/1/record", ("link to record 'voa-6205843-009', which no dataset of this run "
          "has; check the id, or check its dataset in the same run"))]
-    assert found[0].severity is RULE.severity
+    assert found[0].severity is RULES["link-dangling"].severity
 
 
 def test_the_same_links_resolve_when_both_datasets_are_in_the_run(tmp_path: Path) -> None:

@@ -213,6 +213,9 @@ RULES: Final[dict[str, Rule]] = _rules(
          "A record's details name an actor that its top-level actors list leaves out."),
     Rule("source-not-listed", "Cited article not in record's sources", W, Layer.REFERENCES,
          "An evidence span cites an article that the record's reporting sources leave out."),
+    Rule("link-dangling", "Link to no record", E, Layer.REFERENCES,
+         "A record's link names a record id that no dataset of the run has, or the record "
+         "itself (schema 1.1.0 links)."),
     # Evidence in the article texts.
     Rule("span-out-of-range", "Span outside text", E, Layer.EVIDENCE,
          "An evidence span does not satisfy 0 <= start < end <= length of the text."),

@@ -18,21 +18,16 @@ in `RecordLinks`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
-from validator.escaping import printable as printable_path
-from validator.findings import Finding, Layer, Rule, Severity
+from validator.findings import make
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-JSON = Any
+    from validator.findings import Finding
 
-# Catalogued here until a run reports it; it then moves to findings.RULES, and a
-# case (tests/mutations.py) breaks it.
-RULE: Final = Rule(
-    "link-dangling", "Link to no record", Severity.ERROR, Layer.REFERENCES,
-    "A record's link names a record id that no dataset of the run has, or the record itself.")
+JSON = Any
 
 _QUOTED = 60
 
@@ -114,6 +109,4 @@ def link_findings(links: RecordLinks | Iterable[Link],
                        "has; check the id, or check its dataset in the same run")
         else:
             continue
-        yield Finding(file=printable_path(link.file), line=link.line, column=link.column,
-                      code=RULE.code, message=message, pointer=link.pointer,
-                      severity=RULE.severity)
+        yield make("link-dangling", message, link.file, link.line, link.column, link.pointer)

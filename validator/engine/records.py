@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
+from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
 from validator.checks.walk import view
 from validator.engine import engines
@@ -30,7 +31,7 @@ from validator.reading.fast_json import colons_agree, parse_record
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_LINE_BYTES, SIZES, Sizes
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
-from validator.reading.positions import located
+from validator.reading.positions import locate, located
 from validator.reading.strict_json import too_deep
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class RecordResult:
     findings: list[Finding]
     ids: RecordIds
     records: int
+    links: RecordLinks = field(default_factory=RecordLinks)  # links to other records (1.1.0)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def check_records(task: RecordTask) -> RecordResult:
                                 add_digest(id_digest(record["id"]))
                                 add_line(number)
                                 add_offset(line_offset)
+                                if "links" in record:  # rare: the id of another record
+                                    _add_links(result, record, raw, name, number)
                                 continue
                     except fast_error:
                         pass
@@ -210,6 +214,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     if isinstance(record_id, str):
         result.ids.add(record_id, name, number, offset)
     if valid:
+        if "links" in record:
+            _add_links(result, record, line, name, number)
         problems = _screened(record, task.context, task.ignore)
         if not problems:
             return []
@@ -217,6 +223,12 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         # The compiled engine decided; detailed errors are computed only now.
         problems = list(schema_problems(validator, record))
     return [located(problem, text, name, number) for problem in problems]
+
+
+def _add_links(result: RecordResult, record: JSON, line: bytes, name: str, number: int) -> None:
+    """Note a schema-valid record's links, each located at its column in the line."""
+    text = line.decode("utf-8")
+    result.links.add(record, name, number, lambda pointer: locate(text, pointer)[1])
 
 
 def _screened(record: JSON, context: DatasetContext, ignore: frozenset[str]) -> list[Problem]:

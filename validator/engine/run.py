@@ -15,7 +15,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.engine.dataset import DatasetResult, check_dataset
-from validator.engine.ids import RecordIds, id_findings
+from validator.checks.links import RecordLinks, link_findings
+from validator.engine.ids import RecordIds, id_digest, id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
@@ -85,6 +86,7 @@ def validate(paths: Iterable[str] = ("datasets",),
                 if progress:
                     progress(done, len(locations) + len(pending), result.name)
     ids = RecordIds()
+    links = RecordLinks()
     records = 0
     seen = []
     for location, result in zip(locations, datasets, strict=True):
@@ -97,12 +99,16 @@ def validate(paths: Iterable[str] = ("datasets",),
         for chunk in checked:
             findings.extend(chunk.findings)
             ids.merge(chunk.ids)
+            links.merge(chunk.links)
             in_dataset += chunk.records
         records += in_dataset
         seen.append(_seen(location, result, in_dataset))
     roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
     if "record-id-duplicate" not in codes:
         findings.extend(id_findings(ids, roots))
+    if links.links and "link-dangling" not in codes:
+        known = frozenset(ids.digests)  # a digest collision could only hide a dangling link
+        findings.extend(link_findings(links, lambda record_id: id_digest(record_id) in known))
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
                   tuple(seen))
