@@ -101,6 +101,7 @@ def make_corpus(folder: Path, records: int, datasets: int,
             reporting["sources"] = [source + suffix for source in reporting["sources"]]
             for _, span in spans(original):
                 span["source"] += suffix
+            original.pop("links", None)  # they name the real records' ids, renamed here
         with (target / "events.jsonl").open("w", encoding="utf-8") as handle:
             for number in range(per_dataset):
                 record = copy.deepcopy(originals[number % len(originals)])

@@ -145,7 +145,8 @@ def _symlink_article(folder: Path) -> None:
     data = article.read_bytes()
     article.unlink()
     (folder / "outside.txt").write_bytes(data)
-    article.symlink_to(folder / "outside.txt")
+    # Relative, so the case folder can be copied, packed and built anywhere.
+    article.symlink_to(Path("..") / "outside.txt")
     _edit_descriptor(lambda d: d["resources"].append(
         {"name": "outside", "path": "outside.txt", "type": "text"}))(folder)
 
@@ -298,6 +299,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         0, _set(["location", "country"], "SUN"))),
     Mutation("wikidata-id-malformed", "leading-zero", _replace("actors.csv", ",Q159,", ",Q0159,")),
     # Schema 1.1.0: its new fields broken, in a dataset the upgrade command moved to it.
+    Mutation("link-dangling", "no-such-record", _at_1_1_0(_edit_record(
+        0, _set(["links"], [{"relation": "same_event", "record": "voa-0000000-001"}])))),
     Mutation("date-precision-mismatch", "late-month-1-1-0", _at_1_1_0(_edit_record(
         1, _set(["date"], {"start": "2023-07-11", "end": "2023-07-20",
                            "precision": "part_of_month", "month_part": "late"})))),

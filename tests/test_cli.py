@@ -437,7 +437,8 @@ def test_paths_jobs_and_ignored_rules_reach_the_run(args: list[str], paths: list
     asked: list[tuple[list[str], object, int, list[str]]] = []
 
     def recorded(paths: list[str], progress: object = None, jobs: int = 1,
-                 ignore: list[str] | None = None) -> object:
+                 ignore: list[str] | None = None, *, alone: bool = False) -> object:
+        assert not alone
         asked.append((paths, progress, jobs, ignore or []))
         return Report((), 0, 0)
 

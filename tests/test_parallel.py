@@ -470,3 +470,33 @@ def test_only_broken_records_leave_the_hot_path(engine: str, tmp_path: Path,
 def test_the_escaped_colon_scan_is_a_substring_search(data: bytes) -> None:
     """Backslash by backslash, then a search past the first 128: the same verdict as `in`."""
     assert fast_json.escaped_colon(data) == (b"\\u003a" in data or b"\\u003A" in data)
+
+
+def test_one_dataset_is_checked_against_the_ids_of_the_datasets_beside_it(tmp_path: Path) -> None:
+    """As a pre-commit hook checks the dataset that changed: a repeat of a neighbour's id is
+    found, on this dataset's line; the neighbour gets no finding; --alone leaves it out."""
+    first, second = tmp_path / "a-first", tmp_path / "b-second"
+    shutil.copytree(BASE, first)
+    shutil.copytree(BASE, second)  # the same records, so the same ids
+    report = validate([str(second)])
+    assert report.beside == 1
+    repeats = [f for f in report.findings if f.code == "record-id-duplicate"]
+    assert repeats
+    assert all(f.file.startswith(str(second)) for f in report.findings)
+    assert f"is already used at {first}/events.jsonl:1" in repeats[0].message
+    assert validate([str(second)], alone=True).findings == ()
+    both = validate([str(tmp_path)])
+    assert both.beside == 0
+    assert {f.file for f in both.findings} == {f"{second}/events.jsonl"}
+
+
+def test_a_dataset_beside_that_cannot_be_read_lends_no_id(tmp_path: Path) -> None:
+    shutil.copytree(BASE, tmp_path / "checked")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "datapackage.json").write_text("{not json", "utf-8")
+    odd = tmp_path / "odd"
+    shutil.copytree(BASE, odd)
+    (odd / "events.jsonl").write_text('not a record\n[1]\n{"id": 7}\n', "utf-8")
+    report = validate([str(tmp_path / "checked")])
+    assert (report.findings, report.beside) == ((), 2)

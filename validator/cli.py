@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip a file PATH that lies in no dataset instead of refusing it; "
                              "with no PATH left, the run is empty and passes (for a pre-commit "
                              "hook, which passes every changed file)")
+    parser.add_argument("--alone", action="store_true",
+                        help="check record ids and links only among the datasets named, not "
+                             "also against the datasets beside them in their folders")
     parser.add_argument("--list-rules", action="store_true",
                         help="print the rule catalogue and exit")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
@@ -160,7 +163,8 @@ def _main(argv: list[str]) -> int:
         target = _output_file(args.output, paths)
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
-        result = _run(paths, args.jobs, ignore) if paths else _empty_report(ignore)
+        result = _run(paths, args.jobs, ignore, alone=args.alone) if paths \
+            else _empty_report(ignore)
         _write_report(args, result, buffer if target else sys.stdout)
     except UsageError as error:
         sys.stderr.write(f"validate: {error}\n")
@@ -243,13 +247,13 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
             if len(shown) < len(findings):
                 out.write(f"… {len(findings) - len(shown)} more findings not shown "
                           "(--max-findings)\n")
-        out.write(text.summary(result.datasets, result.records, findings, result.ignored)
-                  + "\n")
+        out.write(text.summary(result.datasets, result.records, findings, result.ignored,
+                               result.beside) + "\n")
     out.flush()
 
 
-def _run(paths: list[str], jobs: int, ignore: list[str]) -> Report:
+def _run(paths: list[str], jobs: int, ignore: list[str], *, alone: bool = False) -> Report:
     from validator.engine.run import validate
 
     with _progress(sys.stderr) as progress:
-        return validate(paths, progress=progress, jobs=jobs, ignore=ignore)
+        return validate(paths, progress=progress, jobs=jobs, ignore=ignore, alone=alone)

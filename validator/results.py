@@ -38,6 +38,7 @@ class Report:
     records: int
     ignored: tuple[str, ...] = ()  # the rule codes the run did not check (--ignore), sorted
     seen: tuple[DatasetSeen, ...] = field(default=(), compare=False, repr=False)
+    beside: int = 0  # datasets beside those checked whose record ids were read too
 
     @property
     def errors(self) -> int:

@@ -1,6 +1,7 @@
 """The references layer: every actor and source a record names is in its dataset's tables, and listed.
 
-Rules: record-id-duplicate, actor-unknown, source-unknown, actor-not-listed, source-not-listed.
+Rules: record-id-duplicate, actor-unknown, source-unknown, actor-not-listed, source-not-listed,
+link-dangling.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from validator.engine.dataset import DatasetResult, check_dataset
 from validator.checks.links import RecordLinks, link_findings
-from validator.engine.ids import RecordIds, id_digest, id_findings
+from validator.engine.beside import datasets_beside, ids_beside
+from validator.engine.dataset import DatasetResult, check_dataset
+from validator.engine.ids import id_digest, id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
              jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = (),
-             sizes: Sizes = SIZES) -> Report:
+             sizes: Sizes = SIZES, alone: bool = False) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.UsageError` when a path does not exist, no
@@ -52,6 +53,11 @@ def validate(paths: Iterable[str] = ("datasets",),
     and results are picklable, and results merge in input order, so the
     findings are the same as one process's; `jobs` then says how many parts
     a large events file is split into.
+
+    Record ids must be unique, and links resolve, among these datasets and
+    the datasets beside them (in the same folders), whose ids are read too
+    (`validator.engine.beside`), so that one dataset checked on its own is
+    checked as in a run over all; `alone` leaves those out.
 
     `sizes` says how the work is cut: chunks of large files, blocks of lines,
     when a dataset gets an engine of its own, when processes pay off.  It
@@ -85,7 +91,8 @@ def validate(paths: Iterable[str] = ("datasets",),
                 done += len(result.tasks)
                 if progress:
                     progress(done, len(locations) + len(pending), result.name)
-    ids = RecordIds()
+    beside = [] if alone else datasets_beside(locations)
+    ids, roots = ids_beside(beside)  # first, so that a repeat is reported in this run's files
     links = RecordLinks()
     records = 0
     seen = []
@@ -103,15 +110,16 @@ def validate(paths: Iterable[str] = ("datasets",),
             in_dataset += chunk.records
         records += in_dataset
         seen.append(_seen(location, result, in_dataset))
-    roots = {t.display: (t.root, t.path) for result in datasets for t in result.tasks}
+    outside = set(roots)
+    roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
     if "record-id-duplicate" not in codes:
-        findings.extend(id_findings(ids, roots))
+        findings.extend(f for f in id_findings(ids, roots) if f.file not in outside)
     if links.links and "link-dangling" not in codes:
         known = frozenset(ids.digests)  # a digest collision could only hide a dangling link
         findings.extend(link_findings(links, lambda record_id: id_digest(record_id) in known))
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
-                  tuple(seen))
+                  tuple(seen), len(beside))
 
 
 def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:

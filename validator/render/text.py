@@ -17,13 +17,19 @@ SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
 
 
 def summary(datasets: int, records: int, findings: Sequence[Finding],
-            ignored: Sequence[str] = ()) -> str:
-    """The closing line of a text report, naming the rules the run did not check."""
+            ignored: Sequence[str] = (), beside: int = 0) -> str:
+    """The closing line of a text report, naming the rules the run did not check.
+
+    `beside` datasets, next to those checked, lent their record ids to the run.
+    """
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     line = (f"{datasets} dataset{'s' * (datasets != 1)}, {records} record"
             f"{'s' * (records != 1)}: {errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}")
+    if beside:
+        line += (f" (ids and links also against {beside} dataset{'s' * (beside != 1)} "
+                 "beside; --alone to skip)")
     if ignored:
         line += f"; not checked (--ignore): {', '.join(ignored_names(ignored))}"
     return line
