@@ -10,6 +10,8 @@ Their files are opened as the run opens any dataset file (no links followed).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from validator.engine.ids import RecordIds
@@ -24,24 +26,32 @@ if TYPE_CHECKING:
 
 
 def datasets_beside(locations: Iterable[DatasetLocation]) -> list[DatasetLocation]:
-    """The datasets in the folders of `locations` that are not among them, in order."""
-    locations = list(locations)
-    checked = {location.root.resolve() for location in locations}
-    folders = sorted({location.root.resolve().parent: location for location in locations
-                      if location.display not in {"", "."}}.items())
+    """The datasets in the folders of `locations` that are not among them, in order.
+
+    Folders are compared by their absolute names (no link is resolved), and an
+    entry named like a dataset of the run is skipped before it is looked at, so
+    a run over every dataset of a folder costs one listing of it.
+    """
+    checked: dict[Path, set[str]] = {}
+    displays: dict[Path, str] = {}
+    for location in locations:
+        if location.display in {"", "."}:
+            continue  # the current folder: its parent is outside what was named
+        folder = Path(os.path.abspath(location.root)).parent  # noqa: PTH100 - no link resolved
+        checked.setdefault(folder, set()).add(location.root.name)
+        displays.setdefault(folder, location.display.rpartition("/")[0])
     found = []
-    for folder, example in folders:
-        display = example.display.rsplit("/", 1)[0] if "/" in example.display else ""
+    for folder in sorted(checked):
         try:
-            entries = sorted(folder.iterdir())
+            names = sorted(entry.name for entry in os.scandir(folder)
+                           if entry.name not in checked[folder] and not entry.name.startswith(".")
+                           and entry.is_dir(follow_symlinks=False))
         except OSError:
             continue
-        for entry in entries:
-            if entry.name.startswith(".") or entry.is_symlink() or not entry.is_dir() \
-                    or entry.resolve() in checked or not (entry / DESCRIPTOR).is_file():
-                continue
-            name = f"{display}/{entry.name}" if display else entry.name
-            found.append(DatasetLocation(entry, name))
+        for name in names:
+            if (folder / name / DESCRIPTOR).is_file():
+                display = f"{displays[folder]}/{name}" if displays[folder] else name
+                found.append(DatasetLocation(folder / name, display))
     return found
 
 
