@@ -100,3 +100,12 @@ def test_each_dataset_is_held_to_its_own_version(two_versions: Path) -> None:
         ("f-new-record-old", "schema-not-in-codelist", "/schema_version"),
     }
     assert report.records == 6
+
+
+def test_the_report_names_the_version_each_dataset_was_checked_against() -> None:
+    base = Path(__file__).parent / "cases" / "valid" / "base"
+    payne = Path(__file__).parent.parent / "datasets" / "voa-2021-05-15-payne-washington"
+    report = validate([str(base), str(payne)], alone=True)
+    assert report.findings == ()
+    assert report.versions == {"1.0.0": 1, "1.1.0": report.datasets - 1}
+    assert {seen.version for seen in report.seen} == {"1.0.0", "1.1.0"}

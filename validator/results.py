@@ -27,6 +27,7 @@ class DatasetSeen:
     events: str | None  # its events file (relative to root), if it could be opened
     records: int  # lines of the events file that hold a JSON object
     articles: tuple[ArticleSeen, ...]
+    version: str | None = None  # the schema version it was checked against (None: none)
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,12 @@ class Report:
     def ok(self, *, strict: bool = False) -> bool:
         """Whether the run passes: no errors, and with `strict` no warnings."""
         return not (self.findings if strict else self.errors)
+
+    @property
+    def versions(self) -> dict[str, int]:
+        """How many datasets were checked against each schema version, oldest first."""
+        counts: dict[str, int] = {}
+        for seen in self.seen:
+            if seen.version is not None:
+                counts[seen.version] = counts.get(seen.version, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: tuple(map(int, item[0].split(".")))))

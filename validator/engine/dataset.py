@@ -49,6 +49,7 @@ class DatasetResult:
     checked: list[RecordResult]  # their results, in task order; empty until chunks have run
     title: str | None = None  # the descriptor's title, if it has one
     context: DatasetContext | None = field(default=None)  # its tables and texts, if read
+    version: str | None = None  # the schema version it declares, if one that is released
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
@@ -78,7 +79,7 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
     tasks = layers.record_tasks(jobs, ignore, sizes)
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
-                         tasks, [], layers.title, layers.context)
+                         tasks, [], layers.title, layers.context, layers.version)
 
 
 def _resolve_or_none(document: JSON, ptr: str) -> JSON:
@@ -106,6 +107,7 @@ class _Layers:
         self.location = location
         self.descriptor_text = ""
         self.title: str | None = None
+        self.version: str | None = None  # the released version it declares, once known
         self.context: DatasetContext | None = None  # once the tables and texts are read
         self.events: str | None = None  # the events file, once it opened
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
@@ -138,6 +140,7 @@ class _Layers:
         if problems:
             return
         version = registry.load(descriptor["textevents_version"])
+        self.version = version.version
         profile = compiled(version.version, registry.PROFILE_SCHEMA)
         unsafe_problems = list(descriptor_rules.unsafe_paths(descriptor))
         yield from map(self._descriptor, unsafe_problems)

@@ -150,4 +150,4 @@ def _seen(location: DatasetLocation, result: DatasetResult, records: int) -> Dat
     return DatasetSeen(result.name, location.display, str(location.root), result.title,
                        result.tasks[0].path if result.tasks else None, records,
                        tuple(ArticleSeen(source, article.path, article.text)
-                             for source, article in sources.items()))
+                             for source, article in sources.items()), result.version)
