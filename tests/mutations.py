@@ -160,10 +160,18 @@ def _a_day_in_a_year(record, data, draw):
 
 
 def _after_publication(record, data, draw):
+    """Reported as fact, it starts after its report: a month after, or (a range) years after."""
     date = record["date"]
-    if record["modality"] in {"planned", "hypothetical"} or "end" in date:
-        return None
-    date["start"] = (data["published"] + dt.timedelta(days=31)).isoformat()
+    record["modality"] = "asserted"
+    published = data["published"]
+    if "end" not in date:
+        date["start"] = (published + dt.timedelta(days=31)).isoformat()
+        return "/date/start"
+    # A whole range moves by leap cycles, so that it keeps fitting its precision.
+    start, end = (dt.date.fromisoformat(date[key]) for key in ("start", "end"))
+    years = 4 * ((published.year - start.year) // 4 + 1)
+    date["start"] = start.replace(year=start.year + years).isoformat()
+    date["end"] = end.replace(year=end.year + years).isoformat()
     return "/date/start"
 
 
@@ -271,7 +279,8 @@ def _redate(record, data, draw):
     start = draw(st.dates(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
     date["start"] = start.isoformat()
     if draw(st.booleans()):
-        date["end"] = (start + dt.timedelta(days=draw(st.integers(-40, 400)))).isoformat()
+        days = draw(st.integers(-40, -1) | st.integers(0, 400))  # reversed half the time
+        date["end"] = (start + dt.timedelta(days=days)).isoformat()
     else:
         date.pop("end", None)
     date["precision"] = draw(st.sampled_from(CODES_OF["date_precision"]))

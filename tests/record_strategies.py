@@ -38,9 +38,9 @@ def _last_day(year: int, month: int) -> dt.date:
 
 
 @st.composite
-def dates(draw: st.DrawFn, latest: dt.date) -> dict[str, Any]:
-    """A date of any precision, its range fitting the precision, starting no later than `latest`."""
-    start = draw(st.dates(FIRST, latest))
+def dates(draw: st.DrawFn, latest: dt.date, earliest: dt.date = FIRST) -> dict[str, Any]:
+    """A date of any precision, its range fitting the precision, starting in earliest..latest."""
+    start = draw(st.dates(earliest, latest))
     precision = draw(st.sampled_from(LISTS["date_precision"].codes))
     end: dt.date | None = None
     if precision == "month":
@@ -211,12 +211,12 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     evidence = st.lists(spans, min_size=1, max_size=3)
     # Planned and hypothetical events may come after their report.
     modality = draw(st.sampled_from(LISTS["modality"].codes))
-    latest = published
-    if modality in {"planned", "hypothetical"} and draw(st.booleans()):
-        latest = published + dt.timedelta(days=90)
+    when = dates(published)
+    if modality in {"planned", "hypothetical"} and draw(st.booleans()):  # around the report
+        when = dates(published + dt.timedelta(days=90), published - dt.timedelta(days=30))
     record: dict[str, Any] = {
         "id": record_id, "schema_version": "1.0.0", "event_type": event_type,
-        "summary": draw(words()), "date": draw(dates(latest))}
+        "summary": draw(words()), "date": draw(when)}
     if draw(st.booleans()):
         record["location"] = draw(places())
     codes, visit_mode = draw(classifications(event_type))

@@ -1,4 +1,4 @@
-"""A fixed sample of generated records, drawn once per test session by `strategies.datasets`.
+"""A fixed sample of generated records (drawn once per session), and their datasets' context.
 
 For what a property test cannot say example by example: that over many
 records every optional field is drawn, or that every screen reads what its
@@ -12,6 +12,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from strategies import datasets
+
+from validator.checks.context import Article, DatasetContext
 
 SIZE = 150  # datasets, of one to four records each
 
@@ -29,3 +31,10 @@ def generated() -> tuple[tuple[dict[str, Any], dict[str, Any]], ...]:
 
     draw()
     return tuple(drawn)
+
+
+def context_of(data: dict[str, Any], *, dated: bool = True) -> DatasetContext:
+    """What the record checks know of a generated dataset (`dated`: its article's date too)."""
+    article = Article(data["source"], "articles/a.txt", data["text"],
+                      data["published"] if dated else None)
+    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article})
