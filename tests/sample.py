@@ -15,7 +15,7 @@ from strategies import datasets
 
 from validator.checks.context import Article, DatasetContext
 
-SIZE = 150  # datasets, of one to four records each
+SIZE = 80  # datasets, of one to four records each
 
 
 @functools.cache

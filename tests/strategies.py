@@ -57,13 +57,13 @@ def calendar_dates() -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def datasets(draw: st.DrawFn) -> dict[str, Any]:
+def datasets(draw: st.DrawFn, most: int = 4) -> dict[str, Any]:
     """A whole dataset as data: one article, its sources and actors rows, and records."""
     text = draw(articles())
     source = draw(identifiers())
     actors = draw(st.lists(identifiers(), min_size=2, max_size=5, unique=True))
     published = draw(calendar_dates())
-    count = draw(st.integers(1, 4))
+    count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
     return {
         "text": text, "source": source, "actors": actors, "published": published,

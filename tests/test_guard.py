@@ -21,7 +21,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from mutations import MUTATIONS, Mutation
 from recording import recorded_view, recording
@@ -96,7 +96,7 @@ def _reported() -> set[str]:
     """The mutations that make their check report their code, on a fixed run of datasets."""
     reported: set[str] = set()
 
-    @settings(max_examples=40, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=30, derandomize=True, database=None, deadline=None,
               phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(data=datasets(), draw=st.data())
     def run(data: dict[str, Any], draw: st.DataObject) -> None:
@@ -121,7 +121,14 @@ def test_each_mutation_breaks_its_rule_in_some_generated_records(name: str) -> N
 
 # --- (valid) ----------------------------------------------------------------------
 
+# No shrinking: hypothesis 6.150.0 (pinned for hypothesis-jsonschema) may crash while it
+# shrinks a dataset (an internal `assert span1.start <= start`), and take a minute first;
+# the first failing record, with the problem the check reported, says enough.
+UNSHRUNK = settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
+
+
 @pytest.mark.parametrize("name", CHECKS)
+@UNSHRUNK
 @given(data=datasets(), dated=st.booleans())
 def test_the_screen_and_narrowing_pass_every_valid_record(name: str, data, dated: bool) -> None:
     check = CHECKS[name]
@@ -135,22 +142,24 @@ def test_the_screen_and_narrowing_pass_every_valid_record(name: str, data, dated
 
 # --- (agree) ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", CHECKS)
-@given(data=datasets(), which=st.integers(0, 3), dated=st.booleans(), draw=st.data())
+GUARDED = [(name, mutation) for name, check in CHECKS.items() for mutation in mutations_of(check)]
+
+
+@pytest.mark.parametrize(("name", "mutation"), GUARDED,
+                         ids=[f"{name}-{mutation.name}" for name, mutation in GUARDED])
+@UNSHRUNK
+@given(data=datasets(most=1), dated=st.booleans(), draw=st.data())
 def test_the_screen_refuses_a_mutation_exactly_when_the_check_reports(
-        name: str, data, which: int, dated: bool, draw) -> None:
-    """Each mutation of the check's codes, in turn, on one generated record."""
+        name: str, mutation: Mutation, data, dated: bool, draw) -> None:
     check = CHECKS[name]
     context = context_of(data, dated=dated)
-    for mutation in mutations_of(check):
-        record = copy.deepcopy(data["records"][which % len(data["records"])])
-        if mutation.apply(record, data, draw.draw) is None \
-                or not _released().is_valid(record):  # screens see only what the schema accepts
-            continue
-        problems = list(check.problems(record, context))
-        if mutation.certain and dated:
-            assert mutation.code in {problem.code for problem in problems}, mutation.name
-        assert check.passes(view(record), context) is not problems, (mutation.name, problems)
-        if check.narrowing is not None:
-            assert narrowed(check, context).is_valid(record) is not problems, (
-                mutation.name, problems)
+    record = copy.deepcopy(data["records"][0])
+    assume(mutation.apply(record, data, draw.draw) is not None)
+    assume(_released().is_valid(record))  # the screens see only what the schema accepts
+    problems = list(check.problems(record, context))
+    if mutation.certain and dated:
+        assert mutation.code in {problem.code for problem in problems}
+    clean = not problems
+    assert check.passes(view(record), context) is clean, problems
+    if check.narrowing is not None:
+        assert narrowed(check, context).is_valid(record) is clean, problems
