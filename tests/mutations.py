@@ -379,4 +379,3 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("codelist-open-value", "open-lists", _open_lists, certain=False),
 )
 CERTAIN = tuple(mutation for mutation in MUTATIONS if mutation.certain)
-PERTURBATIONS = tuple(mutation for mutation in MUTATIONS if not mutation.certain)

@@ -36,6 +36,15 @@ def identifiers() -> st.SearchStrategy[str]:
     return st.text(IDENTIFIER_CHARS, min_size=1, max_size=12).map(lambda s: "a" + s)
 
 
+def contents() -> st.SearchStrategy[bytes]:
+    """Arbitrary bytes, and bytes that are almost the file's own format."""
+    fragments = st.sampled_from([b"{", b"}", b"[", b"]", b'"', b",", b":", b"\n", b"\r",
+                                 b"NaN", b"1e999", b"\\ud800", b"\xef\xbb\xbf", b"\xff",
+                                 b'"id"', b"null", b"\x00", b"id,name,kind\n"])
+    return st.one_of(st.binary(max_size=3000),
+                     st.lists(fragments, max_size=200).map(b"".join))
+
+
 @st.composite
 def articles(draw: st.DrawFn) -> str:
     """An article text: NFC, LF line ends, words with non-ASCII and astral characters."""
