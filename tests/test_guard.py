@@ -39,12 +39,11 @@ if TYPE_CHECKING:
 
 CHECKS = {check.name: check for check in RECORD_CHECKS}
 NARROWED = [name for name, check in CHECKS.items() if check.narrowing is not None]
+REFUSED = "refused by the narrowed engine"
 
 
 def mutations_of(check: RecordCheck) -> list[Mutation]:
     return [mutation for mutation in MUTATIONS if mutation.code in check.codes]
-
-
 
 
 def narrowed(check: RecordCheck, context: Any) -> Any:
@@ -92,21 +91,27 @@ def test_generated_records_reach_the_screen_wherever_the_check_reads(name: str) 
 
 
 @functools.cache
-def _reported() -> set[str]:
-    """The mutations that make their check report their code, on a fixed run of datasets."""
-    reported: set[str] = set()
+def _reported() -> set[tuple[str, str]]:
+    """(check, mutation) where the mutation made the check report its code, on a fixed run
+    of datasets; (check, REFUSED) where a narrowed engine refused a mutated record."""
+    reported: set[tuple[str, str]] = set()
 
     @settings(max_examples=30, derandomize=True, database=None, deadline=None,
               phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(data=datasets(), draw=st.data())
     def run(data: dict[str, Any], draw: st.DataObject) -> None:
+        context = context_of(data)
         for check in RECORD_CHECKS:
             for mutation in mutations_of(check):
                 record = copy.deepcopy(data["records"][0])
-                if mutation.apply(record, data, draw.draw) is not None \
-                        and _released().is_valid(record) and mutation.code in {
-                            p.code for p in check.problems(record, context_of(data))}:
-                    reported.add(mutation.name)
+                if mutation.apply(record, data, draw.draw) is None \
+                        or not _released().is_valid(record):
+                    continue
+                if mutation.code in {p.code for p in check.problems(record, context)}:
+                    reported.add((check.name, mutation.name))
+                if check.narrowing is not None \
+                        and not narrowed(check, context).is_valid(record):
+                    reported.add((check.name, REFUSED))
 
     run()
     return reported
@@ -115,8 +120,13 @@ def _reported() -> set[str]:
 @pytest.mark.parametrize("name", CHECKS)
 def test_each_mutation_breaks_its_rule_in_some_generated_records(name: str) -> None:
     """No mutation is vacuous: each applies, and its check reports its code, now and then."""
-    never = sorted({m.name for m in mutations_of(CHECKS[name])} - _reported())
+    never = sorted({(name, m.name) for m in mutations_of(CHECKS[name])} - _reported())
     assert never == [], f"mutations that never make {name} report their code: {never}"
+
+
+@pytest.mark.parametrize("name", NARROWED)
+def test_each_narrowing_refuses_some_mutated_records(name: str) -> None:
+    assert (name, REFUSED) in _reported(), f"no mutation makes the narrowing of {name} refuse"
 
 
 # --- (valid) ----------------------------------------------------------------------
