@@ -1,4 +1,4 @@
-"""Write tests/cases/invalid/<code>/<name>/dataset/ from tests/cases/valid/base and MUTATIONS.
+"""Write tests/cases/invalid/<code>/<name>/dataset/ from tests/cases/valid/base and CASE_MUTATIONS.
 
 Each case gets `expected.json` beside its dataset: the exact findings (code, file,
 line, column, message) the validator gives.  The script refuses to write a case
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from mutations import MUTATIONS
+from case_mutations import CASE_MUTATIONS
 
 from validator import validate
 
@@ -39,7 +39,7 @@ def flatten(report, root: Path) -> list[list]:
 def main() -> int:
     base = CASES / "valid" / "base"
     shutil.rmtree(CASES / "invalid", ignore_errors=True)
-    for mutation in MUTATIONS:
+    for mutation in CASE_MUTATIONS:
         case = CASES / "invalid" / mutation.code / mutation.name
         folder = case / "dataset"
         shutil.copytree(base, folder, symlinks=True)

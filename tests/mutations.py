@@ -1,320 +1,383 @@
-"""Named mutations of a valid dataset, each declaring the rule code it must trigger.
+"""Named mutations of a valid record, each declaring the rule code it targets.
 
-A mutation takes a dataset folder (a copy of a valid dataset) and breaks one
-rule on purpose.  `tests/cases/invalid/<code>/<name>/` are these mutations
-applied to `tests/cases/valid/base/`, written by `python tests/make_cases.py`.
+One vocabulary for every test that breaks records on purpose: the property
+tests (test_properties, test_ignore, test_one_record), the screens' tests and
+the guard (test_screens, test_guard), and the case folders
+(`case_mutations.py` builds those that break a record from these).
+
+`apply(record, data, draw)` changes `record` in place and gives the pointer
+of what it changed, or None when the record has no place for the change
+(`data` is the record's dataset, see `strategies.datasets`; `draw` draws
+from a strategy).  A *certain* mutation, once applied, breaks its rule and
+no other, once, at that pointer, and draws nothing: so it also breaks the
+records of the case folders.  Any other mutation changes what its rule reads
+and may or may not break it: it is for the screens, which must agree with
+their check either way.  Where a mutation chooses among the places of a kind
+(any date, any span), it finds them in the record itself, not through the
+validator's walk that it helps to test.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-EVENTS = "events.jsonl"
+from hypothesis import strategies as st
 
+from validator.pointers import pointer
 
-def _records(folder: Path) -> list[dict]:
-    return [json.loads(line) for line in (folder / EVENTS).read_text("utf-8").splitlines()]
-
-
-def _write_records(folder: Path, records: list[dict]) -> None:
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    (folder / EVENTS).write_text(text, "utf-8")
-
-
-def _edit_record(index: int, edit: Callable[[dict], None]) -> Callable[[Path], None]:
-    def mutate(folder: Path) -> None:
-        records = _records(folder)
-        edit(records[index])
-        _write_records(folder, records)
-    return mutate
-
-
-def _descriptor(folder: Path) -> dict:
-    return json.loads((folder / "datapackage.json").read_text("utf-8"))
-
-
-def _edit_descriptor(edit: Callable[[dict], None]) -> Callable[[Path], None]:
-    def mutate(folder: Path) -> None:
-        descriptor = _descriptor(folder)
-        edit(descriptor)
-        (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", "utf-8")
-    return mutate
-
-
-def _replace(path: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
-    def mutate(folder: Path) -> None:
-        text = (folder / path).read_text("utf-8")
-        assert old in text, (path, old)
-        (folder / path).write_text(text.replace(old, new, count), "utf-8")
-    return mutate
-
-
-def _article(folder: Path) -> Path:
-    return next((folder / "articles").iterdir())
-
-
-def _rewrite_article(transform: Callable[[bytes], bytes], *, rehash: bool = True,
-                     ) -> Callable[[Path], None]:
-    """Change the article bytes and, with `rehash`, update both recorded hashes."""
-    def mutate(folder: Path) -> None:
-        article = _article(folder)
-        old = article.read_bytes()
-        new = transform(old)
-        article.write_bytes(new)
-        if rehash:
-            old_hash, new_hash = (hashlib.sha256(b).hexdigest() for b in (old, new))
-            for name in ("datapackage.json", "sources.csv"):
-                path = folder / name
-                path.write_text(path.read_text("utf-8").replace(old_hash, new_hash), "utf-8")
-    return mutate
-
-
-def _cite_second_article(folder: Path) -> None:
-    """A second article, declared and in the sources table, that a span cites unlisted."""
-    article = _article(folder)
-    second = article.with_name("second.txt")
-    second.write_bytes(article.read_bytes())  # the same text, so the quote still matches
-    with (folder / "sources.csv").open(encoding="utf-8") as table:
-        row = table.readlines()[1]
-    first = row.split(",", 1)[0]
-    with (folder / "sources.csv").open("a", encoding="utf-8") as table:
-        table.write(row.replace(first, "second-article", 1)
-                    .replace(f"articles/{article.name}", "articles/second.txt"))
-    _edit_descriptor(lambda d: d["resources"].append(
-        {"name": "second-article", "type": "text", "path": "articles/second.txt",
-         "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}))(folder)
-    _edit_record(0, _set(["evidence", 0, "source"], "second-article"))(folder)
-
-
-def _set(path: list, value: object) -> Callable[[dict], None]:
-    def edit(record: dict) -> None:
-        target = record
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-    return edit
-
-
-def _delete(path: list) -> Callable[[dict], None]:
-    def edit(record: dict) -> None:
-        target = record
-        for key in path[:-1]:
-            target = target[key]
-        del target[path[-1]]
-    return edit
-
-
-def _rename(path: list, old: str, new: str) -> Callable[[dict], None]:
-    """Rename a field in place, keeping its value (and the keys' order but for it)."""
-    def edit(record: dict) -> None:
-        target = record
-        for key in path:
-            target = target[key]
-        target[new] = target.pop(old)
-    return edit
-
-
-def _shift_span(record: dict) -> None:
-    record["evidence"][0]["start"] += 1
-    record["evidence"][0]["end"] += 1
+JSON = Any
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class Mutation:
-    """One way to break one rule: the code it must trigger and how."""
+    """One way to break one rule in a record: the code it targets, and how."""
 
     code: str
     name: str
-    apply: Callable[[Path], None]
+    apply: Callable[[dict[str, Any], dict[str, Any], Draw], str | None]
+    certain: bool = True
 
 
-def _extra_file(folder: Path) -> None:
-    (folder / "notes.txt").write_text("not declared\n", "utf-8")
+def no_draw(strategy: st.SearchStrategy[Any]) -> Any:
+    """The draw given to certain mutations, which draw nothing."""
+    raise AssertionError(f"a certain mutation drew from {strategy!r}")
 
 
-def _drop_article(folder: Path) -> None:
-    _article(folder).unlink()
+# --- The places of a kind in a record, found by their shape ----------------------
+
+def _found(value: JSON, test: Callable[[Path, JSON], bool], path: Path = ()) -> Iterator[Path]:
+    if test(path, value):
+        yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _found(item, test, (*path, key))
 
 
-def _symlink_article(folder: Path) -> None:
-    article = _article(folder)
-    data = article.read_bytes()
-    article.unlink()
-    (folder / "outside.txt").write_bytes(data)
-    # Relative, so the case folder can be copied, packed and built anywhere.
-    article.symlink_to(Path("..") / "outside.txt")
-    _edit_descriptor(lambda d: d["resources"].append(
-        {"name": "outside", "path": "outside.txt", "type": "text"}))(folder)
+def _is_date(path: Path, value: JSON) -> bool:
+    return isinstance(value, dict) and {"start", "precision"} <= value.keys()
 
 
-def _no_descriptor(folder: Path) -> None:
-    sub = folder.parent / "orphan"
-    sub.mkdir()
-    (sub / "events.jsonl").write_text("", "utf-8")
+def _is_span(path: Path, value: JSON) -> bool:
+    return isinstance(value, dict) and {"source", "start", "end", "text"} <= value.keys()
 
 
-def _duplicate_record(folder: Path) -> None:
-    records = _records(folder)
-    records.append(dict(records[0]))
-    _write_records(folder, records)
+def _is_place(path: Path, value: JSON) -> bool:
+    return isinstance(value, dict) and {"name", "precision"} <= value.keys()
 
 
-def _append_line(line: str) -> Callable[[Path], None]:
-    def mutate(folder: Path) -> None:
-        with (folder / EVENTS).open("a", encoding="utf-8") as handle:
-            handle.write(line)
-    return mutate
+ACTOR_LISTS = {"actors", "visitors", "hosts", "delegation", "participants"}
+ACTOR_FIELDS = {"actor", "on_behalf_of", "supplier", "recipient"}
 
 
-def _source_without_file(folder: Path) -> None:
-    """A source whose article is neither declared nor present."""
-    with (folder / "sources.csv").open("a", encoding="utf-8") as handle:
-        handle.write("extra,,Extra,X,,2023-07-29,en,,articles/nowhere.txt,"
-                     + "0" * 64 + ",public domain\n")
+def _is_actor(path: Path, value: JSON) -> bool:
+    return isinstance(value, str) and len(path) >= 1 and (
+        path[-1] in ACTOR_FIELDS or (len(path) >= 2 and path[-2] in ACTOR_LISTS))
 
 
-def _undeclared_edited_article(folder: Path) -> None:
-    """An article that sources.csv names but the descriptor does not: still read and hashed."""
-    _edit_descriptor(lambda d: d["resources"].pop(3))(folder)
-    _rewrite_article(lambda b: b + b"appended\n", rehash=False)(folder)
+def places_of(record: JSON, test: Callable[[Path, JSON], bool]) -> list[Path]:
+    """The paths of the values in `record` that `test` picks, in document order."""
+    return list(_found(record, test))
 
 
-def _long_line(folder: Path) -> None:
-    with (folder / EVENTS).open("a", encoding="utf-8") as handle:
-        handle.write('{"id": "' + "x" * (1024 * 1024 + 10) + '"}\n')
+def at(record: JSON, path: Path) -> JSON:
+    for step in path:
+        record = record[step]
+    return record
 
 
-def _at_1_1_0(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
-    """The dataset upgraded to schema 1.1.0 by the upgrade command, then edited."""
-    def mutate(folder: Path) -> None:
-        from validator import upgrade
+def _pick(record: JSON, test: Callable[[Path, JSON], bool], draw: Draw) -> Path:
+    # Last first: hypothesis favours the first choice, and the places nested deepest
+    # (a meeting's date, a response's span) are the ones a screen is likeliest to miss.
+    return draw(st.sampled_from(places_of(record, test)[::-1]))
 
-        upgrade.write(upgrade.plan(folder, "1.1.0"))
-        for edit in edits:
-            edit(folder)
-    return mutate
+
+# --- Certain mutations: each breaks its rule once, at the pointer it gives --------
+
+def _drop_summary(record, data, draw):
+    del record["summary"]
+    return ""
+
+
+def _unknown_field(record, data, draw):
+    record["confidence"] = 0.9
+    return "/confidence"
+
+
+def _bad_modality(record, data, draw):
+    record["modality"] = "rumoured"
+    return "/modality"
+
+
+def _shift_span(record, data, draw):
+    span = record["evidence"][0]
+    text = data["text"]
+    if type(span["start"]) is not int or type(span["end"]) is not int:
+        return None  # an offset another mutation made a float: not one this shift can move
+    if span["end"] + 1 > len(text) or text[span["start"] + 1:span["end"] + 1] == span["text"]:
+        return None
+    span["start"] += 1
+    span["end"] += 1
+    return "/evidence/0/start"
+
+
+def _past_end(record, data, draw):
+    if len(data["text"]) >= 99999:
+        return None
+    record["evidence"][0]["end"] = 99999
+    return "/evidence/0/end"
+
+
+def _supports_nothing(record, data, draw):
+    record["evidence"][0]["supports"] = "/diplomatic_visit/guests/0"
+    return "/evidence/0/supports"
+
+
+def _end_before_start(record, data, draw):
+    date = record["date"]
+    date["end"] = (dt.date.fromisoformat(date["start"]) - dt.timedelta(days=6)).isoformat()
+    return "/date/end"
+
+
+def _not_a_month(record, data, draw):
+    date = record["date"]
+    start = dt.date.fromisoformat(date["start"])
+    end = dt.date.fromisoformat(date.get("end", date["start"]))
+    if "text" in date or (start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+                          and (start.year, start.month) == (end.year, end.month)):
+        return None  # a text may name a day; or the range is a month
+    date["precision"] = "month"
+    return "/date/precision"
+
+
+def _a_day_in_a_year(record, data, draw):
+    date = record["date"]
+    year = date["start"][:4]
+    date.update(precision="year", start=f"{year}-01-01", end=f"{year}-12-31",
+                text="on Saturday")
+    return "/date/precision"
+
+
+def _after_publication(record, data, draw):
+    """Reported as fact, it starts after its report: a month after, or (a range) years after."""
+    date = record["date"]
+    record["modality"] = "asserted"
+    published = data["published"]
+    if "end" not in date:
+        date["start"] = (published + dt.timedelta(days=31)).isoformat()
+        return "/date/start"
+    # A whole range moves by leap cycles, so that it keeps fitting its precision.
+    start, end = (dt.date.fromisoformat(date[key]) for key in ("start", "end"))
+    years = 4 * ((published.year - start.year) // 4 + 1)
+    date["start"] = start.replace(year=start.year + years).isoformat()
+    date["end"] = end.replace(year=end.year + years).isoformat()
+    return "/date/start"
+
+
+def _visitor_is_host(record, data, draw):
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["hosts"] = visit["visitors"][:1]
+    return "/diplomatic_visit/visitors/0"
+
+
+def _supplier_is_recipient(record, data, draw):
+    allegation = record.get("arms_allegation")
+    if not allegation:
+        return None
+    if allegation["recipient"] is None:  # the claimant's actor is one of the record's
+        allegation["recipient"] = allegation["claimant"]["actor"]
+    allegation["supplier"] = allegation["recipient"]
+    return "/arms_allegation/recipient"
+
+
+def _not_a_country(record, data, draw):
+    record.setdefault("location", {"name": "Nowhere", "precision": "country"})["country"] = "XXA"
+    return "/location/country"
+
+
+def _unknown_actor(record, data, draw):
+    record["actors"].append("zz-nobody")
+    return pointer("actors", len(record["actors"]) - 1)
+
+
+def _unknown_source(record, data, draw):
+    sources = record["reporting"]["sources"]
+    sources.append("zz-elsewhere")
+    return pointer("reporting", "sources", len(sources) - 1)
+
+
+def _unlisted_actor(record, data, draw):
+    spare = [actor for actor in data["actors"] if actor not in record["actors"]]
+    if not spare:
+        return None
+    if "diplomatic_visit" in record:
+        delegation = record["diplomatic_visit"].setdefault("delegation", [])
+        delegation.append(spare[0])
+        return pointer("diplomatic_visit", "delegation", len(delegation) - 1)
+    record["arms_allegation"]["claimant"]["on_behalf_of"] = spare[0]
+    return "/arms_allegation/claimant/on_behalf_of"
+
+
+def _open_context(record, data, draw):
+    record["classification"]["plover_context"] = ["maritime"]
+    return "/classification/plover_context/0"
+
+
+# --- Perturbations: each changes what its rule reads, anywhere it reads it ---------
+
+CODES_OF = {"date_precision": ["day", "week", "month", "year", "window"],
+            "visit_mode": ["visit", "third_location", "multilateral"],
+            "plover_context": ["military", "diplomatic", "zz-not-listed"],
+            "response_kind": ["denial", "confirmation", "zz-not-listed"]}
+
+
+def _move_span(record, data, draw):
+    path = _pick(record, _is_span, draw)
+    span = at(record, path)
+    span["start"] = draw(st.integers(0, len(data["text"]) + 2))
+    span["end"] = draw(st.integers(span["start"] + 1, len(data["text"]) + 3))
+    return pointer(*path, "start")
+
+
+def _big_offset(record, data, draw):
+    path = _pick(record, _is_span, draw)
+    key = draw(st.sampled_from(["start", "end"]))
+    at(record, path)[key] = draw(st.sampled_from([10**19, float(10**19), 10**18 - 1, 10.0**18,
+                                                  12.0]))
+    return pointer(*path, key)
+
+
+def _misname_actor(record, data, draw):
+    path = _pick(record, _is_actor, draw)
+    at(record, path[:-1])[path[-1]] = "zz-nobody"
+    return pointer(*path)
+
+
+def _drop_listed_actors(record, data, draw):
+    record["actors"] = record["actors"][:draw(st.integers(1, len(record["actors"])))]
+    return "/actors"
+
+
+def _cite_elsewhere(record, data, draw):
+    path = _pick(record, _is_span, draw)
+    at(record, path)["source"] = draw(st.sampled_from([data["source"], "zz-elsewhere"]))
+    return pointer(*path, "source")
+
+
+def _point_anywhere(record, data, draw):
+    path = _pick(record, _is_span, draw)
+    at(record, path)["supports"] = draw(st.sampled_from(
+        ["/date", "/actors/0", "/actors/9", "/nowhere", "/evidence/0/text", "/actors/01",
+         "/diplomatic_visit/hosts", "/arms_allegation/weapons/0", "/location/coordinates"]))
+    return pointer(*path, "supports")
+
+
+def _redate(record, data, draw):
+    path = _pick(record, _is_date, draw)
+    date = at(record, path)
+    start = draw(st.dates(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
+    date["start"] = start.isoformat()
+    if draw(st.booleans()):
+        days = draw(st.integers(-40, -1) | st.integers(0, 400))  # reversed half the time
+        date["end"] = (start + dt.timedelta(days=days)).isoformat()
+    else:
+        date.pop("end", None)
+    date["precision"] = draw(st.sampled_from(CODES_OF["date_precision"]))
+    if draw(st.booleans()):
+        date["text"] = draw(st.sampled_from(["on Friday", "in July", "in 2023", "July 26",
+                                             "last week", "2023-07-26", "since September"]))
+    return pointer(*path)
+
+
+def _remodal(record, data, draw):
+    record["modality"] = draw(st.sampled_from(["asserted", "planned", "hypothetical",
+                                               "negated"]))
+    return "/modality"
+
+
+def _same_parties(record, data, draw):
+    if "diplomatic_visit" in record:
+        record["diplomatic_visit"]["hosts"] = [draw(st.sampled_from(record["actors"]))]
+        return "/diplomatic_visit/hosts"
+    record["arms_allegation"]["supplier"] = draw(st.sampled_from(record["actors"]))
+    return "/arms_allegation/supplier"
+
+
+def _reclassify(record, data, draw):
+    codes = record["classification"]
+    for name in ("cameo", "plover_event", "plover_mode"):
+        codes[name] = draw(st.sampled_from(allowed(name, record["event_type"])))
+    if "diplomatic_visit" in record:
+        record["diplomatic_visit"]["mode"] = draw(st.sampled_from(CODES_OF["visit_mode"]))
+    return "/classification"
+
+
+def allowed(name: str, event_type: str) -> list[str]:
+    """The codes the schema allows for this record type (its generated enum)."""
+    from validator import registry
+
+    schema = registry.load("1.0.0").documents["codelists.schema.json"]
+    return schema["$defs"][f"{name}_for_{event_type}"]["enum"]
+
+
+def _recountry(record, data, draw):
+    code = draw(st.sampled_from(["PRK", "XXA", "AAA", "USA", "SUN"]))
+    places = places_of(record, _is_place)
+    if not places or draw(st.booleans()):
+        record["location"] = {"name": "Somewhere", "precision": "country", "country": code}
+        return "/location/country"
+    path = draw(st.sampled_from(places))
+    at(record, path)["country"] = code
+    return pointer(*path, "country")
+
+
+def _open_lists(record, data, draw):
+    record["classification"]["plover_context"] = [
+        draw(st.sampled_from(CODES_OF["plover_context"]))]
+    for response in record.get("arms_allegation", {}).get("responses", []):
+        response["kind"] = draw(st.sampled_from(CODES_OF["response_kind"]))
+    return "/classification/plover_context/0"
 
 
 MUTATIONS: tuple[Mutation, ...] = (
-    Mutation("path-unsafe", "traversal", _edit_descriptor(
-        lambda d: d["resources"].append({"name": "escape", "path": "../outside.txt"}))),
-    Mutation("path-unsafe", "symlink", _symlink_article),
-    Mutation("file-too-large", "long-line", _long_line),
-    Mutation("too-many-findings", "flood", _append_line("[1]\n" * 1001)),
-    Mutation("encoding-invalid", "actors-latin1", lambda f: (f / "actors.csv").write_bytes(
-        (f / "actors.csv").read_bytes().replace(b"Sergei Shoigu", b"Serg\xe9i Shoigu"))),
-    Mutation("encoding-bom", "descriptor-bom", lambda f: (f / "datapackage.json").write_bytes(
-        b"\xef\xbb\xbf" + (f / "datapackage.json").read_bytes())),
-    Mutation("encoding-bom", "events-bom", lambda f: (f / EVENTS).write_bytes(
-        b"\xef\xbb\xbf" + (f / EVENTS).read_bytes())),
-    Mutation("json-syntax", "truncated-record", _append_line('{"id": "broken"\n')),
-    Mutation("json-duplicate-key", "duplicate-id-key", _append_line('{"id": "a", "id": "b"}\n')),
-    Mutation("json-number-invalid", "nan", _append_line('{"id": NaN}\n')),
-    Mutation("json-too-deep", "deep", _append_line("[" * 100 + "]" * 100 + "\n")),
-    Mutation("json-too-deep", "deep-objects", _append_line('{"a": ' * 100 + "1" + "}" * 100
-                                                           + "\n")),
-    Mutation("json-lone-surrogate", "surrogate", _append_line('{"id": "\\ud800"}\n')),
-    Mutation("record-blank-line", "blank", _append_line("\n")),
-    Mutation("record-not-object", "array", _append_line("[1, 2]\n")),
-    Mutation("descriptor-missing", "orphan-folder", _no_descriptor),
-    Mutation("descriptor-invalid", "no-title", _edit_descriptor(lambda d: d.pop("title"))),
-    Mutation("descriptor-invalid", "no-version", _edit_descriptor(
-        lambda d: d.pop("textevents_version"))),
-    Mutation("descriptor-invalid", "resource-not-object", _edit_descriptor(
-        lambda d: d["resources"].insert(1, "sources.csv"))),  # the resources after it still count
-    Mutation("descriptor-invalid", "not-an-object", lambda f: (f / "datapackage.json").write_text(
-        "[]\n", "utf-8")),
-    Mutation("schema-version-unknown", "version-9", _edit_descriptor(
-        lambda d: d.update(textevents_version="9.9.9"))),
-    Mutation("resource-missing", "no-article", _drop_article),
-    Mutation("resource-missing", "undeclared-source-path", _source_without_file),
-    Mutation("resource-undeclared", "extra-file", _extra_file),
-    Mutation("resource-undeclared", "article-not-declared", _undeclared_edited_article),
-    Mutation("resource-duplicate", "twice", _edit_descriptor(
-        lambda d: d["resources"].append(dict(d["resources"][1])))),
-    Mutation("resource-duplicate", "same-path", _edit_descriptor(
-        lambda d: d["resources"].append({"name": "events-again", "path": "events.jsonl"}))),
-    Mutation("resource-hash-mismatch", "article-edited", _rewrite_article(
-        lambda b: b + b"appended\n", rehash=False)),
-    Mutation("resource-hash-mismatch", "events-hash", _edit_descriptor(  # of other bytes
-        lambda d: d["resources"][0].update(hash="sha256:" + hashlib.sha256(b"x").hexdigest()))),
-    Mutation("table-header", "renamed-column", _replace("actors.csv", "wikidata", "wikidata_id")),
-    Mutation("table-header", "space-in-label", _replace("actors.csv", "country,", "country ,")),
-    Mutation("country-code-unknown", "actors-xxa", _replace("actors.csv", ",state,RUS,", ",state,XXA,")),
-    Mutation("table-row", "short-row", _replace("actors.csv", "\nrussia,Russia,state,RUS,,Q159,",
-                                                "\nrussia,Russia,state")),
-    Mutation("table-value", "bad-kind", _replace("actors.csv", ",state,RUS,,Q159,", ",country,RUS,,Q159,")),
-    Mutation("table-unique", "duplicate-actor", lambda f: (f / "actors.csv").write_text(
-        (f / "actors.csv").read_text("utf-8") + "russia,Russia again,state,RUS,,Q159,\n", "utf-8")),
-    Mutation("table-foreign-key", "unknown-affiliation", _replace(
-        "actors.csv", "Defence Minister of Russia,,russia", "Defence Minister of Russia,,rusia")),
-    Mutation("table-format", "broken-quote", _replace("actors.csv", "Sergei Shoigu", '"Sergei Shoigu')),
-    Mutation("schema-missing-field", "no-summary", _edit_record(0, _delete(["summary"]))),
-    Mutation("schema-unknown-field", "extra-field", _edit_record(0, _set(["confidence"], 0.9))),
-    Mutation("schema-wrong-type", "summary-number", _edit_record(0, _set(["summary"], 1))),
-    Mutation("schema-unknown-field", "misspelt-field", _edit_record(
-        0, _rename(["evidence", 0], "source", "sorce"))),  # the message suggests 'source'
-    Mutation("schema-not-in-codelist", "modality", _edit_record(0, _set(["modality"], "rumoured"))),
-    Mutation("schema-not-in-codelist", "misspelt", _edit_record(  # suggests 'asserted'
-        0, _set(["modality"], "asserterd"))),
-    Mutation("schema-format", "bad-date", _edit_record(0, _set(["date", "start"], "2023-02-30"))),
-    Mutation("schema-value", "empty-summary", _edit_record(0, _set(["summary"], ""))),
-    Mutation("codelist-open-value", "context", _edit_record(
-        0, _set(["classification", "plover_context"], ["maritime"]))),
-    Mutation("record-id-duplicate", "repeated", _duplicate_record),
-    Mutation("actor-unknown", "misspelled", _edit_record(2, _set(["actors", 4], "ukriane"))),
-    Mutation("source-unknown", "misspelled", _edit_record(
-        0, _set(["reporting", "sources", 0], "newsbytes-2023-07-30"))),
-    Mutation("actor-not-listed", "host-not-listed", _edit_record(
-        0, _set(["diplomatic_visit", "hosts"], ["north-korea", "china"]))),
-    Mutation("source-not-listed", "second-article-cited", _cite_second_article),
-    Mutation("span-out-of-range", "past-end", _edit_record(0, _set(["evidence", 0, "end"], 99999))),
-    Mutation("span-text-mismatch", "shifted", _edit_record(0, _shift_span)),
-    Mutation("span-pointer-unresolved", "supports-nothing", _edit_record(
-        0, _set(["evidence", 0, "supports"], "/diplomatic_visit/guests/0"))),
-    Mutation("text-not-nfc", "nfd", _rewrite_article(lambda b: b + "Café\n".encode()
-                                                     .replace(b"\xc3\xa9", b"e\xcc\x81"))),
-    Mutation("text-line-ending", "crlf", _rewrite_article(lambda b: b + b"tail\r\n")),
-    Mutation("encoding-invalid", "article-latin1", _rewrite_article(lambda b: b + b"caf\xe9\n")),
-    Mutation("date-range-reversed", "reversed", _edit_record(
-        0, _set(["date", "end"], "2023-07-20"))),
-    Mutation("date-precision-mismatch", "month", _edit_record(
-        1, _set(["date", "precision"], "month"))),
-    Mutation("date-text-mismatch", "weekday-year", _edit_record(
-        2, lambda r: r["date"].update(precision="year", start="2023-01-01", end="2023-12-31"))),
-    Mutation("date-after-publication", "future", _edit_record(
-        2, _set(["date", "start"], "2023-08-29"))),
-    Mutation("visitor-is-host", "self-visit", _edit_record(
-        0, _set(["diplomatic_visit", "hosts"], ["sergei-shoigu"]))),
-    Mutation("supplier-is-recipient", "self-supply", _edit_record(
-        2, _set(["arms_allegation", "supplier"], "russia"))),
-    Mutation("classification-mismatch", "host-mode", _edit_record(
-        0, _set(["classification", "plover_mode"], "third-party"))),
-    Mutation("country-code-unknown", "xxa", _edit_record(0, _set(["location", "country"], "XXA"))),
-    Mutation("country-code-unknown", "withdrawn", _edit_record(  # the message says when
-        0, _set(["location", "country"], "SUN"))),
-    Mutation("wikidata-id-malformed", "leading-zero", _replace("actors.csv", ",Q159,", ",Q0159,")),
-    # Schema 1.1.0: its new fields broken, in a dataset the upgrade command moved to it.
-    Mutation("link-dangling", "no-such-record", _at_1_1_0(_edit_record(
-        0, _set(["links"], [{"relation": "same_event", "record": "voa-0000000-001"}])))),
-    Mutation("date-precision-mismatch", "late-month-1-1-0", _at_1_1_0(_edit_record(
-        1, _set(["date"], {"start": "2023-07-11", "end": "2023-07-20",
-                           "precision": "part_of_month", "month_part": "late"})))),
-    Mutation("schema-missing-field", "unnamed-claimant-1-1-0", _at_1_1_0(_edit_record(
-        2, _set(["arms_allegation", "claimant"], {"attribution": "unnamed"})))),
-    Mutation("schema-unknown-field", "open-end-with-end-1-1-0", _at_1_1_0(_edit_record(
-        0, _set(["date", "end_bound"], "open")))),
-    Mutation("actor-unknown", "role-actor-1-1-0", _at_1_1_0(_edit_record(
-        0, _set(["diplomatic_visit", "roles"], [{"actor": "kim-jong-nu", "role": "counterpart",
-                                                 "side": "north-korea"}])))),
-    Mutation("date-range-reversed", "use-date-1-1-0", _at_1_1_0(_edit_record(
-        3, _set(["arms_allegation", "use_date"], {"start": "2023-07-20", "end": "2023-07-10",
-                                                  "precision": "window"})))),
-    # A record of another version than its dataset's: located at its schema_version.
-    Mutation("schema-not-in-codelist", "record-version", _edit_record(
-        0, _set(["schema_version"], "1.1.0"))),
+    Mutation("schema-missing-field", "drop-summary", _drop_summary),
+    Mutation("schema-unknown-field", "unknown-field", _unknown_field),
+    Mutation("schema-not-in-codelist", "bad-modality", _bad_modality),
+    Mutation("span-text-mismatch", "shift-span", _shift_span),
+    Mutation("span-out-of-range", "past-end", _past_end),
+    Mutation("span-pointer-unresolved", "supports-nothing", _supports_nothing),
+    Mutation("date-range-reversed", "end-before-start", _end_before_start),
+    Mutation("date-precision-mismatch", "not-a-month", _not_a_month),
+    Mutation("date-text-mismatch", "a-day-in-a-year", _a_day_in_a_year),
+    Mutation("date-after-publication", "after-publication", _after_publication),
+    Mutation("visitor-is-host", "visitor-is-host", _visitor_is_host),
+    Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
+    Mutation("country-code-unknown", "not-a-country", _not_a_country),
+    Mutation("actor-unknown", "unknown-actor", _unknown_actor),
+    Mutation("source-unknown", "unknown-source", _unknown_source),
+    Mutation("actor-not-listed", "unlisted-actor", _unlisted_actor),
+    Mutation("codelist-open-value", "open-context", _open_context),
+    # Perturbations, for the screens:
+    Mutation("span-text-mismatch", "move-span", _move_span, certain=False),
+    Mutation("span-out-of-range", "big-offset", _big_offset, certain=False),
+    Mutation("actor-unknown", "misname-actor", _misname_actor, certain=False),
+    Mutation("actor-not-listed", "drop-listed-actors", _drop_listed_actors, certain=False),
+    Mutation("source-not-listed", "cite-elsewhere", _cite_elsewhere, certain=False),
+    Mutation("source-unknown", "cite-unknown", _cite_elsewhere, certain=False),
+    Mutation("span-pointer-unresolved", "point-anywhere", _point_anywhere, certain=False),
+    Mutation("date-range-reversed", "redate", _redate, certain=False),
+    Mutation("date-text-mismatch", "redate-text", _redate, certain=False),
+    Mutation("date-after-publication", "remodal", _remodal, certain=False),
+    Mutation("visitor-is-host", "same-parties", _same_parties, certain=False),
+    Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
+    Mutation("country-code-unknown", "recountry", _recountry, certain=False),
+    Mutation("codelist-open-value", "open-lists", _open_lists, certain=False),
 )
+CERTAIN = tuple(mutation for mutation in MUTATIONS if mutation.certain)

@@ -12,6 +12,7 @@ import string
 from typing import Any
 
 from hypothesis import strategies as st
+from record_strategies import records
 
 from validator.findings import RULES, Finding, make
 
@@ -35,6 +36,15 @@ def identifiers() -> st.SearchStrategy[str]:
     return st.text(IDENTIFIER_CHARS, min_size=1, max_size=12).map(lambda s: "a" + s)
 
 
+def contents() -> st.SearchStrategy[bytes]:
+    """Arbitrary bytes, and bytes that are almost the file's own format."""
+    fragments = st.sampled_from([b"{", b"}", b"[", b"]", b'"', b",", b":", b"\n", b"\r",
+                                 b"NaN", b"1e999", b"\\ud800", b"\xef\xbb\xbf", b"\xff",
+                                 b'"id"', b"null", b"\x00", b"id,name,kind\n"])
+    return st.one_of(st.binary(max_size=3000),
+                     st.lists(fragments, max_size=200).map(b"".join))
+
+
 @st.composite
 def articles(draw: st.DrawFn) -> str:
     """An article text: NFC, LF line ends, words with non-ASCII and astral characters."""
@@ -56,99 +66,18 @@ def calendar_dates() -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def dates(draw: st.DrawFn, latest: dt.date) -> dict[str, Any]:
-    """A day, or a window of days, no later than `latest`."""
-    start = draw(st.dates(dt.date(1990, 1, 1), latest))
-    date: dict[str, Any] = {"start": start.isoformat()}
-    if draw(st.booleans()):
-        end = draw(st.dates(start, latest))
-        date.update(end=end.isoformat(), precision="window")
-    else:
-        date["precision"] = "day"
-    if draw(st.booleans()):
-        date["inferred_from_publication"] = draw(st.booleans())
-    return date
-
-
-@st.composite
-def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
-            published: dt.date, record_id: str) -> dict[str, Any]:
-    """A valid record of either type, every optional part sometimes present."""
-    event_type = draw(st.sampled_from(["diplomatic_visit", "arms_allegation"]))
-    a, b = draw(st.lists(st.sampled_from(actors), min_size=2, max_size=2, unique=True))
-    evidence = draw(st.lists(spans(text, source), min_size=1, max_size=3))
-    if draw(st.booleans()):  # a pointer that resolves in every record drawn here
-        evidence[-1]["supports"] = draw(st.sampled_from(
-            ["", "/date", "/actors/1", "/summary", "/evidence/0/text", "/classification"]))
-    record: dict[str, Any] = {
-        "id": record_id, "schema_version": "1.0.0", "event_type": event_type,
-        "summary": draw(st.text(string.ascii_letters + " .", min_size=1, max_size=60)
-                        .filter(str.strip)),
-        "date": draw(dates(published)),
-    }
-    if draw(st.booleans()):
-        record["location"] = {"name": "Pyongyang", "country": draw(st.sampled_from(
-            ["PRK", "RUS", "USA", "SAU"])), "precision": "city"}
-    record["actors"] = [a, b]
-    if event_type == "diplomatic_visit":
-        mode = draw(st.sampled_from([("042", "visit", "visit"),
-                                     ("044", "third-party", "third_location")]))
-        record["classification"] = {"cameo": mode[0], "plover_event": "CONSULT",
-                                    "plover_mode": mode[1]}
-    else:
-        record["classification"] = {"cameo": draw(st.sampled_from(["112", "1123"])),
-                                    "plover_event": "ACCUSE", "plover_mode": "allege"}
-    if draw(st.booleans()):
-        record["classification"]["plover_context"] = ["military"]
-    # Planned and hypothetical events may come after their report.
-    record["modality"] = draw(st.sampled_from(["asserted", "negated", "planned",
-                                               "hypothetical"]))
-    if record["modality"] in {"planned", "hypothetical"} and draw(st.booleans()):
-        record["date"] = draw(dates(published + dt.timedelta(days=90)))
-    record["reporting"] = {"sources": [source]}
-    record["coding"] = {"method": draw(st.sampled_from(["human", "model", "hybrid"])),
-                        "coder": "tester", "date": "2026-11-29"}
-    record["evidence"] = evidence
-    if event_type == "diplomatic_visit":
-        visit: dict[str, Any] = {"visitors": [a], "hosts": [b],
-                                 "status": draw(st.sampled_from(["ongoing", "completed"])),
-                                 "mode": mode[2]}
-        if draw(st.booleans()):
-            visit["meetings"] = [{"participants": [a, b],
-                                  "evidence": draw(st.lists(spans(text, source), min_size=1,
-                                                            max_size=2))}]
-        record["diplomatic_visit"] = visit
-    else:
-        allegation: dict[str, Any] = {
-            "claimant": {"actor": a}, "supplier": draw(st.sampled_from([b, None])),
-            "recipient": a, "stage": draw(st.sampled_from(
-                ["sought", "offered", "agreed", "delivered", "used"])),
-            "weapons": [{"category": draw(st.sampled_from(["uav", "ammunition", "missiles"])),
-                         **({"quantity": {"value": draw(st.integers(0, 10**6)),
-                                          "qualifier": "minimum"}}
-                            if draw(st.booleans()) else {})}],
-            "verification": draw(st.sampled_from(["unverified", "corroborated"])),
-        }
-        if draw(st.booleans()):
-            allegation["responses"] = [{"actor": b, "kind": "denial",
-                                        "evidence": [draw(spans(text, source))]}]
-        record["arms_allegation"] = allegation
-    return record
-
-
-@st.composite
-def datasets(draw: st.DrawFn) -> dict[str, Any]:
+def datasets(draw: st.DrawFn, most: int = 4) -> dict[str, Any]:
     """A whole dataset as data: one article, its sources and actors rows, and records."""
     text = draw(articles())
     source = draw(identifiers())
     actors = draw(st.lists(identifiers(), min_size=2, max_size=5, unique=True))
     published = draw(calendar_dates())
-    count = draw(st.integers(1, 4))
+    count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
     return {
         "text": text, "source": source, "actors": actors, "published": published,
-        "records": [draw(records(text=text, source=source, actors=actors,
-                                 published=published, record_id=i)) for i in ids],
+        "records": [draw(records(text=text, source=source, actors=actors, published=published,
+                                 record_id=i, spans=spans(text, source))) for i in ids],
     }
 
 

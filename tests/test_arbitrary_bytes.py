@@ -10,22 +10,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
+from strategies import contents
 
 from validator.cli import main
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 KINDS = ["events.jsonl", "datapackage.json", "sources.csv", "actors.csv",
          "articles/newsbytes-2023-07-29.txt"]
-
-
-def contents() -> st.SearchStrategy[bytes]:
-    """Arbitrary bytes, and bytes that are almost the file's own format."""
-    fragments = st.sampled_from([b"{", b"}", b"[", b"]", b'"', b",", b":", b"\n", b"\r",
-                                 b"NaN", b"1e999", b"\\ud800", b"\xef\xbb\xbf", b"\xff",
-                                 b'"id"', b"null", b"\x00", b"id,name,kind\n"])
-    return st.one_of(st.binary(max_size=3000),
-                     st.lists(fragments, max_size=200).map(b"".join))
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -57,10 +57,10 @@ def test_every_rule_is_named_by_the_tests_of_its_layer() -> None:
 
 
 def test_cases_are_current() -> None:
-    """Every mutation in tests/mutations.py has its case folder, and no folder is stale."""
-    from mutations import MUTATIONS
+    """Every case mutation in tests/case_mutations.py has its case folder, and no folder is stale."""
+    from case_mutations import CASE_MUTATIONS
 
-    assert {(m.code, m.name) for m in MUTATIONS} == {(p.parent.name, p.name) for p in INVALID}
+    assert {(m.code, m.name) for m in CASE_MUTATIONS} == {(p.parent.name, p.name) for p in INVALID}
 
 
 def _case_results() -> dict[Path, list]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -14,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from running import run
 
 from validator import RULES, Report, validate
 from validator.cli import main
@@ -24,19 +24,6 @@ NEWSBYTES = REPO / "datasets" / "newsbytes-2023-07-29-shoigu-pyongyang"
 DATASETS = [folder for folder in (REPO / "datasets").iterdir()
             if (folder / "datapackage.json").is_file()]
 RECORDS = sum(len((folder / "events.jsonl").read_bytes().splitlines()) for folder in DATASETS)
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`validate ARGS` in this process, its output captured (mutation testing sees it)."""
-    out, err = io.StringIO(), io.StringIO()
-    before = Path.cwd()
-    try:
-        os.chdir(cwd or before)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    finally:
-        os.chdir(before)
-    return subprocess.CompletedProcess(["validate", *args], code, out.getvalue(), err.getvalue())
 
 
 def run_process(*args: str) -> subprocess.CompletedProcess[str]:

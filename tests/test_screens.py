@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from mutations import MUTATIONS
+from sample import context_of
 from strategies import datasets
 from values import paths
 
@@ -34,109 +36,21 @@ from validator.reading.limits import SIZES
 
 REPO = Path(__file__).parent.parent
 VERSION = registry.load("1.0.0")
-CODES = {name: [*codelist.codes, "zz-not-listed"]
-         for name, codelist in VERSION.codelists.items()}
+
+# Mutations (tests/mutations.py) that a record check reports, certain or not: each may
+# break its rule or not, and more than one at once may break others.
+RECORD_CODES = frozenset().union(*(check.codes for check in RECORD_CHECKS))
+RECORD_MUTATIONS = tuple(m for m in MUTATIONS if m.code in RECORD_CODES)
 
 
-def context_of(data: dict[str, Any]) -> DatasetContext:
-    article = Article(data["source"], "articles/a.txt", data["text"], data["published"])
-    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article})
-
-
-# --- Named perturbations: each may or may not break a rule --------------------
-
-def _every_span(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return walk_view(record).spans
-
-
-def _move_span(record, data, draw) -> None:
-    span = draw(st.sampled_from(_every_span(record)))
-    span["start"] = draw(st.integers(0, len(data["text"]) + 2))
-    span["end"] = draw(st.integers(span["start"] + 1, len(data["text"]) + 3))
-
-
-def _unknown_actor(record, data, draw) -> None:
-    record["actors"].append("zz-nobody")
-
-
-def _unlisted_actor(record, data, draw) -> None:
-    record["actors"] = record["actors"][:draw(st.integers(1, len(record["actors"])))]
-
-
-def _unknown_source(record, data, draw) -> None:
-    span = draw(st.sampled_from(_every_span(record)))
-    span["source"] = draw(st.sampled_from([data["source"], "zz-elsewhere"]))
-
-
-def _supports(record, data, draw) -> None:
-    span = draw(st.sampled_from(_every_span(record)))
-    span["supports"] = draw(st.sampled_from(
-        ["/date", "/actors/0", "/actors/9", "/nowhere", "/evidence/0/text", "/actors/01",
-         "/diplomatic_visit/hosts", "/arms_allegation/weapons/0"]))
-
-
-def _dates(record, data, draw) -> None:
-    date = record["date"]
-    start = draw(st.dates(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
-    date["start"] = start.isoformat()
-    if draw(st.booleans()):
-        date["end"] = (start + dt.timedelta(days=draw(st.integers(-40, 400)))).isoformat()
-    else:
-        date.pop("end", None)
-    date["precision"] = draw(st.sampled_from(CODES["date_precision"][:-1]))
-    if draw(st.booleans()):
-        date["text"] = draw(st.sampled_from(["on Friday", "in July", "in 2023", "July 26",
-                                             "last week", "2023-07-26", "since September"]))
-
-
-def _modality(record, data, draw) -> None:
-    record["modality"] = draw(st.sampled_from(["asserted", "planned", "hypothetical",
-                                               "negated"]))
-
-
-def _parties(record, data, draw) -> None:
-    if "diplomatic_visit" in record:
-        record["diplomatic_visit"]["hosts"] = [draw(st.sampled_from(record["actors"]))]
-    else:
-        record["arms_allegation"]["supplier"] = draw(st.sampled_from(record["actors"]))
-
-
-def _allowed(name: str, event_type: str) -> list[str]:
-    """The codes the schema allows for this record type (its generated enum)."""
-    return VERSION.documents["codelists.schema.json"]["$defs"][f"{name}_for_{event_type}"]["enum"]
-
-
-def _classification(record, data, draw) -> None:
-    codes = record["classification"]
-    for name in ("cameo", "plover_event", "plover_mode"):
-        codes[name] = draw(st.sampled_from(_allowed(name, record["event_type"])))
-    if "diplomatic_visit" in record:
-        record["diplomatic_visit"]["mode"] = draw(st.sampled_from(CODES["visit_mode"][:-1]))
-
-
-def _country(record, data, draw) -> None:
-    record["location"] = {"name": "Somewhere", "precision": "country",
-                          "country": draw(st.sampled_from(["PRK", "XXA", "AAA", "USA"]))}
-
-
-def _open_lists(record, data, draw) -> None:
-    record["classification"]["plover_context"] = [draw(st.sampled_from(CODES["plover_context"]))]
-    for response in record.get("arms_allegation", {}).get("responses", []):
-        response["kind"] = draw(st.sampled_from(CODES["response_kind"]))
-
-
-PERTURBATIONS = (_move_span, _unknown_actor, _unlisted_actor, _unknown_source, _supports,
-                 _dates, _modality, _parties, _classification, _country, _open_lists)
-
-
-@pytest.mark.parametrize("perturb", PERTURBATIONS, ids=lambda p: p.__name__.strip("_"))
-@given(data=datasets(), also=st.lists(st.sampled_from(PERTURBATIONS), max_size=2),
+@pytest.mark.parametrize("perturb", RECORD_MUTATIONS, ids=lambda m: m.name)
+@given(data=datasets(), also=st.lists(st.sampled_from(RECORD_MUTATIONS), max_size=2),
        draw=st.data())
 def test_no_screen_passes_a_record_its_check_reports(perturb, data, also, draw) -> None:
     context = context_of(data)
     record = copy.deepcopy(data["records"][0])
     for change in (perturb, *also):
-        change(record, data, draw.draw)
+        change.apply(record, data, draw.draw)
     assume(compiled("1.0.0", registry.RECORD_SCHEMA).is_valid(record))
     facts = walk_view(record)
     for check in RECORD_CHECKS:
@@ -397,12 +311,6 @@ def _hot(context: DatasetContext) -> records.HotPath:
     return hot
 
 
-def _big_number(record, data, draw) -> None:
-    span = draw(st.sampled_from(_every_span(record)))
-    span[draw(st.sampled_from(["start", "end"]))] = draw(st.sampled_from(
-        [10**19, float(10**19), 10**18 - 1, 10.0**18, 12.0]))
-
-
 def _numbers(value: Any) -> list[float]:
     if isinstance(value, dict):
         return [n for item in value.values() for n in _numbers(item)]
@@ -412,16 +320,15 @@ def _numbers(value: Any) -> list[float]:
 
 
 @pytest.mark.parametrize("size", [0, SIZES.narrow_bytes], ids=["small", "large"])
-@pytest.mark.parametrize("perturb", [*PERTURBATIONS, _big_number],
-                         ids=lambda p: p.__name__.strip("_"))
-@given(data=datasets(), also=st.lists(st.sampled_from(PERTURBATIONS), max_size=2),
+@pytest.mark.parametrize("perturb", RECORD_MUTATIONS, ids=lambda m: m.name)
+@given(data=datasets(), also=st.lists(st.sampled_from(RECORD_MUTATIONS), max_size=2),
        draw=st.data())
 def test_the_hot_path_accepts_nothing_a_check_reports(size, perturb, data, also, draw) -> None:
     """Its engine and the screens it keeps: valid against the released schema, and clean."""
     context = context_of(data)
     record = copy.deepcopy(data["records"][0])
     for change in (perturb, *also):
-        change(record, data, draw.draw)
+        change.apply(record, data, draw.draw)
     hot = records.hot_path(context, size)
     assert hot.exact_numbers
     if hot.is_valid(record) and all(screen(walk_view(record), context) for screen in hot.screens):

@@ -1,0 +1,242 @@
+"""Hypothesis strategies for valid records: every optional field of the schema is drawn.
+
+`test_strategies.py` walks the record schema and holds these strategies to
+it: over a sample of records, every optional property path is present.
+Values that record checks compare (codes, dates and their texts, actors)
+are drawn from the schema version's codelists so that they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+from values import paths
+
+from validator import registry
+from validator.pointers import pointer
+
+LISTS = registry.load("1.0.0").codelists
+FIRST = dt.date(1990, 1, 1)
+# Date texts that agree with each precision (a day named, or not): see date-text-mismatch.
+DAY_TEXTS = ["on Wednesday", "July 26", "26 July", "2023-07-26", "yesterday", "that day"]
+COARSE_TEXTS = {"month": ["in July", "in late January", "that month"],
+                "year": ["in 2023", "last year", "that year"]}
+ANY_TEXTS = [*DAY_TEXTS, *COARSE_TEXTS["month"], *COARSE_TEXTS["year"], "last week"]
+COUNTRIES = ["PRK", "RUS", "USA", "SAU", "UKR", "CHN"]
+
+
+def words() -> st.SearchStrategy[str]:
+    """A short free text on one line (summaries, names, notes)."""
+    return st.text(string.ascii_letters + " .'", min_size=1, max_size=40).filter(str.strip)
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+@st.composite
+def dates(draw: st.DrawFn, latest: dt.date, earliest: dt.date = FIRST) -> dict[str, Any]:
+    """A date of any precision, its range fitting the precision, starting in earliest..latest."""
+    start = draw(st.dates(earliest, latest))
+    precision = draw(st.sampled_from(LISTS["date_precision"].codes))
+    end: dt.date | None = None
+    if precision == "month":
+        start = start.replace(day=1)
+        end = _last_day(start.year, start.month)
+    elif precision == "year":
+        start, end = start.replace(month=1, day=1), start.replace(month=12, day=31)
+    elif draw(st.booleans()):  # day, week and window: one day, or a range
+        longest = 7 if precision == "week" else 400
+        end = start + dt.timedelta(days=draw(st.integers(0, longest)))
+    date: dict[str, Any] = {"start": start.isoformat()}
+    if end is not None:
+        date["end"] = end.isoformat()
+    date["precision"] = precision
+    if draw(st.booleans()):
+        date["text"] = draw(st.sampled_from(COARSE_TEXTS.get(precision) or (
+            DAY_TEXTS if precision == "day" else ANY_TEXTS)))
+    if draw(st.booleans()):
+        date["inferred_from_publication"] = draw(st.booleans())
+    return date
+
+
+@st.composite
+def places(draw: st.DrawFn) -> dict[str, Any]:
+    """A place with an assigned country code, and sometimes its GeoNames id and coordinates."""
+    place: dict[str, Any] = {"name": draw(words())}
+    if draw(st.booleans()):
+        place["country"] = draw(st.sampled_from(COUNTRIES))
+    if draw(st.booleans()):
+        place["geonames_id"] = draw(st.integers(1, 10**8))
+    if draw(st.booleans()):
+        place["coordinates"] = {
+            "latitude": draw(st.floats(-90, 90, allow_nan=False)),
+            "longitude": draw(st.floats(-180, 180, allow_nan=False))}
+    place["precision"] = draw(st.sampled_from(LISTS["geo_precision"].codes))
+    return place
+
+
+def _combinations(event_type: str) -> list[tuple[str, str, str, str | None]]:
+    """(CAMEO, PLOVER event, PLOVER mode, visit mode) that agree, read from the codelists."""
+    found = []
+    for row in LISTS["cameo"].rows:
+        if row["event_type"] != event_type:
+            continue
+        event = row["plover_event"]
+        for mode in [row["plover_mode"]] if row["plover_mode"] else \
+                LISTS["plover_mode"].where("plover_event", event):
+            if event_type == "diplomatic_visit":
+                found += [(row["code"], event, mode, visit)
+                          for visit in LISTS["visit_mode"].where("plover_mode", mode)]
+            else:
+                found.append((row["code"], event, mode, None))
+    return found
+
+
+@st.composite
+def classifications(draw: st.DrawFn, event_type: str) -> tuple[dict[str, Any], str | None]:
+    """Codes that agree with each other, and the visit mode they imply (None: not a visit)."""
+    cameo, event, mode, visit_mode = draw(st.sampled_from(_combinations(event_type)))
+    codes: dict[str, Any] = {"cameo": cameo, "plover_event": event, "plover_mode": mode}
+    if draw(st.booleans()):
+        codes["plover_context"] = draw(st.lists(st.sampled_from(LISTS["plover_context"].codes),
+                                                min_size=1, max_size=3, unique=True))
+    return codes, visit_mode
+
+
+def _some(draw: st.DrawFn, items: list[str], least: int = 0) -> list[str]:
+    """Some of `items` (at least `least`, which there are), each once."""
+    if not items:
+        return []
+    return draw(st.lists(st.sampled_from(items), min_size=least, max_size=len(items),
+                         unique=True))
+
+
+@st.composite
+def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
+           latest: dt.date) -> dict[str, Any]:
+    """The details of a diplomatic visit among `actors`, every optional part sometimes there."""
+    visitors = _some(draw, actors, 1)
+    visit: dict[str, Any] = {"visitors": visitors,
+                             "hosts": _some(draw, [a for a in actors if a not in visitors])}
+    if draw(st.booleans()):
+        visit["delegation"] = _some(draw, [a for a in actors if a not in visitors])
+    if draw(st.booleans()):
+        visit["meetings"] = []
+        for _ in range(draw(st.integers(1, 2))):
+            meeting: dict[str, Any] = {"participants": _some(draw, actors, 2)}
+            if draw(st.booleans()):
+                meeting["date"] = draw(dates(latest))
+            if draw(st.booleans()):
+                meeting["location"] = draw(places())
+            if draw(st.booleans()):
+                meeting["description"] = draw(words())
+            meeting["evidence"] = draw(evidence)
+            visit["meetings"].append(meeting)
+    if draw(st.booleans()):
+        visit["purpose"] = draw(words())
+    visit["status"] = draw(st.sampled_from(LISTS["visit_status"].codes))
+    visit["mode"] = mode
+    return visit
+
+
+@st.composite
+def weapons(draw: st.DrawFn) -> dict[str, Any]:
+    weapon: dict[str, Any] = {"category": draw(st.sampled_from(LISTS["weapon_category"].codes))}
+    if draw(st.booleans()):
+        weapon["designation"] = draw(st.sampled_from(["S-400", "Shahed-136", "9M723"]))
+    if draw(st.booleans()):
+        weapon["description"] = draw(words())
+    if draw(st.booleans()):
+        weapon["quantity"] = {"value": draw(st.integers(0, 10**6)), "qualifier": draw(
+            st.sampled_from(LISTS["quantity_qualifier"].codes))}
+        if draw(st.booleans()):
+            weapon["quantity"]["unit"] = draw(st.sampled_from(["containers", "metric tons"]))
+    return weapon
+
+
+@st.composite
+def allegations(draw: st.DrawFn, *, actors: list[str], evidence: Any,
+                latest: dt.date) -> dict[str, Any]:
+    """The details of an arms allegation among `actors`, every optional part sometimes there."""
+    claimant = {"actor": draw(st.sampled_from(actors))}
+    if draw(st.booleans()):
+        claimant["on_behalf_of"] = draw(st.sampled_from(actors))
+    supplier = draw(st.sampled_from([*actors, None]))
+    allegation: dict[str, Any] = {
+        "claimant": claimant, "supplier": supplier,
+        "recipient": draw(st.sampled_from([None, *(a for a in actors if a != supplier)])),
+        "stage": draw(st.sampled_from(LISTS["allegation_stage"].codes))}
+    if draw(st.booleans()):
+        allegation["transfer_date"] = draw(dates(latest))
+    allegation["weapons"] = draw(st.lists(weapons(), min_size=1, max_size=2))
+    if draw(st.booleans()):
+        allegation["conflict"] = {"name": draw(words())}
+        if draw(st.booleans()):
+            allegation["conflict"]["ucdp_conflict_id"] = draw(st.integers(1, 20000))
+    if draw(st.booleans()):
+        allegation["responses"] = []
+        for _ in range(draw(st.integers(1, 2))):
+            response: dict[str, Any] = {"actor": draw(st.sampled_from(actors)), "kind": draw(
+                st.sampled_from(LISTS["response_kind"].codes))}
+            if draw(st.booleans()):
+                response["date"] = draw(dates(latest))
+            response["evidence"] = draw(evidence)
+            allegation["responses"].append(response)
+    allegation["verification"] = draw(st.sampled_from(LISTS["verification_status"].codes))
+    return allegation
+
+
+def _spans(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every span of a drawn record (its lists of evidence are where the schema puts them)."""
+    found = list(record["evidence"])
+    for part in (record.get("diplomatic_visit", {}).get("meetings", [])
+                 + record.get("arms_allegation", {}).get("responses", [])):
+        found += part["evidence"]
+    return found
+
+
+@st.composite
+def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
+            published: dt.date, record_id: str, spans: Any) -> dict[str, Any]:
+    """A valid record of either type, every optional part sometimes present.
+
+    `spans` is the strategy of one span in the article (`text` is drawn first).
+    """
+    event_type = draw(st.sampled_from(LISTS["event_type"].codes))
+    involved = _some(draw, actors, 2)
+    evidence = st.lists(spans, min_size=1, max_size=3)
+    # Planned and hypothetical events may come after their report.
+    modality = draw(st.sampled_from(LISTS["modality"].codes))
+    when = dates(published)
+    if modality in {"planned", "hypothetical"} and draw(st.booleans()):  # around the report
+        when = dates(published + dt.timedelta(days=90), published - dt.timedelta(days=30))
+    record: dict[str, Any] = {
+        "id": record_id, "schema_version": "1.0.0", "event_type": event_type,
+        "summary": draw(words()), "date": draw(when)}
+    if draw(st.booleans()):
+        record["location"] = draw(places())
+    codes, visit_mode = draw(classifications(event_type))
+    record.update(actors=involved, classification=codes, modality=modality,
+                  reporting={"sources": [source]})
+    if draw(st.booleans()):
+        record["reporting"]["original_source"] = draw(st.sampled_from(["AFP", "Reuters"]))
+    record["coding"] = {"method": draw(st.sampled_from(LISTS["coding_method"].codes)),
+                        "coder": "tester", "date": "2026-11-29"}
+    if draw(st.booleans()):
+        record["coding"]["note"] = draw(words())
+    record["evidence"] = draw(evidence)
+    if event_type == "diplomatic_visit":
+        record[event_type] = draw(visits(actors=involved, mode=visit_mode, evidence=evidence,
+                                         latest=published))
+    else:
+        record[event_type] = draw(allegations(actors=involved, evidence=evidence,
+                                              latest=published))
+    targets = [pointer(*path) for path in paths(record)]  # each resolves in the record
+    for span in _spans(record):
+        if draw(st.booleans()):
+            span["supports"] = draw(st.sampled_from(targets))
+    return record

@@ -1,0 +1,40 @@
+"""A fixed sample of generated records (drawn once per session), and their datasets' context.
+
+For what a property test cannot say example by example: that over many
+records every optional field is drawn, or that every screen reads what its
+check reads.  Derandomised, so the sample is the same on every run.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from strategies import datasets
+
+from validator.checks.context import Article, DatasetContext
+
+SIZE = 80  # datasets, of one to four records each
+
+
+@functools.cache
+def generated() -> tuple[tuple[dict[str, Any], dict[str, Any]], ...]:
+    """(record, its dataset) pairs; read-only: copy a record before changing it."""
+    drawn: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    @settings(max_examples=SIZE, derandomize=True, database=None, deadline=None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(datasets())
+    def draw(data: dict[str, Any]) -> None:
+        drawn.extend((record, data) for record in data["records"])
+
+    draw()
+    return tuple(drawn)
+
+
+def context_of(data: dict[str, Any], *, dated: bool = True) -> DatasetContext:
+    """What the record checks know of a generated dataset (`dated`: its article's date too)."""
+    article = Article(data["source"], "articles/a.txt", data["text"],
+                      data["published"] if dated else None)
+    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article})
