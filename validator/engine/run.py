@@ -18,9 +18,11 @@ from validator.engine.dataset import DatasetResult, check_dataset
 from validator.engine.ids import RecordIds, id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
+from validator.escaping import escape
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE
+from validator.reading.paths import pin_folder
 from validator.results import ArticleSeen, DatasetSeen, Report
 
 if TYPE_CHECKING:
@@ -55,11 +57,20 @@ def validate(paths: Iterable[str] = ("datasets",),
     a large events file is split into.
     """
     codes = rules_to_ignore(ignore)
-    locations, orphans = discover(list(paths))
-    findings: list[Finding] = [
+    findings: list[Finding] = []
+
+    def unreadable(folder: str, error: OSError) -> None:  # not a silent skip
+        findings.append(make("path-unsafe", "folder cannot be read: "
+                             f"{escape(error.strerror or str(error))}; its files are not "
+                             "checked", folder))
+
+    locations, orphans = discover(list(paths), onerror=unreadable)
+    findings += [
         make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
         for orphan in orphans
     ]
+    for location in locations:  # every later open of it must find this same folder
+        pin_folder(location.root)
     # Processes pay off only when there is enough to share out.
     if sum(map(_folder_bytes, locations)) < PARALLEL_BYTES:
         jobs = 1
