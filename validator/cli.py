@@ -157,6 +157,8 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    if _option_after_the_marker(argv, parser):
+        return EXIT_USAGE
     from validator import registry
     from validator.render import documents, text
 
@@ -206,16 +208,28 @@ def _main(argv: list[str]) -> int:
         sys.stderr.write(f"validate: internal error: {type(error).__name__}: {error}\n"
                          "validate: run with --debug for a traceback, and please report it\n")
         return EXIT_USAGE
-    if target:
-        from validator.output_file import write_atomically
-
-        try:  # whole or not at all: a failure or signal leaves the previous file as it was
-            write_atomically(target, buffer.getvalue().encode("utf-8"))
-        except (OSError, UnicodeEncodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "not valid UTF-8"
-            sys.stderr.write(f"validate: cannot write {args.output}: {reason or error}\n")
-            return EXIT_USAGE
+    if target and not _write_file(target, buffer.getvalue(), args.output):
+        return EXIT_USAGE
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
+
+
+def _option_after_the_marker(argv: list[str], parser: argparse.ArgumentParser) -> bool:
+    """Whether an argument after `--` looks like an option and names nothing (said so).
+
+    After `--` every argument is a PATH, as pre-commit's file names must be (a
+    file named `--list-rules` is checked, not obeyed): one that names nothing
+    and starts with '-' is an option put in the wrong place, refused by name.
+    """
+    after = argv[argv.index("--") + 1:] if "--" in argv else []
+    misplaced = next((raw for raw in after
+                      if raw.startswith("-") and not os.path.lexists(raw)), None)
+    if misplaced is None:
+        return False
+    parser.print_usage(sys.stderr)
+    sys.stderr.write(f"validate: {misplaced}: after --, every argument is a path, and no "
+                     "such file or folder exists; options go before -- (in a pre-commit "
+                     "config, in the hook's entry, not its args)\n")
+    return True
 
 
 def _empty_report(ignore: list[str]) -> Report:
@@ -240,6 +254,22 @@ def _output_file(output: str | None, paths: list[str]) -> OutputTarget | None:
     folders = [(path, Path(path)) for path in paths if Path(path).is_dir()]
     folders += [(location.display, location.root) for location in locations]
     return output_target(output, folders)
+
+
+def _write_file(target: OutputTarget, report: str, output: str) -> bool:
+    """Write the report to its file, whole or not at all; False (said why) if it failed.
+
+    A failure, SIGINT or SIGTERM leaves the previous file as it was.
+    """
+    from validator.output_file import write_atomically
+
+    try:
+        write_atomically(target, report.encode("utf-8"))
+    except (OSError, UnicodeEncodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not valid UTF-8"
+        sys.stderr.write(f"validate: cannot write {output}: {reason or error}\n")
+        return False
+    return True
 
 
 def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None:
