@@ -11,9 +11,9 @@ import pytest
 
 from validator.escaping import escape
 from validator.findings import Problem, UsageError
+from validator.reading import paths
 from validator.reading.discovery import discover, in_no_dataset
 from validator.reading.limits import MAX_DEPTH, MAX_INT_DIGITS
-from validator.reading import paths
 from validator.reading.paths import open_regular_file, read_regular_file, unsafe_path_reason
 from validator.reading.strict_json import parse_json
 from validator.reading.text import position
