@@ -195,7 +195,7 @@ def _entries(folder: int, base: str, unreadable: Callable[[str, OSError], None],
                              for entry in listing)
     except OSError as error:
         os.close(folder)
-        unreadable(base, error)
+        unreadable(base.removesuffix("/"), error)
         return
     try:
         for name, is_folder in entries:
