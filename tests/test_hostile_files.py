@@ -213,16 +213,18 @@ def shared_tmp() -> object:
 
 def _unreadable_layout(root: Path) -> dict[str, Path]:
     """datasets/good, datasets/locked (mode 000), datasets/partly (articles mode 000),
-    datasets/unlisted (mode 111: its files can be opened, not listed)."""
+    datasets/unlisted (mode 111: it can be entered, not listed), datasets/file (its
+    article mode 000)."""
     datasets = root / "datasets"
     folders = {name: _dataset(datasets / name)
-               for name in ("good", "locked", "partly", "unlisted")}
+               for name in ("good", "locked", "partly", "unlisted", "file")}
     (folders["partly"] / "articles" / "undeclared.txt").write_text("hidden\n", "utf-8")
     for path in [root, *root.rglob("*")]:  # readable by anyone, to start with
         path.chmod(0o755 if path.is_dir() else 0o644)
     folders["locked"].chmod(0)
     (folders["partly"] / "articles").chmod(0)
     folders["unlisted"].chmod(0o111)
+    next((folders["file"] / "articles").iterdir()).chmod(0)
     return folders
 
 
@@ -254,8 +256,14 @@ def test_unreadable_folders_are_findings_for_a_user_that_cannot_read_them(
             "'Permission denied'; its files are not checked") in lines
     assert any(line.startswith("datasets/partly/datapackage.json:") and "path-unsafe" in line
                and "Permission denied" in line for line in lines)  # its article, unread
-    assert not any(line.startswith("datasets/good/") for line in lines)
-    assert lines[-1].startswith("2 datasets, 8 records: ")  # good and partly: found
+    article = next((shared_tmp / "datasets" / "file" / "articles").iterdir()).name
+    assert any(line.startswith("datasets/file/datapackage.json:") and line.endswith(
+        f"error path-unsafe resource 'article-{article.removesuffix('.txt')}': "
+        f"'articles/{article}' cannot be opened: 'Permission denied' "
+        "(/resources/3/path)") for line in lines), lines
+    assert not [line for line in lines if line.startswith("datasets/good/")
+                and "record-id-duplicate" not in line], lines  # copies share their ids
+    assert lines[-1].startswith("3 datasets, 12 records: ")  # good, partly, file: found
     named = run("datasets/locked")
     assert (named.returncode, named.stderr) == (1, "")
     assert named.stdout.startswith("datasets/locked:0:0: error path-unsafe folder cannot be "
