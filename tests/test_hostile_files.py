@@ -389,6 +389,16 @@ def test_output_refuses_a_hard_link_of_a_dataset_file(report_beside) -> None:
     assert events.read_bytes() == before
 
 
+def test_output_refuses_a_fifo_without_blocking(report_beside) -> None:
+    folder, report = report_beside
+    fifo = report.parent / "fifo.html"
+    os.mkfifo(fifo)
+    result = _cli(str(folder), "-o", str(fifo), timeout=60)  # no reader: an open would block
+    assert result.returncode == 2
+    assert result.stderr == (f"validate: --output {fifo} is not a regular file (a FIFO or "
+                             "device, say)\n")
+
+
 def test_output_refuses_a_path_inside_a_dataset_by_name_or_through_a_link(
         report_beside, tmp_path: Path) -> None:
     folder, _ = report_beside

@@ -51,7 +51,9 @@ def _refusal(output: str, info: os.stat_result) -> str | None:
     if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
         return (f"--output {output} is a hard link (one of {info.st_nlink} names of a file, "
                 "perhaps a dataset's): name another file")
-    return None
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        return f"--output {output} is not a regular file (a FIFO or device, say)"
+    return None  # a folder is refused when written, as ever: "Is a directory"
 
 
 def output_target(output: str, checked: Iterable[tuple[str, str | Path]]) -> OutputTarget:
@@ -109,10 +111,9 @@ def write_atomically(target: OutputTarget, data: bytes) -> None:
         else:
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-            refusal = _refusal(target.name, info)
-            if refusal or not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EEXIST, "a symlink, hard link or special file took its "
-                              "place during the run; not replaced")
+            if _refusal(target.name, info):
+                raise OSError(errno.EEXIST, "a symlink, a hard link or a special file took "
+                              "its place during the run; not replaced")
             mode = stat.S_IMODE(info.st_mode)
         temporary = f".{target.name}.{secrets.token_hex(8)}.tmp"  # new: O_EXCL below
         try:
