@@ -268,8 +268,11 @@ def test_unreadable_folders_are_findings_for_a_user_that_cannot_read_them(
     assert (named.returncode, named.stderr) == (1, "")
     assert named.stdout.startswith("datasets/locked:0:0: error path-unsafe folder cannot be "
                                    "read")
-    inside = run("datasets/locked/events.jsonl")  # a file PATH in it, as a hook passes
-    assert inside.returncode == 1, inside.stdout + inside.stderr
+    for hook in ((), ("--skip-outside", "--")):  # a file PATH in it, as the hook passes
+        inside = run(*hook, "datasets/locked/events.jsonl")
+        assert (inside.returncode, inside.stderr) == (1, ""), inside.stdout + inside.stderr
+        assert inside.stdout.startswith("datasets/locked/events.jsonl:0:0: error path-unsafe "
+                                        "folder cannot be read")
 
 
 def test_a_folder_that_cannot_be_listed_is_a_finding_in_process(

@@ -27,7 +27,12 @@ from validator.findings import Finding, Problem, make
 from validator.pointers import join, resolve
 from validator.reading.limits import DESCRIPTOR
 from validator.reading.lines import split
-from validator.reading.paths import dataset_files, open_regular_file, read_regular_file
+from validator.reading.paths import (
+    dataset_files,
+    open_regular_file,
+    read_regular_file,
+    unreadable_folder,
+)
 from validator.reading.positions import located
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
@@ -214,8 +219,7 @@ class _Layers:
             yield make("resource-undeclared", "file is not declared in datapackage.json",
                        self.location.name(relative))
         for relative, error in unreadable:  # not a silent skip: its files go unchecked
-            yield make("path-unsafe", "folder cannot be read: "
-                       f"{escape(error.strerror or str(error))}; its files are not checked",
+            yield make("path-unsafe", unreadable_folder(error),
                        self.location.name(relative) if relative else self.location.display)
         return paths
 

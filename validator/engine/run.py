@@ -18,11 +18,10 @@ from validator.engine.dataset import DatasetResult, check_dataset
 from validator.engine.ids import RecordIds, id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
-from validator.escaping import escape
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE
-from validator.reading.paths import pin_folder
+from validator.reading.paths import pin_folder, unreadable_folder
 from validator.results import ArticleSeen, DatasetSeen, Report
 
 if TYPE_CHECKING:
@@ -60,9 +59,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     findings: list[Finding] = []
 
     def unreadable(folder: str, error: OSError) -> None:  # not a silent skip
-        findings.append(make("path-unsafe", "folder cannot be read: "
-                             f"{escape(error.strerror or str(error))}; its files are not "
-                             "checked", folder))
+        findings.append(make("path-unsafe", unreadable_folder(error), folder))
 
     locations, orphans = discover(list(paths), onerror=unreadable)
     findings += [

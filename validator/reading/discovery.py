@@ -115,8 +115,12 @@ def in_no_dataset(raw: str) -> bool:
     that passes every changed file may skip (`validate --skip-outside`).
     """
     path = Path(raw)
-    return (path.exists() or path.is_symlink()) and not path.is_dir() \
-        and not (path.is_file() and path.name == DESCRIPTOR) and enclosing_dataset(path) is None
+    try:
+        return (path.exists() or path.is_symlink()) and not path.is_dir() \
+            and not (path.is_file() and path.name == DESCRIPTOR) \
+            and enclosing_dataset(path) is None
+    except PermissionError:
+        return False  # in a folder that cannot be read: `discover` reports it
 
 
 def _absolute(path: Path) -> Path:

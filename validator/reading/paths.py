@@ -169,6 +169,11 @@ def read_regular_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES) ->
     return data
 
 
+def unreadable_folder(error: OSError) -> str:
+    """The message of a finding for a folder that cannot be listed (never a silent skip)."""
+    return f"folder cannot be read: {_strerror(error)}; its files are not checked"
+
+
 def dataset_files(root: Path, unreadable: Callable[[str, OSError], None]) -> Iterator[str]:
     """Every entry below a dataset folder, as relative POSIX paths; links not followed.
 
