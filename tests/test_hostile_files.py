@@ -56,9 +56,9 @@ def _cli(*args: str, cwd: Path | None = None, timeout: float = 120,
 def _outside_copy(folder: Path, outside: Path, events: str = "events.jsonl") -> Path:
     """A copy of the dataset with the secret in each file a report would print."""
     shutil.copytree(folder, outside)
-    events = outside / events
-    events.write_text(events.read_text("utf-8").replace('"summary": "',
-                                                        f'"summary": "{SECRET} ', 1), "utf-8")
+    records = outside / events
+    records.write_text(records.read_text("utf-8").replace('"summary": "',
+                                                          f'"summary": "{SECRET} ', 1), "utf-8")
     article = next((outside / "articles").iterdir())
     article.write_text(SECRET + "\n", "utf-8")
     return outside
