@@ -168,8 +168,9 @@ def precommit(session: nox.Session) -> None:
     """The pre-commit hook (.pre-commit-hooks.yaml) of this repository's HEAD, in a fresh
     repository of datasets: it passes a clean one and changes outside any dataset (a file
     named like a dataset's among them), and fails a new undeclared file or link in a dataset
-    and a broken record, each with its finding, and passes a shifted quote when its `args`
-    ignore the rule.  A deleted article, which pre-commit does not pass to the hook, fails
+    and a broken record, each with its finding, and a shifted quote beside files named like
+    options; refuses an option in its `args`, and passes the quote when its `entry` ignores
+    the rule.  A deleted article, which pre-commit does not pass to the hook, fails
     textevents-validate-all."""
     session.install("pre-commit")
     rev = session.run("git", "-C", str(ROOT), "rev-parse", "HEAD", silent=True,
@@ -229,14 +230,18 @@ def precommit(session: nox.Session) -> None:
     if "error resource-missing" not in hook(code=1, hook_id="textevents-validate-all"):
         session.error("textevents-validate-all did not report the deleted article")
     session.log("the hook passed the clean dataset and the changes outside any dataset, and "
-                "failed the undeclared file, the undeclared link and the broken record, and "
-                "passed a shifted quote its args ignore; textevents-validate-all failed the "
+                "failed the undeclared file, the undeclared link, the broken record and a "
+                "shifted quote beside files named like options, refused an option in its args, "
+                "and passed the quote its entry ignores; textevents-validate-all failed the "
                 "deleted article")
 
 
 def _hook_args_reach_validate(session: nox.Session, git: list[str], repo: Path, events: Path,
                               hook: Callable[..., str]) -> None:
-    """A quote one character off fails the hook, and passes once its `args` ignore the rule."""
+    """A quote one character off fails the hook, also beside files named like options
+    (`--list-rules`, `--ignore=evidence`: paths after the entry's `--`, never obeyed); an
+    option in `args` (after the `--` too) is refused, and the quote passes once the
+    hook's `entry` ignores the rule."""
     lines = events.read_text("utf-8").splitlines()
     record = json.loads(lines[0])
     record["evidence"][0]["start"] += 1
@@ -245,13 +250,29 @@ def _hook_args_reach_validate(session: nox.Session, git: list[str], repo: Path, 
     session.run(*git, "add", "-A", external=True)
     if "span-text-mismatch" not in hook(code=1):
         session.error("the hook did not report the shifted quote")
+    named = [repo / "--list-rules", repo / "--ignore=references,evidence,meaning"]
+    for path in named:
+        path.write_text("a file named like an option\n", encoding="utf-8")
+    session.run(*git, "add", "-A", external=True)
+    if "span-text-mismatch" not in hook(code=1):
+        session.error("files named like options silenced the hook")
+    session.run(*git, "rm", "-q", "--cached", *map(str, named), external=True)
+    for path in named:
+        path.unlink()
     config = repo / ".pre-commit-config.yaml"
-    config.write_text(config.read_text("utf-8").replace(
+    original = config.read_text("utf-8")
+    config.write_text(original.replace(
         "- id: textevents-validate\n", "- id: textevents-validate\n"
         "        args: [--ignore=span-text-mismatch]\n"), "utf-8")
     session.run(*git, "add", "-A", external=True)
+    if "options go before --" not in hook(code=1):  # pre-commit exits 1 for any failure
+        session.error("the hook took an option in its args, after the end of options")
+    config.write_text(original.replace(
+        "- id: textevents-validate\n", "- id: textevents-validate\n"
+        "        entry: validate --skip-outside --ignore=span-text-mismatch --\n"), "utf-8")
+    session.run(*git, "add", "-A", external=True)
     if "not checked (--ignore): span-text-mismatch" not in hook("--verbose", code=0):
-        session.error("the hook's args did not reach validate")
+        session.error("the options of the hook's entry did not reach validate")
     session.run(*git, "checkout", "-q", "HEAD", "--", str(events), str(config), external=True)
 
 

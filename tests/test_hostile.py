@@ -19,7 +19,11 @@ from validator import validate
 from validator.render.html import html_page
 
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
-from cases import CANARY, HOSTILE, Hostile
+from cases import CANARY, Hostile
+from cases import HOSTILE as ROUND_ONE
+from cases_files import FILES
+
+HOSTILE = ROUND_ONE + FILES  # round two's cases (issue 25) run under the same contract
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 CANARY_VALUE = "canary-value-never-printed-31337"

@@ -1,7 +1,8 @@
 """The `validate` command: arguments -> run -> output -> exit code; nothing else.
 
 Exit codes: 0 valid; 1 findings of severity error (or warnings with
---strict); 2 usage error or a failure of the tool itself; 130 on Ctrl-C.
+--strict); 2 usage error or a failure of the tool itself; 130 on Ctrl-C
+(SIGINT), 143 on SIGTERM.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ import argparse
 import contextlib
 import io
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
+    from validator.output_file import OutputTarget
     from validator.results import Report
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
 def _tool_version() -> str:
@@ -37,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check textevents datasets: descriptor, tables, records, references "
                     "and evidence, in one run.",
         epilog="Exit codes: 0 valid, 1 errors found (or warnings with --strict), "
-               "2 usage error or tool failure, 130 interrupted.")
+               "2 usage error or tool failure, 130 interrupted, 143 terminated (SIGTERM).")
     parser.add_argument("paths", nargs="*", metavar="PATH", default=None,
                         help="a folder of datasets (searched recursively), a dataset folder, "
                              "a datapackage.json, or a file inside a dataset (its dataset is "
@@ -107,13 +111,42 @@ def _progress(stream: TextIO) -> Iterator[Callable[[int, int, str], None] | None
         yield show
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that the run unwinds.
+
+    The workers are ended and a report half written is removed; not an
+    Exception, so that no handler of failures catches it.
+    """
+
+
+def _terminated(_signal: int, _frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises `Terminated` in the main thread while the command runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (main() called from a thread)
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (also used by the console script)."""
     try:
-        return _main(sys.argv[1:] if argv is None else list(argv))
+        with _sigterm_unwinds():
+            return _main(sys.argv[1:] if argv is None else list(argv))
     except KeyboardInterrupt:
         sys.stderr.write("validate: interrupted\n")
         return EXIT_INTERRUPTED
+    except Terminated:
+        sys.stderr.write("validate: terminated\n")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (`validate | head -1`): stop quietly, without a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -127,6 +160,8 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    if _option_after_the_marker(argv, parser):
+        return EXIT_USAGE
     from validator import registry
     from validator.render import documents, text
 
@@ -177,14 +212,28 @@ def _main(argv: list[str]) -> int:
         sys.stderr.write(f"validate: internal error: {type(error).__name__}: {error}\n"
                          "validate: run with --debug for a traceback, and please report it\n")
         return EXIT_USAGE
-    if target:
-        try:
-            target.write_text(buffer.getvalue(), encoding="utf-8")
-        except OSError as error:
-            sys.stderr.write(f"validate: cannot write {args.output}: "
-                             f"{error.strerror or error}\n")
-            return EXIT_USAGE
+    if target and not _write_file(target, buffer.getvalue(), args.output):
+        return EXIT_USAGE
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
+
+
+def _option_after_the_marker(argv: list[str], parser: argparse.ArgumentParser) -> bool:
+    """Whether an argument after `--` looks like an option and names nothing (said so).
+
+    After `--` every argument is a PATH, as pre-commit's file names must be (a
+    file named `--list-rules` is checked, not obeyed): one that names nothing
+    and starts with '-' is an option put in the wrong place, refused by name.
+    """
+    after = argv[argv.index("--") + 1:] if "--" in argv else []
+    misplaced = next((raw for raw in after
+                      if raw.startswith("-") and not os.path.lexists(raw)), None)
+    if misplaced is None:
+        return False
+    parser.print_usage(sys.stderr)
+    sys.stderr.write(f"validate: {misplaced}: after --, every argument is a path, and no "
+                     "such file or folder exists; options go before -- (in a pre-commit "
+                     "config, in the hook's entry, not its args)\n")
+    return True
 
 
 def _empty_report(ignore: list[str]) -> Report:
@@ -195,24 +244,36 @@ def _empty_report(ignore: list[str]) -> Report:
     return Report((), 0, 0, tuple(sorted(rules_to_ignore(ignore))))
 
 
-def _output_file(output: str | None, paths: list[str]) -> Path | None:
-    """The file to write the report to, refused if it lies in what is checked."""
-    from validator.findings import UsageError
+def _output_file(output: str | None, paths: list[str]) -> OutputTarget | None:
+    """The file to write the report to, refused if it lies in what is checked.
+
+    Or if a link stands there: see `validator.output_file`.
+    """
+    from validator.output_file import output_target
     from validator.reading.discovery import discover
 
     if output is None:
         return None
-    target = Path(output).resolve()
     locations = discover(paths)[0] if paths else []  # a file PATH stands for its dataset
-    folders = [(path, Path(path).resolve()) for path in paths if Path(path).is_dir()]
-    folders += [(location.display, location.root.resolve()) for location in locations]
-    for name, folder in folders:
-        if target.is_relative_to(folder):
-            raise UsageError(f"--output {output} lies inside {name}, which is being checked; "
-                             "write the report elsewhere")
-    if not target.parent.is_dir():
-        raise UsageError(f"--output {output}: folder {target.parent} does not exist")
-    return target
+    folders = [(path, Path(path)) for path in paths if Path(path).is_dir()]
+    folders += [(location.display, location.root) for location in locations]
+    return output_target(output, folders)
+
+
+def _write_file(target: OutputTarget, report: str, output: str) -> bool:
+    """Write the report to its file, whole or not at all; False (said why) if it failed.
+
+    A failure, SIGINT or SIGTERM leaves the previous file as it was.
+    """
+    from validator.output_file import write_atomically
+
+    try:
+        write_atomically(target, report.encode("utf-8"))
+    except (OSError, UnicodeEncodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not valid UTF-8"
+        sys.stderr.write(f"validate: cannot write {output}: {reason or error}\n")
+        return False
+    return True
 
 
 def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None:

@@ -125,7 +125,9 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("path-unsafe", "Unsafe path", E, Layer.INPUT,
          "A path in the dataset is absolute, a URL, contains '..', a backslash or NUL, "
          "or names a symlink, FIFO, device or folder instead of a regular file. "
-         "The file is not opened."),
+         "The file is not opened. A hard link (a file with more than one name, which may "
+         "lie outside the dataset) is not read, and a file or folder that cannot be opened "
+         "or listed (its permissions, say) is reported too: what it holds is not checked."),
     Rule("file-too-large", "File too large", E, Layer.INPUT,
          "A file, a line or a value exceeds a size limit of the validator; "
          "the rest of the file is not checked."),

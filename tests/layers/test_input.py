@@ -16,6 +16,7 @@ import pytest
 
 from validator.escaping import escape
 from validator.findings import Problem, UsageError
+from validator.reading import paths
 from validator.reading.discovery import discover, in_no_dataset
 from validator.reading.limits import MAX_DEPTH, MAX_INT_DIGITS
 from validator.reading.paths import open_regular_file, read_regular_file, unsafe_path_reason
@@ -295,7 +296,7 @@ def test_positions_count_lines_from_the_first_character() -> None:
 def _swapped_in_after_lstat(monkeypatch: pytest.MonkeyPatch, regular: Path) -> None:
     """Every lstat sees a regular file, as if the path changed between lstat and open."""
     info = os.lstat(regular)
-    monkeypatch.setattr(Path, "lstat", lambda _self: info)
+    monkeypatch.setattr(paths, "_stat_at", lambda _name, _folder: info)  # lstat at a folder
 
 
 def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(

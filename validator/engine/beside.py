@@ -49,10 +49,17 @@ def datasets_beside(locations: Iterable[DatasetLocation]) -> list[DatasetLocatio
         except OSError:
             continue
         for name in names:
-            if (folder / name / DESCRIPTOR).is_file():
+            if _holds_descriptor(folder / name):
                 display = f"{displays[folder]}/{name}" if displays[folder] else name
                 found.append(DatasetLocation(folder / name, display))
     return found
+
+
+def _holds_descriptor(folder: Path) -> bool:
+    try:
+        return (folder / DESCRIPTOR).is_file()
+    except OSError:  # a folder that cannot be entered lends no id (its own run reports it)
+        return False
 
 
 def _events_path(location: DatasetLocation) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,12 @@ from validator.findings import Finding, Problem, make
 from validator.pointers import join, resolve
 from validator.reading.limits import DESCRIPTOR, SIZES, Sizes
 from validator.reading.lines import split
-from validator.reading.paths import dataset_files, open_regular_file, read_regular_file
+from validator.reading.paths import (
+    dataset_files,
+    open_regular_file,
+    read_regular_file,
+    unreadable_folder,
+)
 from validator.reading.positions import located
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
@@ -71,12 +77,13 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
     """The layers before the records, and the record tasks of the events file (not run)."""
     layers = _Layers(location)
     findings: list[Finding] = []
+    tasks: list[RecordTask] = []
     try:
         findings.extend(layers.run())
+        tasks = layers.record_tasks(jobs, ignore, sizes)
     except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
         findings.append(make("internal-error", f"{type(error).__name__}: "
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
-    tasks = layers.record_tasks(jobs, ignore, sizes)
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
                          tasks, [], layers.title, layers.context, layers.version)
@@ -110,6 +117,7 @@ class _Layers:
         self.version: str | None = None  # the released version it declares, once known
         self.context: DatasetContext | None = None  # once the tables and texts are read
         self.events: str | None = None  # the events file, once it opened
+        self.events_size = 0  # its size, from the handle that opened it
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
         self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
 
@@ -168,8 +176,7 @@ class _Layers:
         """The record-checking tasks of this dataset: its events file, split for `jobs`."""
         if self.events is None or self.context is None:
             return []
-        path, context = self.events, self.context
-        size = (self.location.root / path).stat().st_size
+        path, context, size = self.events, self.context, self.events_size
         return [RecordTask(str(self.location.root), path, self.location.name(path), context,
                            start, end, first_line, ignore, sizes)
                 for start, end, first_line in split(self.location.root, path, size, jobs,
@@ -211,10 +218,14 @@ class _Layers:
             self._hashes[path] = (_resolve_or_none(descriptor, join(where, "hash")),
                                   join(where, "hash"))
             self._pointers[path] = join(where, "path")
-        for relative in descriptor_rules.undeclared(dataset_files(self.location.root),
-                                                    seen_paths):
+        unreadable: list[tuple[str, OSError]] = []
+        files = dataset_files(self.location.root, lambda *failed: unreadable.append(failed))
+        for relative in descriptor_rules.undeclared(files, seen_paths):
             yield make("resource-undeclared", "file is not declared in datapackage.json",
                        self.location.name(relative))
+        for relative, error in unreadable:  # not a silent skip: its files go unchecked
+            yield make("path-unsafe", unreadable_folder(error),
+                       self.location.name(relative) if relative else self.location.display)
         return paths
 
     def _read(self, path: str, name: str) -> Generator[Finding, None, bytes | None]:
@@ -302,6 +313,7 @@ class _Layers:
             return
         expected, hash_pointer = self._hashes[path]
         with handle:
+            self.events_size = os.fstat(handle.fileno()).st_size  # not by name: it may go
             if isinstance(expected, str) and expected.startswith("sha256:"):
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
                 problem = descriptor_rules.hash_problem(path, digest, expected, hash_pointer)

@@ -123,7 +123,10 @@ def check_records(task: RecordTask) -> RecordResult:
 
     result = RecordResult([], RecordIds(), 0)
     handle = open_regular_file(Path(task.root), task.path)
-    if isinstance(handle, Problem):  # reported by the dataset layer, which opened it first
+    if isinstance(handle, Problem):  # the dataset layer opened it: it went since
+        if task.start == 0:  # said once, by the file's first task
+            result.findings.append(make(handle.code, f"events file changed during the run: "
+                                        f"{handle.message}", task.display))
         return result
     validator = compiled(task.context.version, registry.RECORD_SCHEMA)
     findings, ids, context, name = result.findings, result.ids, task.context, task.display

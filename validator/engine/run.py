@@ -23,6 +23,7 @@ from validator.engine.records import check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
+from validator.reading.paths import pin_folder, unreadable_folder
 from validator.results import ArticleSeen, DatasetSeen, Report
 
 if TYPE_CHECKING:
@@ -64,11 +65,18 @@ def validate(paths: Iterable[str] = ("datasets",),
     changes speed and memory, never the findings.
     """
     codes = rules_to_ignore(ignore)
-    locations, orphans = discover(list(paths))
-    findings: list[Finding] = [
+    findings: list[Finding] = []
+
+    def unreadable(folder: str, error: OSError) -> None:  # not a silent skip
+        findings.append(make("path-unsafe", unreadable_folder(error), folder))
+
+    locations, orphans = discover(list(paths), onerror=unreadable)
+    findings += [
         make("descriptor-missing", "folder holds files but no datapackage.json", orphan)
         for orphan in orphans
     ]
+    for location in locations:  # every later open of it must find this same folder
+        pin_folder(location.root)
     # Processes pay off only when there is enough to share out.
     if sum(map(_folder_bytes, locations)) < sizes.parallel_bytes:
         jobs = 1

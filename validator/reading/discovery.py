@@ -11,7 +11,7 @@ from validator.findings import UsageError
 from validator.reading.limits import DESCRIPTOR
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 @dataclass(frozen=True, slots=True)
 class DatasetLocation:
@@ -32,7 +32,8 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
+def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | None = None,
+             ) -> tuple[list[DatasetLocation], list[str]]:
     """The datasets the PATHs name, and folders that hold files but no descriptor.
 
     A PATH is a `datapackage.json`, a dataset folder, a folder searched
@@ -40,11 +41,27 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
     which names that dataset (see `enclosing_dataset`): a pre-commit hook
     passes the files that changed.  Raises `UsageError` for a PATH that does
     not exist or lies in no dataset, or when no dataset is found at all.
+    A folder that cannot be read (listed, or looked into) is passed to
+    `onerror` with its error, as `os.walk` does, and its name as findings
+    give it (a run reports it); then finding no dataset is no usage error.
     """
     found: dict[Path, DatasetLocation] = {}
     orphans: list[str] = []
+    failed: list[OSError] = []
+
+    def unreadable(error: OSError) -> None:
+        failed.append(error)
+        if onerror is not None:
+            where = error.filename
+            onerror(_display(Path(os.fsdecode(where))) if where is not None else "", error)
+
     for raw in paths:
         path = Path(raw)
+        try:
+            _readable(path)
+        except OSError as error:
+            unreadable(error)
+            continue
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{raw}: no such file or folder")
         if path.is_file() and path.name == DESCRIPTOR:
@@ -58,7 +75,7 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
         if (path / DESCRIPTOR).is_file():
             found.setdefault(path.resolve(), DatasetLocation(path, _display(path)))
             continue
-        for folder, dirs, files in os.walk(path, followlinks=False):
+        for folder, dirs, files in os.walk(path, onerror=unreadable, followlinks=False):
             here = Path(folder)
             if DESCRIPTOR in files:
                 found.setdefault(here.resolve(), DatasetLocation(here, _display(here)))
@@ -67,13 +84,27 @@ def discover(paths: Iterable[str]) -> tuple[list[DatasetLocation], list[str]]:
             dirs.sort()
             if files and here != path:
                 orphans.append(_display(here))
-    if not found:
+    if not found and not failed:
         raise UsageError("no dataset found (no datapackage.json under "
                          + ", ".join(repr(p) for p in paths) + ")")
     # A folder that holds a dataset, or lies inside one, is not an orphan.
     orphans = [o for o in orphans if not any(
         o.startswith(d.display + "/") or d.display.startswith(o + "/") for d in found.values())]
     return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
+
+
+def _readable(path: Path) -> None:
+    """Raise the OSError of a PATH that cannot be looked into (a folder without x).
+
+    `Path.is_file` and the like raise it too, with no word of which PATH;
+    `os.walk` below a PATH reports what it cannot list itself.
+    """
+    try:
+        (path / DESCRIPTOR).lstat()
+    except PermissionError as error:
+        raise PermissionError(error.errno, error.strerror, str(path)) from None
+    except OSError:
+        pass  # no such PATH, a file, a loop of links: refused below, as ever
 
 
 def in_no_dataset(raw: str) -> bool:
@@ -84,8 +115,12 @@ def in_no_dataset(raw: str) -> bool:
     that passes every changed file may skip (`validate --skip-outside`).
     """
     path = Path(raw)
-    return (path.exists() or path.is_symlink()) and not path.is_dir() \
-        and not (path.is_file() and path.name == DESCRIPTOR) and enclosing_dataset(path) is None
+    try:
+        return (path.exists() or path.is_symlink()) and not path.is_dir() \
+            and not (path.is_file() and path.name == DESCRIPTOR) \
+            and enclosing_dataset(path) is None
+    except PermissionError:
+        return False  # in a folder that cannot be read: `discover` reports it
 
 
 def _absolute(path: Path) -> Path:

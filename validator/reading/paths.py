@@ -7,6 +7,8 @@ Failures are values (`Problem`s), not exceptions.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import stat
@@ -19,7 +21,7 @@ from validator.reading.limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     import io
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
 
@@ -49,41 +51,110 @@ def unsafe_path_reason(path: object) -> str | None:
     return None
 
 
+def _strerror(error: OSError) -> str:
+    return escape(error.strerror or str(error))
+
+
+# Every open of a dataset's file or folder: no link followed, no terminal taken,
+# nothing inherited by a child process.  A FIFO or device is opened non-blocking.
+_FOLDER_FLAGS = (os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_CLOEXEC", 0))
+_FILE_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+# The dataset folders of this process's run, by absolute name: the (device, inode) each
+# was when it was found.  A folder opened later under the same name must be the same
+# folder, so that one swapped (for a link, say) between the run and the evidence page,
+# or between the run's layers, is not read.
+_PINNED: dict[str, tuple[int, int]] = {}
+
+
+def pin_folder(root: Path) -> None:
+    """Remember which folder `root` names now: later opens refuse another one there."""
+    with contextlib.suppress(OSError):  # an unreadable folder is reported when opened
+        info = root.stat()
+        _PINNED[os.path.abspath(root)] = (info.st_dev, info.st_ino)  # noqa: PTH100 - by name
+
+
+def open_folder(root: Path) -> int:
+    """A descriptor of the dataset folder `root`, as its PATH names it.
+
+    Links in the PATH itself are the user's, and followed; an OSError is
+    raised if the folder is not the one pinned under that name.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    pinned = _PINNED.get(os.path.abspath(root))  # noqa: PTH100 - by name, as pinned
+    info = os.fstat(fd)
+    if pinned is not None and pinned != (info.st_dev, info.st_ino):
+        os.close(fd)
+        raise OSError(errno.ESTALE, "the dataset folder was replaced during the run")
+    return fd
+
+
+def _stat_at(name: str, folder: int) -> os.stat_result:
+    """The status of `name` in the open `folder`, a link not followed (lstat)."""
+    return os.stat(name, dir_fd=folder, follow_symlinks=False)
+
+
 def open_regular_file(root: Path, relative: str) -> io.BufferedReader | Problem:
     """Open a file inside `root` for reading through one checked handle.
 
     Refuses anything but a regular file reached without symlinks: a FIFO or
-    device is not opened blocking, a link (anywhere on the path) is not followed.
+    device is not opened blocking, a link (anywhere on the path) is not
+    followed, and a file with other names (a hard link, which may be a file
+    from outside the dataset) is not read.  Each folder on the path is opened
+    relative to the one before it, without following a link, and the file
+    relative to the last: no folder can be swapped between a check and an open.
     """
     reason = unsafe_path_reason(relative)
     if reason:
         return Problem("path-unsafe", f"path {escape(relative)} {reason}")
-    current = root
-    info = None
-    for segment in PurePosixPath(relative).parts:
-        current = current / segment
-        try:
-            info = current.lstat()
-        except FileNotFoundError:
-            return Problem("resource-missing", f"{escape(relative)} does not exist")
-        except OSError as error:
-            return Problem("path-unsafe", f"{escape(relative)} cannot be inspected: "
-                           f"{escape(error.strerror or str(error))}")
-        if stat.S_ISLNK(info.st_mode):
-            return Problem("path-unsafe", f"{escape(relative)} is or passes through a symlink")
-    if info is None or not stat.S_ISREG(info.st_mode):
-        return Problem("path-unsafe", f"{escape(relative)} is not a regular file")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    name = escape(relative)
     try:
-        fd = os.open(current, flags)
+        folder = open_folder(root)
+    except FileNotFoundError:
+        return Problem("resource-missing", f"{name} does not exist")
     except OSError as error:
-        return Problem("path-unsafe", f"{escape(relative)} cannot be opened: "
-                       f"{escape(error.strerror or str(error))}")
-    handle = os.fdopen(fd, "rb")
-    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since lstat
-        handle.close()
-        return Problem("path-unsafe", f"{escape(relative)} is not a regular file")
-    return handle
+        return Problem("path-unsafe", f"{name} cannot be inspected: {_strerror(error)}")
+    try:  # each lstat below: a FileNotFoundError or OSError is caught after the loop
+        *folders, last = PurePosixPath(relative).parts
+        for segment in folders:
+            info = _stat_at(segment, folder)
+            if stat.S_ISLNK(info.st_mode):
+                return Problem("path-unsafe", f"{name} is or passes through a symlink")
+            if not stat.S_ISDIR(info.st_mode):
+                return Problem("path-unsafe", f"{name} cannot be inspected: "
+                               f"{escape(os.strerror(errno.ENOTDIR))}")
+            try:
+                inner = os.open(segment, _FOLDER_FLAGS, dir_fd=folder)
+            except OSError as error:
+                return Problem("path-unsafe", f"{name} cannot be opened: {_strerror(error)}")
+            os.close(folder)
+            folder = inner
+        info = _stat_at(last, folder)
+        if stat.S_ISLNK(info.st_mode):
+            return Problem("path-unsafe", f"{name} is or passes through a symlink")
+        if not stat.S_ISREG(info.st_mode):
+            return Problem("path-unsafe", f"{name} is not a regular file")
+        try:
+            fd = os.open(last, _FILE_FLAGS, dir_fd=folder)
+        except OSError as error:
+            return Problem("path-unsafe", f"{name} cannot be opened: {_strerror(error)}")
+    except FileNotFoundError:
+        return Problem("resource-missing", f"{name} does not exist")
+    except OSError as error:
+        return Problem("path-unsafe", f"{name} cannot be inspected: {_strerror(error)}")
+    finally:
+        os.close(folder)
+    opened = os.fstat(fd)  # what was opened, whatever the checks above saw
+    if not stat.S_ISREG(opened.st_mode):
+        os.close(fd)
+        return Problem("path-unsafe", f"{name} is not a regular file")
+    if opened.st_nlink > 1:
+        os.close(fd)
+        return Problem("path-unsafe", f"{name} is a hard link (one of {opened.st_nlink} names "
+                       "of a file, which may lie outside the dataset): it is not read")
+    return os.fdopen(fd, "rb")
 
 
 def read_regular_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES) -> bytes | Problem:
@@ -98,12 +169,51 @@ def read_regular_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES) ->
     return data
 
 
-def dataset_files(root: Path) -> Iterator[str]:
-    """Every entry below a dataset folder, as relative POSIX paths; links not followed."""
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        base = Path(folder).relative_to(root)
-        for name in sorted(files) + [d for d in sorted(dirs) if (Path(folder) / d).is_symlink()]:
-            yield (base / name).as_posix()
-        dirs[:] = sorted(d for d in dirs if not (Path(folder) / d).is_symlink())
+def unreadable_folder(error: OSError) -> str:
+    """The message of a finding for a folder that cannot be listed (never a silent skip)."""
+    return f"folder cannot be read: {_strerror(error)}; its files are not checked"
 
 
+def dataset_files(root: Path, unreadable: Callable[[str, OSError], None]) -> Iterator[str]:
+    """Every entry below a dataset folder, as relative POSIX paths; links not followed.
+
+    Each folder is opened relative to its parent without following a link, as
+    files are.  A folder that cannot be opened or listed is passed, with its
+    error, to `unreadable` (its relative path, "" for the dataset folder): what
+    it holds goes unchecked, which the caller reports.
+    """
+    try:
+        top = open_folder(root)
+    except OSError as error:
+        unreadable("", error)
+        return
+    yield from _entries(top, "", unreadable)
+
+
+def _entries(folder: int, base: str, unreadable: Callable[[str, OSError], None],
+             ) -> Iterator[str]:
+    """The entries below the open `folder` (closed here), named from `base`."""
+    subfolders = []
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((entry.name, entry.is_dir(follow_symlinks=False))
+                             for entry in listing)
+    except OSError as error:
+        os.close(folder)
+        unreadable(base.removesuffix("/"), error)
+        return
+    try:
+        for name, is_folder in entries:
+            if is_folder:
+                subfolders.append(name)
+            else:  # a file, a link (to a folder too), a FIFO, ...
+                yield f"{base}{name}"
+        for name in subfolders:
+            try:
+                inner = os.open(name, _FOLDER_FLAGS, dir_fd=folder)
+            except OSError as error:
+                unreadable(f"{base}{name}", error)
+                continue
+            yield from _entries(inner, f"{base}{name}/", unreadable)
+    finally:
+        os.close(folder)

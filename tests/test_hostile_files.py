@@ -1,0 +1,650 @@
+"""Hostile files, round two (issue 25): what a case folder cannot express.
+
+Races (a folder swapped for a link between a check and an open, a file deleted while
+it is read), folders that cannot be read (as a user that is not root), the report
+file of `--output`, signals to a run with worker processes, and the pre-commit
+hook's file names.  The hard-link cases are in `tests/cases/hostile/cases_files.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from validator import validate
+from validator.cli import main
+from validator.engine import dataset as dataset_layers
+from validator.findings import Problem
+from validator.reading import paths
+from validator.reading.limits import Sizes
+from validator.reading.paths import open_regular_file
+from validator.render.html import html_page
+
+sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
+from cases import HOSTILE
+from cases_files import FILES, OUTSIDE
+
+REPO = Path(__file__).parent.parent
+BASE = Path(__file__).parent / "cases" / "valid" / "base"
+SECRET = "secret-outside-the-dataset-8d2f"  # noqa: S105 - a marker, not a password
+
+
+def _dataset(folder: Path) -> Path:
+    shutil.copytree(BASE, folder)
+    return folder
+
+
+def _cli(*args: str, cwd: Path | None = None, timeout: float = 120,
+         ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
+                          text=True, timeout=timeout, check=False, cwd=cwd)
+
+
+def _outside_copy(folder: Path, outside: Path, events: str = "events.jsonl") -> Path:
+    """A copy of the dataset with the secret in each file a report would print."""
+    shutil.copytree(folder, outside)
+    records = outside / events
+    records.write_text(records.read_text("utf-8").replace('"summary": "',
+                                                          f'"summary": "{SECRET} ', 1), "utf-8")
+    article = next((outside / "articles").iterdir())
+    article.write_text(SECRET + "\n", "utf-8")
+    return outside
+
+
+# 1. Reads outside the dataset ------------------------------------------------------
+
+
+def test_hard_link_cases_never_print_the_file_they_reach(tmp_path: Path) -> None:
+    """Text, JSON and the evidence page of each hard-link case: the marker of the linked
+    file outside the dataset is in none of them."""
+    for case in FILES:
+        folder = tmp_path / case.name / "dataset"
+        shutil.copytree(BASE, folder)
+        case.build(folder)
+        for report in ("text", "json", "html"):
+            result = _cli(str(folder), "--format", report)
+            assert result.returncode == 1, (case.name, result.stderr)
+            assert OUTSIDE not in result.stdout + result.stderr, (case.name, report)
+        assert "is a hard link" in _cli(str(folder)).stdout
+
+
+def test_a_folder_swapped_for_a_link_between_check_and_open_is_not_followed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race: `articles` is a folder when it is looked at, a link to outside files
+    when it is opened.  The open (relative to the dataset folder, O_NOFOLLOW) refuses."""
+    folder = _dataset(tmp_path / "dataset")
+    outside = _outside_copy(folder, tmp_path / "outside")
+    article = next((folder / "articles").iterdir()).name
+    real_stat = paths._stat_at  # noqa: SLF001 - the check the race slips between
+
+    def swapped_after_the_check(name: str, fd: int) -> os.stat_result:
+        info = real_stat(name, fd)
+        if name == "articles" and not (folder / "articles").is_symlink():
+            (folder / "articles").rename(tmp_path / "moved")
+            (folder / "articles").symlink_to(outside / "articles", target_is_directory=True)
+        return info
+
+    monkeypatch.setattr(paths, "_stat_at", swapped_after_the_check)
+    problem = open_regular_file(folder, f"articles/{article}")
+    assert isinstance(problem, Problem)
+    assert problem.code == "path-unsafe"
+    assert problem.message.startswith(f"'articles/{article}' cannot be opened")
+
+
+def test_the_evidence_page_does_not_read_a_dataset_folder_swapped_after_the_run(
+        tmp_path: Path) -> None:
+    """The page reads the events file again after the run: a dataset folder replaced by
+    a link to other files by then is refused (the folder was pinned when found), and the
+    page prints none of them."""
+    folder = _dataset(tmp_path / "dataset")
+    outside = _outside_copy(folder, tmp_path / "outside")
+    report = validate([str(folder)], alone=True)  # the copy beside it repeats its ids
+    assert report.findings == ()
+    folder.rename(tmp_path / "moved")
+    folder.symlink_to(outside, target_is_directory=True)
+    assert SECRET not in html_page(report, tool_version="test")
+    paths._PINNED.clear()  # noqa: SLF001 - without the pin, the page would draw them
+    assert SECRET in html_page(report, tool_version="test")
+
+
+def test_a_subfolder_swapped_after_the_run_is_not_followed_by_the_page(tmp_path: Path) -> None:
+    """The events file in a subfolder, which becomes a link to outside files after the
+    run: the page's open of it, folder by folder with O_NOFOLLOW, refuses the link."""
+    folder = _dataset(tmp_path / "dataset")
+    (folder / "data").mkdir()
+    (folder / "events.jsonl").rename(folder / "data" / "events.jsonl")
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    descriptor["resources"][0]["path"] = "data/events.jsonl"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    outside = _outside_copy(folder, tmp_path / "outside", "data/events.jsonl")
+    report = validate([str(folder)], alone=True)  # the copy beside it repeats its ids
+    assert report.findings == ()
+    (folder / "data").rename(tmp_path / "moved")
+    (folder / "data").symlink_to(outside / "data", target_is_directory=True)
+    assert SECRET not in html_page(report, tool_version="test")
+
+
+AUDIT = textwrap.dedent("""
+    import json, os, sys
+    roots = [os.path.realpath(p) for p in sys.argv[1:]]
+    opened = []
+    real_open = os.open
+
+    def where(fd):
+        return os.readlink(f"/proc/self/fd/{fd}")
+
+    def audited_open(path, flags, mode=0o777, *, dir_fd=None):
+        fd = real_open(path, flags, mode, dir_fd=dir_fd)
+        opened.append(where(fd))  # the file actually opened, whatever the path said
+        return fd
+
+    os.open = audited_open
+    from validator import validate
+    from validator.render.html import _template, html_page
+    _template()
+    for root in roots:
+        html_page(validate([root]), tool_version="audit")
+    print(json.dumps([p for p in opened if not any(
+        p == r or p.startswith(r + os.sep) for r in roots)]))
+""")
+
+
+def test_every_file_the_run_and_the_page_open_lies_in_the_case_folders(tmp_path: Path) -> None:
+    """Every `os.open` of a run and its evidence page over every hostile case (both rounds),
+    checked by the path of the descriptor it returned (/proc/self/fd): relative opens
+    (dir_fd) included, which an audit hook of names cannot place."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc/self/fd")
+    roots = []
+    for case in (*HOSTILE, *FILES):
+        if case.category == "huge":
+            continue  # the same opens as any case, and slow
+        folder = tmp_path / case.name / "dataset"
+        shutil.copytree(BASE, folder)
+        case.build(folder)
+        roots.append(str(folder.parent))
+    result = subprocess.run([sys.executable, "-c", AUDIT, *roots], capture_output=True,
+                            text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.splitlines()[-1]) == []
+
+
+# 2. Folders and files that cannot be read -----------------------------------------------
+
+
+def _as_nobody() -> list[str] | None:
+    """A command prefix that runs as the user nobody, if this test runs as root."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        return None
+    prefix = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import validator"],
+                           capture_output=True, timeout=60, check=False)
+    return prefix if probe.returncode == 0 else None
+
+
+@pytest.fixture
+def shared_tmp() -> object:
+    """A folder that the user nobody can reach (pytest's tmp_path is root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="textevents-unreadable-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for path in [folder, *folder.rglob("*")]:  # so that it can be removed
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    path.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def _unreadable_layout(root: Path) -> dict[str, Path]:
+    """datasets/good, datasets/locked (mode 000), datasets/partly (articles mode 000),
+    datasets/unlisted (mode 111: it can be entered, not listed), datasets/file (its
+    article mode 000)."""
+    datasets = root / "datasets"
+    folders = {name: _dataset(datasets / name)
+               for name in ("good", "locked", "partly", "unlisted", "file")}
+    (folders["partly"] / "articles" / "undeclared.txt").write_text("hidden\n", "utf-8")
+    for path in [root, *root.rglob("*")]:  # readable by anyone, to start with
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    folders["locked"].chmod(0)
+    (folders["partly"] / "articles").chmod(0)
+    folders["unlisted"].chmod(0o111)
+    next((folders["file"] / "articles").iterdir()).chmod(0)
+    return folders
+
+
+def test_unreadable_folders_are_findings_for_a_user_that_cannot_read_them(
+        shared_tmp: Path) -> None:
+    """Run as nobody (this test runs as root, who reads anything): a dataset folder of
+    mode 000, a subfolder of mode 000 and a folder that can be entered but not listed
+    each give a path-unsafe finding and exit 1, never a silent pass; naming the locked
+    folder itself is a finding too, not a usage error."""
+    prefix = _as_nobody()
+    if prefix is None:
+        pytest.skip("needs root and setpriv, to run as the user nobody")
+    _unreadable_layout(shared_tmp)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, sys.executable, "-m", "validator", *args],
+                              capture_output=True, text=True, timeout=120, check=False,
+                              cwd=shared_tmp)
+
+    whole = run("datasets")
+    assert whole.returncode == 1, whole.stdout + whole.stderr
+    assert "Traceback" not in whole.stderr
+    lines = whole.stdout.splitlines()
+    assert ("datasets/locked:0:0: error path-unsafe folder cannot be read: "
+            "'Permission denied'; its files are not checked") in lines
+    assert ("datasets/partly/articles:0:0: error path-unsafe folder cannot be read: "
+            "'Permission denied'; its files are not checked") in lines
+    assert ("datasets/unlisted:0:0: error path-unsafe folder cannot be read: "
+            "'Permission denied'; its files are not checked") in lines
+    assert any(line.startswith("datasets/partly/datapackage.json:") and "path-unsafe" in line
+               and "Permission denied" in line for line in lines)  # its article, unread
+    article = next((shared_tmp / "datasets" / "file" / "articles").iterdir()).name
+    assert any(line.startswith("datasets/file/datapackage.json:") and line.endswith(
+        f"error path-unsafe resource 'article-{article.removesuffix('.txt')}': "
+        f"'articles/{article}' cannot be opened: 'Permission denied' "
+        "(/resources/3/path)") for line in lines), lines
+    assert not [line for line in lines if line.startswith("datasets/good/")
+                and "record-id-duplicate" not in line], lines  # copies share their ids
+    assert lines[-1].startswith("3 datasets, 12 records: ")  # good, partly, file: found
+    named = run("datasets/locked")
+    assert (named.returncode, named.stderr) == (1, "")
+    assert named.stdout.startswith("datasets/locked:0:0: error path-unsafe folder cannot be "
+                                   "read")
+    for hook in ((), ("--skip-outside", "--")):  # a file PATH in it, as the hook passes
+        inside = run(*hook, "datasets/locked/events.jsonl")
+        assert (inside.returncode, inside.stderr) == (1, ""), inside.stdout + inside.stderr
+        assert inside.stdout.startswith("datasets/locked/events.jsonl:0:0: error path-unsafe "
+                                        "folder cannot be read")
+
+
+def test_a_folder_that_cannot_be_listed_is_a_finding_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same as root, in this process: listing a folder fails as it would for a user
+    without read permission (os.scandir raises PermissionError for that folder, and
+    the walk of discovery sees it as os.walk would)."""
+    datasets = tmp_path / "datasets"
+    _dataset(datasets / "good")
+    _dataset(datasets / "locked")
+    (datasets / "good" / "articles" / "undeclared.txt").write_text("hidden\n", "utf-8")
+    real_scandir = os.scandir
+    denied = {str(datasets / "locked"), str(datasets / "good" / "articles")}
+
+    def scandir(path: object = ".") -> object:
+        where = str(Path(f"/proc/self/fd/{path}").readlink() if isinstance(path, int) else path)
+        if where in denied:
+            raise PermissionError(13, "Permission denied", where)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    # Alone: the locked dataset, whose descriptor this simulation leaves readable, would
+    # otherwise lend its ids (the same as good's) to the run as a dataset beside it.
+    report = validate([str(datasets)], alone=True)
+    found = {(f.file, f.code, f.message) for f in report.findings}
+    assert found == {
+        (str(datasets / "locked"), "path-unsafe",
+         "folder cannot be read: 'Permission denied'; its files are not checked"),
+        (f"{datasets / 'good'}/articles", "path-unsafe",
+         "folder cannot be read: 'Permission denied'; its files are not checked")}
+    assert report.datasets == 1
+    assert not report.ok()
+
+
+# 6. A file deleted while it is read --------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_events_file_deleted_while_it_is_read_is_a_finding(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        jobs: int) -> None:
+    """Deleted once the dataset's layers opened it, before its records are read: a
+    finding and exit 1, not `internal error ... please report it` (exit 2).  With two
+    jobs the layers run in a worker process (forked: the deletion goes with it)."""
+    folder = _dataset(tmp_path / "dataset")
+    layers_events = dataset_layers._Layers._events  # noqa: SLF001 - the moment of the race
+
+    def then_deleted(self: dataset_layers._Layers, path: str) -> object:
+        yield from layers_events(self, path)
+        (folder / path).unlink()
+
+    monkeypatch.setattr(dataset_layers._Layers, "_events", then_deleted)  # noqa: SLF001
+    report = validate([str(folder)], jobs=jobs, sizes=Sizes(parallel_bytes=0))
+    assert not report.ok()
+    assert all(f.code != "internal-error" for f in report.findings)
+    first = report.findings[0]
+    assert (first.file, first.line, first.code, first.message) == (
+        f"{folder}/events.jsonl", 0, "resource-missing",
+        "events file changed during the run: 'events.jsonl' does not exist")
+
+
+# 3. Writes where they must not ------------------------------------------------------------
+
+
+PREVIOUS = "the previous report\n"
+
+
+@pytest.fixture
+def report_beside(tmp_path: Path) -> tuple[Path, Path]:
+    """A broken dataset, and a previous report in a folder of its own."""
+    folder = _dataset(tmp_path / "dataset")
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as events:
+        events.write("[]\n")
+    (tmp_path / "out").mkdir()
+    report = tmp_path / "out" / "report.html"
+    report.write_text(PREVIOUS, "utf-8")
+    report.chmod(0o640)
+    return folder, report
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_output_replaces_the_report_whole_and_keeps_its_permissions(report_beside) -> None:
+    folder, report = report_beside
+    result = _cli(str(folder), "--format", "html", "-o", str(report))
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+    assert report.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640
+    assert _leftovers(report.parent) == []
+
+
+def test_output_refuses_a_symlink_planted_at_its_path(report_beside, tmp_path: Path) -> None:
+    folder, report = report_beside
+    victim = tmp_path / "victim.txt"  # outside the checkout, say ~/.bashrc
+    victim.write_text("untouched\n", "utf-8")
+    planted = report.parent / "planted.html"
+    planted.symlink_to(victim)
+    result = _cli(str(folder), "-o", str(planted))
+    assert result.returncode == 2
+    assert result.stderr == (f"validate: --output {planted} is a symlink: the report is not "
+                             "written through a link (remove it, or name another file)\n")
+    assert victim.read_text("utf-8") == "untouched\n"
+    assert planted.is_symlink()
+
+
+def test_output_refuses_a_hard_link_of_a_dataset_file(report_beside) -> None:
+    folder, report = report_beside
+    events = folder / "events.jsonl"
+    before = events.read_bytes()
+    alias = report.parent / "events-alias.txt"
+    os.link(events, alias)
+    result = _cli(str(folder), "-o", str(alias))
+    assert result.returncode == 2
+    assert result.stderr == (f"validate: --output {alias} is a hard link (one of 2 names of a "
+                             "file, perhaps a dataset's): name another file\n")
+    assert events.read_bytes() == before
+
+
+def test_output_refuses_a_fifo_without_blocking(report_beside) -> None:
+    folder, report = report_beside
+    fifo = report.parent / "fifo.html"
+    os.mkfifo(fifo)
+    result = _cli(str(folder), "-o", str(fifo), timeout=60)  # no reader: an open would block
+    assert result.returncode == 2
+    assert result.stderr == (f"validate: --output {fifo} is not a regular file (a FIFO or "
+                             "device, say)\n")
+
+
+def test_output_refuses_a_path_inside_a_dataset_by_name_or_through_a_link(
+        report_beside, tmp_path: Path) -> None:
+    folder, _ = report_beside
+    alias = tmp_path / "alias"
+    alias.symlink_to(folder, target_is_directory=True)  # resolves into the dataset
+    (folder / "to-outside").symlink_to(tmp_path / "out", target_is_directory=True)
+    for output in (alias / "r.html", folder / "to-outside" / "r.html"):  # in it by name
+        result = _cli(str(folder), "-o", str(output))
+        assert result.returncode == 2, output
+        assert "which is being checked" in result.stderr
+    assert not (tmp_path / "out" / "r.html").exists()
+
+
+def test_output_refuses_a_link_planted_during_the_run(
+        report_beside, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Checked before the run and again at the write: a link put at the path meanwhile
+    is neither followed nor replaced."""
+    folder, report = report_beside
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched\n", "utf-8")
+    from validator.engine import run as run_module
+
+    real_validate = run_module.validate
+
+    def planting(*args: object, **kwargs: object) -> object:
+        report.unlink()
+        report.symlink_to(victim)
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "validate", planting)
+    assert main([str(folder), "-o", str(report)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert victim.read_text("utf-8") == "untouched\n"
+    assert report.is_symlink()
+    assert _leftovers(report.parent) == []
+
+
+def test_a_write_that_fails_midway_leaves_the_previous_report(
+        report_beside, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder, report = report_beside
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert main([str(folder), "-o", str(report)]) == 2
+    assert capsys.readouterr().err == f"validate: cannot write {report}: No space left on device\n"
+    assert report.read_text("utf-8") == PREVIOUS
+    assert _leftovers(report.parent) == []
+
+
+SIGNAL_DURING_WRITE = textwrap.dedent("""
+    import os, signal, sys
+    real_fsync = os.fsync
+
+    def fsync(fd):  # the report is written, not yet in place: the signal arrives now
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        real_fsync(fd)
+
+    os.fsync = fsync
+    from validator.cli import main
+    sys.exit(main(sys.argv[2:]))
+""")
+
+
+@pytest.mark.parametrize(("sent", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_during_the_write_leaves_the_previous_report(
+        report_beside, sent: str, code: int) -> None:
+    folder, report = report_beside
+    result = subprocess.run([sys.executable, "-c", SIGNAL_DURING_WRITE, sent, str(folder),
+                             "--format", "html", "-o", str(report)], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert report.read_text("utf-8") == PREVIOUS
+    assert _leftovers(report.parent) == []
+
+
+# 4. Processes: signals end the workers too -----------------------------------------------
+
+
+def _big_corpus(folder: Path, datasets: int, records: int) -> Path:
+    """`datasets` copies of the base dataset with `records` records each, over the 4 MiB
+    below which a run uses no worker processes."""
+    originals = (BASE / "events.jsonl").read_text("utf-8").splitlines()
+    for index in range(datasets):
+        target = _dataset(folder / f"ds-{index}")
+        lines = []
+        for number in range(records):
+            record = json.loads(originals[number % len(originals)])
+            record["id"] = f"r-{index}-{number}"
+            lines.append(json.dumps(record, ensure_ascii=False))
+        (target / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+def _group(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group, from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize(("sent", "to_group", "code", "jobs", "datasets"), [
+    ("SIGTERM", False, 143, 2, 3),  # `kill PID`: the workers are busy
+    ("SIGINT", True, 130, 4, 1),  # Ctrl-C to the process group: three workers idle
+    ("SIGTERM", True, 143, 4, 1),
+])
+def test_a_signal_ends_the_run_and_its_workers(tmp_path: Path, sent: str, to_group: bool,
+                                               code: int, jobs: int, datasets: int) -> None:
+    """`validate --jobs N` on a corpus large enough for worker processes: the signal ends
+    it with 130 or 143, no traceback (an idle worker's KeyboardInterrupt included), and no
+    process of its group outlives it (so a caller reading its output is not left waiting)."""
+    corpus = _big_corpus(tmp_path / "corpus", datasets, 36_000 // datasets)
+    process = subprocess.Popen([sys.executable, "-m", "validator", "--jobs", str(jobs),
+                                str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)  # its own process group, as a shell's
+    try:
+        deadline = time.monotonic() + 60
+        while len(_group(process.pid)) < jobs + 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(_group(process.pid)) == jobs + 1, "the workers never started"
+        time.sleep(0.1)  # the workers at work (or idle)
+        number = getattr(signal, sent)
+        if to_group:
+            os.killpg(process.pid, number)
+        else:
+            process.send_signal(number)
+        _, err = process.communicate(timeout=30)  # returns only once no one holds the pipes
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == code, err
+    assert "Traceback" not in err.decode()
+    assert "KeyboardInterrupt" not in err.decode()
+    assert _group(process.pid) == []
+
+
+# 5. The pre-commit hook: file names are paths, never options ----------------------------------
+
+
+OPTION_NAMES = ("--list-rules", "--ignore=references,evidence,meaning")
+
+
+def _hook_command(hook_id: str = "textevents-validate") -> list[str]:
+    """The hook's exact entry, as pre-commit runs it (validate, from this checkout)."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    hook = next(h for h in hooks if h["id"] == hook_id)
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "validate"
+    return [sys.executable, "-m", "validator", *entry[1:], *hook.get("args", [])]
+
+
+def _commit(repo: Path) -> list[str]:
+    """Commit everything; the changed files, as pre-commit passes them."""
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True, timeout=60)
+    subprocess.run([*git, "add", "-A"], check=True, timeout=60)
+    subprocess.run([*git, "commit", "-qm", "contribution"], check=True, timeout=60)
+    files = subprocess.run([*git, "ls-files", "-z"], check=True, capture_output=True,
+                           timeout=60).stdout.decode().split("\0")
+    return sorted(name for name in files if name)
+
+
+def _break_a_quote(folder: Path) -> None:
+    """A span one character off: an evidence-layer finding, which --ignore=evidence hides."""
+    events = folder / "events.jsonl"
+    lines = events.read_text("utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["evidence"][0]["start"] += 1
+    events.write_text("\n".join([json.dumps(record, ensure_ascii=False), *lines[1:]]) + "\n",
+                      "utf-8")
+
+
+def test_the_hooks_entry_ends_options() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    per_file = next(h for h in hooks if h["id"] == "textevents-validate")
+    assert shlex.split(per_file["entry"])[-1] == "--"
+    assert per_file.get("pass_filenames", True)
+
+
+def test_files_named_like_options_in_a_dataset_at_the_repository_root_are_checked(
+        tmp_path: Path) -> None:
+    """A repository that is one dataset: its files are passed by bare name, so a file
+    named `--list-rules` reaches the command line as that word.  Checked as files of the
+    dataset (undeclared), and the broken quote fails the hook (exit 1)."""
+    repo = _dataset(tmp_path / "repo")
+    _break_a_quote(repo)
+    for name in OPTION_NAMES:
+        (repo / name).write_text("a file named like an option\n", "utf-8")
+    files = _commit(repo)
+    assert set(OPTION_NAMES) <= set(files)
+    result = subprocess.run([*_hook_command(), *files], capture_output=True, text=True,
+                            cwd=repo, timeout=120, check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "span-text-mismatch" in result.stdout
+    for name in OPTION_NAMES:
+        assert f"{name}:0:0: error resource-undeclared" in result.stdout
+    # Without the end of options, the same names were obeyed and the hook passed.
+    unmarked = [arg for arg in _hook_command() if arg != "--"]
+    obeyed = subprocess.run([*unmarked, *files], capture_output=True, text=True, cwd=repo,
+                            timeout=120, check=False)
+    assert obeyed.returncode == 0
+
+
+def test_files_named_like_options_outside_any_dataset_do_not_silence_the_hook(
+        tmp_path: Path) -> None:
+    """A repository of datasets: option-named files at its root lie in no dataset and are
+    skipped (--skip-outside); the broken dataset still fails (exit 1)."""
+    repo = tmp_path / "repo"
+    _break_a_quote(_dataset(repo / "datasets" / "payne"))
+    for name in OPTION_NAMES:
+        (repo / name).write_text("a file named like an option\n", "utf-8")
+    files = _commit(repo)
+    result = subprocess.run([*_hook_command(), *files], capture_output=True, text=True,
+                            cwd=repo, timeout=120, check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "datasets/payne/events.jsonl:1:" in result.stdout
+    assert "span-text-mismatch" in result.stdout
+
+
+def test_an_option_after_the_end_of_options_that_names_nothing_is_refused(
+        tmp_path: Path) -> None:
+    """An option put in the hook's `args` lands after `--`: refused, saying where options
+    go, rather than taken as a path (or, before the marker, obeyed)."""
+    folder = _dataset(tmp_path / "dataset")
+    result = _cli("--skip-outside", "--", "--ignore=evidence", str(folder / "events.jsonl"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "validate: --ignore=evidence: after --, every argument is a path, and no such file or "
+        "folder exists; options go before -- (in a pre-commit config, in the hook's entry, "
+        "not its args)")
+    assert result.stdout == ""
