@@ -9,6 +9,7 @@ only in which characters their sink must not receive:
 - `printable`: a file name, as a finding keeps it;
 - `one_line`: any text in a line of a log (the text report, standard error,
   the progress bar): as `printable`, and no workflow command a CI runner obeys;
+  `log_line`, the whole line, which a value may begin;
 - `workflow_data`, `workflow_property`: the message and the properties of a
   GitHub workflow command, in the runner's documented encoding;
 - `json_text`: a JSON document (the report, the SARIF log): valid Unicode and
@@ -61,7 +62,8 @@ _PAGE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufef
 # and the older `##[command]` anywhere in it.
 _COMMAND_START = re.compile(r"^(\s*):(?=:)")
 _OLD_COMMAND = re.compile(r"#(?=#\[)")
-_PAGE_COMMAND_START = re.compile(r"(^|[\n\r])([^\S\n\r]*):(?=:)")
+# On the page, any colon that starts a line of a value (the page may put another after it).
+_PAGE_COMMAND_START = re.compile(r"(^|[\n\r])([^\S\n\r]*):")
 
 
 def _code(char: str) -> str:
@@ -117,9 +119,19 @@ def one_line(text: str) -> str:
 
     As `printable` (no control, bidi or line-breaking character, no lone
     surrogate), and no workflow command that a CI runner would obey: a
-    leading `::` is written `\u003a:`, and `##[` is written `#\u0023[`.
+    leading `::` is written `\u003a:`, and `##[` is written `\u0023#[`.
     """
     return _no_command(printable(text))
+
+
+def log_line(line: str) -> str:
+    r"""A whole line of a log whose start is a value (a file name): no `::` at its start.
+
+    Values are escaped one by one, but a line that a value begins can still
+    start a workflow command with the text after it (a file named ':' gives
+    '::0:0: …'): a leading `::` (after white space) is written `::`.
+    """
+    return _COMMAND_START.sub(r"\1\\u003a", line)
 
 
 def workflow_data(text: str) -> str:
@@ -159,7 +171,7 @@ def visible(value: object) -> object:
 
     Lone surrogates and the characters HTML forbids are escapes too, so the
     page is always UTF-8 and well formed.  The string comes back HTML-escaped,
-    as markup, with `::` at the start of a line and the `#` of `##[` written
+    as markup, with a `:` at the start of a line and the `#` of `##[` written
     as character references: the page printed in a CI log starts no workflow
     command, and reads the same in a browser.  Anything else (and markup the
     page made itself) is returned unchanged.

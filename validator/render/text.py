@@ -2,8 +2,8 @@
 
 Renderers are pure: findings in, lines of text out.  Every value from a
 dataset in a line (file, message, pointer) is written by `one_line`, so no
-line holds a control, bidi or line-breaking character, or starts a workflow
-command of a CI runner.
+line holds a control, bidi or line-breaking character, or a workflow command
+of a CI runner (`log_line`: a line a file name begins).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING, Final
 
-from validator.escaping import one_line
+from validator.escaping import log_line, one_line
 from validator.findings import RULES, Finding, Severity, ignored_names
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator
             shown[finding.code] = count + 1
             yield _text_line(finding, colour=colour)
         for code, count in hidden.items():
-            yield f"{one_line(file)}: … and {count} more {one_line(code)}"
+            yield log_line(f"{one_line(file)}: … and {count} more {one_line(code)}")
 
 
 def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
@@ -81,7 +81,7 @@ def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
 
 
 def _text_line(finding: Finding, *, colour: bool) -> str:
-    where = f"{one_line(finding.file)}:{finding.line}:{finding.column}"
+    where = log_line(f"{one_line(finding.file)}:{finding.line}:{finding.column}")
     severity = finding.severity.value
     if colour:
         tint = "31" if finding.severity is Severity.ERROR else "33"
