@@ -20,6 +20,7 @@ from validator.render.html import html_page
 
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import CANARY, HOSTILE, Hostile
+from cases_output import OUTPUT_CASES
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 CANARY_VALUE = "canary-value-never-printed-31337"
@@ -61,7 +62,7 @@ def test_there_are_at_least_forty_cases_in_every_category() -> None:
                                             "huge"}
 
 
-@pytest.mark.parametrize("case", HOSTILE, ids=lambda c: f"{c.category}/{c.name}")
+@pytest.mark.parametrize("case", HOSTILE + OUTPUT_CASES, ids=lambda c: f"{c.category}/{c.name}")
 def test_hostile_case_keeps_the_contract(case: Hostile, tmp_path: Path) -> None:
     """The stated exit code and codes; no traceback; no canary; inputs untouched."""
     folder = build(case, tmp_path)
@@ -76,7 +77,7 @@ def test_hostile_case_keeps_the_contract(case: Hostile, tmp_path: Path) -> None:
     assert codes == case.codes
 
 
-@pytest.mark.parametrize("case", HOSTILE, ids=lambda c: f"{c.category}/{c.name}")
+@pytest.mark.parametrize("case", HOSTILE + OUTPUT_CASES, ids=lambda c: f"{c.category}/{c.name}")
 def test_hostile_case_gives_an_evidence_page(case: Hostile, tmp_path: Path) -> None:
     """The evidence page reads the dataset again: still no crash, no canary, no edit."""
     folder = build(case, tmp_path)

@@ -366,3 +366,44 @@ def test_a_dataset_folder_that_is_not_utf_8_gives_a_utf_8_page(tmp_path: Path) -
     assert printed.stdout.decode("utf-8") == page
     for fmt in ("text", "json", "sarif", "github"):
         assert _run(os.fsdecode(b"d\xff\xfe"), "--format", fmt, cwd=tmp_path).returncode == 0
+
+
+sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
+from cases_output import OUTPUT_CASES, Hostile  # noqa: E402 - found through the path above
+
+
+def assert_github(text: str, findings: int) -> None:
+    lines = text.splitlines()
+    assert len(lines) == findings
+    for line in lines:
+        match = COMMAND.match(line)
+        assert match, ascii(line)
+        assert all(p.split("=", 1)[0] in {"file", "line", "col", "title"}
+                   for p in match[2].split(","))
+        assert not LINE_FORBIDDEN.search(line)
+        assert "##[" not in line
+
+
+@pytest.mark.parametrize("case", OUTPUT_CASES, ids=lambda c: c.name)
+def test_every_format_of_a_hostile_output_case_is_clean(case: Hostile, tmp_path: Path) -> None:
+    """The command's own output, each format: the exit code, and nothing its sink forbids."""
+    folder = tmp_path / case.name / "dataset"
+    shutil.copytree(BASE, folder)
+    case.build(folder)
+    outputs = {}
+    for fmt in ("json", "text", "github", "sarif", "html"):
+        result = _run(str(folder), "--format", fmt, cwd=tmp_path)
+        assert (result.returncode, result.stderr) == (case.exit, b""), result.stderr[-2000:]
+        outputs[fmt] = result.stdout.decode("utf-8")  # strictly UTF-8
+    findings = json.loads(outputs["json"])["findings"]
+    assert {f["code"] for f in findings} == case.codes
+    assert_json = [json.loads(outputs[fmt]) for fmt in ("json", "sarif")]
+    assert len(assert_json[1]["runs"][0]["results"]) == len(findings)
+    for fmt in ("json", "sarif"):
+        assert not JSON_FORBIDDEN.search(outputs[fmt]), fmt
+        assert "##[" not in outputs[fmt]
+    text_lines_ = outputs["text"].splitlines()
+    assert_log(outputs["text"], len(text_lines_))
+    assert text_lines_[-1].startswith("1 dataset, ")
+    assert_github(outputs["github"], len(findings))
+    assert_page(outputs["html"], len(findings))
