@@ -28,9 +28,6 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-from markupsafe import escape as html_escape
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -178,5 +175,8 @@ def visible(value: object) -> object:
     """
     if not isinstance(value, str) or hasattr(value, "__html__"):
         return value
+    from markupsafe import Markup  # jinja2's, imported with the page
+    from markupsafe import escape as html_escape
+
     html = _OLD_COMMAND.sub("&#35;", str(html_escape(_page_escapes(value))))
     return Markup(_PAGE_COMMAND_START.sub(r"\1\2&#58;", html))  # noqa: S704 - escaped above
