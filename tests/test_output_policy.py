@@ -295,7 +295,8 @@ class _Terminal(io.StringIO):
 def test_the_progress_bar_shows_names_as_text(name: str) -> None:
     """No markup, no escape sequence of the name's own, nothing unencodable."""
     terminal = _Terminal()
-    with mock.patch.dict(os.environ, {"TERM": "xterm-256color"}), contextlib.ExitStack() as stack:
+    with mock.patch.dict(os.environ, {"TERM": "xterm-256color", "COLUMNS": "200"}), \
+            contextlib.ExitStack() as stack:
         os.environ.pop("CI", None)
         show = stack.enter_context(_progress(terminal))
         assert show is not None
