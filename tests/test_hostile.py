@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import CANARY, Hostile
 from cases import HOSTILE as ROUND_ONE
 from cases_files import FILES
+from cases_output import OUTPUT_CASES
 
-HOSTILE = ROUND_ONE + FILES  # round two's cases (issue 25) run under the same contract
+HOSTILE = ROUND_ONE + FILES + OUTPUT_CASES  # round two's cases (issue 25), the same contract
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 CANARY_VALUE = "canary-value-never-printed-31337"

@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,8 +35,17 @@ def _tool_version() -> str:
         return "unknown"
 
 
+class _Parser(argparse.ArgumentParser):
+    """The command's parser: its error line on stderr escapes what the arguments hold."""
+
+    def error(self, message: str) -> NoReturn:
+        from validator.escaping import one_line
+
+        super().error(one_line(message))  # an argument may hold a line break or '##['
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="validate",
         description="Check textevents datasets: descriptor, tables, records, references "
                     "and evidence, in one run.",
@@ -92,20 +101,27 @@ def _write_lines(out: TextIO, lines: Iterable[str]) -> None:
 
 @contextlib.contextmanager
 def _progress(stream: TextIO) -> Iterator[Callable[[int, int, str], None] | None]:
-    """A rich progress bar on stderr, only on a terminal and never in CI logs or pipes."""
+    """A rich progress bar on stderr, only on a terminal and never in CI logs or pipes.
+
+    A dataset's name is shown as text, never read as rich markup (`[link=…]`),
+    and escaped as a line of a log: no escape sequence reaches the terminal.
+    """
     if not stream.isatty() or os.environ.get("CI"):
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from validator.escaping import one_line
+
     console = Console(file=stream)
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   console=console, transient=True)
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), console=console, transient=True)
     task = bar.add_task("checking", total=None)
 
     def show(done: int, total: int, dataset: str) -> None:
-        bar.update(task, completed=done, total=total, description=f"checking {dataset}")
+        bar.update(task, completed=done, total=total,
+                   description=f"checking {one_line(dataset)}")
 
     with bar:
         yield show
@@ -202,15 +218,15 @@ def _main(argv: list[str]) -> int:
             else _empty_report(ignore)
         _write_report(args, result, buffer if target else sys.stdout)
     except UsageError as error:
-        sys.stderr.write(f"validate: {error}\n")
+        _error_line(str(error))  # it may name a PATH: any folder name a dataset holds
         return EXIT_USAGE
     except BrokenPipeError:
         raise  # the reader of standard output went away: see main
     except Exception as error:
         if args.debug:
             raise
-        sys.stderr.write(f"validate: internal error: {type(error).__name__}: {error}\n"
-                         "validate: run with --debug for a traceback, and please report it\n")
+        _error_line(f"internal error: {type(error).__name__}: {error}")
+        sys.stderr.write("validate: run with --debug for a traceback, and please report it\n")
         return EXIT_USAGE
     if target and not _write_file(target, buffer.getvalue(), args.output):
         return EXIT_USAGE
@@ -230,10 +246,17 @@ def _option_after_the_marker(argv: list[str], parser: argparse.ArgumentParser) -
     if misplaced is None:
         return False
     parser.print_usage(sys.stderr)
-    sys.stderr.write(f"validate: {misplaced}: after --, every argument is a path, and no "
-                     "such file or folder exists; options go before -- (in a pre-commit "
-                     "config, in the hook's entry, not its args)\n")
+    _error_line(f"{misplaced}: after --, every argument is a path, and no such file or "
+                "folder exists; options go before -- (in a pre-commit config, in the hook's "
+                "entry, not its args)")
     return True
+
+
+def _error_line(message: str) -> None:
+    """One line on stderr, whatever the message quotes: see `validator.escaping.one_line`."""
+    from validator.escaping import one_line
+
+    sys.stderr.write(f"validate: {one_line(message)}\n")
 
 
 def _empty_report(ignore: list[str]) -> Report:
@@ -271,7 +294,7 @@ def _write_file(target: OutputTarget, report: str, output: str) -> bool:
         write_atomically(target, report.encode("utf-8"))
     except (OSError, UnicodeEncodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not valid UTF-8"
-        sys.stderr.write(f"validate: cannot write {output}: {reason or error}\n")
+        _error_line(f"cannot write {output}: {reason or error}")
         return False
     return True
 

@@ -1,4 +1,9 @@
-"""Findings as documents for programs: the versioned JSON report and a SARIF 2.1.0 log."""
+"""Findings as documents for programs: the versioned JSON report and a SARIF 2.1.0 log.
+
+Both are written by `validator.escaping.json_text`: valid Unicode (no lone
+surrogate, whatever a file name or key held), and no character that a
+terminal or a CI log would obey; every other value reads back as it was.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
+from validator.escaping import json_text, printable
 from validator.findings import RULES, Finding, Severity
 
 if TYPE_CHECKING:
@@ -32,7 +38,7 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "summary": _summary(findings, datasets, records, ignored),
         "findings": [f.as_dict() for f in findings[:limit]],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return json_text(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _summary(findings: Sequence[Finding], datasets: int, records: int,
@@ -81,8 +87,8 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "properties": {"schemaVersions": list(schema_versions),
                        **_summary(findings, datasets, records, ignored)},
     }
-    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
-                      ensure_ascii=False, indent=2)
+    return json_text(json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
+                                ensure_ascii=False, indent=2))
 
 
 def level(severity: Severity) -> str:
@@ -114,9 +120,11 @@ def artifact_uri(file: str) -> str:
     """A finding's file as a URI reference: relative as named, or `file:` when absolute.
 
     Percent-encoded (RFC 3986), so that a space, `%`, `#` or `:` in a name
-    cannot change what the reference means.
+    cannot change what the reference means; a name that is not printable
+    (see `validator.escaping.printable`) is encoded as it is printed.
     """
-    encoded = quote(file, safe="/")  # as named: no path normalisation, so it reads back exactly
+    # As named: no path normalisation, so it reads back exactly.
+    encoded = quote(printable(file), safe="/")
     return f"file://{encoded}" if file.startswith("/") else encoded
 
 

@@ -6,8 +6,11 @@ spans (what each one supports, and where it stands in the text), and the
 run's findings on the record, span or file they concern.
 
 The page is one self-contained file: no script, and nothing fetched (its
-Content-Security-Policy forbids both).  Jinja2 escapes every value taken
-from a dataset, so no dataset can add markup to the page.
+Content-Security-Policy forbids both).  Every value the template prints
+passes `validator.escaping.visible`, which HTML-escapes it, so no dataset can
+add markup to the page, and writes as escapes what HTML or a terminal must
+not receive: the page is valid UTF-8 (a folder name that is not holds no
+lone surrogate on it) and well formed, whatever the dataset holds.
 
 The page is drawn from the run's report: its findings, and what the run read
 of each dataset (titles, article texts, record counts).  Only the records it

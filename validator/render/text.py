@@ -1,6 +1,9 @@
 """Findings as text for people: one line each, a summary, statistics, the rule list.
 
-Renderers are pure: findings in, lines of text out.
+Renderers are pure: findings in, lines of text out.  Every value from a
+dataset in a line (file, message, pointer) is written by `one_line`, so no
+line holds a control, bidi or line-breaking character, or a workflow command
+of a CI runner (`log_line`: a line a file name begins).
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING, Final
 
+from validator.escaping import log_line, one_line
 from validator.findings import RULES, Finding, Severity, ignored_names
 
 if TYPE_CHECKING:
@@ -52,7 +56,7 @@ def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator
             shown[finding.code] = count + 1
             yield _text_line(finding, colour=colour)
         for code, count in hidden.items():
-            yield f"{file}: … and {count} more {code}"
+            yield log_line(f"{one_line(file)}: … and {count} more {one_line(code)}")
 
 
 def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
@@ -77,19 +81,20 @@ def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
     for code in ranked:
         title = RULES[code].title if code in RULES else code
         spread = len(files[code])
-        yield (f"{counts[code]:>{count_width}}  {severities[code].value:<7}  {code:<{code_width}}  "
-               f"{title} (in {spread} file{'s' * (spread != 1)})")
+        yield (f"{counts[code]:>{count_width}}  {severities[code].value:<7}  "
+               f"{one_line(code):<{code_width}}  "
+               f"{one_line(title)} (in {spread} file{'s' * (spread != 1)})")
 
 
 def _text_line(finding: Finding, *, colour: bool) -> str:
-    where = f"{finding.file}:{finding.line}:{finding.column}"
+    where = log_line(f"{one_line(finding.file)}:{finding.line}:{finding.column}")
     severity = finding.severity.value
     if colour:
         tint = "31" if finding.severity is Severity.ERROR else "33"
         severity = f"\x1b[{tint}m{severity}\x1b[0m"
         where = f"\x1b[1m{where}\x1b[0m"
-    pointer = f" ({finding.pointer})" if finding.pointer else ""
-    return f"{where}: {severity} {finding.code} {finding.message}{pointer}"
+    pointer = f" ({one_line(finding.pointer)})" if finding.pointer else ""
+    return f"{where}: {severity} {one_line(finding.code)} {one_line(finding.message)}{pointer}"
 
 
 def rules_text() -> Iterator[str]:
