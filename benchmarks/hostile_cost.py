@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cases" / "hostile"))
-from cases_cost import COSTLY, Costly, copy_base  # noqa: E402 - after the path it needs
+from cases_cost import COSTLY, Costly, copy_base  # type: ignore[import-not-found]
 
 MAX_SECONDS = 5.0  # at the larger size
 GROWTH = 1.5  # the ratio of times may exceed the ratio of sizes by this factor

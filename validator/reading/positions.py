@@ -71,6 +71,7 @@ class Locator:
     """
 
     def __init__(self, text: str) -> None:
+        """A locator of pointers in `text`, which has read nothing yet."""
         self.text = text
         self._children: dict[int, _Children] = {}  # container offset -> what was read
         self._lookups = 0
@@ -139,27 +140,31 @@ class Locator:
             return found
         if children.broken:  # what was read before the break is still found above
             raise _Unmapped
-        text = self.text
         try:
-            while not children.done:
-                at = self._skip(children, "}")
-                if text[at] == "}":
-                    children.done = True
-                    break
-                key_at = at
-                if text[at] != '"':
-                    raise _Unmapped
-                member, at = scanstring(text, at + 1)
-                colon = _COLON.match(text, at)
-                if colon is None:
-                    raise _Unmapped
-                children.at, children.skip = colon.end(), True
-                children.members.setdefault(member, (key_at, colon.end()))  # the first one
-                if member == name:
-                    return key_at, colon.end()
+            return self._members_until(children, name)
         except (_Unmapped, LookupError, ValueError):
             children.broken = True
             raise
+
+    def _members_until(self, children: _Children, name: str) -> tuple[int | None, int] | None:
+        """Read on through an object's members, keeping each, until `name` or the close."""
+        text = self.text
+        while not children.done:
+            at = self._skip(children, "}")
+            if text[at] == "}":
+                children.done = True
+                break
+            key_at = at
+            if text[at] != '"':
+                raise _Unmapped
+            member, at = scanstring(text, at + 1)
+            colon = _COLON.match(text, at)
+            if colon is None:
+                raise _Unmapped
+            children.at, children.skip = colon.end(), True
+            children.members.setdefault(member, (key_at, colon.end()))  # the first one
+            if member == name:
+                return key_at, colon.end()
         return None
 
     def _element(self, at: int, token: str) -> tuple[int | None, int] | None:

@@ -73,9 +73,9 @@ _TOKENS = re.compile(_STRING + r'|[^\s"{}\[\],:]+', re.DOTALL)
 # Keys (a string before a colon), other strings and brackets, to find a repeated key.
 # A key must close: a string that does not fails the first branch (one read to
 # its end) and the second takes it to the end.
-_KEYS = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|' + _STRING + r'|[{}\[\]]', re.DOTALL)
+_KEYS = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|' + _STRING + r"|[{}\[\]]", re.DOTALL)
 # Strings and brackets, for the depth of nesting.
-_BRACKETS = re.compile(_STRING + r'|[\[\]{}]', re.DOTALL)
+_BRACKETS = re.compile(_STRING + r"|[\[\]{}]", re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 # Every escape in turn (only strings hold backslashes): a high surrogate with the
 # low one after it if any, a low one alone, or any other escape.
