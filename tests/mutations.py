@@ -162,6 +162,11 @@ def _duplicate_record(folder: Path) -> None:
     _write_records(folder, records)
 
 
+def _many_wrong_spans(record: dict) -> None:
+    """101 spans that each quote the wrong text: one more than a record reports."""
+    record["evidence"] = [dict(record["evidence"][0], text="not the text")] * 101
+
+
 def _append_line(line: str) -> Callable[[Path], None]:
     def mutate(folder: Path) -> None:
         with (folder / EVENTS).open("a", encoding="utf-8") as handle:
@@ -193,6 +198,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("path-unsafe", "symlink", _symlink_article),
     Mutation("file-too-large", "long-line", _long_line),
     Mutation("too-many-findings", "flood", _append_line("[1]\n" * 1001)),
+    Mutation("findings-capped", "many-spans", _edit_record(0, _many_wrong_spans)),
     Mutation("encoding-invalid", "actors-latin1", lambda f: (f / "actors.csv").write_bytes(
         (f / "actors.csv").read_bytes().replace(b"Sergei Shoigu", b"Serg\xe9i Shoigu"))),
     Mutation("encoding-bom", "descriptor-bom", lambda f: (f / "datapackage.json").write_bytes(

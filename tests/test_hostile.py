@@ -20,6 +20,7 @@ from validator.render.html import html_page
 
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import CANARY, HOSTILE, Hostile
+from cases_cost import COST
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
 CANARY_VALUE = "canary-value-never-printed-31337"
@@ -61,7 +62,7 @@ def test_there_are_at_least_forty_cases_in_every_category() -> None:
                                             "huge"}
 
 
-@pytest.mark.parametrize("case", HOSTILE, ids=lambda c: f"{c.category}/{c.name}")
+@pytest.mark.parametrize("case", HOSTILE + COST, ids=lambda c: f"{c.category}/{c.name}")
 def test_hostile_case_keeps_the_contract(case: Hostile, tmp_path: Path) -> None:
     """The stated exit code and codes; no traceback; no canary; inputs untouched."""
     folder = build(case, tmp_path)

@@ -241,9 +241,10 @@ MAX_MISSHAPEN_ROWS = 100  # rows with more or fewer cells than the header
 def shape_problems(table: Table, columns: tuple[str, ...]) -> list[Problem] | None:
     """The shape of a table too wide or too ragged for frictionless, or None if it is not.
 
-    One `table-header` problem for a header with too many labels, and one
+    One `table-header` problem for a header with too many labels; else one
     `table-row` problem a row of another width than the header, however many
-    cells it has; its cells are then not checked.  Linear in the table.
+    cells it has, for the first MAX_MISSHAPEN_ROWS of them, and a note of how
+    many more.  Its cells are then not checked.  Linear in the table.
     """
     width = len(table.header)
     extra = width - len(columns)
@@ -251,15 +252,19 @@ def shape_problems(table: Table, columns: tuple[str, ...]) -> list[Problem] | No
             and all(cells - width <= MAX_EXTRA_CELLS for _, cells in table.misshapen):
         return None
     unchecked = "the table's cells are not checked until it has the shape of its schema"
-    problems = []
-    if extra > 0:
-        problems.append(Problem("table-header", f"the header has {width} labels, {extra} more "
-                                f"than the columns {escape(','.join(columns), 120)}; "
-                                + unchecked, 1, len(columns) + 1))
-    for index, cells in table.misshapen:
-        problems.append(Problem("table-row", f"row at position {index + 2} has {cells} cells "
-                                f"where the header has {width}; " + unchecked,
-                                table.rows[index][0], min(cells, width) + 1, pointer(index)))
+    if extra > MAX_EXTRA_LABELS:  # the rows cannot be judged by such a header
+        return [Problem("table-header", f"the header has {width} labels, {extra} more than "
+                        f"the columns {escape(','.join(columns), 120)}; " + unchecked,
+                        1, len(columns) + 1)]
+    problems = [Problem("table-row", f"row at position {index + 2} has {cells} cells where "
+                        f"the header has {width}; " + unchecked, table.rows[index][0],
+                        min(cells, width) + 1, pointer(index))
+                for index, cells in table.misshapen[:MAX_MISSHAPEN_ROWS]]
+    if len(table.misshapen) > MAX_MISSHAPEN_ROWS:
+        index = table.misshapen[MAX_MISSHAPEN_ROWS][0]
+        problems.append(Problem("findings-capped", f"{len(table.misshapen) - MAX_MISSHAPEN_ROWS}"
+                                " more rows of another width than the header are not reported",
+                                table.rows[index][0], 1, pointer(index)))
     return problems
 
 
