@@ -210,7 +210,7 @@ def test_orphans_are_matched_to_datasets_in_linear_time() -> None:
     assert time.perf_counter() - began < 2
     # "data" holds datasets and "data/d2/x" lies in one; "data/d10" is one itself
     # (never an orphan in a real run, but kept as the pairwise test kept it).
-    assert left == orphans[:20_000] + ["data/d10", "data/d1x", "elsewhere/d1"]
+    assert left == [*orphans[:20_000], "data/d10", "data/d1x", "elsewhere/d1"]
 
 
 @given(orphans=st.lists(st.sampled_from(["a", "a/b", "a/b/c", "a/bc", "b", "b/a", "/a",
@@ -266,7 +266,7 @@ def test_a_table_within_the_limits_goes_to_frictionless(text: str) -> None:
 def test_no_hint_among_too_many_choices() -> None:
     many = frozenset(f"actor-{i:06d}" for i in range(MAX_CHOICES + 1))
     assert closest("actor-00000x", many) is None
-    assert did_you_mean("actor-00000x", {k: None for k in many}.keys()) == ""
+    assert did_you_mean("actor-00000x", dict.fromkeys(many).keys()) == ""
     few = frozenset(sorted(many)[:MAX_CHOICES])
     assert did_you_mean("actor-00000x", few) == "; did you mean 'actor-000000'?"
     assert did_you_mean("actor-00000x", dict.fromkeys(few).keys()) == \
