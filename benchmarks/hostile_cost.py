@@ -6,7 +6,9 @@ folder, runs the installed `validate` on each (`--format json`, output
 discarded), and prints the two times and their ratio beside the ratio of the
 sizes.  It fails if an input grows clearly faster than linearly (the ratio
 of times above 1.5 times the ratio of sizes, once a start-up allowance is
-taken off both times) or takes more than MAX_SECONDS at the larger size.
+taken off both times), takes more than MAX_SECONDS at the larger size, or
+exits otherwise than its case states (a run that fails at once is no
+measure of its cost).
 
     python benchmarks/hostile_cost.py [--only NAME ...] [--timeout S] [--sizes test]
 """
@@ -29,27 +31,30 @@ GROWTH = 1.5  # the ratio of times may exceed the ratio of sizes by this factor
 START_UP = 0.25  # seconds: Python, imports and the schemas, whatever the input
 
 
-def _run(validate: str, folder: Path, timeout: float) -> float:
-    """Seconds one run of `validate` takes on `folder` (the timeout if it does not end)."""
+def _run(validate: str, folder: Path, timeout: float) -> tuple[float, int | None]:
+    """Seconds one run of `validate` takes on `folder`, and its exit code (None: timed out)."""
     began = time.perf_counter()
     try:
-        subprocess.run([validate, str(folder), "--format", "json"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=timeout, check=False)
+        done = subprocess.run([validate, str(folder), "--format", "json"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        return timeout
-    return time.perf_counter() - began
+        return timeout, None
+    return time.perf_counter() - began, done.returncode
 
 
 def measure(costly: Costly, validate: str, sizes: tuple[int, int], work: Path,
-            timeout: float) -> tuple[float, float]:
-    """The times of `validate` on the trap at both sizes."""
-    times = []
+            timeout: float) -> tuple[float, float, bool]:
+    """The times of `validate` on the trap at both sizes, and whether both exit as stated."""
+    times, exits = [], []
     for size in sizes:
         folder = copy_base(work / f"{costly.name}-{size}" / "dataset")
         costly.build(folder, size)
-        times.append(_run(validate, folder, timeout))
+        seconds, code = _run(validate, folder, timeout)
+        times.append(seconds)
+        exits.append(code)
         shutil.rmtree(folder.parent)
-    return times[0], times[1]
+    return times[0], times[1], all(code in {None, costly.exit} for code in exits)
 
 
 def main() -> int:
@@ -59,7 +64,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take")
     parser.add_argument("--sizes", choices=["bench", "test"], default="bench",
                         help="test: half the test size and the test size")
-    parser.add_argument("--validate", default=shutil.which("validate") or "validate")
+    beside = Path(sys.executable).with_name("validate")  # this environment's command
+    parser.add_argument("--validate", default=str(beside) if beside.exists()
+                        else shutil.which("validate") or "validate")
     args = parser.parse_args()
     failed = []
     print(f"{'input':26} {'small':>11} {'large':>11} {'t small':>8} {'t large':>8} "
@@ -70,13 +77,16 @@ def main() -> int:
                 continue
             sizes = costly.bench_sizes if args.sizes == "bench" else \
                 (costly.test_size // 2, costly.test_size)
-            small, large = measure(costly, args.validate, sizes, Path(temporary), args.timeout)
+            small, large, exits = measure(costly, args.validate, sizes, Path(temporary),
+                                          args.timeout)
             size_ratio = sizes[1] / sizes[0]
             time_ratio = large / small if small else float("inf")
             # The start-up allowance off both times: what is left is the input's own cost.
             own_ratio = max(large - START_UP, 0.01) / max(small - START_UP, 0.01)
             verdict = "ok"
-            if large >= args.timeout:
+            if not exits:  # a run that fails fast proves nothing about its cost
+                verdict = f"WRONG EXIT (not {costly.exit})"
+            elif large >= args.timeout:
                 verdict = "TIMEOUT"
             elif large > MAX_SECONDS:
                 verdict = f"SLOW (> {MAX_SECONDS:g} s)"
