@@ -110,7 +110,7 @@ def test_an_unclosed_string_is_scanned_once() -> None:
     line = "[" * 65 + '"' + '\\"' * 100_000
     began = time.perf_counter()
     problem = too_deep(line)
-    assert time.perf_counter() - began < 1
+    assert time.perf_counter() - began < 10  # quadratic: minutes
     assert problem is not None
     assert (problem.code, problem.line, problem.column) == ("json-too-deep", 1, 65)
 
@@ -120,7 +120,7 @@ def test_the_literal_and_key_scans_read_an_unclosed_string_once() -> None:
     began = time.perf_counter()
     problem = parse_json("[1e99999x, " + tail)  # a literal the token scan cannot match
     assert _repeated_key('{"a": ' + tail, "b") == 0  # a key it does not find
-    assert time.perf_counter() - began < 1
+    assert time.perf_counter() - began < 10  # quadratic: minutes
     assert problem == Problem("json-number-invalid", "number '1e99999' overflows a double",
                               1, 1)
 
@@ -154,7 +154,7 @@ def test_ten_thousand_pointers_into_one_array_are_located_in_one_walk() -> None:
     locator = Locator(text)
     began = time.perf_counter()
     places = [locator.locate(f"/evidence/{i}/start") for i in range(20_000)]
-    assert time.perf_counter() - began < 2
+    assert time.perf_counter() - began < 10  # quadratic: minutes
     assert places[0] == locate(text, "/evidence/0/start")
     assert places[-1] == locate(text, "/evidence/19999/start")
 
@@ -207,7 +207,7 @@ def test_orphans_are_matched_to_datasets_in_linear_time() -> None:
         "data", "data/d2/x", "data/d1/inner", "data/d10", "data/d1x", "elsewhere/d1"]
     began = time.perf_counter()
     left = _not_around(orphans, datasets)
-    assert time.perf_counter() - began < 2
+    assert time.perf_counter() - began < 10  # quadratic: minutes
     # "data" holds datasets and "data/d2/x" lies in one; "data/d10" is one itself
     # (never an orphan in a real run, but kept as the pairwise test kept it).
     assert left == [*orphans[:20_000], "data/d10", "data/d1x", "elsewhere/d1"]
@@ -300,5 +300,19 @@ def test_a_long_text_not_nfc_at_its_end_is_found_at_once() -> None:
     text = "Plain news text, line after line.\n" * 1_400_000 + "cafe\u0301\n"
     began = time.perf_counter()
     (problem,) = text_problems(text)
-    assert time.perf_counter() - began < 3
+    assert time.perf_counter() - began < 10  # quadratic: minutes
     assert (problem.code, problem.line, problem.column) == ("text-not-nfc", 1_400_001, 4)
+
+
+def test_a_wrong_span_in_a_long_article_reads_near_it_only() -> None:
+    """Hints look for the quote within SEARCH_WINDOW of the span; the line is bisected."""
+    from validator.checks.evidence import SEARCH_WINDOW, _hints, _position
+    from validator.reading.text import position
+
+    text = "line of text\n" * (3 * SEARCH_WINDOW // 13) + "needle\n"
+    far = len(text) - 7
+    assert _hints(text, "needle", far - 5, far + 1) == [
+        f"the quote is at start={far}, end={far + 6} (shifted by +5)"]
+    assert _hints(text, "needle", 0, 6) == []  # too far to look for
+    for offset in (0, 12, 13, far, len(text), len(text) + 5):
+        assert _position(text, offset) == position(text, offset)

@@ -186,6 +186,22 @@ def article_not_nfc_at_end(folder: Path, size: int) -> None:
         handle.write("cafe\u0301\n")
 
 
+def wrong_spans_in_a_long_article(folder: Path, size: int) -> None:
+    """An article of about `size` bytes, and 110 records of ten spans that quote it wrong.
+
+    Each wrong span's hints encoded the whole article twice and counted its
+    lines: the file's 1,000 findings read it thousands of times.
+    """
+    article_not_nfc_at_end(folder, size)
+    record = _first_record(folder)
+    source = record["reporting"]["sources"][0]  # type: ignore[index]
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        for i in range(110):
+            record["id"] = f"hostile-wrong-spans-{i}"
+            record["evidence"] = [{"source": source, "start": 0, "end": 5, "text": "Zzzzz"}] * 10
+            handle.write(json.dumps(record) + "\n")
+
+
 _CAPPED = "findings-capped"
 
 COSTLY: tuple[Costly, ...] = (
@@ -215,6 +231,10 @@ COSTLY: tuple[Costly, ...] = (
            _codes("table-row", _CAPPED), "bytes"),
     Costly("unknown-actors", unknown_actors, 30_000, (50_000, 100_000), 1,
            _codes("actor-unknown", "too-many-findings"), "actors"),
+    Costly("wrong-spans-long-article", wrong_spans_in_a_long_article, 4_000_000,
+           (8_000_000, 16_000_000), 1, _codes("span-text-mismatch", "too-many-findings",
+                                             "text-not-nfc", "resource-hash-mismatch"),
+           "bytes"),
     Costly("article-not-nfc-at-end", article_not_nfc_at_end, 8_000_000,
            (24_000_000, 48_000_000), 1, _codes("text-not-nfc", "resource-hash-mismatch"),
            "bytes"),
