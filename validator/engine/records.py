@@ -214,9 +214,10 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         result.ids.add(record_id, name, number, offset)
     # The compiled engine decided; detailed errors are computed only now.  Past
     # MAX_FINDINGS_PER_RECORD, the rest are neither computed nor located.
-    problems = capped(_screened(record, task.context, task.ignore) if valid
-                      else schema_problems(validator, record),
-                      MAX_FINDINGS_PER_RECORD, "in this record")
+    problems = [p for p in capped(_screened(record, task.context, task.ignore) if valid
+                                  else schema_problems(validator, record),
+                                  MAX_FINDINGS_PER_RECORD, "in this record")
+                if p.code not in task.ignore]  # the note too, if ignored
     if not problems:
         return []
     locator = Locator(text)  # each member and element of the line read once, for all
