@@ -221,7 +221,7 @@ COSTLY: tuple[Costly, ...] = (
            _codes(), "files"),
     Costly("duplicate-resources", duplicate_resources, 10_000, (10_000, 20_000), 1,
            _codes("resource-duplicate", _CAPPED), "resources"),
-    Costly("datasets-beside-orphans", datasets_beside_orphans, 2_000, (2_000, 4_000), 1,
+    Costly("datasets-beside-orphans", datasets_beside_orphans, 2_000, (4_000, 8_000), 1,
            _codes("descriptor-invalid", "descriptor-missing"), "datasets"),
     Costly("csv-wide-header", csv_wide_header, 8_000, (8_000, 16_000), 1,
            _codes("table-header"), "labels"),
