@@ -10,7 +10,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
-from validator.checks.suggest import closest
+from validator.checks.suggest import MAX_CHOICES, closest
 from validator.checks.walk import spans
 from validator.escaping import escape
 from validator.findings import Problem
@@ -128,7 +128,8 @@ def _closest_pointer(record: JSON, target: str) -> str:
     if depth is None:  # it resolves
         return ""
     within = resolve(record, pointer(*parts[:depth]))
-    near = closest(parts[depth], frozenset(within)) if isinstance(within, dict) else None
+    near = closest(parts[depth], frozenset(within)) \
+        if isinstance(within, dict) and len(within) <= MAX_CHOICES else None  # see MAX_CHOICES
     if near is None:
         return ""
     fixed = (*parts[:depth], near, *parts[depth + 1:])
