@@ -68,6 +68,14 @@ def unclosed_string_deep(folder: Path, size: int) -> None:
     _append_line(folder, "[" * 65 + '"' + '\\"' * size)
 
 
+def unclosed_string_descriptor(folder: Path, size: int) -> None:
+    """A descriptor cut short: 65 brackets deep, then a string that never closes."""
+    path = folder / "datapackage.json"
+    text = path.read_text("utf-8")
+    path.write_text(text[:text.index('"title": ')] + '"deep": ' + "[" * 65 + '"'
+                    + '\\"' * size, "utf-8")
+
+
 def unclosed_string_literal(folder: Path, size: int) -> None:
     """A refused number the token scan cannot match (`1e99999x`), then an unclosed string."""
     _append_line(folder, '[1e99999x, "' + '\\"' * size)
@@ -207,6 +215,8 @@ _CAPPED = "findings-capped"
 COSTLY: tuple[Costly, ...] = (
     Costly("unclosed-string-deep", unclosed_string_deep, 20_000, (100_000, 200_000), 1,
            _codes("json-too-deep"), "escaped quotes"),
+    Costly("unclosed-string-descriptor", unclosed_string_descriptor, 20_000,
+           (200_000, 400_000), 1, _codes("json-too-deep"), "escaped quotes"),
     Costly("unclosed-string-literal", unclosed_string_literal, 20_000, (100_000, 200_000), 1,
            _codes("json-number-invalid"), "escaped quotes"),
     Costly("many-span-findings", many_span_findings, 10_000, (5_000, 10_000), 1,
