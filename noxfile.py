@@ -294,6 +294,13 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/stages.py")
 
 
+@nox.session(name="hostile-cost", default=False)
+def hostile_cost(session: nox.Session) -> None:
+    """Each slow input of issue 25 at two sizes: fails if one grows faster than linearly."""
+    session.install(".")
+    session.run("python", "benchmarks/hostile_cost.py", *session.posargs)
+
+
 @nox.session(default=False)
 def mutmut(session: nox.Session) -> None:
     """Mutation-test the package: report the mutants no test kills (see [tool.mutmut])."""

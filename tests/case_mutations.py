@@ -183,6 +183,12 @@ def _duplicate_record(folder: Path) -> None:
     _write_records(folder, records)
 
 
+def _many_wrong_spans(record: dict, data: dict, draw: object) -> str:
+    """101 spans that each quote the wrong text: one more than a record reports."""
+    record["evidence"] = [dict(record["evidence"][0], text="not the text")] * 101
+    return "/evidence"
+
+
 def _append_line(line: str) -> Callable[[Path], None]:
     def mutate(folder: Path) -> None:
         with (folder / EVENTS).open("a", encoding="utf-8") as handle:
@@ -224,6 +230,7 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     CaseMutation("path-unsafe", "symlink", _symlink_article),
     CaseMutation("file-too-large", "long-line", _long_line),
     CaseMutation("too-many-findings", "flood", _append_line("[1]\n" * 1001)),
+    _case("findings-capped", "many-spans", 0, _many_wrong_spans),
     CaseMutation("encoding-invalid", "actors-latin1", lambda f: (f / "actors.csv").write_bytes(
         (f / "actors.csv").read_bytes().replace(b"Sergei Shoigu", b"Serg\xe9i Shoigu"))),
     CaseMutation("encoding-bom", "descriptor-bom", lambda f: (f / "datapackage.json").write_bytes(

@@ -21,6 +21,7 @@ from validator.render.html import html_page
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import CANARY, Hostile
 from cases import HOSTILE as ROUND_ONE
+from cases_cost import COST
 from cases_files import FILES
 from cases_output import OUTPUT_CASES
 
@@ -66,7 +67,7 @@ def test_there_are_at_least_forty_cases_in_every_category() -> None:
                                             "huge"}
 
 
-@pytest.mark.parametrize("case", HOSTILE, ids=lambda c: f"{c.category}/{c.name}")
+@pytest.mark.parametrize("case", HOSTILE + COST, ids=lambda c: f"{c.category}/{c.name}")
 def test_hostile_case_keeps_the_contract(case: Hostile, tmp_path: Path) -> None:
     """The stated exit code and codes; no traceback; no canary; inputs untouched."""
     folder = build(case, tmp_path)

@@ -1,8 +1,8 @@
 """The input layer: files read safely, decoded strictly and parsed as strict JSON, located to the character.
 
-Rules: path-unsafe, file-too-large, too-many-findings, encoding-invalid, encoding-bom,
-json-syntax, json-duplicate-key, json-number-invalid, json-too-deep, json-lone-surrogate,
-record-blank-line, record-not-object.
+Rules: path-unsafe, file-too-large, too-many-findings, findings-capped, encoding-invalid,
+encoding-bom, json-syntax, json-duplicate-key, json-number-invalid, json-too-deep,
+json-lone-surrogate, record-blank-line, record-not-object.
 """
 
 from __future__ import annotations

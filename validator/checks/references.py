@@ -37,7 +37,7 @@ def unknown_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     for ptr, source in source_refs(record):
         if source not in context.sources:
             yield Problem("source-unknown", f"source {escape(source)} is not in the sources table"
-                          f"{did_you_mean(source, frozenset(context.sources))}", pointer=join(ptr))
+                          f"{did_you_mean(source, context.sources.keys())}", pointer=join(ptr))
 
 
 def unlisted_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:

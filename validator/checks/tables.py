@@ -36,6 +36,7 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[int, dict[str, str]], ...]
     ragged: bool = False  # some row has more or fewer cells than the header
+    misshapen: tuple[tuple[int, int], ...] = ()  # (index in rows, cells) of each such row
 
     def line_of(self, row_number: int) -> int:
         """The physical line of frictionless' row number (the header is row 1)."""
@@ -49,15 +50,16 @@ def read_table(text: str) -> Table | Problem:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
     header: tuple[str, ...] = ()
-    ragged = False
+    misshapen: list[tuple[int, int]] = []
     line = 1
     try:
         for record in reader:
             if not header:
                 header = tuple(record)
             else:
+                if len(record) != len(header):
+                    misshapen.append((len(rows), len(record)))
                 rows.append((line, dict(zip(header, record, strict=False))))
-                ragged = ragged or len(record) != len(header)
             line = reader.line_num + 1
     except csv.Error as error:
         return Problem("table-format", f"cannot read CSV: {escape(str(error), 80)}",
@@ -66,7 +68,7 @@ def read_table(text: str) -> Table | Problem:
         return Problem("table-format", "CSV contains a NUL byte", 1, 1)
     if not header:
         return Problem("table-header", "the table is empty: no header row", 1, 1)
-    return Table(header, tuple(rows), ragged)
+    return Table(header, tuple(rows), bool(misshapen), tuple(misshapen))
 
 
 _CODES = {
@@ -226,12 +228,57 @@ def passes(table: Table, table_schema: JSON) -> bool:
     return True
 
 
+# Beyond these, a table's shape is reported here and frictionless is not asked:
+# it builds each error with a deep copy of the row's labels and cells (and one
+# for each row of a table with a foreign key into itself, whatever the error
+# limit), so a header of 8,000 extra labels, a row of 12,000 extra cells or
+# megabytes of short rows took minutes (20 KB of commas: over 6 GB).
+MAX_EXTRA_LABELS = 100  # labels beyond the Table Schema's columns
+MAX_EXTRA_CELLS = 100  # cells beyond the header, in one row
+MAX_MISSHAPEN_ROWS = 100  # rows with more or fewer cells than the header
+
+
+def shape_problems(table: Table, columns: tuple[str, ...]) -> list[Problem] | None:
+    """The shape of a table too wide or too ragged for frictionless, or None if it is not.
+
+    One `table-header` problem for a header with too many labels; else one
+    `table-row` problem a row of another width than the header, however many
+    cells it has, for the first MAX_MISSHAPEN_ROWS of them, and a note of how
+    many more.  Its cells are then not checked.  Linear in the table.
+    """
+    width = len(table.header)
+    extra = width - len(columns)
+    if extra <= MAX_EXTRA_LABELS and len(table.misshapen) <= MAX_MISSHAPEN_ROWS \
+            and all(cells - width <= MAX_EXTRA_CELLS for _, cells in table.misshapen):
+        return None
+    unchecked = "the table's cells are not checked until it has the shape of its schema"
+    if extra > MAX_EXTRA_LABELS:  # the rows cannot be judged by such a header
+        return [Problem("table-header", f"the header has {width} labels, {extra} more than "
+                        f"the columns {escape(','.join(columns), 120)}; " + unchecked,
+                        1, len(columns) + 1)]
+    problems = [Problem("table-row", f"row at position {index + 2} has {cells} cells where "
+                        f"the header has {width}; " + unchecked, table.rows[index][0],
+                        min(cells, width) + 1, pointer(index))
+                for index, cells in table.misshapen[:MAX_MISSHAPEN_ROWS]]
+    if len(table.misshapen) > MAX_MISSHAPEN_ROWS:
+        index = table.misshapen[MAX_MISSHAPEN_ROWS][0]
+        problems.append(Problem("findings-capped", f"{len(table.misshapen) - MAX_MISSHAPEN_ROWS}"
+                                " more rows of another width than the header are not reported",
+                                table.rows[index][0], 1, pointer(index)))
+    return problems
+
+
 def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[Problem]:
     """Every frictionless error of the table against its shipped Table Schema.
 
     A short or long row is one `table-row` problem, not one per missing cell
-    plus a `required` error for each.
+    plus a `required` error for each.  A table too wide or too ragged for
+    frictionless gets the problems of its shape instead (see `shape_problems`).
     """
+    shape = shape_problems(table, tuple(field["name"] for field in table_schema["fields"]))
+    if shape is not None:
+        yield from shape
+        return
     from frictionless import Dialect, Resource, formats
 
     # The dialect is fixed (comma, double quote), never sniffed from the data.
@@ -247,6 +294,7 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
     repeated = {row for row, field, kind, _, _ in errors
                 if kind == "unique-error" and [field] == key}
     reported: set[int] = set()
+    keys: dict[str, frozenset[str]] = {}  # a referenced field's values, gathered once
     for row_number, name, kind, message, names in errors:
         if kind == "primary-key" and row_number in repeated:
             continue
@@ -267,20 +315,27 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
         line = table.line_of(row_number) if row_number else 1
         column = (table.header.index(field_name) + 1) if field_name in table.header else 1
         ptr = pointer(row_number - 2, field_name) if row_number and field_name else ""
-        hint = _closest_key(table, table_schema, row_number, field_name) \
+        hint = _closest_key(table, table_schema, row_number, field_name, keys) \
             if kind == "foreign-key" else ""
         yield Problem(code, escape(message, 200)[1:-1] + hint, line, column, ptr)
 
 
-def _closest_key(table: Table, table_schema: JSON, row_number: int, field: str | None) -> str:
-    """For a one-field reference into the same table, the closest key it may mean (or '')."""
+def _closest_key(table: Table, table_schema: JSON, row_number: int, field: str | None,
+                 keys: dict[str, frozenset[str]] | None = None) -> str:
+    """For a one-field reference into the same table, the closest key it may mean (or '').
+
+    `keys` keeps the values of each referenced field, gathered at its first use
+    (once a table, not once an error).
+    """
+    keys = {} if keys is None else keys
     if field is None or not 0 <= row_number - 2 < len(table.rows):
         return ""
     for local, same_table, remote in _foreign_keys(table_schema):
         if local == [field] and len(remote) == 1 and same_table:
             value = table.rows[row_number - 2][1].get(field, "")
-            keys = frozenset(row.get(remote[0], "") for _, row in table.rows) - {""}
-            return did_you_mean(value, keys) if value else ""
+            if remote[0] not in keys:
+                keys[remote[0]] = frozenset(row.get(remote[0], "") for _, row in table.rows) - {""}
+            return did_you_mean(value, keys[remote[0]]) if value else ""
     return ""
 
 

@@ -23,9 +23,9 @@ from validator.checks.texts import text_problems
 from validator.engine.engines import compiled
 from validator.engine.records import RecordResult, RecordTask, check_records
 from validator.escaping import escape
-from validator.findings import Finding, Problem, make
+from validator.findings import Finding, Problem, capped_by_code, make
 from validator.pointers import join, resolve
-from validator.reading.limits import DESCRIPTOR, SIZES, Sizes
+from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.lines import split
 from validator.reading.paths import (
     dataset_files,
@@ -33,7 +33,7 @@ from validator.reading.paths import (
     read_regular_file,
     unreadable_folder,
 )
-from validator.reading.positions import located
+from validator.reading.positions import Locator
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
 
@@ -120,6 +120,7 @@ class _Layers:
         self.events_size = 0  # its size, from the handle that opened it
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
         self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
+        self._locator: Locator | None = None  # of the descriptor's text
 
     # Locating problems -----------------------------------------------------
 
@@ -128,13 +129,19 @@ class _Layers:
                     problem.line, problem.column, problem.pointer)
 
     def _descriptor(self, problem: Problem) -> Finding:
-        return located(problem, self.descriptor_text, self.location.name(DESCRIPTOR))
+        if self._locator is None or self._locator.text is not self.descriptor_text:
+            self._locator = Locator(self.descriptor_text)  # one walk for all its findings
+        return self._locator.located(problem, self.location.name(DESCRIPTOR))
 
     # Layers ------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
-        """Every finding of the dataset's layers, in order."""
-        return list(self._findings())
+        """Every finding of the dataset's layers, in order.
+
+        At most MAX_FINDINGS_PER_RULE of a rule in a file: a descriptor with
+        10,000 unsafe paths gives 100 of them, and a note of how many more.
+        """
+        return capped_by_code(self._findings(), MAX_FINDINGS_PER_RULE)
 
     def _findings(self) -> Iterator[Finding]:
         descriptor = yield from self._read_descriptor()

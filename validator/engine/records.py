@@ -26,16 +26,22 @@ from validator.engine import engines
 from validator.engine.engines import compiled
 from validator.engine.ids import RecordIds, id_digest
 from validator.escaping import escape
-from validator.findings import Finding, Problem, make
+from validator.findings import Finding, Problem, capped, make
 from validator.reading.fast_json import colons_agree, parse_record
-from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_LINE_BYTES, SIZES, Sizes
+from validator.reading.limits import (
+    MAX_FINDINGS_PER_FILE,
+    MAX_FINDINGS_PER_RECORD,
+    MAX_LINE_BYTES,
+    SIZES,
+    Sizes,
+)
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
-from validator.reading.positions import locate, located
+from validator.reading.positions import Locator, locate
 from validator.reading.strict_json import too_deep
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from validator.checks.base import RecordCheck
     from validator.checks.walk import RecordView
@@ -216,16 +222,18 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     record_id = record.get("id")
     if isinstance(record_id, str):
         result.ids.add(record_id, name, number, offset)
-    if valid:
-        if "links" in record:
-            _add_links(result, record, line, name, number)
-        problems = _screened(record, task.context, task.ignore)
-        if not problems:
-            return []
-    else:
-        # The compiled engine decided; detailed errors are computed only now.
-        problems = list(schema_problems(validator, record))
-    return [located(problem, text, name, number) for problem in problems]
+    if valid and "links" in record:
+        _add_links(result, record, line, name, number)
+    # The compiled engine decided; detailed errors are computed only now.  Past
+    # MAX_FINDINGS_PER_RECORD, the rest are neither computed nor located.
+    problems = [p for p in capped(_screened(record, task.context, task.ignore) if valid
+                                  else schema_problems(validator, record),
+                                  MAX_FINDINGS_PER_RECORD, "in this record")
+                if p.code not in task.ignore]  # the note too, if ignored
+    if not problems:
+        return []
+    locator = Locator(text)  # each member and element of the line read once, for all
+    return [locator.located(problem, name, number) for problem in problems]
 
 
 def _add_links(result: RecordResult, record: JSON, line: bytes, name: str, number: int) -> None:
@@ -234,20 +242,21 @@ def _add_links(result: RecordResult, record: JSON, line: bytes, name: str, numbe
     result.links.add(record, name, number, lambda pointer: locate(text, pointer)[1])
 
 
-def _screened(record: JSON, context: DatasetContext, ignore: frozenset[str]) -> list[Problem]:
+def _screened(record: JSON, context: DatasetContext,
+              ignore: frozenset[str]) -> Iterator[Problem]:
     """Problems of a schema-valid record: each check runs in full only if its screen fails.
 
     A check whose every code is in `ignore` does not run; one that runs may still
     yield an ignored code beside one that is not, and that problem is dropped here.
+    Lazy, so that problems past the limit of a record are never computed.
     """
-    problems: list[Problem] = []
     facts = view(record)
     for check in active_checks(ignore):
         try:
             if not check.passes(facts, context):
-                problems.extend(p for p in check.problems(record, context)
-                                if p.code not in ignore)
+                for problem in check.problems(record, context):
+                    if problem.code not in ignore:
+                        yield problem
         except Exception as error:  # noqa: BLE001 - the crash barrier: one record
-            problems.append(Problem("internal-error", f"{check.name} failed: "
-                                    f"{type(error).__name__}: {escape(str(error), 80)}"))
-    return problems
+            yield Problem("internal-error", f"{check.name} failed: "
+                          f"{type(error).__name__}: {escape(str(error), 80)}")

@@ -62,10 +62,20 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant,
                             parse_int=_integer, parse_float=_float)
 
 # The decoder gives no positions for what its hooks refuse, so these scans find
-# them again.  Strings or bare tokens, to find a refused literal such as NaN:
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"{}\[\],:]+')
-# Keys (a string before a colon), other strings and brackets, to find a repeated key:
-_KEYS = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|"(?:[^"\\]|\\.)*"|[{}\[\]]')
+# them again.  Each scan matches a string that never closes to the end of the
+# text (`"?`, and DOTALL), so that it reads each character once: a pattern
+# that required the closing quote would fail there and restart at every later
+# quote, reading the rest of the text again each time (a 200 KB line of `\"`
+# took minutes).  On well-formed JSON every string closes and the matches are
+# the same.  Strings or bare tokens, to find a refused literal such as NaN:
+_STRING = r'"(?:[^"\\]|\\.)*"?'
+_TOKENS = re.compile(_STRING + r'|[^\s"{}\[\],:]+', re.DOTALL)
+# Keys (a string before a colon), other strings and brackets, to find a repeated key.
+# A key must close: a string that does not fails the first branch (one read to
+# its end) and the second takes it to the end.
+_KEYS = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|' + _STRING + r"|[{}\[\]]", re.DOTALL)
+# Strings and brackets, for the depth of nesting.
+_BRACKETS = re.compile(_STRING + r"|[\[\]{}]", re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 # Every escape in turn (only strings hold backslashes): a high surrogate with the
 # low one after it if any, a low one alone, or any other escape.
@@ -74,10 +84,13 @@ _ESCAPES_IN_STRINGS = re.compile(r"(\\u[dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-
 
 
 def _depth(text: str) -> tuple[int, int]:
-    """The deepest nesting and the offset where it is first exceeded (strings skipped)."""
+    """The deepest nesting and the offset where it is first exceeded (strings skipped).
+
+    Linear in the text: a string that never closes runs to its end (see `_STRING`).
+    """
     depth = deepest = 0
     at = -1
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+    for match in _BRACKETS.finditer(text):  # one pass: see _STRING
         char = match.group()
         if char in "[{":
             depth += 1
