@@ -6,7 +6,7 @@
 // Every record that jsonschema-rs accepts must type-check: an application typed from the
 // schema can hold all valid data.  Types cannot state every rule (patterns, bounds,
 // if/then), so of the records the schema refuses this only counts those tsc refuses too.
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -21,7 +21,8 @@ const work = mkdtempSync(join(tmpdir(), "textevents-ts-"));
 let failures = 0;
 for (const version of readdirSync(root).sort()) {
   const folder = join(root, version);
-  if (!statSync(folder).isDirectory()) continue;
+  // A version's folder holds its event.schema.json (schema/bundled/ holds one file a version).
+  if (!statSync(folder).isDirectory() || !existsSync(join(folder, "event.schema.json"))) continue;
   const types = await compileFromFile(join(folder, "event.schema.json"), {
     cwd: folder,
     bannerComment: "",
