@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="check record ids and links only among the datasets named, not "
                              "also against the datasets beside them in their folders")
     parser.add_argument("--list-rules", action="store_true",
-                        help="print the rule catalogue and exit")
+                        help="print the rule catalogue and exit (docs/rules.md; the "
+                             "codebook, docs/codebook.md, says which coding rule each checks)")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("--ignore", action="append", metavar="RULE[,RULE]", default=[],
                         help="do not check these rules, named by code or by layer "
