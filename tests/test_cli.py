@@ -174,7 +174,7 @@ def test_json_report_follows_its_schema(broken) -> None:
     schema = json.loads((REPO / "validator" / "report.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["summary"] == {"datasets": 1, "records": 4, "errors": 3, "warnings": 0,
-                                   "valid": False, "ignored": []}
+                                   "valid": False, "ignored": [], "versions": {"1.1.0": 1}}
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
@@ -384,6 +384,7 @@ def test_max_findings_limits_every_format(broken) -> None:
     folder, _ = broken
     text = run(str(folder), "--max-findings", "0").stdout
     assert text == ("… 3 more findings not shown (--max-findings)\n"
+                    "checked against schema 1.1.0 (1 dataset)\n"
                     "1 dataset, 4 records: 3 errors, 0 warnings\n")
     assert len(run(str(folder), "--max-findings", "1", "--format", "github")
                .stdout.splitlines()) == 1
@@ -547,7 +548,7 @@ def test_skip_outside_with_nothing_left_gives_empty_json_sarif_and_html(
     (tmp_path / "README.md").write_text("no dataset here\n", "utf-8")
     document = json.loads(run("--skip-outside", "--format", "json", "README.md").stdout)
     assert document["summary"] == {"datasets": 0, "records": 0, "errors": 0, "warnings": 0,
-                                   "valid": True, "ignored": []}
+                                   "valid": True, "ignored": [], "versions": {}}
     log = json.loads(run("--skip-outside", "--format", "sarif", "README.md").stdout)
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["properties"]["valid"] is True

@@ -120,7 +120,7 @@ def test_the_json_report_carries_everything() -> None:
         "report_version": REPORT_VERSION,
         "validator": {"name": "textevents", "version": "9.9", "schema_versions": ["1.0.0"]},
         "summary": {"datasets": 1, "records": 4, "errors": 1, "warnings": 1, "valid": False,
-                    "ignored": []},
+                    "ignored": [], "versions": {}},
         "findings": [
             {"code": "actor-unknown", "severity": "error",
              "message": "actor 'x' is not in actors.csv", "file": "d/events.jsonl",
@@ -136,7 +136,11 @@ def test_the_json_report_carries_everything() -> None:
                                        tool_version="9.9", schema_versions=[], limit=1))
     assert limited["findings"] == [WARNING.as_dict()]  # the summary still counts both:
     assert limited["summary"] == {"datasets": 1, "records": 1, "errors": 1, "warnings": 1,
-                                  "valid": False, "ignored": []}
+                                  "valid": False, "ignored": [], "versions": {}}
+    counted = json.loads(json_document([], datasets=2, records=0, tool_version="9.9",
+                                       schema_versions=["1.0.0", "1.1.0"],
+                                       versions={"1.0.0": 1, "1.1.0": 1}))
+    assert counted["summary"]["versions"] == {"1.0.0": 1, "1.1.0": 1}
 
 
 def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:
@@ -183,3 +187,12 @@ def test_statistics_account_for_every_finding_once(findings: list) -> None:
     for line in lines:
         code, spread = line[2], int(line[-2])
         assert spread == len({f.file for f in findings if f.code == code}) <= int(line[0])
+
+
+def test_the_versions_line_names_each_version_and_its_datasets() -> None:
+    from validator.render.text import versions_line
+
+    assert versions_line({}) is None
+    assert versions_line({"1.0.0": 1}) == "checked against schema 1.0.0 (1 dataset)"
+    assert versions_line({"1.0.0": 1, "1.1.0": 19}) == (
+        "checked against schema 1.0.0 (1 dataset), 1.1.0 (19 datasets)")

@@ -135,7 +135,7 @@ def test_the_summary_counts_every_finding_when_the_results_are_limited() -> None
     assert len(log["runs"][0]["results"]) == 1
     assert log["runs"][0]["properties"] == {
         "schemaVersions": ["1.0.0"], "datasets": 1, "records": 2, "errors": 2, "warnings": 1,
-        "valid": False, "ignored": []}
+        "valid": False, "ignored": [], "versions": {}}
 
 
 @pytest.mark.parametrize(("file", "uri"), [

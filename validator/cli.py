@@ -314,12 +314,12 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
         out.write(documents.json_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings, ignored=result.ignored) + "\n")
+            limit=args.max_findings, ignored=result.ignored, versions=result.versions) + "\n")
     elif args.format == "sarif":
         out.write(documents.sarif_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings, ignored=result.ignored) + "\n")
+            limit=args.max_findings, ignored=result.ignored, versions=result.versions) + "\n")
     elif args.format == "github":
         if not args.quiet:
             _write_lines(out, github.github_lines(shown, result.ignored))
@@ -332,6 +332,9 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
             if len(shown) < len(findings):
                 out.write(f"… {len(findings) - len(shown)} more findings not shown "
                           "(--max-findings)\n")
+        if not (args.quiet or args.statistics) \
+                and (checked := text.versions_line(result.versions)):
+            out.write(checked + "\n")
         out.write(text.summary(result.datasets, result.records, findings, result.ignored,
                                result.beside) + "\n")
     out.flush()

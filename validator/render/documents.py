@@ -15,44 +15,48 @@ from validator.escaping import json_text, printable
 from validator.findings import RULES, Finding, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
-REPORT_VERSION: Final = "1.1"
+REPORT_VERSION: Final = "1.2"
 SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                        "sarif-schema-2.1.0.json")
 
 
 def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
                   tool_version: str, schema_versions: Sequence[str],
-                  limit: int | None = None, ignored: Sequence[str] = ()) -> str:
+                  limit: int | None = None, ignored: Sequence[str] = (),
+                  versions: Mapping[str, int] | None = None) -> str:
     """The versioned JSON report; its schema is `validator/report.schema.json`.
 
     With `limit`, only the first `limit` findings are listed; the summary
     still counts them all, so that `valid` never depends on the limit.
-    `ignored` are the rule codes the run did not check.
+    `ignored` are the rule codes the run did not check; `versions` counts the
+    datasets checked against each schema version.
     """
     document = {
         "report_version": REPORT_VERSION,
         "validator": {"name": "textevents", "version": tool_version,
                       "schema_versions": list(schema_versions)},
-        "summary": _summary(findings, datasets, records, ignored),
+        "summary": _summary(findings, datasets, records, ignored, versions),
         "findings": [f.as_dict() for f in findings[:limit]],
     }
     return json_text(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _summary(findings: Sequence[Finding], datasets: int, records: int,
-             ignored: Sequence[str]) -> dict[str, object]:
+             ignored: Sequence[str], versions: Mapping[str, int] | None = None,
+             ) -> dict[str, object]:
     """What a run found, counted over every finding (the JSON report's and SARIF log's)."""
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     return {"datasets": datasets, "records": records, "errors": errors,
             "warnings": len(findings) - errors, "valid": errors == 0,
-            "ignored": list(ignored)}
+            "ignored": list(ignored), "versions": dict(versions or {})}
 
 
 def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
                    tool_version: str, schema_versions: Sequence[str],
-                   limit: int | None = None, ignored: Sequence[str] = ()) -> str:
+                   limit: int | None = None, ignored: Sequence[str] = (),
+                   versions: Mapping[str, int] | None = None) -> str:
     """The findings as a SARIF 2.1.0 log (OASIS), for code-scanning services and viewers.
 
     The rule catalogue is the driver's `rules`, so each result names its rule by
@@ -85,7 +89,7 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "invocations": [invocation],
         "results": [_sarif_result(f, index) for f in findings[:limit]],
         "properties": {"schemaVersions": list(schema_versions),
-                       **_summary(findings, datasets, records, ignored)},
+                       **_summary(findings, datasets, records, ignored, versions)},
     }
     return json_text(json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
                                 ensure_ascii=False, indent=2))

@@ -15,7 +15,7 @@ from validator.escaping import log_line, one_line
 from validator.findings import RULES, Finding, Severity, ignored_names
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
 SHOWN_PER_RULE: Final = 5  # per file, before "… and N more"
 
@@ -37,6 +37,14 @@ def summary(datasets: int, records: int, findings: Sequence[Finding],
     if ignored:
         line += f"; not checked (--ignore): {', '.join(ignored_names(ignored))}"
     return line
+
+
+def versions_line(versions: Mapping[str, int]) -> str | None:
+    """'checked against schema 1.0.0 (1 dataset), 1.1.0 (19 datasets)', or None if none."""
+    if not versions:
+        return None
+    return "checked against schema " + ", ".join(
+        f"{version} ({count} dataset{'s' * (count != 1)})" for version, count in versions.items())
 
 
 def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator[str]:
