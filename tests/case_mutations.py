@@ -335,3 +335,24 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     # A record of another version than its dataset's: located at its schema_version.
     _case("schema-not-in-codelist", "record-version", 0, setting(["schema_version"], "1.1.0")),
 )
+
+
+def _on_first_record(mutation: Mutation) -> CaseMutation:
+    """A case for a rule that has none yet: its certain mutation, on the first record it fits.
+
+    So a new record rule needs no case written here: its mutation in
+    `mutations.py` makes one (`python tests/make_cases.py`).
+    """
+    def mutate(folder: Path) -> None:
+        records = _records(folder)
+        for record in records:
+            if mutation.apply(record, _dataset(folder), no_draw) is not None:
+                _write_records(folder, records)
+                return
+        raise AssertionError(f"{mutation.name} fits no record of the base case")
+    return CaseMutation(mutation.code, mutation.name, mutate)
+
+
+CASE_MUTATIONS += tuple(_on_first_record(mutation) for mutation in MUTATIONS
+                        if mutation.certain
+                        and mutation.code not in {case.code for case in CASE_MUTATIONS})
