@@ -42,6 +42,10 @@ from validator.checks.walk import spans
 from validator.engine.engines import compiled
 
 REPO = Path(__file__).resolve().parent.parent
+# The version the corpus is made at: that of the repository's datasets, its templates.
+# Every baseline checks the records against it (against another, a record would be
+# refused at its schema_version, and cost a baseline next to nothing).
+VERSION = registry.versions()[-1]
 MEASURE = (
     "import resource, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
@@ -75,6 +79,11 @@ def make_corpus(folder: Path, records: int, datasets: int,
     """
     rng = random.Random(seed)
     templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
+    for template in templates:  # the baselines check every record against VERSION
+        declared = json.loads((template / "datapackage.json").read_text("utf-8"))
+        if declared["textevents_version"] != VERSION:
+            raise SystemExit(f"{template.name} is at {declared['textevents_version']}, "
+                             f"not {VERSION}: upgrade it (textevents upgrade)")
     per_dataset = records // datasets
     sample: list[dict[str, Any]] = []
     broken: set[str] = set()
@@ -132,7 +141,7 @@ def measure(*command: str, repeat: int = 1) -> tuple[float, float]:
 
 def floor(lines: list[bytes]) -> float:
     """Seconds for orjson + jsonschema-rs is_valid of the lines, nothing else."""
-    validator = compiled("1.0.0", registry.RECORD_SCHEMA)
+    validator = compiled(VERSION, registry.RECORD_SCHEMA)
     start = time.perf_counter()
     for line in lines:
         validator.is_valid(orjson.loads(line))
@@ -174,7 +183,7 @@ def print_turns(floor_runs: list[float], timed: list[list[tuple[float, float]]],
 
 def naive(lines: list[bytes], sample: int) -> float:
     """Seconds per record for stdlib json + python-jsonschema iter_errors (a sample)."""
-    loaded = registry.load("1.0.0")
+    loaded = registry.load(VERSION)
     validator = jsonschema.Draft202012Validator(
         loaded.record_schema, registry=loaded.registry,
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -194,7 +203,7 @@ def _schema_files(work: Path, *, bundled: bool) -> tuple[Path, list[str]]:
     resolve each other from disk through `--base-uri` (with the `$id`s they
     would be fetched from schema.textevents.org, and this machine is offline).
     """
-    loaded = registry.load("1.0.0")
+    loaded = registry.load(VERSION)
     array = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "array"}
     if bundled:
         resources = [(d["$id"], d) for d in loaded.documents.values() if "$id" in d]
@@ -254,7 +263,7 @@ def frictionless_tables(corpus: Path) -> tuple[int, float]:
     """(rows, seconds) for frictionless validate on every sources and actors table."""
     from frictionless import Resource, Schema
 
-    schemas = {name: Schema.from_descriptor(registry.load("1.0.0").table_schema(name))
+    schemas = {name: Schema.from_descriptor(registry.load(VERSION).table_schema(name))
                for name in registry.TABLES}
     rows = 0
     start = time.perf_counter()

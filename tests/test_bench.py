@@ -48,3 +48,20 @@ def test_the_stage_profile_times_the_hot_path_of_exactly_the_clean_records(
     # The generator's breaks stop at the engine's verdict (a missing field, an
     # unknown actor) and at the screens (a shifted span, a reversed date range).
     assert passed[1] > passed[2] == passed[3] == passed[4] > passed[5] == passed[6]
+
+
+def test_the_floor_checks_the_records_against_their_own_version(tmp_path: Path) -> None:
+    """A floor that refused every record at its schema_version would cost next to nothing."""
+    import orjson
+    from bench import VERSION, floor
+
+    from validator import registry
+    from validator.engine.engines import compiled
+
+    sample, broken = make_corpus(tmp_path, records=200, datasets=4, seed=3)
+    engine = compiled(VERSION, registry.RECORD_SCHEMA)
+    clean = [record for record in sample if record["id"] not in broken]
+    assert clean
+    assert all(record["schema_version"] == VERSION and engine.is_valid(record)
+               for record in clean)
+    assert floor([orjson.dumps(record) for record in clean]) > 0
