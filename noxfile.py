@@ -14,6 +14,10 @@ nox.options.sessions = ["tests", "lint", "typing", "schema", "datasets"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 ROOT = Path(__file__).parent
+# The Pythons the package lists, stated once in pyproject's classifiers: `tests` runs on
+# whichever runs nox (the oldest, in CI), `pythons` on the others.
+PYTHONS = [c.rsplit(" :: ", 1)[1] for c in PYPROJECT["project"]["classifiers"]
+           if c.startswith("Programming Language :: Python :: 3.")]
 
 
 def _install(session: nox.Session, *groups: str) -> None:
@@ -41,9 +45,9 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs, env=env)
 
 
-@nox.session(python=["3.12", "3.13"], default=False)
+@nox.session(python=PYTHONS[1:], default=False)
 def pythons(session: nox.Session) -> None:
-    """The test suite on the newer Pythons the package lists (`tests` runs the oldest, 3.11)."""
+    """The test suite on the newer Pythons the package lists (`tests` runs the oldest)."""
     _install(session, "test")
     session.run("pytest", *session.posargs)
 
