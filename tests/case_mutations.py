@@ -245,6 +245,7 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
                                                            + "\n")),
     CaseMutation("json-lone-surrogate", "surrogate", _append_line('{"id": "\\ud800"}\n')),
     CaseMutation("record-blank-line", "blank", _append_line("\n")),
+    CaseMutation("events-empty", "no-records", lambda f: (f / EVENTS).write_bytes(b"")),
     CaseMutation("record-not-object", "array", _append_line("[1, 2]\n")),
     CaseMutation("descriptor-missing", "orphan-folder", _no_descriptor),
     CaseMutation("descriptor-invalid", "no-title", _edit_descriptor(lambda d: d.pop("title"))),

@@ -123,7 +123,10 @@ def test_a_new_dataset_passes_validate_and_cites_its_article(tmp_path: Path, cap
         "actors.csv", "articles", "articles/voa-6205843.txt", "datapackage.json",
         "events.jsonl", "sources.csv"]
     assert (folder / "articles" / "voa-6205843.txt").read_bytes() == ARTICLE.read_bytes()
-    assert validate([str(folder)]).findings == ()
+    report = validate([str(folder)])
+    assert [(f.code, f.file) for f in report.findings] == [  # a warning: no record yet
+        ("events-empty", f"{folder}/events.jsonl")]
+    assert report.ok()
     code, out, _ = run(capsys, "span", folder / "articles" / "voa-6205843.txt", "Marise Payne")
     assert json.loads(out)["source"] == "voa-6205843"
     assert oct(folder.stat().st_mode & 0o777) == oct(0o777 & ~_umask())
@@ -164,15 +167,17 @@ def test_rehash_checks_then_updates_both_hashes(tmp_path: Path, capsys) -> None:
     _new(capsys, folder, ARTICLE)
     article = folder / "articles" / "voa-6205843.txt"
     article.write_text(TEXT + "An added line.\n", "utf-8")
-    assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch"}
+    assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch",
+                                                                  "events-empty"}
     code, out, _ = run(capsys, "rehash", folder, "--check")
     assert code == 1
     assert [line.split(":")[0] for line in out.splitlines()] == [
         f"{folder}/datapackage.json", f"{folder}/sources.csv"]
-    assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch"}
+    assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch",
+                                                                  "events-empty"}
     code, out, _ = run(capsys, "rehash", folder)
     assert code == 0
-    assert validate([str(folder)]).findings == ()
+    assert {f.code for f in validate([str(folder)]).findings} == {"events-empty"}
     assert run(capsys, "rehash", folder, "--check")[:2] == (0, "")
 
 

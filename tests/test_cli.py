@@ -556,3 +556,21 @@ def test_skip_outside_with_nothing_left_gives_empty_json_sarif_and_html(
     assert page.returncode == 0
     assert "Evidence of 0 datasets" in (tmp_path / "page.html").read_text("utf-8")
     assert run("--skip-outside", "missing.txt").returncode == 2  # a typo is still an error
+
+
+def test_max_per_rule_sets_how_many_findings_of_a_rule_a_file_shows(tmp_path: Path) -> None:
+    folder = tmp_path / "flood"
+    shutil.copytree(Path(__file__).parent / "cases" / "valid" / "base", folder)
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("[1]\n" * 8)
+    default = run(str(folder)).stdout.splitlines()
+    assert sum("record-not-object" in line for line in default) == 6  # 5, then the count
+    assert f"{folder}/events.jsonl: … and 3 more record-not-object (--max-per-rule)" in default
+    two = run(str(folder), "--max-per-rule", "2").stdout
+    assert "… and 6 more record-not-object (--max-per-rule)" in two
+    every = run(str(folder), "--max-per-rule", "0").stdout
+    assert every.count("error record-not-object") == 8
+    assert "more record-not-object" not in every
+    refused = run(str(folder), "--max-per-rule", "-1")
+    assert refused.returncode == 2
+    assert "--max-per-rule must be 0 or more" in refused.stderr

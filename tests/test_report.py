@@ -55,7 +55,7 @@ def test_repeats_of_a_rule_collapse_per_file() -> None:
     assert lines == [
         *(f"a.jsonl:{n}:1: error record-not-object record {n}"
           for n in range(1, SHOWN_PER_RULE + 1)),
-        "a.jsonl: … and 3 more record-not-object",
+        "a.jsonl: … and 3 more record-not-object (--max-per-rule)",
         "d/events.jsonl:3:7: error actor-unknown actor 'x' is not in actors.csv (/actors/0)",
         "b.jsonl:1:1: error record-not-object record 1",
         "b.jsonl:2:1: error record-not-object record 2",

@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
                              "the findings are the same for any N")
     parser.add_argument("--max-findings", type=int, metavar="N", default=None,
                         help="print at most N findings (the summary still counts all)")
+    parser.add_argument("--max-per-rule", type=int, metavar="N", default=5,
+                        help="text format: print at most N findings of one rule in one file, "
+                             "then one line counting the rest (default: 5; 0: no limit)")
     parser.add_argument("--statistics", action="store_true",
                         help="print, instead of each finding, how many findings each rule "
                              "gave and in how many files (text format)")
@@ -196,10 +199,12 @@ def _main(argv: list[str]) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate: --jobs must be 1 or more\n")
         return EXIT_USAGE
-    if args.max_findings is not None and args.max_findings < 0:
-        parser.print_usage(sys.stderr)
-        sys.stderr.write("validate: --max-findings must be 0 or more\n")
-        return EXIT_USAGE
+    for option, value in (("--max-findings", args.max_findings),
+                          ("--max-per-rule", args.max_per_rule)):
+        if value is not None and value < 0:
+            parser.print_usage(sys.stderr)
+            sys.stderr.write(f"validate: {option} must be 0 or more\n")
+            return EXIT_USAGE
     if args.statistics and args.format != "text":
         parser.print_usage(sys.stderr)
         sys.stderr.write(f"validate: --statistics is for the text format, not {args.format}\n")
@@ -328,7 +333,8 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
             _write_lines(out, text.statistics_lines(findings))
         elif not args.quiet:
             colour = out.isatty() and "NO_COLOR" not in os.environ
-            _write_lines(out, text.text_lines(shown, colour=colour))
+            _write_lines(out, text.text_lines(shown, colour=colour,
+                                              per_rule=args.max_per_rule or None))
             if len(shown) < len(findings):
                 out.write(f"… {len(findings) - len(shown)} more findings not shown "
                           "(--max-findings)\n")

@@ -156,6 +156,8 @@ RULES: Final[dict[str, Rule]] = _rules(
          "Arrays and objects are nested deeper than the limit."),
     Rule("json-lone-surrogate", "Lone surrogate", E, Layer.INPUT,
          "A string escapes half of a UTF-16 surrogate pair, which is not a character."),
+    Rule("events-empty", "No records", W, Layer.RECORDS,
+         "The events file is empty: the dataset codes no event yet."),
     Rule("record-blank-line", "Blank line", E, Layer.INPUT,
          "A JSON Lines file has an empty line; every line must hold one record."),
     Rule("record-not-object", "Record not an object", E, Layer.INPUT,

@@ -1,7 +1,7 @@
 """The records layer: each record against the JSON Schema of its version, and the messages that say why.
 
-Rules: schema-missing-field, schema-unknown-field, schema-wrong-type, schema-not-in-codelist,
-schema-format, schema-value, codelist-open-value.
+Rules: events-empty, schema-missing-field, schema-unknown-field, schema-wrong-type,
+schema-not-in-codelist, schema-format, schema-value, codelist-open-value.
 """
 
 from __future__ import annotations

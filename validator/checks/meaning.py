@@ -48,6 +48,29 @@ def withdrawn(code: str) -> str:
     return f"; it was withdrawn on {former.withdrawal_date} ({escape(former.name)[1:-1]})"
 
 
+def country_hint(value: object) -> str:
+    """What a country value not in alpha-3 may have meant, or '' (pycountry decides).
+
+    A former code says when it was withdrawn; an alpha-2 code, a name or a
+    lower-case code names the alpha-3 code it stands for.
+    """
+    if not isinstance(value, str) or not value:
+        return ""
+    former = withdrawn(value)
+    if former:
+        return former
+    import pycountry
+
+    try:
+        found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 \
+            else pycountry.countries.lookup(value)
+    except LookupError:
+        return ""
+    if found is None or found.alpha_3 == value:
+        return ""
+    return f"; did you mean {escape(found.alpha_3)} ({escape(found.name)[1:-1]})?"
+
+
 def _span(date: JSON) -> tuple[dt.date, dt.date]:
     start = dt.date.fromisoformat(date["start"])
     if date.get("end_bound") == "open":  # schema 1.1.0: precision then speaks of start alone
@@ -294,7 +317,7 @@ def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         if code is not None and not is_country(code):
             yield Problem("country-code-unknown",
                           f"{escape(code)} is not an ISO 3166-1 alpha-3 country code"
-                          f"{withdrawn(code)}", pointer=join(ptr, "country"))
+                          f"{country_hint(code)}", pointer=join(ptr, "country"))
 
 
 def _countries_known(view: RecordView, context: DatasetContext) -> bool:

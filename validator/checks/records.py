@@ -19,6 +19,11 @@ JSON = Any
 RECORD_CHECKS = references.CHECKS + evidence.CHECKS + meaning.CHECKS
 
 
+def no_records() -> Problem:
+    """An events file that holds no record at all (a dataset just started, say)."""
+    return Problem("events-empty", "the events file holds no record; add one record a line")
+
+
 def blank_line() -> Problem:
     """A line of an events file that holds no record."""
     return Problem("record-blank-line", "blank line; each line holds one record", column=1)

@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.checks.meaning import country_hint
 from validator.checks.suggest import did_you_mean
 from validator.escaping import escape
 from validator.findings import Problem
@@ -107,5 +108,7 @@ def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonsche
         if name != "FalseSchema" and refused and _within(where, refused):
             continue
         message, extra = _message(error.kind, error)
+        if name == "Pattern" and where.endswith("/country"):  # NG, Nigeria: NGA
+            message += country_hint(error.instance)
         ptr = join(where, extra) if extra else where
         yield Problem(codes.get(name, default_code), message, pointer=ptr)

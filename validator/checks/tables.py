@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.meaning import is_country, withdrawn
 from validator.checks.suggest import did_you_mean
+from validator.checks.table_messages import own_words
 from validator.escaping import escape
 from validator.findings import Problem
 from validator.pointers import pointer
@@ -286,16 +287,16 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
     resource = Resource(data, format="csv", encoding="utf-8", dialect=dialect,
                         schema=frictionless_schema(json.dumps(table_schema, sort_keys=True)))
     errors = resource.validate().flatten(["rowNumber", "fieldName", "type", "message",
-                                          "fieldNames"])
-    misshapen = {row for row, _, kind, _, _ in errors if kind in {"missing-cell", "extra-cell"}}
+                                          "fieldNames", "note", "cell"])
+    misshapen = {row for row, _, kind, *_ in errors if kind in {"missing-cell", "extra-cell"}}
     # A key field that is also unique repeats in two errors: report the field's only.
     key = table_schema.get("primaryKey")
     key = [key] if isinstance(key, str) else key or []
-    repeated = {row for row, field, kind, _, _ in errors
+    repeated = {row for row, field, kind, *_ in errors
                 if kind == "unique-error" and [field] == key}
     reported: set[int] = set()
     keys: dict[str, frozenset[str]] = {}  # a referenced field's values, gathered once
-    for row_number, name, kind, message, names in errors:
+    for row_number, name, kind, message, names, note, cell in errors:
         if kind == "primary-key" and row_number in repeated:
             continue
         # Key errors are row errors, with no field: locate them at their key's first field.
@@ -317,7 +318,9 @@ def schema_problems(data: bytes, table: Table, table_schema: JSON) -> Iterator[P
         ptr = pointer(row_number - 2, field_name) if row_number and field_name else ""
         hint = _closest_key(table, table_schema, row_number, field_name, keys) \
             if kind == "foreign-key" else ""
-        yield Problem(code, escape(message, 200)[1:-1] + hint, line, column, ptr)
+        worded = own_words(kind, field_name, cell, note or "", message, table_schema,
+                           table.line_of)
+        yield Problem(code, worded + hint, line, column, ptr)
 
 
 def _closest_key(table: Table, table_schema: JSON, row_number: int, field: str | None,

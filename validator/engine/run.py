@@ -15,11 +15,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.checks.links import RecordLinks, link_findings
+from validator.checks.records import no_records
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
 from validator.engine.ids import id_digest, id_findings
 from validator.engine.pool import Mapper, worker_map
-from validator.engine.records import check_records
+from validator.engine.records import RecordResult, check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
@@ -117,6 +118,8 @@ def validate(paths: Iterable[str] = ("datasets",),
             links.merge(chunk.links)
             in_dataset += chunk.records
         records += in_dataset
+        if not in_dataset and "events-empty" not in codes:
+            findings.extend(_empty_events(result, checked))
         seen.append(_seen(location, result, in_dataset))
     outside = set(roots)
     roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
@@ -140,6 +143,15 @@ def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
         return ignored_codes(names)
     except ValueError as error:
         raise UsageError(f"--ignore: {error}") from None
+
+
+def _empty_events(result: DatasetResult, checked: list[RecordResult]) -> list[Finding]:
+    """The finding of an events file that opened and holds no record and no broken line."""
+    events = result.tasks[0].display if result.tasks else None
+    if events is None or any(f.file == events for chunk in checked for f in chunk.findings):
+        return []
+    empty = no_records()
+    return [make(empty.code, empty.message, events)]
 
 
 def _folder_bytes(location: DatasetLocation) -> int:

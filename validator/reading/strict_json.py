@@ -103,6 +103,18 @@ def _depth(text: str) -> tuple[int, int]:
     return deepest, at
 
 
+AROUND = 30  # characters of the line shown on each side of a syntax error
+
+
+def _around(text: str, at: int) -> str:
+    """The line around offset `at`, a caret (‸) where the parser stopped: '…"id": "broken"‸'."""
+    start = max(text.rfind("\n", 0, at) + 1, at - AROUND)
+    end = text.find("\n", at)
+    end = min(len(text) if end < 0 else end, at + AROUND)
+    return (("…" if start > 0 and text[start - 1] != "\n" else "") + text[start:at] + "‸"
+            + text[at:end] + ("…" if end < len(text) and text[end] != "\n" else ""))
+
+
 def too_deep(text: str) -> Problem | None:
     """The problem of a JSON text nested deeper than MAX_DEPTH, or None."""
     # str.count is fast, so the exact scan runs only on texts that could be deep.
@@ -133,7 +145,8 @@ def parse_json(text: str) -> JSON | Problem:
         line, column = position(text, offset)
         return Problem(error.code, error.message, line, column)
     except json.JSONDecodeError as error:
-        return Problem("json-syntax", error.msg, error.lineno, error.colno)
+        return Problem("json-syntax", f"{error.msg}: {escape(_around(text, error.pos), 80)}",
+                       error.lineno, error.colno)
     except (ValueError, RecursionError) as error:  # e.g. int() beyond its digit limit
         return Problem("json-syntax", str(error)[:200], 1, 1)
     if _SURROGATE_ESCAPE.search(text) and (lone := _lone_surrogate(text)) is not None:

@@ -47,24 +47,26 @@ def versions_line(versions: Mapping[str, int]) -> str | None:
         f"{version} ({count} dataset{'s' * (count != 1)})" for version, count in versions.items())
 
 
-def text_lines(findings: Sequence[Finding], *, colour: bool = False) -> Iterator[str]:
+def text_lines(findings: Sequence[Finding], *, colour: bool = False,
+               per_rule: int | None = SHOWN_PER_RULE) -> Iterator[str]:
     """`file:line:col: severity code message (pointer)`, grouped per file.
 
-    After SHOWN_PER_RULE findings of one rule in one file, the rest are
-    collapsed into one "… and N more" line.
+    After `per_rule` findings of one rule in one file (`validate --max-per-rule`;
+    None: no limit), the rest are collapsed into one "… and N more" line.
     """
     for file, group in groupby(findings, key=lambda f: f.file):
         shown: dict[str, int] = {}
         hidden: dict[str, int] = {}
         for finding in group:
             count = shown.get(finding.code, 0)
-            if count >= SHOWN_PER_RULE:
+            if per_rule is not None and count >= per_rule:
                 hidden[finding.code] = hidden.get(finding.code, 0) + 1
                 continue
             shown[finding.code] = count + 1
             yield _text_line(finding, colour=colour)
         for code, count in hidden.items():
-            yield log_line(f"{one_line(file)}: … and {count} more {one_line(code)}")
+            yield log_line(f"{one_line(file)}: … and {count} more {one_line(code)} "
+                           "(--max-per-rule)")
 
 
 def statistics_lines(findings: Sequence[Finding]) -> Iterator[str]:
