@@ -172,6 +172,30 @@ def precommit(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def package(session: nox.Session) -> None:
+    """`python -m build` makes an sdist and a wheel; the sdist installs in a fresh venv, whose
+    validate passes the datasets and whose textevents ships every schema version."""
+    session.install("build")
+    dist = Path(session.create_tmp()).resolve() / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(dist), str(ROOT))
+    [sdist] = dist.glob("*.tar.gz")
+    [wheel] = dist.glob("*.whl")
+    venv = dist.parent / "fresh"
+    shutil.rmtree(venv, ignore_errors=True)
+    session.run("python", "-m", "venv", str(venv))
+    session.run(str(venv / "bin" / "pip"), "install", "--quiet", str(sdist), external=True)
+    session.run(str(venv / "bin" / "validate"), str(ROOT / "datasets"), external=True)
+    listed = session.run(str(venv / "bin" / "textevents"), "schema", "--list", silent=True,
+                         external=True)
+    shipped = sorted(p.name for p in (ROOT / "schema").iterdir()
+                     if (p / "event.schema.json").is_file())
+    if listed.split() != shipped:
+        session.error(f"the installed sdist lists {listed.split()}, not {shipped}")
+    session.log(f"built {sdist.name} and {wheel.name}; the sdist installs and checks")
+
+
+@nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
     """Run `frictionless validate` on each dataset's datapackage.json."""
     session.install(".")
