@@ -196,6 +196,26 @@ def package(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def recipes(session: nox.Session) -> None:
+    """The README's recipes for other JSON Schema tools, run exactly as written on a real
+    record with the installed package's bundled schema: each accepts it (ajv's needs npm)."""
+    session.install(".", "check-jsonschema", "hypothesis==6.150.0",
+                    "hypothesis-jsonschema==0.23.1")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("<!-- recipes -->\n```sh\n", 1)[1].split("```\n<!-- /recipes -->")[0]
+    work = Path(session.create_tmp()).resolve()
+    record = (ROOT / "datasets" / "voa-2021-05-15-payne-washington" / "events.jsonl")
+    (work / "record.json").write_text(record.read_text("utf-8").splitlines()[0], "utf-8")
+    session.chdir(work)
+    for recipe in block.splitlines():
+        if recipe.startswith("npx ") and shutil.which("npx") is None:
+            session.warn(f"npm not found: not run: {recipe}")
+            continue
+        session.run("bash", "-euo", "pipefail", "-c", recipe, external=True)
+    session.log(f"{len(block.splitlines())} recipes accepted the record")
+
+
+@nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
     """Run `frictionless validate` on each dataset's datapackage.json."""
     session.install(".")
