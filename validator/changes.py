@@ -45,7 +45,8 @@ class Field:
     shared: bool = False  # defined elsewhere: its description and fields change there
 
 
-def _kind(schema: JSON) -> str:
+def kind_of(schema: JSON) -> str:
+    """How the reference names a field's kind: a const, a code, or its JSON type(s)."""
     if "const" in schema:
         return f"const `{json.dumps(schema['const'])}`"
     if "enum" in schema:
@@ -86,12 +87,12 @@ def _walk(schema: JSON, resolver: Any, prefix: str,  # noqa: ANN401 - a referenc
         sub, sub_resolver, codelist, shared = _resolve(raw, resolver)
         description = raw.get("description") or sub.get("description", "")
         path = f"{prefix}{name}"
-        kind = _kind(sub)
+        kind = kind_of(sub)
         items = sub.get("items")
         if not shared and sub.get("type") == "array" and isinstance(items, dict):
             item, item_resolver, item_list, item_shared = _resolve(items, sub_resolver)
             codelist = codelist or item_list
-            kind = f"array of {f'`{item_shared}`' if item_shared else _kind(item) or 'object'}"
+            kind = f"array of {f'`{item_shared}`' if item_shared else kind_of(item) or 'object'}"
             yield Field(path, kind, name in required, description, codelist)
             if not item_shared and "properties" in item and depth < 8:
                 yield from _walk(item, item_resolver, f"{path}[].", depth + 1)
@@ -115,7 +116,7 @@ def fields(version: str, document: str) -> dict[str, Field]:
         return {f.path: f for f in _walk(schema, resolver, "")}
     found: dict[str, Field] = {}
     for name, definition in schema["$defs"].items():
-        found[name] = Field(name, _kind(definition) or "definition", required=False,
+        found[name] = Field(name, kind_of(definition) or "definition", required=False,
                             description=definition.get("description", ""), codelist="")
         found.update((f.path, f) for f in _walk(definition, resolver, f"{name}."))
     return found

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.bundling import BUNDLES, bundle_name, bundle_text
+from validator.changes import kind_of
 from validator.codelists import load_codelists
 
 if TYPE_CHECKING:
@@ -70,15 +71,6 @@ def _dump(document: JSON) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _type_of(schema: JSON) -> str:
-    if "const" in schema:
-        return f"const `{json.dumps(schema['const'])}`"
-    if "enum" in schema:
-        return "code"
-    kind = schema.get("type", "")
-    return " or ".join(kind) if isinstance(kind, list) else str(kind)
-
-
 def _fields(schema: JSON, resolver: Any, prefix: str,  # noqa: ANN401 - a referencing.Resolver
             depth: int = 0) -> Iterator[tuple[str, str, bool, str, str]]:
     """Yield (path, type, required, description, codelist) for each property."""
@@ -104,12 +96,12 @@ def _fields(schema: JSON, resolver: Any, prefix: str,  # noqa: ANN401 - a refere
                     codelist = ref.rsplit("/", 1)[-1]
                 resolved = item_resolver.lookup(ref)
                 item, item_resolver = resolved.contents, resolved.resolver
-            yield path, f"array of {_type_of(item) or 'object'}", name in required, \
+            yield path, f"array of {kind_of(item) or 'object'}", name in required, \
                 description, codelist
             if "properties" in item and depth < 6:
                 yield from _fields(item, item_resolver, f"{path}[].", depth + 1)
             continue
-        yield path, _type_of(sub), name in required, description, codelist
+        yield path, kind_of(sub), name in required, description, codelist
         if "properties" in sub and depth < 6:
             yield from _fields(sub, sub_resolver, f"{path}.", depth + 1)
 
