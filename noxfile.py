@@ -156,7 +156,8 @@ def pydantic(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def dask(session: nox.Session) -> None:
-    """validate's tasks on a local Dask cluster of worker processes (the `mapper` argument):
+    """validate's tasks on a local Dask cluster of worker processes, through the Python API
+    (`mapper`) and the command line (`--scheduler`), on large files and many small datasets:
     the same findings, in the same order, as one process."""
     session.install(".", "dask[distributed]==2026.8.0")  # the version checked here
     session.run("python", str(ROOT / "tests" / "distributed" / "dask_check.py"))

@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import random
-import re
 import shutil
 import tempfile
 import time
@@ -59,13 +58,17 @@ def _break(record: dict[str, Any], rng: random.Random) -> None:
         record.pop("reporting")
 
 
-def _renamed(text: str, names: dict[str, str]) -> str:
-    """`text` with every whole id of `names` replaced (ids of records and sources)."""
-    if not names:
-        return text
-    pattern = re.compile("|".join(re.escape(name) for name in sorted(names, key=len,
-                                                                      reverse=True)))
-    return pattern.sub(lambda match: names[match.group(0)], text)
+def _renamed(record: dict[str, Any], suffix: str) -> dict[str, Any]:
+    """`record` with its id, its links' ids and its source ids suffixed."""
+    record = copy.deepcopy(record)
+    record["id"] += suffix
+    for link in record.get("links", []):
+        link["record"] += suffix
+    reporting = record["reporting"]
+    reporting["sources"] = [source + suffix for source in reporting["sources"]]
+    for _, span in spans(record):
+        span["source"] += suffix
+    return record
 
 
 def make_small_corpus(folder: Path, datasets: int, seed: int,
@@ -78,29 +81,27 @@ def make_small_corpus(folder: Path, datasets: int, seed: int,
     """
     rng = random.Random(seed)
     templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
-    record_ids = {json.loads(line)["id"] for t in templates
-                  for line in (t / "events.jsonl").read_text("utf-8").splitlines()}
-    source_ids = {row["id"] for t in templates
-                  for row in csv.DictReader(io.StringIO((t / "sources.csv").read_text("utf-8")))}
     folder.mkdir(parents=True, exist_ok=True)
     records = 0
     broken: set[str] = set()
     for index in range(datasets):
         group, which = divmod(index, len(templates))
         template = templates[which]
-        names = {name: f"{name}-g{group}" for name in record_ids | source_ids}
+        suffix = f"-g{group}"
         target = folder / f"{template.name}-g{group:04d}"
         shutil.copytree(template, target)
-        for table in ("sources.csv", "events.jsonl"):
-            path = target / table
-            path.write_text(_renamed(path.read_text("utf-8"), names), "utf-8")
+        with (target / "sources.csv").open(encoding="utf-8", newline="") as table:
+            rows = list(csv.DictReader(table))
+        with (target / "sources.csv").open("w", encoding="utf-8", newline="") as table:
+            writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**row, "id": row["id"] + suffix} for row in rows)
         descriptor = json.loads((target / "datapackage.json").read_text("utf-8"))
         descriptor["name"] = f"{descriptor['name']}-g{group:04d}"
         lines = []
-        for line in (target / "events.jsonl").read_text("utf-8").splitlines():
-            record = json.loads(line)
+        for line in (template / "events.jsonl").read_text("utf-8").splitlines():
+            record = _renamed(json.loads(line), suffix)
             if rng.random() < broken_share:
-                record = copy.deepcopy(record)
                 _break(record, rng)
                 broken.add(record["id"])
             lines.append(json.dumps(record, ensure_ascii=False))
@@ -166,8 +167,8 @@ def _timed_layers(spent: dict[str, float]) -> Iterator[None]:
 
     layers = dataset_module._Layers  # noqa: SLF001 - the benchmark times its parts
     originals = {name: getattr(layers, name) for _, name in STAGES}
-    functions = {"check_records": dataset_module.check_records,
-                 "dataset_layers": dataset_module.dataset_layers}
+    functions = {name: getattr(dataset_module, name)
+                 for name in ("check_records", "dataset_layers")}
 
     def generator(name: str, method: Any) -> Any:  # noqa: ANN401 - any generator method
         def run(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401

@@ -79,9 +79,18 @@ def _parser() -> argparse.ArgumentParser:
                         help="do not check these rules, named by code or by layer "
                              "(references, evidence, meaning); repeatable. Warnings and those "
                              "layers' rules can be ignored; every report names them")
-    parser.add_argument("--jobs", "-j", type=int, metavar="N", default=os.cpu_count() or 1,
-                        help="processes that check records (default: all cores); "
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
+                        help="processes that check records (default: all cores; with "
+                             "--scheduler, the cluster's worker threads); "
                              "the findings are the same for any N")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the checks on a Dask cluster: its scheduler's address "
+                             "(tcp://host:8786), or 'config' for Dask's configured one "
+                             "(DASK_SCHEDULER_ADDRESS); every worker must see the datasets at "
+                             "the same paths. Needs dask[distributed]; the findings are the "
+                             "same as one process's")
+    parser.add_argument("--scheduler-timeout", type=float, metavar="SECONDS", default=10.0,
+                        help="how long to wait for the scheduler to answer (default: 10)")
     parser.add_argument("--max-findings", type=int, metavar="N", default=None,
                         help="print at most N findings (the summary still counts all)")
     parser.add_argument("--max-per-rule", type=int, metavar="N", default=5,
@@ -195,9 +204,13 @@ def _main(argv: list[str]) -> int:
         else:
             _write_lines(out, text.rules_text())
         return EXIT_OK
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate: --jobs must be 1 or more\n")
+        return EXIT_USAGE
+    if not args.scheduler_timeout > 0:  # also refuses nan
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("validate: --scheduler-timeout must be more than 0\n")
         return EXIT_USAGE
     for option, value in (("--max-findings", args.max_findings),
                           ("--max-per-rule", args.max_per_rule)):
@@ -220,8 +233,8 @@ def _main(argv: list[str]) -> int:
         target = _output_file(args.output, paths)
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
-        result = _run(paths, args.jobs, ignore, alone=args.alone) if paths \
-            else _empty_report(ignore)
+        result = _run(paths, args.jobs, ignore, alone=args.alone, scheduler=args.scheduler,
+                      timeout=args.scheduler_timeout) if paths else _empty_report(ignore)
         _write_report(args, result, buffer if target else sys.stdout)
     except UsageError as error:
         _error_line(str(error))  # it may name a PATH: any folder name a dataset holds
@@ -346,8 +359,16 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
     out.flush()
 
 
-def _run(paths: list[str], jobs: int, ignore: list[str], *, alone: bool = False) -> Report:
+def _run(paths: list[str], jobs: int | None, ignore: list[str], *, alone: bool = False,
+         scheduler: str | None = None, timeout: float = 10.0) -> Report:
     from validator.engine.run import validate
 
-    with _progress(sys.stderr) as progress:
-        return validate(paths, progress=progress, jobs=jobs, ignore=ignore, alone=alone)
+    if scheduler is None:
+        with _progress(sys.stderr) as progress:
+            return validate(paths, progress=progress, jobs=jobs or os.cpu_count() or 1,
+                            ignore=ignore, alone=alone)
+    from validator.engine.cluster import dask_map
+
+    with dask_map(scheduler, timeout) as (mapper, threads), _progress(sys.stderr) as progress:
+        return validate(paths, progress=progress, jobs=jobs or threads, mapper=mapper,
+                        ignore=ignore, alone=alone)

@@ -5,12 +5,16 @@ local Dask cluster of worker processes, as a run beyond this machine would
 (every worker sees the files at the same paths).  The corpus is the
 benchmark's, with events files large enough to be split into chunks, so
 both kinds of task (whole datasets, then chunks) go through the cluster.
+Then the command line: `validate --scheduler ADDRESS` on that corpus and on
+500 small datasets (benchmarks/small.py) prints exactly what `--jobs 1`
+prints, and an unreachable scheduler is an exit-2 message within its timeout.
 Exits 1 if the findings, or the counts, differ from a one-process run.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,9 +24,48 @@ from dask.distributed import Client, LocalCluster
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench import make_corpus  # the benchmark's seeded corpus, broken records included
+from small import make_small_corpus  # the small-dataset shape, broken records included
 
 from validator import validate
 from validator.reading.limits import SIZES
+
+
+def command_line(address: str, corpora: list[Path]) -> bool:
+    """`validate --scheduler ADDRESS` prints what `validate --jobs 1` prints, on each corpus.
+
+    And a scheduler that does not answer is an exit-2 message within its timeout.
+    """
+    validate_command = [sys.executable, "-m", "validator", "--format", "json"]
+    for corpus in corpora:
+        timed = []
+        outputs = []
+        for options in (["--jobs", "1"], ["--scheduler", address]):
+            start = time.perf_counter()
+            done = subprocess.run([*validate_command, *options, str(corpus)], capture_output=True,
+                                  check=False)
+            timed.append(time.perf_counter() - start)
+            outputs.append((done.returncode, done.stdout))
+            if done.returncode not in {0, 1}:
+                print(f"dask: validate {' '.join(options)} exited {done.returncode}: "
+                      f"{done.stderr.decode()[-500:]}")
+                return False
+        if outputs[0] != outputs[1]:
+            print(f"dask: validate --scheduler differs from --jobs 1 on {corpus.name}")
+            return False
+        print(f"dask: validate --scheduler on {corpus.name}: the same output and exit code "
+              f"({outputs[0][0]}) as --jobs 1; {timed[0]:.1f} s with one process, "
+              f"{timed[1]:.1f} s on the cluster")
+    start = time.perf_counter()
+    done = subprocess.run([*validate_command, "--scheduler", "tcp://127.0.0.1:9",
+                           "--scheduler-timeout", "3", str(corpora[-1])],
+                          capture_output=True, text=True, check=False)
+    waited = time.perf_counter() - start
+    if done.returncode != 2 or "no Dask scheduler answered" not in done.stderr or waited > 20:
+        print(f"dask: an unreachable scheduler gave exit {done.returncode} after {waited:.1f} s: "
+              f"{done.stderr[-300:]}")
+        return False
+    print(f"dask: an unreachable scheduler: exit 2 after {waited:.1f} s: {done.stderr.strip()}")
+    return True
 
 
 def main() -> int:
@@ -45,8 +88,12 @@ def main() -> int:
         start = time.perf_counter()
         serial = validate([str(corpus)], jobs=1)
         serial_seconds = time.perf_counter() - start
+        small = Path(tmp) / "small"
+        make_small_corpus(small, 500, seed=11)
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:
+            if not command_line(cluster.scheduler_address, [corpus, small]):
+                return 1
             calls: list[int] = []
 
             def mapper(function, items):  # validate's Mapper: results in input order

@@ -176,10 +176,8 @@ def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
     return tuple(readers)
 
 
-# The cell readers of Table Schemas seen, by the schema object's identity (the
-# object is kept, so its id stays its own): a released schema is one object for
-# the run, and serialising it for `cell_readers`' key took longer than reading
-# a small table.
+# Cell readers by the Table Schema object's identity (kept, so its id stays its
+# own): serialising a released schema for `cell_readers` outlasted a small table.
 _READERS: dict[int, tuple[JSON, tuple[tuple[str, CellReader], ...] | None]] = {}
 
 

@@ -78,28 +78,17 @@ def validate(paths: Iterable[str] = ("datasets",),
     ]
     for location in locations:  # every later open of it must find this same folder
         pin_folder(location.root)
+    weights = [_folder_bytes(location) for location in locations]
     # Processes pay off only when there is enough to share out.
-    if sum(map(_folder_bytes, locations)) < sizes.parallel_bytes:
+    if mapper is None and sum(weights) < sizes.parallel_bytes:
         jobs = 1
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
-        datasets = []
-        for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs,
-                                                                ignore=codes, sizes=sizes),
-                                              locations), start=1):
-            datasets.append(result)
-            if progress:
-                progress(done, len(locations), result.name)
-        # The chunks of large events files, from every dataset at once.
-        pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
-        chunks = iter(run_map(check_records, pending))
-        done = len(locations)
-        for result in datasets:
-            findings.extend(result.findings)
-            if len(result.tasks) > 1:
-                result.checked.extend(next(chunks) for _ in result.tasks)
-                done += len(result.tasks)
-                if progress:
-                    progress(done, len(locations) + len(pending), result.name)
+        # A mapper's cluster may be of any size: enough batches for 16 workers.
+        parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
+        datasets = _run_tasks(run_map, parts, functools.partial(
+            check_datasets, jobs=jobs, ignore=codes, sizes=sizes), progress)
+    for result in datasets:
+        findings.extend(result.findings)
     beside = [] if alone else datasets_beside(locations)
     ids, roots = ids_beside(beside)  # first, so that a repeat is reported in this run's files
     links = RecordLinks()
@@ -131,6 +120,65 @@ def validate(paths: Iterable[str] = ("datasets",),
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
                   tuple(seen), len(beside))
+
+
+def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]],
+               check: Callable[[list[DatasetLocation]], list[DatasetResult]],
+               progress: Callable[[int, int, str], None] | None) -> list[DatasetResult]:
+    """Each dataset's layers and records (batch by batch), then the chunks of large files."""
+    total = sum(map(len, parts))
+    datasets: list[DatasetResult] = []
+    for batch in run_map(check, parts):
+        for result in batch:
+            datasets.append(result)
+            if progress:
+                progress(len(datasets), total, result.name)
+    # The chunks of large events files, from every dataset at once.
+    pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
+    chunks = iter(run_map(check_records, pending))
+    done = total
+    for result in datasets:
+        if len(result.tasks) > 1:
+            result.checked.extend(next(chunks) for _ in result.tasks)
+            done += len(result.tasks)
+            if progress:
+                progress(done, total + len(pending), result.name)
+    return datasets
+
+
+def check_datasets(locations: list[DatasetLocation], jobs: int = 1,
+                   ignore: frozenset[str] = frozenset(),
+                   sizes: Sizes = SIZES) -> list[DatasetResult]:
+    """`check_dataset` of each of a batch of datasets, in order: one task of a pool."""
+    return [check_dataset(location, jobs, ignore, sizes) for location in locations]
+
+
+def batches(locations: list[DatasetLocation], weights: list[int], jobs: int,
+            sizes: Sizes = SIZES) -> list[list[DatasetLocation]]:
+    """The datasets cut into consecutive batches, each one task (order kept).
+
+    One process: one batch (nothing to share out).  Otherwise a batch closes at
+    `sizes.batch_bytes` of files or `sizes.batch_datasets` datasets, and
+    never holds more than a quarter of a worker's share, so that every
+    worker has several batches and none waits for a long last one.
+    """
+    if jobs <= 1:
+        return [locations] if locations else []
+    share = max(1, sum(weights) // (4 * jobs))
+    limit = min(sizes.batch_bytes, share)
+    most = max(1, min(sizes.batch_datasets, len(locations) // (4 * jobs)))
+    parts: list[list[DatasetLocation]] = []
+    batch: list[DatasetLocation] = []
+    size = 0
+    for location, weight in zip(locations, weights, strict=True):
+        if batch and (size + weight > limit or len(batch) >= most):
+            parts.append(batch)
+            batch, size = [], 0
+        batch.append(location)
+        size += weight
+    if batch:
+        parts.append(batch)
+    return parts
 
 
 def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:

@@ -37,6 +37,12 @@ class Sizes:
     # so it pays from about 1,000 records, and 4 MiB hold 1,000 records of 4 KB.
     narrow_bytes: int = 4 * 1024 * 1024
     parallel_bytes: int = 4 * 1024 * 1024  # below this much data, processes cost more than gain
+    # Datasets go to processes in batches of about this much data (and at most
+    # `batch_datasets` of them): a small dataset takes under a millisecond, as
+    # long as sending it to a worker and its result back, so one task a dataset
+    # made two processes slower than one.  Batches stay many enough to share out.
+    batch_bytes: int = 512 * 1024
+    batch_datasets: int = 64
 
 
 SIZES: Final = Sizes()

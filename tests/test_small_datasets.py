@@ -1,0 +1,69 @@
+"""Many small datasets: batched to processes or a cluster, findings as one process gives them.
+
+A corpus of one article a dataset has thousands of datasets of a few
+records; each is sent to a worker in a batch (`validator.engine.run.batches`),
+and results merge in input order whatever ran them.
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from test_parallel import _far_map
+
+from validator import validate
+from validator.engine.run import batches
+from validator.reading.discovery import DatasetLocation
+from validator.reading.limits import Sizes
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+from small import make_small_corpus  # a script: its folder is put on the path above
+
+
+@given(weights=st.lists(st.integers(0, 10_000), max_size=300), jobs=st.integers(1, 8),
+       batch_bytes=st.integers(1, 50_000), batch_datasets=st.integers(1, 70))
+def test_batches_keep_every_dataset_once_in_order_within_their_limits(
+        weights: list[int], jobs: int, batch_bytes: int, batch_datasets: int) -> None:
+    locations = [DatasetLocation(Path(f"/d/{index}"), f"d/{index}")
+                 for index in range(len(weights))]
+    sizes = Sizes(batch_bytes=batch_bytes, batch_datasets=batch_datasets)
+    parts = batches(locations, weights, jobs, sizes)
+    assert [location for part in parts for location in part] == locations
+    assert all(parts)
+    if jobs == 1:
+        assert len(parts) <= 1
+        return
+    weight = dict(zip(locations, weights, strict=True))
+    for part in parts:
+        if len(part) > 1:  # a dataset larger than a batch is a batch of its own
+            assert sum(weight[location] for location in part) <= batch_bytes
+            assert len(part) <= batch_datasets
+    if len(locations) >= 4 * jobs * batch_datasets:
+        assert len(parts) >= 4 * jobs  # several batches a worker
+
+
+def test_many_small_datasets_give_one_process_s_findings_on_processes_and_a_cluster(
+        tmp_path: Path) -> None:
+    records, broken = make_small_corpus(tmp_path, datasets=57, seed=3, broken_share=0.1)
+    serial = validate([str(tmp_path)], jobs=1)
+    assert serial.records == records
+    assert serial.datasets == 57
+    assert broken
+    assert len({f.file for f in serial.findings}) >= 3
+    sizes = Sizes(parallel_bytes=0, batch_bytes=64 * 1024, batch_datasets=5)
+    ran: list[int] = []
+
+    def cluster(function, items):
+        items = list(items)
+        ran.append(len(items))
+        return _far_map(function, items)
+
+    assert validate([str(tmp_path)], jobs=2, sizes=sizes) == serial
+    assert validate([str(tmp_path)], jobs=2, mapper=cluster, sizes=sizes) == serial
+    assert ran[0] > 10  # batches, not one task a dataset, nor one for all
+    with ThreadPoolExecutor(2) as pool:
+        assert validate([str(tmp_path)], jobs=2, mapper=pool.map, sizes=sizes) == serial
