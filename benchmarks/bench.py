@@ -41,16 +41,46 @@ from validator import registry
 from validator.checks.walk import spans
 from validator.engine.engines import compiled
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, beside small.py
+from small import make_small_corpus
+
 REPO = Path(__file__).resolve().parent.parent
 # The version the corpus is made at: that of the repository's datasets, its templates.
 # Every baseline checks the records against it (against another, a record would be
 # refused at its schema_version, and cost a baseline next to nothing).
 VERSION = registry.versions()[-1]
+# Runs a command and prints (seconds, peak memory of its process tree in KB).  The
+# tree's memory is sampled every 5 ms: the proportional set size of each process
+# (shared pages split between the processes that share them, as a fork's are),
+# summed over the command and every process below it, workers included.
 MEASURE = (
-    "import resource, subprocess, sys, time\n"
+    "import os, subprocess, sys, threading, time\n"
+    "def tree(pid):\n"
+    "    found, todo = [], [pid]\n"
+    "    while todo:\n"
+    "        p = todo.pop(); found.append(p)\n"
+    "        try:\n"
+    "            for task in os.listdir(f'/proc/{p}/task'):\n"
+    "                with open(f'/proc/{p}/task/{task}/children') as f:\n"
+    "                    todo += map(int, f.read().split())\n"
+    "        except OSError: pass\n"
+    "    return found\n"
+    "def kb(pid):\n"
+    "    try:\n"
+    "        with open(f'/proc/{pid}/smaps_rollup') as f:\n"
+    "            return next(int(line.split()[1]) for line in f if line.startswith('Pss:'))\n"
+    "    except (OSError, StopIteration): return 0\n"
+    "peak = [0]\n"
     "t = time.perf_counter()\n"
-    "code = subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL).returncode\n"
-    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "child = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)\n"
+    "def sample():\n"
+    "    while child.poll() is None:\n"
+    "        peak[0] = max(peak[0], sum(map(kb, tree(child.pid)))); time.sleep(0.005)\n"
+    "watch = threading.Thread(target=sample)\n"
+    "if sys.argv[1] == 'memory': watch.start()\n"
+    "child.wait(); seconds = time.perf_counter() - t\n"
+    "if sys.argv[1] == 'memory': watch.join()\n"
+    "print(seconds, peak[0])\n"
 )
 
 
@@ -125,18 +155,21 @@ def make_corpus(folder: Path, records: int, datasets: int,
 
 
 def measure(*command: str, repeat: int = 1) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of a command run in fresh processes, `repeat` times.
+    """(seconds, peak MB of the process tree) of a command run in fresh processes.
 
-    The time is the best run's, the one least disturbed by the rest of the
-    machine (as `timeit` reports; the floor is timed the same way); the peak
-    is the highest.
+    The time is the best of `repeat` runs, the one least disturbed by the rest
+    of the machine (as `timeit` reports; the floor is timed the same way).
+    Memory is from one more run, sampled, so that sampling never slows a timed
+    run: the whole tree's (parent and workers together), not its largest process.
     """
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                             text=True, check=True).stdout.split()
-        runs.append((float(out[0]), int(out[1]) / 1024))
-    return min(seconds for seconds, _ in runs), max(peak for _, peak in runs)
+        out = subprocess.run([sys.executable, "-c", MEASURE, "time", *command],
+                             capture_output=True, text=True, check=True).stdout.split()
+        runs.append(float(out[0]))
+    out = subprocess.run([sys.executable, "-c", MEASURE, "memory", *command],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return min(runs), int(out[1]) / 1024
 
 
 def floor(lines: list[bytes]) -> float:
@@ -275,29 +308,82 @@ def frictionless_tables(corpus: Path) -> tuple[int, float]:
     return rows, time.perf_counter() - start
 
 
-def print_table(results: list[tuple[str, float, float | None]], floor_rate: float,
-                megabytes_per_record: float, cores: int) -> None:
-    """The table: each configuration against the floor and against validate (rows 0 and 1)."""
-    one, all_cores = results[0][1], results[1][1]
-    print(f"| {'configuration':<46} | {'records/s':>10} | {'MB/s':>6} | {'peak MB':>7} | "
-          f"{'vs floor':>8} | {'validate -j1 is':>16} | {f'validate -j{cores} is':>16} |")
-    print(f"|{'-' * 48}|{'-' * 12}|{'-' * 8}|{'-' * 9}|{'-' * 10}|{'-' * 18}|{'-' * 18}|")
-    for name, rate, rss in results:
-        print(f"| {name:<46} | {rate:>10,.0f} | {rate * megabytes_per_record:>6.1f} | "
-              f"{'' if rss is None else f'{rss:.0f}':>7} | {rate / floor_rate:>7.0%} | "
-              f"{one / rate:>15.1f}x | {all_cores / rate:>15.1f}x |")
+Row = tuple[str, str, float, "float | None", "float | None"]  # shape, name, records/s,
+# ms a dataset (None: not a whole-dataset measure), peak MB of the process tree
+
+
+def print_table(rows: list[Row], floors: dict[str, float], ones: dict[str, float]) -> None:
+    """One table for both shapes: each configuration against its shape's floor and -j1."""
+    print(f"| {'shape':<6} | {'configuration':<46} | {'records/s':>10} | {'ms/dataset':>10} | "
+          f"{'peak MB':>7} | {'vs floor':>8} | {'validate -j1 is':>16} |")
+    print(f"|{'-' * 8}|{'-' * 48}|{'-' * 12}|{'-' * 12}|{'-' * 9}|{'-' * 10}|{'-' * 18}|")
+    for shape, name, rate, per_dataset, peak in rows:
+        print(f"| {shape:<6} | {name:<46} | {rate:>10,.0f} | "
+              f"{'' if per_dataset is None else f'{per_dataset:.3f}':>10} | "
+              f"{'' if peak is None else f'{peak:.0f}':>7} | {rate / floors[shape]:>7.0%} | "
+              f"{ones[shape] / rate:>15.2f}x |")
+
+
+def small_shape(work: Path, datasets: int, seed: int, repeat: int,
+                cores: int) -> tuple[list[Row], bool, list[str]]:
+    """The small-dataset shape's rows, whether -j1 and -jN print the same, and the turns."""
+    corpus = work / "small"
+    records, broken = make_small_corpus(corpus, datasets, seed)
+    print(f"small shape: {datasets} datasets, {records} records, {len(broken)} broken",
+          flush=True)
+    command = [sys.executable, "-m", "validator", "--format", "json"]
+    timed: list[list[tuple[float, float]]] = [[], []]
+    floors = []  # each a fresh process, as validate's runs: start-up on both sides
+    for _ in range(repeat):  # turns, as take_turns: a slow spell falls on every side
+        for jobs, runs in zip((1, cores), timed, strict=True):
+            runs.append(measure(*command, "--jobs", str(jobs), str(corpus)))
+        floors.append(measure(sys.executable, str(REPO / "benchmarks" / "small.py"),
+                              "--floor-of", str(corpus))[0])
+    rows: list[Row] = []
+    for jobs, runs in zip((1, cores), timed, strict=True):
+        best = min(seconds for seconds, _ in runs)
+        rows.append(("small", f"validate --jobs {jobs}", records / best,
+                     best * 1000 / datasets, max(peak for _, peak in runs)))
+    best_floor = min(floors)
+    rows.append(("small", "floor: read, hash, csv, is_valid", records / best_floor,
+                 best_floor * 1000 / datasets, None))
+    outputs = [subprocess.run([*command, "--jobs", str(j), str(corpus)], capture_output=True,
+                              check=False).stdout for j in (1, cores)]
+    turns = ["small, one process vs floor: "
+             + ", ".join(f"{f / one:.0%}" for f, (one, _) in zip(floors, timed[0], strict=True)),
+             f"small, {cores} cores vs one process: "
+             + ", ".join(f"{one / many:.2f}x" for (one, _), (many, _)
+                         in zip(timed[0], timed[1], strict=True))]
+    shutil.rmtree(corpus)
+    return rows, outputs[0] == outputs[1], turns
+
+
+def large_memory(large: Path, records: int, seed: int, cores: int) -> None:
+    """Speed and peak memory (process tree) of validate on a corpus of `records` records."""
+    print(f"\ngenerating {records} records in {records // 10_000} datasets …", flush=True)
+    make_corpus(large, records, max(1, records // 10_000), seed)
+    validate = [sys.executable, "-m", "validator", "--format", "json"]
+    print(f"| {'large corpus':<30} | {'records/s':>10} | {'peak MB (tree)':>14} |")
+    print(f"|{'-' * 32}|{'-' * 12}|{'-' * 16}|")
+    for jobs in (1, cores):
+        seconds, peak = measure(*validate, "--jobs", str(jobs), str(large))
+        print(f"| {f'validate --jobs {jobs}':<30} | {records / seconds:>10,.0f} | "
+              f"{peak:>14.0f} |")
+    shutil.rmtree(large)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--datasets", type=int, default=100)
+    parser.add_argument("--small", type=int, default=2000, metavar="N",
+                        help="datasets of the small-dataset shape (benchmarks/small.py)")
     parser.add_argument("--seed", type=int, default=20231)
     parser.add_argument("--repeat", type=int, default=3,
                         help="time each configuration this many times and keep the best")
     parser.add_argument("--keep", type=Path, help="keep the corpus in this folder")
     parser.add_argument("--large", type=int, default=0, metavar="N",
-                        help="also measure peak RSS of validate on a corpus of N records")
+                        help="also measure peak memory of validate on a corpus of N records")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="textevents-bench-"))
     corpus = args.keep or work / "corpus"
@@ -306,63 +392,58 @@ def main() -> int:
     sample, _ = make_corpus(corpus, args.records, args.datasets, args.seed)
     lines = [line for path in sorted(corpus.glob("*/events.jsonl"))
              for line in path.read_bytes().splitlines()]
-    count, megabytes = len(lines), sum(len(line) + 1 for line in lines) / 1e6
+    count = len(lines)
     cores = os.cpu_count() or 1
     validate = [sys.executable, "-m", "validator", "--format", "json"]
 
-    results: list[tuple[str, float, float | None]] = []  # name, records/s, peak MB
+    rows: list[Row] = []
     timed, floor_runs = take_turns(validate, corpus, lines, (1, cores), args.repeat)
     for jobs, runs in zip((1, cores), timed, strict=True):
-        results.append((f"validate --jobs {jobs} (every check)",
-                        count / min(seconds for seconds, _ in runs),
-                        max(peak for _, peak in runs)))
-    floor_seconds = min(floor_runs)
+        best = min(seconds for seconds, _ in runs)
+        rows.append(("large", f"validate --jobs {jobs} (every check)", count / best,
+                     best * 1000 / args.datasets, max(peak for _, peak in runs)))
+    floor_rate = count / min(floor_runs)
     outputs = [subprocess.run([*validate, "--jobs", str(j), str(corpus)], capture_output=True,
                               check=False).stdout for j in (1, cores)]
     same = outputs[0] == outputs[1]
     findings = len(json.loads(outputs[0])["findings"])
-    floor_rate = count / floor_seconds
-    results.append(("floor: orjson + jsonschema-rs is_valid", floor_rate, None))
-    results.append(("naive: json + python-jsonschema iter_errors",
-                    1 / naive(lines, min(2000, count)), None))
+    rows.append(("large", "floor: orjson + jsonschema-rs is_valid", floor_rate, None, None))
+    rows.append(("large", "naive: json + python-jsonschema iter_errors",
+                 1 / naive(lines, min(2000, count)), None, None))
     # Over the released files, python-jsonschema looks each $ref up again
     # through `referencing` (some 30 registry crawls a record, profiled here):
     # a fifth of the sample is plenty.
-    results.append(("check-jsonschema, released schema files",
-                    1 / check_jsonschema(sample[: max(1, len(sample) // 5)], work,
-                                         args.repeat, bundled=False), None))
-    results.append(("check-jsonschema, bundled schema (one file)",
-                    1 / check_jsonschema(sample, work, args.repeat, bundled=True), None))
-    rows, table_seconds = frictionless_tables(corpus)
+    rows.append(("large", "check-jsonschema, released schema files",
+                 1 / check_jsonschema(sample[: max(1, len(sample) // 5)], work,
+                                      args.repeat, bundled=False), None, None))
+    rows.append(("large", "check-jsonschema, bundled schema (one file)",
+                 1 / check_jsonschema(sample, work, args.repeat, bundled=True), None, None))
+    table_rows, table_seconds = frictionless_tables(corpus)
+    small_rows, small_same, small_turns = small_shape(work, args.small, args.seed, args.repeat,
+                                                      cores)
+    rows += small_rows
     version_s, _ = measure(sys.executable, "-m", "validator", "--version", repeat=args.repeat)
     small_s, _ = measure(sys.executable, "-m", "validator", "--jobs", "1",
                          str(REPO / "datasets" / "newsbytes-2023-07-29-shoigu-pyongyang"),
                          repeat=args.repeat)
 
-    one, all_cores = results[0][1], results[1][1]
-    print(f"\ncorpus: {count} records, {megabytes:.0f} MB, {args.datasets} datasets, "
-          f"{findings} findings; findings identical for --jobs 1 and {cores}: {same}\n")
-    print_table(results, floor_rate, megabytes / count, cores)
-    print(f"\nall cores vs one process: {all_cores / one:.2f}x on {cores} cores")
+    print(f"\nlarge: {count} records, {args.datasets} datasets, {findings} findings; "
+          f"findings identical for --jobs 1 and {cores}: {same}")
+    print(f"small: findings identical for --jobs 1 and {cores}: {small_same}")
+    print("peak MB: the whole process tree's (parent and workers, proportional set size)\n")
+    print_table(rows, {"large": floor_rate, "small": small_rows[2][2]},
+                {"large": rows[0][2], "small": small_rows[0][2]})
+    print()
     print_turns(floor_runs, timed, cores)
-    print(f"frictionless validate, tables: {rows / table_seconds:,.0f} rows/s "
-          f"({rows} rows in {table_seconds:.1f} s)")
+    print("turn by turn, " + "; ".join(small_turns))
+    print(f"frictionless validate, tables: {table_rows / table_seconds:,.0f} rows/s "
+          f"({table_rows} rows in {table_seconds:.1f} s)")
     print(f"start-up: validate --version {version_s:.2f} s; one small dataset {small_s:.2f} s")
     if args.large:
-        large = work / "large"
-        print(f"\ngenerating {args.large} records in {args.large // 10_000} datasets …",
-              flush=True)
-        make_corpus(large, args.large, max(1, args.large // 10_000), args.seed + 1)
-        print(f"| {'large corpus':<30} | {'records/s':>10} | {'peak MB':>7} |")
-        print(f"|{'-' * 32}|{'-' * 12}|{'-' * 9}|")
-        for jobs in (1, cores):
-            seconds, peak = measure(*validate, "--jobs", str(jobs), str(large))
-            print(f"| {f'validate --jobs {jobs}':<30} | {args.large / seconds:>10,.0f} | "
-                  f"{peak:>7.0f} |")
-        shutil.rmtree(large)
+        large_memory(work / "large", args.large, args.seed + 1, cores)
     if not args.keep:
         shutil.rmtree(work)
-    return 0 if same else 1
+    return 0 if same and small_same else 1
 
 
 if __name__ == "__main__":

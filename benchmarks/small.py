@@ -246,7 +246,13 @@ def main() -> int:
     parser.add_argument("--datasets", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--keep", type=Path, help="keep (or reuse) the corpus in this folder")
+    parser.add_argument("--floor-of", type=Path, metavar="CORPUS",
+                        help="only do the floor's work on CORPUS (bench.py times this command, "
+                             "start-up included, as it times validate)")
     args = parser.parse_args()
+    if args.floor_of:
+        small_floor(args.floor_of)
+        return 0
     work = Path(tempfile.mkdtemp(prefix="textevents-small-"))
     corpus = args.keep or work / "corpus"
     if not corpus.exists() or not any(corpus.iterdir()):

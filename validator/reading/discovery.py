@@ -25,9 +25,14 @@ class DatasetLocation:
         return f"{self.display}/{relative}" if self.display not in {"", "."} else relative
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, cwd: Path | None = None, resolved: Path | None = None) -> str:
+    """`path` from the current folder `cwd` if it lies under it, else as given.
+
+    `cwd` and `resolved` (the path resolved) may be passed when already known:
+    resolving is most of discovering a dataset among thousands.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()  # "." for cwd
+        return (resolved or path.resolve()).relative_to(cwd or Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -47,6 +52,7 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
     """
     found: dict[Path, DatasetLocation] = {}
     orphans: list[str] = []
+    cwd = Path.cwd().resolve()
     failed: list[OSError] = []
 
     def unreadable(error: OSError) -> None:
@@ -73,17 +79,19 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
             raise UsageError(f"{raw}: not a folder, a {DESCRIPTOR} "
                              f"or a file inside a dataset{searched}")
         if (path / DESCRIPTOR).is_file():
-            found.setdefault(path.resolve(), DatasetLocation(path, _display(path)))
+            resolved = path.resolve()
+            found.setdefault(resolved, DatasetLocation(path, _display(path, cwd, resolved)))
             continue
         for folder, dirs, files in os.walk(path, onerror=unreadable, followlinks=False):
             here = Path(folder)
             if DESCRIPTOR in files:
-                found.setdefault(here.resolve(), DatasetLocation(here, _display(here)))
+                resolved = here.resolve()
+                found.setdefault(resolved, DatasetLocation(here, _display(here, cwd, resolved)))
                 dirs[:] = []  # a dataset's subfolders belong to it
                 continue
             dirs.sort()
             if files and here != path:
-                orphans.append(_display(here))
+                orphans.append(_display(here, cwd))
     if not found and not failed:
         raise UsageError("no dataset found (no datapackage.json under "
                          + ", ".join(repr(p) for p in paths) + ")")
