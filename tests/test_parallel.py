@@ -195,8 +195,17 @@ def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> 
     assert parallel == serial
     assert any(f.code == "record-not-object" and "a-small" in f.file for f in serial.findings)
     names = [f"{folder.as_posix()}/datapackage.json" for folder in (small, big)]
-    # Datasets in order, then the chunks of the big one, counted as they are merged.
-    assert calls == [(1, 2, names[0]), (2, 2, names[1]), (2 + chunks, 2 + chunks, names[1])]
+    # Datasets in order (by their bytes), then each chunk of the big one as it is merged.
+    weights = [sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+               for folder in (small, big)]
+    total = sum(weights)
+    assert [name for _, _, name in calls] == names + [names[1]] * chunks
+    assert calls[0] == (weights[0], total, names[0])
+    assert calls[1] == (weights[0], total, names[1])  # its events file is left to chunks
+    assert all(t == total for _, t, _ in calls)
+    assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)  # never back
+    assert calls[-1][0] == total
+    assert len({d for d, _, _ in calls[1:]}) == chunks + 1  # each chunk moves it
 
 
 @pytest.mark.parametrize(("chunk", "limit"), [(10_000, None), (1_000, None), (10_000, 64)],
@@ -500,3 +509,17 @@ def test_a_dataset_beside_that_cannot_be_read_lends_no_id(tmp_path: Path) -> Non
     (odd / "events.jsonl").write_text('not a record\n[1]\n{"id": 7}\n', "utf-8")
     report = validate([str(tmp_path / "checked")])
     assert (report.findings, report.beside) == ((), 2)
+
+
+def test_progress_moves_within_one_large_file_in_one_process(tmp_path: Path) -> None:
+    """With a progress callback, one process checks a large file chunk by chunk: same findings."""
+    dataset = _corpus(tmp_path)
+    sizes = Sizes(chunk_bytes=64 * 1024)
+    quiet = validate([str(dataset)], jobs=1, sizes=sizes)
+    calls: list[tuple[int, int]] = []
+    shown = validate([str(dataset)], jobs=1, sizes=sizes,
+                     progress=lambda done, total, _: calls.append((done, total)))
+    assert shown == quiet
+    total = calls[0][1]
+    assert len({done for done, _ in calls}) > 10  # it moves within the file
+    assert calls[-1] == (total, total)

@@ -123,13 +123,20 @@ def _progress(stream: TextIO) -> Iterator[Callable[[int, int, str], None] | None
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+    )
 
     from validator.escaping import one_line
 
     console = Console(file=stream)
+    # By bytes read: one large file moves the bar as its chunks are done.
     bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
-                   MofNCompleteColumn(), console=console, transient=True)
+                   TaskProgressColumn(), DownloadColumn(), console=console, transient=True)
     task = bar.add_task("checking", total=None)
 
     def show(done: int, total: int, dataset: str) -> None:

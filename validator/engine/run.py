@@ -40,8 +40,10 @@ def validate(paths: Iterable[str] = ("datasets",),
     dataset is found, or `ignore` names what cannot be ignored; bad data never
     raises, it becomes findings.  `jobs` processes check the datasets, and
     chunks of large events files; the findings are the same for any `jobs`.
-    `progress`, if given, is called as (tasks done, tasks known so far, the
-    file of the task just done).
+    `progress`, if given, is called as (bytes done, bytes in all, the dataset
+    just done), after each batch of datasets and each chunk of a large events
+    file: with `progress`, a large file is cut in chunks even for one process,
+    so that the count moves within it (chunks give one pass's findings).
 
     `ignore` takes rule codes and layer names (see
     `validator.findings.ignored_codes`): those rules are not checked (or their
@@ -82,11 +84,13 @@ def validate(paths: Iterable[str] = ("datasets",),
     # Processes pay off only when there is enough to share out.
     if mapper is None and sum(weights) < sizes.parallel_bytes:
         jobs = 1
+    # Chunks for the progress of one process too (see above); the split is `cut`.
+    cut = max(jobs, 2) if progress else jobs
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         # A mapper's cluster may be of any size: enough batches for 16 workers.
         parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
-        datasets = _run_tasks(run_map, parts, functools.partial(
-            check_datasets, jobs=jobs, ignore=codes, sizes=sizes), progress)
+        datasets = _run_tasks(run_map, parts, weights, functools.partial(
+            check_datasets, jobs=cut, ignore=codes, sizes=sizes), progress)
     for result in datasets:
         findings.extend(result.findings)
     beside = [] if alone else datasets_beside(locations)
@@ -122,27 +126,36 @@ def validate(paths: Iterable[str] = ("datasets",),
                   tuple(seen), len(beside))
 
 
-def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]],
+def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: list[int],
                check: Callable[[list[DatasetLocation]], list[DatasetResult]],
                progress: Callable[[int, int, str], None] | None) -> list[DatasetResult]:
-    """Each dataset's layers and records (batch by batch), then the chunks of large files."""
-    total = sum(map(len, parts))
+    """Each dataset's layers and records (batch by batch), then the chunks of large files.
+
+    Progress counts each dataset's bytes (`weights`) when it is done; a split
+    dataset's events file, its share at a time, as each chunk is done.
+    """
+    total = sum(weights)
+    done = 0
     datasets: list[DatasetResult] = []
     for batch in run_map(check, parts):
         for result in batch:
+            weight = weights[len(datasets)]
             datasets.append(result)
-            if progress:
-                progress(len(datasets), total, result.name)
+            if len(result.tasks) <= 1:
+                done += weight
+        if progress and batch:
+            progress(done, total, batch[-1].name)
     # The chunks of large events files, from every dataset at once.
     pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
     chunks = iter(run_map(check_records, pending))
-    done = total
-    for result in datasets:
-        if len(result.tasks) > 1:
-            result.checked.extend(next(chunks) for _ in result.tasks)
-            done += len(result.tasks)
-            if progress:
-                progress(done, total + len(pending), result.name)
+    for result, weight in zip(datasets, weights, strict=True):
+        count = len(result.tasks)
+        if count > 1:
+            for index in range(count):
+                result.checked.append(next(chunks))
+                done += weight // count + (weight % count if index == count - 1 else 0)
+                if progress:
+                    progress(done, total, result.name)
     return datasets
 
 
