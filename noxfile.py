@@ -164,6 +164,14 @@ def dask(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def export(session: nox.Session) -> None:
+    """textevents export: Parquet and CSV of datasets/ load in DuckDB and pandas with the same
+    counts and joins; memory stays flat from 20,000 to 200,000 records."""
+    session.install(".", "pyarrow==26.0.1", "duckdb==2.0.1", "pandas==3.1.1")
+    session.run("python", str(ROOT / "tests" / "export" / "export_check.py"))
+
+
+@nox.session(default=False)
 def precommit(session: nox.Session) -> None:
     """The pre-commit hook of this checkout's HEAD in a fresh repository of datasets: passes,
     fails and refuses what it should (tests/hooks/precommit_check.py says what)."""

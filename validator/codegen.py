@@ -196,6 +196,9 @@ def outputs(repo: Path) -> dict[Path, str]:
         files[repo / "docs" / f"reference-{version}.md"] = reference(version)
         files[repo / "schema" / BUNDLES / bundle_name(version)] = bundle_text(version)
     files[repo / "docs" / "rules.md"] = rules_reference()
+    from validator.export.dictionary import dictionary_markdown
+
+    files[repo / "docs" / "export.md"] = dictionary_markdown() + "\n"
     from validator.changes import changes
 
     for old, new in itertools.pairwise(registry.versions()):

@@ -7,6 +7,8 @@
                                          --profile, --list)
     textevents upgrade DATASET… [--to V] a dataset moved to a newer schema version
                                          (--check, --list-versions)
+    textevents export DATASET… --to DIR  checked datasets as tidy tables (--format
+                                         csv|parquet; docs/export.md)
 
 Exit codes: 0 done; 1 `rehash --check` found hashes to update; 2 usage error
 (the message says what to do), 130 interrupted.  `validate` checks datasets.
@@ -69,6 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument("--profile", action="store_true",
                        help="print the JSON Schema of datapackage.json")
     shown.add_argument("--list", action="store_true", help="list the released versions")
+    export = commands.add_parser("export", help="write checked datasets as tidy tables")
+    export.add_argument("paths", nargs="+", metavar="DATASET",
+                        help="datasets, or folders of them, as validate takes them")
+    export.add_argument("--to", type=Path, required=True, metavar="DIR",
+                        help="the folder to create (must not exist)")
+    export.add_argument("--format", default="csv", help="csv (default) or parquet (pyarrow)")
+    export.add_argument("--with-findings", action="store_true",
+                        help="export datasets with errors too, leaving out the records that "
+                             "fail their schema")
     upgrade = commands.add_parser("upgrade", add_help=False,
                                   help="move datasets to a newer schema version, losing no fact")
     upgrade.add_argument("arguments", nargs=argparse.REMAINDER,
@@ -187,6 +198,16 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from validator.export import export
+
+    done = export(args.paths, args.to, args.format, with_findings=args.with_findings)
+    counts = ", ".join(f"{table} {rows}" for table, rows in done.rows.items())
+    left = f"; {done.skipped} records left out (they fail their schema)" if done.skipped else ""
+    sys.stdout.write(f"exported {done.datasets} datasets to {done.folder}: rows {counts}{left}\n")
+    return EXIT_OK
+
+
 def _upgrade(args: argparse.Namespace) -> int:
     from validator import upgrade
 
@@ -197,4 +218,4 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"span": _span, "new": _new, "rehash": _rehash, "schema": _schema,
-             "upgrade": _upgrade}
+             "upgrade": _upgrade, "export": _export}

@@ -1,0 +1,149 @@
+"""`textevents export`: the datasets as tidy tables whose counts and joins hold.
+
+The CSV export is checked here with the standard library (and frictionless,
+which reads its datapackage.json); `nox -s export` loads the CSV and
+Parquet exports in DuckDB and pandas.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from validator.authoring.cli import main
+from validator.checks.walk import actor_refs, dates, spans
+from validator.export.tables import TABLES
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETS = REPO / "datasets"
+
+
+def _rows(folder: Path, table: str) -> list[dict[str, str]]:
+    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _records() -> list[dict]:
+    return [json.loads(line) for path in sorted(DATASETS.glob("*/events.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("export") / "tables"
+    assert main(["export", str(DATASETS), "--to", str(target)]) == 0
+    return target
+
+
+def test_every_table_has_its_columns_and_a_row_for_each_thing(exported: Path) -> None:
+    records = _records()
+    for table, columns in TABLES.items():
+        with (exported / f"{table}.csv").open(encoding="utf-8") as handle:
+            assert next(csv.reader(handle)) == [column.name for column in columns]
+    assert len(_rows(exported, "events")) == len(records)
+    assert len(_rows(exported, "participants")) == sum(len(list(actor_refs(r))) for r in records)
+    assert len(_rows(exported, "evidence")) == sum(len(list(spans(r))) for r in records)
+    assert len(_rows(exported, "dates")) == sum(len(list(dates(r))) for r in records)
+    assert len(_rows(exported, "links")) == sum(len(r.get("links", [])) for r in records)
+    actors = sum(len(_rows(folder, "actors")) for folder in DATASETS.iterdir())
+    assert len(_rows(exported, "actors")) == actors
+    assert {r["record_id"] for r in _rows(exported, "events")} == {r["id"] for r in records}
+
+
+def test_the_tables_join(exported: Path) -> None:
+    events = {row["record_id"]: row for row in _rows(exported, "events")}
+    actors = {(row["dataset"], row["actor_id"]): row for row in _rows(exported, "actors")}
+    sources = {row["source_key"] for row in _rows(exported, "sources")}
+    for row in _rows(exported, "participants"):
+        assert row["record_id"] in events
+        assert actors[row["dataset"], row["actor_id"]]["actor_key"] == row["actor_key"]
+    for row in _rows(exported, "evidence"):
+        assert row["source_key"] in sources
+    for row in _rows(exported, "links"):
+        assert row["target_record_id"] in events
+    for row in _rows(exported, "weapons"):
+        assert events[row["record_id"]]["event_type"] == "arms_allegation"
+
+
+def test_an_actor_with_a_wikidata_id_has_one_key_across_datasets(exported: Path) -> None:
+    by_wikidata: dict[str, set[str]] = {}
+    for row in _rows(exported, "actors"):
+        if row["wikidata"]:
+            by_wikidata.setdefault(row["wikidata"], set()).add(row["actor_key"])
+    assert by_wikidata
+    assert all(keys == {f"wikidata:{q}"} for q, keys in by_wikidata.items())
+    datasets = {row["dataset"] for row in _rows(exported, "actors")
+                if row["actor_key"] == "wikidata:Q423"}  # North Korea
+    assert len(datasets) > 1
+
+
+def test_a_visit_s_roles_come_out_by_name(exported: Path) -> None:
+    roles = {row["role"] for row in _rows(exported, "participants")}
+    assert {"visitor", "host", "listed", "supplier", "recipient", "claimant",
+            "responder"} <= roles
+
+
+def test_the_csv_export_is_a_valid_data_package_with_the_dictionary(exported: Path) -> None:
+    from frictionless import validate
+
+    report = validate(str(exported / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    descriptor = json.loads((exported / "datapackage.json").read_text("utf-8"))
+    fields = {f["name"]: f for r in descriptor["resources"] if r["name"] == "events"
+              for f in r["schema"]["fields"]}
+    assert fields["date_start"]["description"].startswith("The earliest possible day")
+    dictionary = (REPO / "docs" / "export.md").read_text("utf-8")
+    for table, columns in TABLES.items():
+        assert f"## {table}\n" in dictionary
+        assert all(f"| `{column.name}` |" in dictionary for column in columns)
+
+
+def test_an_existing_target_is_refused_and_left_alone(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep", "utf-8")
+    assert main(["export", str(DATASETS), "--to", str(target)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+    assert main(["export", str(DATASETS), "--to", str(tmp_path / "no" / "out")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert main(["export", str(DATASETS), "--to", str(tmp_path / "x"), "--format", "xlsx"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing half-written
+
+
+def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) -> None:
+    corpus = tmp_path / "corpus"
+    good = corpus / "good"
+    bad = corpus / "bad"
+    shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", good)
+    shutil.copytree(DATASETS / "voa-2024-08-21-taliban-doha", bad)
+    events = bad / "events.jsonl"
+    record = json.loads(events.read_text("utf-8").splitlines()[0])
+    record["summary"] = ""  # fails the schema
+    events.write_text(json.dumps(record) + "\n", "utf-8")
+    target = tmp_path / "out"
+    assert main(["export", str(corpus), "--to", str(target)]) == 2
+    said = capsys.readouterr().err
+    assert "1 dataset(s) have errors" in said
+    assert "bad" in said
+    assert not target.exists()
+    assert main(["export", str(corpus), "--to", str(target), "--with-findings"]) == 0
+    assert "1 records left out" in capsys.readouterr().out
+    assert len(_rows(target, "events")) == 1  # the good dataset's record only
+    assert {row["dataset"] for row in _rows(target, "actors")} == {
+        "voa-2020-01-27-parly-pentagon", "voa-2024-08-21-taliban-doha"}
+
+
+def test_parquet_without_pyarrow_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    if importlib.util.find_spec("pyarrow") is None:
+        assert main(["export", str(DATASETS), "--to", str(tmp_path / "p"),
+                     "--format", "parquet"]) == 2
+        assert "needs pyarrow" in capsys.readouterr().err
+        assert not (tmp_path / "p").exists()
+    else:  # pragma: no cover - the tests session has no pyarrow
+        pytest.skip("pyarrow is installed here; nox -s export writes Parquet")

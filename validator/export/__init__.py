@@ -1,0 +1,132 @@
+"""The analyst's export: checked datasets as tidy tables (CSV or Parquet).
+
+`textevents export DATASETS --to DIR` validates the datasets, then writes
+one file a table into a new folder: events, participants (one row an actor
+in a role), weapons (one row a quantity), dates, evidence spans, links,
+actors and sources.  Columns are the same for every dataset and schema
+version, actors carry a corpus-wide key (their Wikidata id where the table
+gives one), and the CSV export is a Frictionless Data Package of its own
+whose field descriptions are the data dictionary (`docs/export.md`).
+Records stream one at a time: memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from validator import registry
+from validator.engine.engines import compiled
+from validator.engine.run import validate
+from validator.export.dictionary import package_descriptor
+from validator.export.tables import TABLES, Keys, actor_rows, record_rows, source_rows
+from validator.export.writers import check_format, new_folder, open_tables
+from validator.findings import Severity, UsageError
+from validator.reading.lines import blocks
+from validator.reading.paths import open_regular_file, read_regular_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from validator.results import DatasetSeen
+
+JSON = Any
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: rows a table, and records left out (invalid, when allowed)."""
+
+    folder: Path
+    rows: dict[str, int]
+    datasets: int
+    skipped: int
+
+
+def export(paths: Iterable[str], target: Path, form: str = "csv", *,
+           with_findings: bool = False, jobs: int = 1) -> Exported:
+    """Validate the datasets `paths` name, then write their tables into the new folder `target`.
+
+    Raises `UsageError` (nothing written) when the format cannot be written,
+    `target` exists or cannot be made, or a dataset has errors and
+    `with_findings` is not set; with it, records that fail their schema are
+    left out and counted.
+    """
+    check_format(form)
+    report = validate(list(paths), jobs=jobs)
+    broken = sorted({seen.display for seen in report.seen
+                     if any(f.severity is Severity.ERROR and f.file.startswith(f"{seen.display}/")
+                            for f in report.findings)})
+    if broken and not with_findings:
+        shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5
+                                         else "")
+        raise UsageError(f"{len(broken)} dataset(s) have errors: {shown}; run validate on "
+                         "them, or export --with-findings to leave out the records that fail "
+                         "their schema")
+    rows = dict.fromkeys(TABLES, 0)
+    skipped = 0
+    with new_folder(target) as folder:
+        writers = open_tables(folder, TABLES, form)
+        try:
+            for seen in report.seen:
+                for table, row in _dataset_rows(seen):
+                    if table == "skipped":
+                        skipped += 1
+                        continue
+                    writers[table].write(row)
+                    rows[table] += 1
+        finally:
+            for writer in writers.values():
+                writer.close()
+        if form == "csv":
+            (folder / "datapackage.json").write_text(
+                json.dumps(package_descriptor(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return Exported(target, rows, len(report.seen), skipped)
+
+
+def _table(root: Path, relative: str) -> list[dict[str, str]]:
+    data = read_regular_file(root, relative)
+    if not isinstance(data, bytes):
+        return []
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8", "replace"))))
+
+
+def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
+    """Every row one dataset gives, table by table; ("skipped", ()) for a record left out."""
+    import orjson
+
+    root = Path(seen.root)
+    descriptor_bytes = read_regular_file(root, "datapackage.json")
+    descriptor = orjson.loads(descriptor_bytes) if isinstance(descriptor_bytes, bytes) else {}
+    name = str(descriptor.get("name") or seen.display) if isinstance(descriptor, dict) \
+        else seen.display
+    actors = {row.get("id", ""): row for row in _table(root, "actors.csv")}
+    keys = Keys(name, actors)
+    for row in actor_rows(keys, actors):
+        yield "actors", row
+    for row in source_rows(name, _table(root, "sources.csv")):
+        yield "sources", row
+    if seen.events is None or seen.version is None:
+        return
+    is_valid = compiled(seen.version, registry.RECORD_SCHEMA).is_valid
+    handle = open_regular_file(root, seen.events)
+    if not isinstance(handle, io.BufferedReader):
+        return
+    with handle:
+        for _, lines, _ in blocks(handle, None, digits=False):
+            for raw in lines:
+                if raw is None or not raw.strip():
+                    continue
+                try:
+                    record = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    yield "skipped", ()
+                    continue
+                if not is_valid(record):
+                    yield "skipped", ()
+                    continue
+                yield from record_rows(record, keys)
