@@ -25,6 +25,7 @@ from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
 from validator.reading.paths import pin_folder, unreadable_folder
+from validator.recall import Coverage
 from validator.results import ArticleSeen, DatasetSeen, Report
 
 if TYPE_CHECKING:
@@ -112,15 +113,17 @@ def validate(paths: Iterable[str] = ("datasets",),
             whole = result.tasks[0]
             checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
         in_dataset = 0
+        covered = Coverage()
         for chunk in checked:
             findings.extend(chunk.findings)
             ids.merge(chunk.ids)
             links.merge(chunk.links)
+            covered.merge(chunk.covered)
             in_dataset += chunk.records
         records += in_dataset
         if not in_dataset and "events-empty" not in codes:
             findings.extend(_empty_events(result, checked))
-        seen.append(_seen(location, result, in_dataset))
+        seen.append(_seen(location, result, in_dataset, covered))
     outside = set(roots)
     roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
     if "record-id-duplicate" not in codes:
@@ -164,10 +167,11 @@ def _folder_bytes(location: DatasetLocation) -> int:
         return 0
 
 
-def _seen(location: DatasetLocation, result: DatasetResult, records: int) -> DatasetSeen:
+def _seen(location: DatasetLocation, result: DatasetResult, records: int,
+          covered: Coverage) -> DatasetSeen:
     """What the run read of one dataset, for the reports that draw it."""
     sources = (result.context.sources or {}) if result.context else {}
     return DatasetSeen(result.name, location.display, str(location.root), result.title,
                        result.tasks[0].path if result.tasks else None, records,
-                       tuple(ArticleSeen(source, article.path, article.text)
+                       tuple(ArticleSeen(source, article.path, article.text, covered.of(source))
                              for source, article in sources.items()), result.version)

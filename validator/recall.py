@@ -1,0 +1,223 @@
+"""The recall aid: the sentences of an article with visit or arms wording that no span cites.
+
+A record cites the spans that support it; a sentence that speaks of a visit
+or an arms transfer and that no span of any record touches may be an event
+nobody coded.  The evidence page and the JSON report list those sentences
+for a reviewer.  They are information, not findings: most such sentences are
+background the records rightly leave out, so none of them fails a run.
+
+What the run keeps of the records is small and mergeable: each article's
+cited ranges, merged (`Coverage`), whatever the number of records, of
+processes or of chunks.  The sentences are found once, when a report is
+drawn, by `uncovered`: a pure function of the article text and those ranges.
+
+The words are those of `validator/data/recall_words.toml`, matched whole, in
+any case, with their regular forms (see that file).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import operator
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+Range = tuple[int, int]
+WORDS_FILE: Final = "recall_words.toml"
+SETTLE_AT: Final = 4096  # spans kept unmerged before they are folded into the ranges
+_SOURCE_START_END: Final = operator.itemgetter("source", "start", "end")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with visit or arms wording that no span cites: where it is, and why listed."""
+
+    start: int  # code points into the article text, as a span's; end exclusive
+    end: int
+    kinds: tuple[str, ...]  # the word lists it matched ("visit", "arms"), in the file's order
+    words: tuple[str, ...]  # the words it matched, as the text writes them, in text order
+
+
+class Coverage:
+    """The ranges of each article (by source id) that spans cite, merged; picklable.
+
+    `add` takes span objects as records hold them (`source`, `start`, `end`)
+    and keeps them as they are, so that the records' hot path pays a list
+    append; `settle` folds them into sorted, disjoint ranges.  Merging two
+    coverages, in any order, gives the ranges of all their spans.
+    """
+
+    __slots__ = ("pending", "ranges")
+
+    def __init__(self) -> None:
+        """No range yet."""
+        self.pending: list[Any] = []  # span objects not yet folded in
+        self.ranges: dict[str, list[Range]] = {}
+
+    def __getstate__(self) -> dict[str, list[Range]]:
+        """What a worker sends back: the merged ranges only."""
+        self.settle()
+        return self.ranges
+
+    def __setstate__(self, state: dict[str, list[Range]]) -> None:
+        """A coverage from what `__getstate__` sent."""
+        self.pending, self.ranges = [], state
+
+    def add(self, span: Any) -> None:  # noqa: ANN401 - a span of a record, any shape
+        """Note a span; one without a string source and integer offsets cites nothing."""
+        if isinstance(span, dict) and isinstance(span.get("source"), str) \
+                and type(span.get("start")) is int and type(span.get("end")) is int:
+            self.pending.append(span)
+
+    def settle(self) -> None:
+        """Fold the spans noted since the last call into the merged ranges."""
+        if not self.pending:
+            return
+        by_source: dict[str, list[Range]] = {}
+        for source, start, end in set(map(_SOURCE_START_END, self.pending)):
+            by_source.setdefault(source, []).append((start, end))
+        self.pending.clear()  # the same list: the hot path holds its `extend`
+        for source, found in by_source.items():
+            self.ranges[source] = merged([*self.ranges.get(source, ()), *found])
+
+    def merge(self, other: Coverage) -> None:
+        """Add the ranges of another coverage (of other records of the same dataset)."""
+        other.settle()
+        self.settle()
+        for source, found in other.ranges.items():
+            self.ranges[source] = merged([*self.ranges.get(source, ()), *found])
+
+    def of(self, source: str) -> tuple[Range, ...]:
+        """The merged ranges that spans cite in the article of `source`."""
+        self.settle()
+        return tuple(self.ranges.get(source, ()))
+
+
+def merged(ranges: Iterable[Range]) -> list[Range]:
+    """Sorted, disjoint ranges covering what `ranges` cover; an empty range covers nothing.
+
+    Ranges that touch (one ends where the next starts) stay apart: they cover
+    no character in common, and a sentence between them touches neither.
+    """
+    out: list[Range] = []
+    for start, end in sorted(r for r in ranges if r[0] < r[1]):
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def sentences(text: str) -> list[Range]:
+    """The sentences of `text`: (start, end) with no space at either end, in order.
+
+    A library splits the text: sentencex (Wikimedia's, rule-based, in Rust;
+    about 0.05 ms a kilobyte), which knows the abbreviations of news text
+    ("U.S.", "Dec. 5", "Mr.", "a.m.", "D.C.").  Checked against the others
+    installable here, on this project's articles: pysbd is as right but a
+    hundred times slower (6 ms a kilobyte); syntok keeps "at 10 a.m. He left"
+    and "on X. He added" as one sentence; nupunkt ends one after "The U.S.".
+    Two rules are added to it: a sentence never ends inside a word (it cuts
+    "a joint U.K.-U.S. military base" after "U.K.-U."), and a line break
+    always ends one (a headline or a caption has no full stop).
+    """
+    import sentencex  # noqa: PLC0415 - only when a report lists sentences
+
+    cuts = {0, len(text)}
+    for boundary in sentencex.get_sentence_boundaries("en", text):
+        end = boundary["end_index"]
+        if 0 < end < len(text) and not (text[end - 1].isspace() or text[end].isspace()):
+            continue  # inside a word
+        cuts.add(end)
+    cuts.update(match.end() for match in re.finditer("\n", text))
+    found = []
+    for start, end in itertools.pairwise(sorted(cuts)):
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            first = start + len(piece) - len(piece.lstrip())
+            found.append((first, first + len(stripped)))
+    return found
+
+
+def _forms(word: str) -> set[str]:
+    """A word and its regular forms (see recall_words.toml): a phrase inflects its last word."""
+    head, _, last = word.lower().rpartition(" ")
+    forms = {last, last + "s", last + "es", last + "d", last + "ed", last + "ing"}
+    if last.endswith("e"):
+        forms.add(last[:-1] + "ing")
+    if len(last) > 1 and last.endswith("y") and last[-2] not in "aeiou":
+        forms |= {last[:-1] + "ies", last[:-1] + "ied"}
+    if len(last) > 2 and last[-1] not in "aeiouwxy" and last[-2] in "aeiou" \
+            and last[-3] not in "aeiou":
+        forms |= {last + last[-1] + "ed", last + last[-1] + "ing"}
+    return {f"{head} {form}".strip() for form in forms}
+
+
+@functools.cache
+def word_lists() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each list of `recall_words.toml` by name: its title and its words."""
+    data = tomllib.loads(resources.files("validator").joinpath("data", WORDS_FILE)
+                         .read_text("utf-8"))
+    return {name: (str(table["title"]), tuple(map(str, table["words"])))
+            for name, table in data.items()}
+
+
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    """One expression for every list: a named group each, longest forms first."""
+    groups = []
+    for name, (_, words) in word_lists().items():
+        forms = sorted({form for word in words for form in _forms(word)}, key=lambda f: (-len(f), f))
+        alternatives = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
+        groups.append(f"(?P<{name}>{alternatives})")
+    return re.compile(r"\b(?:" + "|".join(groups) + r")\b", re.IGNORECASE)
+
+
+def uncovered(text: str, covered: Sequence[Range]) -> tuple[Sentence, ...]:
+    """The sentences of `text` with a listed word that no range of `covered` overlaps.
+
+    `covered` are merged ranges (see `merged`), in code points.  A range
+    overlaps a sentence when they share a character.  The text is split into
+    sentences only when some word stands outside every range, so that a fully
+    cited article costs one scan of the text.
+    """
+    matches = [m for m in _pattern().finditer(text) if not _inside(m.start(), m.end(), covered)]
+    if not matches:
+        return ()
+    order = list(word_lists())
+    found = []
+    index = 0
+    for start, end in sentences(text):
+        words = []
+        while index < len(matches) and matches[index].start() < end:
+            if matches[index].start() >= start:
+                words.append(matches[index])
+            index += 1
+        if words and not _overlaps(start, end, covered):
+            kinds = {str(m.lastgroup) for m in words}
+            found.append(Sentence(start, end, tuple(k for k in order if k in kinds),
+                                  tuple(m.group() for m in words)))
+    return tuple(found)
+
+
+def _inside(start: int, end: int, covered: Sequence[Range]) -> bool:
+    """Whether [start, end) lies within one range of `covered`."""
+    at = bisect.bisect_right(covered, (start, sys.maxsize)) - 1  # the last starting at or before
+    return at >= 0 and covered[at][0] <= start and end <= covered[at][1]
+
+
+def _overlaps(start: int, end: int, covered: Sequence[Range]) -> bool:
+    """Whether a range of `covered` shares a character with [start, end)."""
+    at = bisect.bisect_left(covered, (end, 0))  # the first range starting at or after end
+    return at > 0 and covered[at - 1][1] > start
