@@ -316,10 +316,13 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
 
         out.write(html_page(result, tool_version=_tool_version()))
     elif args.format == "json":
+        from validator.recall import by_article
+
         out.write(documents.json_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings, ignored=result.ignored, versions=result.versions) + "\n")
+            limit=args.max_findings, ignored=result.ignored, versions=result.versions,
+            uncovered=by_article(result.seen)) + "\n")
     elif args.format == "sarif":
         out.write(documents.sarif_document(
             findings, datasets=result.datasets, records=result.records,

@@ -28,8 +28,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
+from validator.escaping import printable
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from validator.results import DatasetSeen
 
 Range = tuple[int, int]
 WORDS_FILE: Final = "recall_words.toml"
@@ -45,6 +49,7 @@ class Sentence:
     end: int
     kinds: tuple[str, ...]  # the word lists it matched ("visit", "arms"), in the file's order
     words: tuple[str, ...]  # the words it matched, as the text writes them, in text order
+    marks: tuple[Range, ...]  # where each of those words stands in the text
 
 
 class Coverage:
@@ -207,7 +212,8 @@ def uncovered(text: str, covered: Sequence[Range]) -> tuple[Sentence, ...]:
         if words and not _overlaps(start, end, covered):
             kinds = {str(m.lastgroup) for m in words}
             found.append(Sentence(start, end, tuple(k for k in order if k in kinds),
-                                  tuple(m.group() for m in words)))
+                                  tuple(m.group() for m in words),
+                                  tuple(m.span() for m in words)))
     return tuple(found)
 
 
@@ -221,3 +227,32 @@ def _overlaps(start: int, end: int, covered: Sequence[Range]) -> bool:
     """Whether a range of `covered` shares a character with [start, end)."""
     at = bisect.bisect_left(covered, (end, 0))  # the first range starting at or after end
     return at > 0 and covered[at - 1][1] > start
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecall:
+    """One article of a run's datasets and its sentences that no span cites."""
+
+    dataset: str  # the dataset's folder, as findings name it
+    source: str
+    file: str  # the article's file, as findings name it
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    def where(self, sentence: Sentence) -> tuple[int, int]:
+        """The 1-based line and column (in code points) where `sentence` starts."""
+        line_start = self.text.rfind("\n", 0, sentence.start) + 1
+        return self.text.count("\n", 0, sentence.start) + 1, sentence.start - line_start + 1
+
+
+def by_article(seen: Iterable[DatasetSeen]) -> list[ArticleRecall]:
+    """Each article a run read, in the run's order, with its uncovered sentences."""
+    found = []
+    for dataset in seen:
+        folder = "" if dataset.display in {"", "."} else f"{dataset.display}/"
+        for article in dataset.articles:
+            if article.text is not None:
+                found.append(ArticleRecall(
+                    printable(dataset.display), article.source, printable(folder + article.path),
+                    article.text, uncovered(article.text, article.covered)))
+    return found
