@@ -175,6 +175,11 @@ def test_json_report_follows_its_schema(broken) -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["summary"] == {"datasets": 1, "records": 4, "errors": 3, "warnings": 0,
                                    "valid": False, "ignored": [], "versions": {"1.1.0": 1}}
+    [article] = document["uncovered"]
+    assert article["file"] == f"{folder}/articles/newsbytes-2023-07-29.txt"
+    text = (folder / "articles" / "newsbytes-2023-07-29.txt").read_text("utf-8")
+    for sentence in article["sentences"]:
+        assert text[sentence["start"]:sentence["end"]] == sentence["text"]
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:

@@ -136,7 +136,7 @@ def sentences(text: str) -> list[Range]:
     "a joint U.K.-U.S. military base" after "U.K.-U."), and a line break
     always ends one (a headline or a caption has no full stop).
     """
-    import sentencex  # noqa: PLC0415 - only when a report lists sentences
+    import sentencex  # only when a report lists sentences
 
     cuts = {0, len(text)}
     for boundary in sentencex.get_sentence_boundaries("en", text):
@@ -183,7 +183,8 @@ def _pattern() -> re.Pattern[str]:
     """One expression for every list: a named group each, longest forms first."""
     groups = []
     for name, (_, words) in word_lists().items():
-        forms = sorted({form for word in words for form in _forms(word)}, key=lambda f: (-len(f), f))
+        forms = sorted({form for word in words for form in _forms(word)},
+                       key=lambda form: (-len(form), form))
         alternatives = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
         groups.append(f"(?P<{name}>{alternatives})")
     return re.compile(r"\b(?:" + "|".join(groups) + r")\b", re.IGNORECASE)
@@ -247,12 +248,11 @@ class ArticleRecall:
 
 def by_article(seen: Iterable[DatasetSeen]) -> list[ArticleRecall]:
     """Each article a run read, in the run's order, with its uncovered sentences."""
-    found = []
+    found: list[ArticleRecall] = []
     for dataset in seen:
         folder = "" if dataset.display in {"", "."} else f"{dataset.display}/"
-        for article in dataset.articles:
-            if article.text is not None:
-                found.append(ArticleRecall(
-                    printable(dataset.display), article.source, printable(folder + article.path),
-                    article.text, uncovered(article.text, article.covered)))
+        found.extend(ArticleRecall(printable(dataset.display), article.source,
+                                   printable(folder + article.path), article.text,
+                                   uncovered(article.text, article.covered))
+                     for article in dataset.articles if article.text is not None)
     return found

@@ -113,17 +113,15 @@ def validate(paths: Iterable[str] = ("datasets",),
             whole = result.tasks[0]
             checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
         in_dataset = 0
-        covered = Coverage()
         for chunk in checked:
             findings.extend(chunk.findings)
             ids.merge(chunk.ids)
             links.merge(chunk.links)
-            covered.merge(chunk.covered)
             in_dataset += chunk.records
         records += in_dataset
         if not in_dataset and "events-empty" not in codes:
             findings.extend(_empty_events(result, checked))
-        seen.append(_seen(location, result, in_dataset, covered))
+        seen.append(_seen(location, result, in_dataset, checked))
     outside = set(roots)
     roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
     if "record-id-duplicate" not in codes:
@@ -168,8 +166,11 @@ def _folder_bytes(location: DatasetLocation) -> int:
 
 
 def _seen(location: DatasetLocation, result: DatasetResult, records: int,
-          covered: Coverage) -> DatasetSeen:
+          checked: list[RecordResult]) -> DatasetSeen:
     """What the run read of one dataset, for the reports that draw it."""
+    covered = Coverage()  # what every record cites, over the chunks of its events file
+    for chunk in checked:
+        covered.merge(chunk.covered)
     sources = (result.context.sources or {}) if result.context else {}
     return DatasetSeen(result.name, location.display, str(location.root), result.title,
                        result.tasks[0].path if result.tasks else None, records,

@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
     from validator.results import ArticleSeen, DatasetSeen, Report
 
+    # The numbers of cards, spans and uncited sentences, each running on across the page.
+    Numbers = tuple[itertools.count[int], itertools.count[int], itertools.count[int]]
+
 JSON = Any
 SHOWN_RECORDS: Final = 100  # clean records drawn per dataset; records with findings always are
 VALUE_CHARS: Final = 120  # a supported value longer than this is cut short
@@ -98,7 +101,7 @@ class Piece:
 class Missing:
     """A sentence with visit or arms wording that no span cites (see validator.recall)."""
 
-    number: int  # unique on the page, with the spans' numbers: its anchor in the text
+    number: int  # unique on the page: its anchor in the text
     start: int
     end: int
     line: int
@@ -200,7 +203,7 @@ def _lines(root: str, path: str) -> Iterator[tuple[int, bytes | None]]:
 
 
 def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
-           numbers: tuple[itertools.count[int], itertools.count[int]]) -> list[Card]:
+           numbers: Numbers) -> list[Card]:
     """The cards of the records to draw: those with a finding, and `limit` clean ones."""
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
@@ -277,10 +280,9 @@ def _missing(text: str, covered: Sequence[tuple[int, int]],
 
 
 def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SHOWN_RECORDS,
-                 numbers: tuple[itertools.count[int], itertools.count[int]] | None = None,
-                 ) -> DatasetPage:
+                 numbers: Numbers | None = None) -> DatasetPage:
     """What the page shows of one dataset, given what the run saw and its findings there."""
-    numbers = numbers or (itertools.count(1), itertools.count(1))
+    numbers = numbers or (itertools.count(1), itertools.count(1), itertools.count(1))
     cards: list[Card] = []
     if seen.events is not None:
         events = printable(f"{seen.display}/{seen.events}"
@@ -291,7 +293,7 @@ def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SH
     articles = []
     for article in seen.articles:
         drawn = [s for card in cards for s in card.spans if s.source == article.source]
-        articles.append(_article(article, drawn, numbers[1]))
+        articles.append(_article(article, drawn, numbers[2]))
     anchored = frozenset(n for article in articles for piece in article.pieces or ()
                          for n in piece.opens)
     errors = sum(f.severity is Severity.ERROR for f in findings)
@@ -336,7 +338,7 @@ def _by_dataset(report: Report) -> dict[str, list[Finding]]:
 
 def html_page(report: Report, *, tool_version: str, limit: int = SHOWN_RECORDS) -> str:
     """The evidence page of a run, drawn from the report `validate` returned."""
-    numbers = (itertools.count(1), itertools.count(1))  # cards and spans, across the page
+    numbers = (itertools.count(1), itertools.count(1), itertools.count(1))  # across the page
     by_dataset = _by_dataset(report)
     placed = {f for found in by_dataset.values() for f in found}
     pages = [dataset_page(seen, by_dataset[seen.display], limit, numbers) for seen in report.seen]
