@@ -196,7 +196,9 @@ def test_a_coverage_keeps_only_spans_with_a_source_and_integer_offsets() -> None
     for span in [{"source": "a", "start": 3, "end": 9}, {"source": "a", "start": 8, "end": 12},
                  {"source": "a", "start": 20, "end": 20}, {"source": "b", "start": 1, "end": 2},
                  {"source": "a", "start": True, "end": 30}, {"source": 7, "start": 0, "end": 1},
-                 {"start": 0, "end": 5}, {"source": "a", "start": 0.0, "end": 2}, "a span", None]:
+                 {"start": 0, "end": 5}, {"source": "a", "start": 0.0, "end": 2}, "a span", None,
+                 {"source": "a", "start": 30, "end": 25}, {"source": "a", "start": -4, "end": 2},
+                 {"source": "a", "start": 0, "end": 1 << 40}]:
         coverage.add(span)
     assert coverage.of("a") == ((3, 12),)
     assert coverage.of("b") == ((1, 2),)
@@ -269,3 +271,14 @@ def test_the_recall_aid_gives_no_finding(tmp_path: Path) -> None:
     uncited = [len(article.sentences) for article in by_article(fewer.seen)]
     assert uncited[0] > counted[0] > 0
     assert full.findings == fewer.findings == ()
+
+
+def test_a_run_without_the_recall_aid_keeps_nothing_and_finds_the_same(tmp_path: Path) -> None:
+    """The text, GitHub and SARIF formats show no recall aid: their runs keep no range."""
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    kept = validate([str(folder)])
+    spared = validate([str(folder)], recall=False)
+    assert spared == kept
+    assert _covered(spared.seen) == [()]
+    assert _covered(kept.seen) != [()]

@@ -220,7 +220,8 @@ def _main(argv: list[str]) -> int:
         target = _output_file(args.output, paths)
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
-        result = _run(paths, args.jobs, ignore, alone=args.alone) if paths \
+        result = _run(paths, args.jobs, ignore, alone=args.alone,
+                      recall=args.format in {"json", "html"}) if paths \
             else _empty_report(ignore)
         _write_report(args, result, buffer if target else sys.stdout)
     except UsageError as error:
@@ -349,8 +350,11 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
     out.flush()
 
 
-def _run(paths: list[str], jobs: int, ignore: list[str], *, alone: bool = False) -> Report:
+def _run(paths: list[str], jobs: int, ignore: list[str], *, alone: bool = False,
+         recall: bool = True) -> Report:
+    """The run; `recall` keeps what spans cite, for the formats that show the recall aid."""
     from validator.engine.run import validate
 
     with _progress(sys.stderr) as progress:
-        return validate(paths, progress=progress, jobs=jobs, ignore=ignore, alone=alone)
+        return validate(paths, progress=progress, jobs=jobs, ignore=ignore, alone=alone,
+                        recall=recall)

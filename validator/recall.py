@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 Range = tuple[int, int]
 WORDS_FILE: Final = "recall_words.toml"
 SETTLE_AT: Final = 4096  # spans kept unmerged before they are folded into the ranges
-_SOURCE_START_END: Final = operator.itemgetter("source", "start", "end")
+_SOURCE: Final = operator.itemgetter("source")
+_START: Final = operator.itemgetter("start")
+_END: Final = operator.itemgetter("end")
+_LOW: Final = (1 << 32) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +81,39 @@ class Coverage:
         self.pending, self.ranges = [], state
 
     def add(self, span: Any) -> None:  # noqa: ANN401 - a span of a record, any shape
-        """Note a span; one without a string source and integer offsets cites nothing."""
+        """Note a span; one without a string source and integer offsets in order cites nothing.
+
+        (The hot path extends `pending` with the spans of schema-valid records
+        that passed every check, whose offsets are in order and in the text.)
+        """
         if isinstance(span, dict) and isinstance(span.get("source"), str) \
-                and type(span.get("start")) is int and type(span.get("end")) is int:
+                and type(start := span.get("start")) is int \
+                and type(end := span.get("end")) is int and 0 <= start < end <= _LOW:
             self.pending.append(span)
 
-    def settle(self) -> None:
-        """Fold the spans noted since the last call into the merged ranges."""
-        if not self.pending:
+    def settle(self, past: int = 0) -> None:
+        """Fold the spans noted since the last call into the merged ranges, if more than `past`.
+
+        Each range is packed into one integer (start, then end, in 32 bits
+        each: past any article's length) so that deduplicating and sorting run
+        in C on integers; what is left in Python is one step a distinct range.
+        """
+        if len(self.pending) <= past:
             return
-        by_source: dict[str, list[Range]] = {}
-        for source, start, end in set(map(_SOURCE_START_END, self.pending)):
-            by_source.setdefault(source, []).append((start, end))
+        sources = set(map(_SOURCE, self.pending))
+        if len(sources) == 1:  # the usual case: a dataset's records cite one article
+            by_source = {sources.pop(): self.pending}
+        else:
+            by_source = {}
+            for span in self.pending:
+                by_source.setdefault(span["source"], []).append(span)
+        for source, cited in by_source.items():
+            packed = set(map(operator.or_, map(operator.lshift, map(_START, cited),
+                                               itertools.repeat(32)), map(_END, cited)))
+            found = _merged_packed(sorted(packed))
+            known = self.ranges.get(source)
+            self.ranges[source] = merged([*known, *found]) if known else found
         self.pending.clear()  # the same list: the hot path holds its `extend`
-        for source, found in by_source.items():
-            self.ranges[source] = merged([*self.ranges.get(source, ()), *found])
 
     def merge(self, other: Coverage) -> None:
         """Add the ranges of another coverage (of other records of the same dataset)."""
@@ -113,13 +134,41 @@ def merged(ranges: Iterable[Range]) -> list[Range]:
     Ranges that touch (one ends where the next starts) stay apart: they cover
     no character in common, and a sentence between them touches neither.
     """
+    return _merged_sorted(sorted(ranges))
+
+
+def _merged_packed(packed: list[int]) -> list[Range]:
+    """`merged`, of ranges packed as start << 32 | end and sorted (see Coverage.settle)."""
     out: list[Range] = []
-    for start, end in sorted(r for r in ranges if r[0] < r[1]):
-        if out and start < out[-1][1]:
-            if end > out[-1][1]:
+    last = -1  # where the last range of `out` ends
+    for pair in packed:
+        start, end = pair >> 32, pair & _LOW
+        if start >= end:
+            continue
+        if start < last:
+            if end > last:
+                last = end
                 out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
+            last = end
+    return out
+
+
+def _merged_sorted(ranges: list[Range]) -> list[Range]:
+    """`merged`, of ranges sorted already."""
+    out: list[Range] = []
+    last = -1  # where the last range of `out` ends
+    for start, end in ranges:
+        if start >= end:
+            continue
+        if start < last:
+            if end > last:
+                last = end
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+            last = end
     return out
 
 

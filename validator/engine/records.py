@@ -63,6 +63,7 @@ class RecordTask:
     first_line: int = 1
     ignore: frozenset[str] = frozenset()  # rule codes the run does not check (--ignore)
     sizes: Sizes = SIZES  # how the file is read (never what is found)
+    recall: bool = True  # keep what the spans cite, for the recall aid (validator.recall)
 
 
 @dataclass
@@ -152,15 +153,14 @@ def _check(task: RecordTask, result: RecordResult) -> None:
     number = task.first_line - 1
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
-    covered = result.covered
+    covered, keep = result.covered, task.recall
     cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
                                                  block_bytes=task.sizes.block_bytes):
             offset = block_offset
-            if len(covered.pending) > SETTLE_AT:
-                covered.settle()
+            covered.settle(past=SETTLE_AT)
             for raw in lines:
                 number += 1
                 line_offset = offset
@@ -192,7 +192,8 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                 add_digest(id_digest(record["id"]))
                                 add_line(number)
                                 add_offset(line_offset)
-                                cite(facts.spans)
+                                if keep:
+                                    cite(facts.spans)
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
                                 continue
@@ -237,8 +238,9 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         result.ids.add(record_id, name, number, offset)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
-    for span in _span_objects(record):
-        result.covered.add(span)
+    if task.recall:
+        for span in _span_objects(record):
+            result.covered.add(span)
     # The compiled engine decided; detailed errors are computed only now.  Past
     # MAX_FINDINGS_PER_RECORD, the rest are neither computed nor located.
     problems = [p for p in capped(_screened(record, task.context, task.ignore) if valid

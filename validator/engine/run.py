@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
              jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = (),
-             sizes: Sizes = SIZES, alone: bool = False) -> Report:
+             sizes: Sizes = SIZES, alone: bool = False, *, recall: bool = True) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.UsageError` when a path does not exist, no
@@ -65,6 +65,12 @@ def validate(paths: Iterable[str] = ("datasets",),
     `sizes` says how the work is cut: chunks of large files, blocks of lines,
     when a dataset gets an engine of its own, when processes pay off.  It
     changes speed and memory, never the findings.
+
+    With `recall` (the default), each article's `covered` in the report's
+    `seen` holds the ranges its dataset's spans cite, for the recall aid of
+    the JSON report and the evidence page (`validator.recall`); without it,
+    they are left empty and each span costs nothing (the text, GitHub and
+    SARIF formats show no recall aid).  It never changes the findings.
     """
     codes = rules_to_ignore(ignore)
     findings: list[Finding] = []
@@ -84,9 +90,9 @@ def validate(paths: Iterable[str] = ("datasets",),
         jobs = 1
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         datasets = []
-        for done, result in enumerate(run_map(functools.partial(check_dataset, jobs=jobs,
-                                                                ignore=codes, sizes=sizes),
-                                              locations), start=1):
+        for done, result in enumerate(run_map(functools.partial(
+                check_dataset, jobs=jobs, ignore=codes, sizes=sizes, recall=recall),
+                locations), start=1):
             datasets.append(result)
             if progress:
                 progress(done, len(locations), result.name)
