@@ -41,7 +41,7 @@ from validator.reading.discovery import discover
 from validator.reading.fast_json import colons_agree
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
-from validator.recall import SETTLE_AT, Coverage
+from validator.recall import CITED, SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -100,7 +100,7 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
                                 if stages >= 6:
                                     id_digest(record["id"])
                                 if stages >= 7:
-                                    cite(facts.spans)
+                                    cite(map(CITED, facts.spans))
                                 passed += 1
                             continue
                         passed += 1

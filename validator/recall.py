@@ -38,9 +38,10 @@ if TYPE_CHECKING:
 Range = tuple[int, int]
 WORDS_FILE: Final = "recall_words.toml"
 SETTLE_AT: Final = 4096  # spans kept unmerged before they are folded into the ranges
-_SOURCE: Final = operator.itemgetter("source")
-_START: Final = operator.itemgetter("start")
-_END: Final = operator.itemgetter("end")
+CITED: Final = operator.itemgetter("source", "start", "end")  # what `pending` keeps of a span
+_SOURCE: Final = operator.itemgetter(0)
+_START: Final = operator.itemgetter(1)
+_END: Final = operator.itemgetter(2)
 _LOW: Final = (1 << 32) - 1
 
 
@@ -58,17 +59,18 @@ class Sentence:
 class Coverage:
     """The ranges of each article (by source id) that spans cite, merged; picklable.
 
-    `add` takes span objects as records hold them (`source`, `start`, `end`)
-    and keeps them as they are, so that the records' hot path pays a list
-    append; `settle` folds them into sorted, disjoint ranges.  Merging two
-    coverages, in any order, gives the ranges of all their spans.
+    `add` takes a span object as records hold it and keeps its `CITED`
+    (source, start, end), which the records' hot path appends itself, a
+    record's spans at once; `settle` folds them into sorted, disjoint ranges,
+    a block of records at a time, so that what is kept stays small.  Merging
+    two coverages, in any order, gives the ranges of all their spans.
     """
 
     __slots__ = ("pending", "ranges")
 
     def __init__(self) -> None:
         """No range yet."""
-        self.pending: list[Any] = []  # span objects not yet folded in
+        self.pending: list[tuple[str, int, int]] = []  # spans not yet folded in (CITED)
         self.ranges: dict[str, list[Range]] = {}
 
     def __getstate__(self) -> dict[str, list[Range]]:
@@ -83,13 +85,13 @@ class Coverage:
     def add(self, span: Any) -> None:  # noqa: ANN401 - a span of a record, any shape
         """Note a span; one without a string source and integer offsets in order cites nothing.
 
-        (The hot path extends `pending` with the spans of schema-valid records
+        (The hot path extends `pending` with `CITED` of the spans of records
         that passed every check, whose offsets are in order and in the text.)
         """
         if isinstance(span, dict) and isinstance(span.get("source"), str) \
                 and type(start := span.get("start")) is int \
                 and type(end := span.get("end")) is int and 0 <= start < end <= _LOW:
-            self.pending.append(span)
+            self.pending.append((span["source"], start, end))
 
     def settle(self, past: int = 0) -> None:
         """Fold the spans noted since the last call into the merged ranges, if more than `past`.
@@ -106,10 +108,10 @@ class Coverage:
         else:
             by_source = {}
             for span in self.pending:
-                by_source.setdefault(span["source"], []).append(span)
-        for source, cited in by_source.items():
-            packed = set(map(operator.or_, map(operator.lshift, map(_START, cited),
-                                               itertools.repeat(32)), map(_END, cited)))
+                by_source.setdefault(span[0], []).append(span)
+        for source, of_source in by_source.items():
+            packed = set(map(operator.or_, map(operator.lshift, map(_START, of_source),
+                                               itertools.repeat(32)), map(_END, of_source)))
             found = _merged_packed(sorted(packed))
             known = self.ranges.get(source)
             self.ranges[source] = merged([*known, *found]) if known else found

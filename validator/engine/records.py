@@ -39,7 +39,7 @@ from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
 from validator.reading.positions import Locator, locate
 from validator.reading.strict_json import too_deep
-from validator.recall import SETTLE_AT, Coverage
+from validator.recall import CITED, SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -193,7 +193,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                 add_line(number)
                                 add_offset(line_offset)
                                 if keep:
-                                    cite(facts.spans)
+                                    cite(map(CITED, facts.spans))
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
                                 continue
