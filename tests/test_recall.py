@@ -95,6 +95,7 @@ def _words(text: str) -> tuple[str, ...]:
     ("Its air defenses and arms-for-oil deals.", ("air defenses", "arms")),
     ("Metal workers armed the relationship; shipping-lanes aside.", ("shipping",)),
     ("A visitation, armament-free, transferable.", ("armament",)),
+    ("İzmir hosted TALKS.", ("hosted", "TALKS")),  # "İ" lowers to two characters
 ])
 def test_words_match_whole_in_any_case_with_their_regular_forms(text: str,
                                                                  words: tuple[str, ...]) -> None:

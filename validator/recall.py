@@ -230,28 +230,31 @@ def word_lists() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 Word = tuple[int, int, str]  # where a listed word stands (start, end) and its list's name
-_TOKEN: Final = re.compile(r"\w+")  # a word, as a regular expression's \b bounds it
+# The letters of a listed word (every one is ASCII): enough to tell which forms a text may hold.
+_LETTERS: Final = re.compile(r"[a-z]+")
 
 
 @functools.cache
-def _vocabulary() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Every form of every list, by its last word: (the form, its list's name), longest first."""
-    forms: dict[str, list[tuple[str, str]]] = {}
+def _vocabulary() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Every form of every list: the forms by their last word, and each form's list."""
+    names: dict[str, str] = {}
     for name, (_, words) in word_lists().items():
-        for form in sorted({form for word in words for form in _forms(word)}):
-            forms.setdefault(form.rpartition(" ")[2], []).append((form, name))
-    return {last: tuple(sorted(found, key=lambda item: -len(item[0])))
-            for last, found in forms.items()}
+        for word in words:
+            for form in _forms(word):
+                names.setdefault(form, name)
+    lasts: dict[str, list[str]] = {}
+    for form in names:
+        lasts.setdefault(form.rpartition(" ")[2], []).append(form)
+    return {last: tuple(forms) for last, forms in lasts.items()}, names
 
 
 @functools.lru_cache(maxsize=256)
-def _expression(lasts: frozenset[str]) -> re.Pattern[str]:
-    """One expression for the forms whose last word is in `lasts`, phrases before words."""
-    vocabulary = _vocabulary()
-    forms = sorted((form for last in lasts for form, _ in vocabulary[last]), key=len,
+def _expression(lasts: frozenset[str], flags: re.RegexFlag) -> re.Pattern[str]:
+    """One expression for the forms whose last word is in `lasts`, longest first."""
+    forms = sorted((form for last in lasts for form in _vocabulary()[0][last]), key=len,
                    reverse=True)
     alternatives = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    return re.compile(rf"\b(?:{alternatives})\b", flags)
 
 
 def _words(text: str) -> list[Word]:
@@ -262,13 +265,17 @@ def _words(text: str) -> list[Word]:
     finds where they stand: one expression with every form as an alternative
     takes Python's `re` some 4 ms an article, as it tries each at each place.
     """
-    vocabulary = _vocabulary()
-    lasts = vocabulary.keys() & set(_TOKEN.findall(text.lower()))
+    by_last, names = _vocabulary()
+    lowered = text.lower()
+    lasts = by_last.keys() & set(_LETTERS.findall(lowered))
     if not lasts:
         return []
-    names = {" ".join(form.split()): name for last in lasts for form, name in vocabulary[last]}
+    if len(lowered) != len(text):  # a character whose lower case is longer: offsets differ
+        lowered, flags = text, re.IGNORECASE
+    else:
+        flags = re.NOFLAG
     return [(match.start(), match.end(), names[" ".join(match.group().lower().split())])
-            for match in _expression(frozenset(lasts)).finditer(text)]
+            for match in _expression(frozenset(lasts), flags).finditer(lowered)]
 
 
 def uncovered(text: str, covered: Sequence[Range]) -> tuple[Sentence, ...]:
