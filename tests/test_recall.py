@@ -207,6 +207,9 @@ def test_a_coverage_keeps_only_spans_with_a_source_and_integer_offsets() -> None
     sent = pickle.dumps(coverage)
     assert pickle.loads(sent).ranges == {"a": [(3, 12)], "b": [(1, 2)]}  # noqa: S301 - ours
     assert merged([(5, 7), (0, 5), (6, 9), (12, 11)]) == [(0, 5), (5, 9)]
+    unchecked = Coverage()  # as the hot path keeps them, where no check vouched for the offsets
+    unchecked.pending.extend([("a", 0, 1 << 40), ("a", 5, 9), ("a", -3, 2), ("a", 9, 12)])
+    assert unchecked.of("a") == ((5, 9), (9, 12))
 
 
 def _covered(report_seen: tuple) -> list[tuple[tuple[int, int], ...]]:

@@ -109,10 +109,14 @@ class Coverage:
             by_source = {}
             for span in self.pending:
                 by_source.setdefault(span[0], []).append(span)
-        for source, of_source in by_source.items():
-            packed = set(map(operator.or_, map(operator.lshift, map(_START, of_source),
-                                               itertools.repeat(32)), map(_END, of_source)))
-            found = _merged_packed(sorted(packed))
+        for source, cited in by_source.items():
+            spans = cited
+            if min(map(_START, cited)) < 0 or max(map(_END, cited)) > _LOW:
+                # Offsets no check vouched for (the evidence layer ignored, say): not packable.
+                spans = [span for span in cited if span[1] >= 0 and span[2] <= _LOW]
+            packed = set(map(operator.or_, map(operator.lshift, map(_START, spans),
+                                               itertools.repeat(32)), map(_END, spans)))
+            found = _merged_sorted([(pair >> 32, pair & _LOW) for pair in sorted(packed)])
             known = self.ranges.get(source)
             self.ranges[source] = merged([*known, *found]) if known else found
         self.pending.clear()  # the same list: the hot path holds its `extend`
@@ -137,24 +141,6 @@ def merged(ranges: Iterable[Range]) -> list[Range]:
     no character in common, and a sentence between them touches neither.
     """
     return _merged_sorted(sorted(ranges))
-
-
-def _merged_packed(packed: list[int]) -> list[Range]:
-    """`merged`, of ranges packed as start << 32 | end and sorted (see Coverage.settle)."""
-    out: list[Range] = []
-    last = -1  # where the last range of `out` ends
-    for pair in packed:
-        start, end = pair >> 32, pair & _LOW
-        if start >= end:
-            continue
-        if start < last:
-            if end > last:
-                last = end
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-            last = end
-    return out
 
 
 def _merged_sorted(ranges: list[Range]) -> list[Range]:
