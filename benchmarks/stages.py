@@ -2,7 +2,8 @@
 
 Each row runs the loop over the same corpus with one more stage than the row
 above (read the lines; parse; the engine's verdict; the repeated-key guard; the
-walk that gathers values; the screens; the id digest), so that the difference
+walk that gathers values; the screens; the id digest; the spans kept for the
+recall aid, merged a block at a time), so that the difference
 between two rows is what that stage costs a record where it stands, with the
 caches as the real loop leaves them.  A profiler cannot say this: most stages
 are single calls into C that it cannot split, and its own cost per call is of
@@ -40,12 +41,14 @@ from validator.reading.discovery import discover
 from validator.reading.fast_json import colons_agree
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
+from validator.recall import CITED, SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 STAGES = ("read the lines (blocks)", "+ orjson parse", "+ engine verdict (is_valid)",
-          "+ repeated-key guard", "+ gather values (view)", "+ screens", "+ id digest")
+          "+ repeated-key guard", "+ gather values (view)", "+ screens", "+ id digest",
+          "+ cited ranges (recall aid)")
 MANDATORY = 3  # the stages up to the guard: what any strict validator here must pay
 
 
@@ -73,8 +76,11 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
             handle = open_regular_file(Path(task.root), task.path)
             if isinstance(handle, Problem):
                 continue
+            covered = Coverage()
+            cite = covered.pending.extend
             with handle:
                 for _, lines, _ in blocks(handle, None, digits=False):
+                    covered.settle(past=SETTLE_AT)
                     for raw in lines:
                         if raw is None:
                             continue
@@ -93,9 +99,12 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
                             else:
                                 if stages >= 6:
                                     id_digest(record["id"])
+                                if stages >= 7:
+                                    cite(map(CITED, facts.spans))
                                 passed += 1
                             continue
                         passed += 1
+            covered.settle()
         return passed
     return loop
 

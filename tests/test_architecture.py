@@ -17,7 +17,7 @@ LAYERS = (
     ("validator.engine",),
     ("validator.checks",),
     ("validator.bundling", "validator.changes"),
-    ("validator.registry", "validator.codelists"),
+    ("validator.registry", "validator.codelists", "validator.recall"),
     ("validator.reading",),
     ("validator.results", "validator.pointers"),
     ("validator.findings",),

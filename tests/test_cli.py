@@ -175,6 +175,11 @@ def test_json_report_follows_its_schema(broken) -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["summary"] == {"datasets": 1, "records": 4, "errors": 3, "warnings": 0,
                                    "valid": False, "ignored": [], "versions": {"1.1.0": 1}}
+    [article] = document["uncovered"]
+    assert article["file"] == f"{folder}/articles/newsbytes-2023-07-29.txt"
+    text = (folder / "articles" / "newsbytes-2023-07-29.txt").read_text("utf-8")
+    for sentence in article["sentences"]:
+        assert text[sentence["start"]:sentence["end"]] == sentence["text"]
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
@@ -413,26 +418,33 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path, monkeypatc
     assert (tmp_path / "out").read_text() == ""
 
 
-@pytest.mark.parametrize(("args", "paths", "jobs", "ignore"), [
-    ([], ["datasets"], os.cpu_count() or 1, []),
-    (["a", "b", "--jobs", "1"], ["a", "b"], 1, []),
-    (["-j", "3", "a", "--ignore", "meaning, x,", "--ignore=y"], ["a"], 3, ["meaning", "x", "y"]),
+@pytest.mark.parametrize(("args", "paths", "jobs", "ignore", "recall"), [
+    ([], ["datasets"], os.cpu_count() or 1, [], False),
+    (["a", "b", "--jobs", "1"], ["a", "b"], 1, [], False),
+    (["-j", "3", "a", "--ignore", "meaning, x,", "--ignore=y"], ["a"], 3, ["meaning", "x", "y"],
+     False),
+    # The formats that show the recall aid have the run keep what spans cite.
+    (["--format", "json", "a"], ["a"], os.cpu_count() or 1, [], True),
+    (["--format", "html", "a"], ["a"], os.cpu_count() or 1, [], True),
+    (["--format", "sarif", "a"], ["a"], os.cpu_count() or 1, [], False),
 ])
 def test_paths_jobs_and_ignored_rules_reach_the_run(args: list[str], paths: list[str], jobs: int,
-                                                    ignore: list[str], monkeypatch) -> None:
+                                                    ignore: list[str], recall: bool,
+                                                    monkeypatch) -> None:
     from validator.engine import run as run_module
 
-    asked: list[tuple[list[str], object, int, list[str]]] = []
+    asked: list[tuple[list[str], object, int, list[str], bool]] = []
 
     def recorded(paths: list[str], progress: object = None, jobs: int = 1,
-                 ignore: list[str] | None = None, *, alone: bool = False) -> object:
+                 ignore: list[str] | None = None, *, alone: bool = False,
+                 recall: bool = True) -> object:
         assert not alone
-        asked.append((paths, progress, jobs, ignore or []))
+        asked.append((paths, progress, jobs, ignore or [], recall))
         return Report((), 0, 0)
 
     monkeypatch.setattr(run_module, "validate", recorded)
     assert run(*args).returncode == 0
-    assert asked == [(paths, None, jobs, ignore)]  # no progress bar: the output is not a terminal
+    assert asked == [(paths, None, jobs, ignore, recall)]  # no progress bar: not a terminal
 
 
 def test_a_declared_hash_of_the_events_file_is_checked(tmp_path: Path) -> None:

@@ -508,3 +508,66 @@ def test_a_right_to_left_article_and_summary_take_their_direction_from_their_tex
     page = html_page(validate([str(folder)]), tool_version="test")
     assert '<p class="value" dir="auto">زار وزير الدفاع بيونغ يانغ</p>' in page
     assert page.count('<div class="text" dir="auto">') == 1
+
+
+def test_sentences_no_span_cites_are_marked_in_the_text_and_listed(tmp_path: Path) -> None:
+    """The recall aid: each uncited sentence with visit or arms wording, under its article."""
+    folder = _copy_base(tmp_path)
+    page = _page(folder)
+    [article] = page.articles
+    text = (folder / "articles" / "newsbytes-2023-07-29.txt").read_text("utf-8")
+    listed = [(m.start, m.end) for m in article.missing]
+    assert listed == [(1, 72), (1798, 1901)]  # the headline, and the parade's drones
+    assert page.missing == 2
+    parade = article.missing[1]
+    assert parade.line == 19
+    assert parade.kinds == ("arms transfer",)
+    assert "".join(part for part, _ in parade.parts) == text[1798:1901]
+    assert [part for part, word in parade.parts if word] == ["drones", "missiles"]
+    marked: dict[int, str] = {}
+    for piece in article.pieces or ():
+        assert not (piece.missing and piece.spans)
+        if piece.missing is not None:
+            marked[piece.missing] = marked.get(piece.missing, "") + piece.text
+    assert marked == {m.number: text[m.start:m.end] for m in article.missing}
+    html = html_page(validate([str(folder)]), tool_version="test")
+    _well_formed(html)
+    for sentence in article.missing:  # numbered as on the page, which draws this one dataset
+        assert f'<span id="u{sentence.number}"></span>' in html
+        assert f'<a href="#u{sentence.number}">line {sentence.line}</a>' in html
+    assert "2 sentences with visit or arms-transfer wording that no span cites" in html
+    assert "<strong>drones</strong>" in html
+
+
+def test_a_sentence_a_span_cites_is_no_longer_listed(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    text = (folder / "articles" / "newsbytes-2023-07-29.txt").read_text("utf-8")
+
+    def cite_the_parade(records: list[dict]) -> None:
+        span = {**records[0]["evidence"][0], "start": 1850, "end": 1860,
+                "text": text[1850:1860]}
+        records[0]["evidence"].append(span)
+
+    _rewrite(folder, cite_the_parade)
+    page = _page(folder)
+    assert not page.findings
+    assert not any(card.findings for card in page.cards)
+    assert [(m.start, m.end) for a in page.articles for m in a.missing] == [(1, 72)]
+    html = html_page(validate([str(folder)]), tool_version="test")
+    assert "1 sentence with visit or arms-transfer wording that no span cites" in html
+
+
+def test_an_article_whose_candidates_are_all_cited_says_so(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+    text = (folder / "articles" / "newsbytes-2023-07-29.txt").read_text("utf-8")
+
+    def cite_everything(records: list[dict]) -> None:
+        span = {**records[0]["evidence"][0], "start": 0, "end": len(text), "text": text}
+        records[0]["evidence"].append(span)
+
+    _rewrite(folder, cite_everything)
+    page = _page(folder)
+    assert page.missing == 0
+    html = html_page(validate([str(folder)]), tool_version="test")
+    assert "Every sentence with visit or arms-transfer wording is cited by a span." in html
+    assert 'class="uncovered"' not in html

@@ -11,9 +11,11 @@ from strategies import findings as finding_lists
 
 from validator.escaping import printable as printable_path
 from validator.findings import RULES, Finding, Severity, make
+from validator.recall import by_article
 from validator.render.documents import REPORT_VERSION, json_document, rules_json
 from validator.render.github import github_lines
 from validator.render.text import SHOWN_PER_RULE, rules_text, statistics_lines, summary, text_lines
+from validator.results import ArticleSeen, DatasetSeen
 
 ERROR = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 3, 7,
              "/actors/0")
@@ -129,6 +131,7 @@ def test_the_json_report_carries_everything() -> None:
              "message": "value 'y' is not listed", "file": "d/events.jsonl",
              "line": 4, "column": 1, "pointer": ""},
         ],
+        "uncovered": [],
     }
     assert json.loads(json_document([WARNING], datasets=1, records=1, tool_version="9.9",
                                     schema_versions=[]))["summary"]["valid"] is True
@@ -141,6 +144,26 @@ def test_the_json_report_carries_everything() -> None:
                                        schema_versions=["1.0.0", "1.1.0"],
                                        versions={"1.0.0": 1, "1.1.0": 1}))
     assert counted["summary"]["versions"] == {"1.0.0": 1, "1.1.0": 1}
+
+
+def test_the_json_report_lists_each_article_s_uncited_sentences() -> None:
+    """Where each sentence stands (offsets, line and column), its text and its words."""
+    text = "Headline\nShoigu met Kim. It rained.\nRussia sold drones.\n"
+    seen = DatasetSeen("d", "data/d", "data/d", None, "events.jsonl", 1,
+                       (ArticleSeen("a-1", "articles/a.txt", text, ((9, 12),)),
+                        ArticleSeen("a-2", "articles/b.txt", None),
+                        ArticleSeen("a-3", "articles/c.txt", "It rained.")))
+    document = json.loads(json_document([], datasets=1, records=1, tool_version="9.9",
+                                        schema_versions=[], uncovered=by_article([seen])))
+    assert document["uncovered"] == [
+        {"dataset": "data/d", "source": "a-1", "file": "data/d/articles/a.txt",
+         "sentences": [{"start": 36, "end": 55, "line": 3, "column": 1,
+                        "text": "Russia sold drones.", "kinds": ["arms"],
+                        "words": ["sold", "drones"]}]},
+        {"dataset": "data/d", "source": "a-3", "file": "data/d/articles/c.txt",
+         "sentences": []},
+    ]
+    assert document["summary"]["valid"] is True  # information, not findings
 
 
 def test_the_rule_catalogue_lists_each_rule_once_in_both_forms() -> None:

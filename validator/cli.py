@@ -241,7 +241,9 @@ def _main(argv: list[str]) -> int:
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
         result = _run(paths, args.jobs, ignore, alone=args.alone, scheduler=args.scheduler,
-                      timeout=args.scheduler_timeout) if paths else _empty_report(ignore)
+                      timeout=args.scheduler_timeout,
+                      recall=args.format in {"json", "html"}) if paths \
+            else _empty_report(ignore)
         _write_report(args, result, buffer if target else sys.stdout)
     except UsageError as error:
         _error_line(str(error))  # it may name a PATH: any folder name a dataset holds
@@ -336,10 +338,13 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
 
         out.write(html_page(result, tool_version=_tool_version()))
     elif args.format == "json":
+        from validator.recall import by_article
+
         out.write(documents.json_document(
             findings, datasets=result.datasets, records=result.records,
             tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings, ignored=result.ignored, versions=result.versions) + "\n")
+            limit=args.max_findings, ignored=result.ignored, versions=result.versions,
+            uncovered=by_article(result.seen)) + "\n")
     elif args.format == "sarif":
         out.write(documents.sarif_document(
             findings, datasets=result.datasets, records=result.records,
@@ -367,15 +372,19 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
 
 
 def _run(paths: list[str], jobs: int | None, ignore: list[str], *, alone: bool = False,
-         scheduler: str | None = None, timeout: float = 10.0) -> Report:
+         scheduler: str | None = None, timeout: float = 10.0, recall: bool = True) -> Report:
+    """The run, here or on a Dask cluster.
+
+    `recall` keeps what spans cite, for the formats that show the recall aid.
+    """
     from validator.engine.run import validate
 
     if scheduler is None:
         with _progress(sys.stderr) as progress:
             return validate(paths, progress=progress, jobs=jobs or os.cpu_count() or 1,
-                            ignore=ignore, alone=alone)
+                            ignore=ignore, alone=alone, recall=recall)
     from validator.engine.cluster import dask_map
 
     with dask_map(scheduler, timeout) as (mapper, threads), _progress(sys.stderr) as progress:
         return validate(paths, progress=progress, jobs=jobs or threads, mapper=mapper,
-                        ignore=ignore, alone=alone)
+                        ignore=ignore, alone=alone, recall=recall)

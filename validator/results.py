@@ -14,6 +14,9 @@ class ArticleSeen:
     source: str
     path: str
     text: str | None
+    # The ranges [start, end) of the text that spans of the dataset's records cite,
+    # sorted and disjoint (merged: the recall aid needs no more, see validator.recall).
+    covered: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

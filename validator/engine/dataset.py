@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
@@ -59,13 +59,17 @@ class DatasetResult:
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
-                  ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES) -> DatasetResult:
+                  ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES, *,
+                  recall: bool = True) -> DatasetResult:
     """Every layer of one dataset, and its records unless its events file is split.
 
     A pure function of the dataset's files, so a pool can run one per process.
-    The rules whose codes are in `ignore` are not checked.
+    The rules whose codes are in `ignore` are not checked.  Without `recall`,
+    the record tasks keep nothing of what the spans cite (see RecordTask).
     """
     result = dataset_layers(location, jobs, ignore, sizes)
+    if not recall:
+        result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
     # One task is run here; the chunks of a split file are left for the pool.
     if len(result.tasks) == 1:
         result.checked.append(check_records(result.tasks[0]))

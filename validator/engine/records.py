@@ -22,7 +22,7 @@ from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
-from validator.checks.walk import view
+from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.engines import compiled
 from validator.engine.ids import RecordIds, id_digest
@@ -40,6 +40,7 @@ from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
 from validator.reading.positions import Locator, locate
 from validator.reading.strict_json import too_deep
+from validator.recall import CITED, SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ class RecordTask:
     first_line: int = 1
     ignore: frozenset[str] = frozenset()  # rule codes the run does not check (--ignore)
     sizes: Sizes = SIZES  # how the file is read (never what is found)
+    recall: bool = True  # keep what the spans cite, for the recall aid (validator.recall)
 
 
 @dataclass
@@ -73,6 +75,7 @@ class RecordResult:
     ids: RecordIds
     records: int
     links: RecordLinks = field(default_factory=RecordLinks)  # links to other records (1.1.0)
+    covered: Coverage = field(default_factory=Coverage)  # what the spans cite (the recall aid)
 
 
 @dataclass(frozen=True)
@@ -151,15 +154,22 @@ def active_checks(ignore: frozenset[str]) -> tuple[RecordCheck, ...]:
 
 def check_records(task: RecordTask) -> RecordResult:
     """Check every record of the task's byte range."""
+    result = RecordResult([], RecordIds(), 0)
+    _check(task, result)
+    result.covered.settle()
+    return result
+
+
+def _check(task: RecordTask, result: RecordResult) -> None:
+    """Check every record of the task's byte range into `result` (see check_records)."""
     import orjson
 
-    result = RecordResult([], RecordIds(), 0)
     handle = open_regular_file(Path(task.root), task.path)
     if isinstance(handle, Problem):  # the dataset layer opened it: it went since
         if task.start == 0:  # said once, by the file's first task
             result.findings.append(make(handle.code, f"events file changed during the run: "
                                         f"{handle.message}", task.display))
-        return result
+        return
     validator = compiled(task.context.version, registry.RECORD_SCHEMA)
     findings, ids, context, name = result.findings, result.ids, task.context, task.display
     size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
@@ -169,11 +179,14 @@ def check_records(task: RecordTask) -> RecordResult:
     number = task.first_line - 1
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
+    covered, keep = result.covered, task.recall
+    cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
                                                  block_bytes=task.sizes.block_bytes):
             offset = block_offset
+            covered.settle(past=SETTLE_AT)
             for raw in lines:
                 number += 1
                 line_offset = offset
@@ -181,7 +194,7 @@ def check_records(task: RecordTask) -> RecordResult:
                     findings.append(make(
                         "too-many-findings", f"more than {MAX_FINDINGS_PER_FILE} findings; "
                         "the rest of the file is not checked", name, number, 1))
-                    return result
+                    return
                 if raw is None:
                     findings.append(make("file-too-large", "line is longer than "
                                          f"{MAX_LINE_BYTES} bytes", name, number, 1))
@@ -205,6 +218,8 @@ def check_records(task: RecordTask) -> RecordResult:
                                 add_digest(id_digest(record["id"]))
                                 add_line(number)
                                 add_offset(line_offset)
+                                if keep:
+                                    cite(map(CITED, facts.spans))
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
                                 continue
@@ -213,7 +228,6 @@ def check_records(task: RecordTask) -> RecordResult:
                     except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
                         pass
                 findings.extend(_record(raw, number, line_offset, task, validator, result))
-    return result
 
 
 def check_line(line: bytes, context: DatasetContext, name: str,
@@ -250,6 +264,9 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         result.ids.add(record_id, name, number, offset)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
+    if task.recall:
+        for span in _span_objects(record):
+            result.covered.add(span)
     # The compiled engine decided; detailed errors are computed only now.  Past
     # MAX_FINDINGS_PER_RECORD, the rest are neither computed nor located.
     problems = [p for p in capped(_screened(record, task.context, task.ignore) if valid
@@ -260,6 +277,15 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         return []
     locator = Locator(text)  # each member and element of the line read once, for all
     return [locator.located(problem, name, number) for problem in problems]
+
+
+def _span_objects(record: JSON) -> list[JSON]:
+    """The objects where a record, valid or not, keeps its spans (for the recall aid)."""
+    try:
+        return [span for _, span in spans(record)]
+    except (TypeError, KeyError, AttributeError):  # a record too malformed to walk
+        evidence = record.get("evidence")
+        return evidence if isinstance(evidence, list) else []
 
 
 def _add_links(result: RecordResult, record: JSON, line: bytes, name: str, number: int) -> None:

@@ -25,6 +25,7 @@ from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
 from validator.reading.paths import pin_folder, unreadable_folder
+from validator.recall import Coverage
 from validator.results import ArticleSeen, DatasetSeen, Report
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
              jobs: int = 1, mapper: Mapper | None = None, ignore: Iterable[str] = (),
-             sizes: Sizes = SIZES, alone: bool = False) -> Report:
+             sizes: Sizes = SIZES, alone: bool = False, *, recall: bool = True) -> Report:
     """Check every dataset that `paths` name and return the report.
 
     Raises `validator.UsageError` when a path does not exist, no
@@ -66,6 +67,12 @@ def validate(paths: Iterable[str] = ("datasets",),
     `sizes` says how the work is cut: chunks of large files, blocks of lines,
     when a dataset gets an engine of its own, when processes pay off.  It
     changes speed and memory, never the findings.
+
+    With `recall` (the default), each article's `covered` in the report's
+    `seen` holds the ranges its dataset's spans cite, for the recall aid of
+    the JSON report and the evidence page (`validator.recall`); without it,
+    they are left empty and each span costs nothing (the text, GitHub and
+    SARIF formats show no recall aid).  It never changes the findings.
     """
     codes = rules_to_ignore(ignore)
     findings: list[Finding] = []
@@ -90,7 +97,7 @@ def validate(paths: Iterable[str] = ("datasets",),
         # A mapper's cluster may be of any size: enough batches for 16 workers.
         parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
         datasets = _run_tasks(run_map, parts, weights, functools.partial(
-            check_datasets, jobs=cut, ignore=codes, sizes=sizes), progress)
+            check_datasets, jobs=cut, ignore=codes, sizes=sizes, recall=recall), progress)
     for result in datasets:
         findings.extend(result.findings)
     beside = [] if alone else datasets_beside(locations)
@@ -113,7 +120,7 @@ def validate(paths: Iterable[str] = ("datasets",),
         records += in_dataset
         if not in_dataset and "events-empty" not in codes:
             findings.extend(_empty_events(result, checked))
-        seen.append(_seen(location, result, in_dataset))
+        seen.append(_seen(location, result, in_dataset, checked))
     outside = set(roots)
     roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
     if "record-id-duplicate" not in codes:
@@ -160,10 +167,11 @@ def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: lis
 
 
 def check_datasets(locations: list[DatasetLocation], jobs: int = 1,
-                   ignore: frozenset[str] = frozenset(),
-                   sizes: Sizes = SIZES) -> list[DatasetResult]:
+                   ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES,
+                   recall: bool = True) -> list[DatasetResult]:
     """`check_dataset` of each of a batch of datasets, in order: one task of a pool."""
-    return [check_dataset(location, jobs, ignore, sizes) for location in locations]
+    return [check_dataset(location, jobs, ignore, sizes, recall=recall)
+            for location in locations]
 
 
 def batches(locations: list[DatasetLocation], weights: list[int], jobs: int,
@@ -225,10 +233,14 @@ def _folder_bytes(location: DatasetLocation) -> int:
         return 0
 
 
-def _seen(location: DatasetLocation, result: DatasetResult, records: int) -> DatasetSeen:
+def _seen(location: DatasetLocation, result: DatasetResult, records: int,
+          checked: list[RecordResult]) -> DatasetSeen:
     """What the run read of one dataset, for the reports that draw it."""
+    covered = Coverage()  # what every record cites, over the chunks of its events file
+    for chunk in checked:
+        covered.merge(chunk.covered)
     sources = (result.context.sources or {}) if result.context else {}
     return DatasetSeen(result.name, location.display, str(location.root), result.title,
                        result.tasks[0].path if result.tasks else None, records,
-                       tuple(ArticleSeen(source, article.path, article.text)
+                       tuple(ArticleSeen(source, article.path, article.text, covered.of(source))
                              for source, article in sources.items()), result.version)

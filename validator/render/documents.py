@@ -17,7 +17,9 @@ from validator.findings import RULES, Finding, Severity
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-REPORT_VERSION: Final = "1.2"
+    from validator.recall import ArticleRecall
+
+REPORT_VERSION: Final = "1.3"
 SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                        "sarif-schema-2.1.0.json")
 
@@ -25,13 +27,16 @@ SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/
 def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
                   tool_version: str, schema_versions: Sequence[str],
                   limit: int | None = None, ignored: Sequence[str] = (),
-                  versions: Mapping[str, int] | None = None) -> str:
+                  versions: Mapping[str, int] | None = None,
+                  uncovered: Sequence[ArticleRecall] = ()) -> str:
     """The versioned JSON report; its schema is `validator/report.schema.json`.
 
     With `limit`, only the first `limit` findings are listed; the summary
     still counts them all, so that `valid` never depends on the limit.
     `ignored` are the rule codes the run did not check; `versions` counts the
-    datasets checked against each schema version.
+    datasets checked against each schema version.  `uncovered` lists, for each
+    article read, its sentences with visit or arms wording that no span cites
+    (`validator.recall.by_article`): information for a reviewer, not findings.
     """
     document = {
         "report_version": REPORT_VERSION,
@@ -39,8 +44,21 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
                       "schema_versions": list(schema_versions)},
         "summary": _summary(findings, datasets, records, ignored, versions),
         "findings": [f.as_dict() for f in findings[:limit]],
+        "uncovered": [_article(article) for article in uncovered],
     }
     return json_text(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _article(article: ArticleRecall) -> dict[str, object]:
+    """One article's entry of the JSON report's `uncovered`."""
+    sentences = []
+    for sentence in article.sentences:
+        line, column = article.where(sentence)
+        sentences.append({"start": sentence.start, "end": sentence.end, "line": line,
+                          "column": column, "text": article.text[sentence.start:sentence.end],
+                          "kinds": list(sentence.kinds), "words": list(sentence.words)})
+    return {"dataset": article.dataset, "source": article.source, "file": article.file,
+            "sentences": sentences}
 
 
 def _summary(findings: Sequence[Finding], datasets: int, records: int,

@@ -12,8 +12,12 @@ add markup to the page, and writes as escapes what HTML or a terminal must
 not receive: the page is valid UTF-8 (a folder name that is not holds no
 lone surrogate on it) and well formed, whatever the dataset holds.
 
+Under each article, the page lists the sentences with visit or arms-transfer
+wording that no span of any record cites (`validator.recall`), and marks them
+in the text: what a reviewer may find missing.  They are not findings.
+
 The page is drawn from the run's report: its findings, and what the run read
-of each dataset (titles, article texts, record counts).  Only the records it
+of each dataset (titles, article texts, the ranges spans cite, record counts).  Only the records it
 draws are read again, with the run's safe readers and strict parser: every
 record with a finding, and at most `SHOWN_RECORDS` clean ones a dataset, so
 that a page of a large corpus stays readable.
@@ -36,11 +40,15 @@ from validator.pointers import pointer, resolve
 from validator.reading.fast_json import parse_record
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
+from validator.recall import uncovered, word_lists
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from validator.results import ArticleSeen, DatasetSeen, Report
+
+    # The numbers of cards, spans and uncited sentences, each running on across the page.
+    Numbers = tuple[itertools.count[int], itertools.count[int], itertools.count[int]]
 
 JSON = Any
 SHOWN_RECORDS: Final = 100  # clean records drawn per dataset; records with findings always are
@@ -85,6 +93,20 @@ class Piece:
     labels: tuple[str, ...]  # each covering span's record id and what it supports
     opens: tuple[int, ...]  # the spans that start here
     flagged: bool  # a covering span has a finding
+    missing: int | None = None  # the number of the uncovered sentence it is part of
+    opens_missing: bool = False  # that sentence starts here
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A sentence with visit or arms wording that no span cites (see validator.recall)."""
+
+    number: int  # unique on the page: its anchor in the text
+    start: int
+    end: int
+    line: int
+    parts: tuple[tuple[str, bool], ...]  # its text, cut where a listed word starts or ends
+    kinds: tuple[str, ...]  # the titles of the word lists it matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +116,7 @@ class ArticleView:
     source: str
     path: str
     pieces: tuple[Piece, ...] | None  # None: its text could not be read
+    missing: tuple[Missing, ...] = ()  # its sentences with visit or arms wording no span cites
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +132,7 @@ class DatasetPage:
     records: int  # records in its events file (lines that hold a JSON object)
     errors: int
     warnings: int
+    missing: int = 0  # sentences of its articles with visit or arms wording that no span cites
 
 
 def pieces(text: str, ranges: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int, list[int]]]:
@@ -179,7 +203,7 @@ def _lines(root: str, path: str) -> Iterator[tuple[int, bytes | None]]:
 
 
 def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
-           numbers: tuple[itertools.count[int], itertools.count[int]]) -> list[Card]:
+           numbers: Numbers) -> list[Card]:
     """The cards of the records to draw: those with a finding, and `limit` clean ones."""
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
@@ -211,7 +235,8 @@ def _date(date: JSON) -> str:
     return f"{date['start']}{end} ({date.get('precision', '?')})"
 
 
-def _article(seen: ArticleSeen, drawn: Sequence[Span]) -> ArticleView:
+def _article(seen: ArticleSeen, drawn: Sequence[Span], number: itertools.count[int],
+             ) -> ArticleView:
     source, path, text = seen.source, seen.path, seen.text
     if text is None:
         return ArticleView(source, path, None)
@@ -221,22 +246,43 @@ def _article(seen: ArticleSeen, drawn: Sequence[Span]) -> ArticleView:
         if span.start is not None and span.end is not None:
             ranges.append((span.start, span.end))
             offsets.append(span)
+    # No span of any record overlaps these sentences, so no drawn span does either.
+    missing = _missing(text, seen.covered, number)
+    ranges += [(sentence.start, sentence.end) for sentence in missing]
     cut = []
     for start, end, covering in pieces(text, ranges):
-        over = [offsets[i] for i in covering]
+        over = [offsets[i] for i in covering if i < len(offsets)]
+        sentence = next((missing[i - len(offsets)] for i in covering if i >= len(offsets)),
+                        None)
         cut.append(Piece(text[start:end], tuple(span.number for span in over),
                          tuple(f"{span.record_id} {span.supports or ''}".rstrip()
                                for span in over),
                          tuple(span.number for span in over if span.start == start),
-                         any(span.findings for span in over)))
-    return ArticleView(source, path, tuple(cut))
+                         any(span.findings for span in over),
+                         sentence.number if sentence else None,
+                         sentence is not None and sentence.start == start))
+    return ArticleView(source, path, tuple(cut), missing)
+
+
+def _missing(text: str, covered: Sequence[tuple[int, int]],
+             number: itertools.count[int]) -> tuple[Missing, ...]:
+    """The article's sentences with visit or arms wording that no span cites, as drawn."""
+    titles = {name: title for name, (title, _) in word_lists().items()}
+    found = []
+    for sentence in uncovered(text, covered):
+        cuts = sorted({sentence.start, sentence.end, *itertools.chain(*sentence.marks)})
+        marks = {start for start, _ in sentence.marks}
+        found.append(Missing(next(number), sentence.start, sentence.end,
+                             text.count("\n", 0, sentence.start) + 1,
+                             tuple((text[a:b], a in marks) for a, b in itertools.pairwise(cuts)),
+                             tuple(titles[kind] for kind in sentence.kinds)))
+    return tuple(found)
 
 
 def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SHOWN_RECORDS,
-                 numbers: tuple[itertools.count[int], itertools.count[int]] | None = None,
-                 ) -> DatasetPage:
+                 numbers: Numbers | None = None) -> DatasetPage:
     """What the page shows of one dataset, given what the run saw and its findings there."""
-    numbers = numbers or (itertools.count(1), itertools.count(1))
+    numbers = numbers or (itertools.count(1), itertools.count(1), itertools.count(1))
     cards: list[Card] = []
     if seen.events is not None:
         events = printable(f"{seen.display}/{seen.events}"
@@ -247,13 +293,14 @@ def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SH
     articles = []
     for article in seen.articles:
         drawn = [s for card in cards for s in card.spans if s.source == article.source]
-        articles.append(_article(article, drawn))
+        articles.append(_article(article, drawn, numbers[2]))
     anchored = frozenset(n for article in articles for piece in article.pieces or ()
                          for n in piece.opens)
     errors = sum(f.severity is Severity.ERROR for f in findings)
     return DatasetPage(seen.name, seen.title if seen.title is not None else seen.display,
                        tuple(f for f in findings if f not in on_cards), tuple(articles),
-                       tuple(cards), anchored, seen.records, errors, len(findings) - errors)
+                       tuple(cards), anchored, seen.records, errors, len(findings) - errors,
+                       sum(len(article.missing) for article in articles))
 
 
 @functools.cache
@@ -291,7 +338,7 @@ def _by_dataset(report: Report) -> dict[str, list[Finding]]:
 
 def html_page(report: Report, *, tool_version: str, limit: int = SHOWN_RECORDS) -> str:
     """The evidence page of a run, drawn from the report `validate` returned."""
-    numbers = (itertools.count(1), itertools.count(1))  # cards and spans, across the page
+    numbers = (itertools.count(1), itertools.count(1), itertools.count(1))  # across the page
     by_dataset = _by_dataset(report)
     placed = {f for found in by_dataset.values() for f in found}
     pages = [dataset_page(seen, by_dataset[seen.display], limit, numbers) for seen in report.seen]
