@@ -234,12 +234,15 @@ def frictionless(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark validate against the floor, python-jsonschema, check-jsonschema, frictionless."""
+    """Benchmark validate on large files and on many small datasets, each against its floor,
+    and against python-jsonschema, check-jsonschema and frictionless."""
     session.install(".", "check-jsonschema")
     # The 2,000,000-record corpus checks that memory stays flat (about 5 GB on disk).
     session.run("python", "benchmarks/bench.py", *(session.posargs or ["--large", "2000000"]))
     # Where a clean record's time goes, stage by stage, and what half the floor leaves.
     session.run("python", "benchmarks/stages.py")
+    # Where a small dataset's time goes, stage by stage.
+    session.run("python", "benchmarks/small.py")
 
 
 @nox.session(name="hostile-cost", default=False)
