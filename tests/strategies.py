@@ -12,7 +12,7 @@ import string
 from typing import Any
 
 from hypothesis import strategies as st
-from record_strategies import records
+from record_strategies import DATE_TEXTS, records
 
 from validator.findings import RULES, Finding, make
 
@@ -47,8 +47,9 @@ def contents() -> st.SearchStrategy[bytes]:
 
 @st.composite
 def articles(draw: st.DrawFn) -> str:
-    """An article text: NFC, LF line ends, words with non-ASCII and astral characters."""
-    lines = draw(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12)
+    """An article text: NFC, LF line ends, words with non-ASCII and astral characters,
+    and the dates as records write them (a record's date text is a quote of its article)."""
+    lines = draw(st.lists(st.lists(st.sampled_from(WORDS + DATE_TEXTS), min_size=1, max_size=12)
                           .map(" ".join), min_size=1, max_size=8))
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,9 @@ from validator import check_record, upgrade, validate
 REPO = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "cases"
 PAYNE = "voa-2021-05-15-payne-washington"
+# Rules that judge the coding against the codebook, newer than the 1.0.0 datasets upgraded
+# here (tests/fixtures): they judge how those were coded, which an upgrade leaves as it was.
+CODING = ["date-text-uncited", "date-inference-unmarked"]
 EMPTY_SUMMARY = CASES / "invalid" / "schema-value" / "empty-summary" / "dataset"
 
 
@@ -52,7 +55,7 @@ def test_an_upgrade_changes_only_the_version_fields(payne: Path,
     assert after["events.jsonl"] == before["events.jsonl"].replace(
         b'"schema_version": "1.0.0"', b'"schema_version": "1.1.0"')
     assert [{**r, "schema_version": "1.0.0"} for r in _records(payne)] == old_records
-    assert validate([str(payne)]).findings == ()
+    assert validate([str(payne)], ignore=CODING).findings == ()
     assert "upgraded from 1.0.0 to 1.1.0" in capsys.readouterr().out
 
 
@@ -171,13 +174,13 @@ def test_the_events_hash_in_the_descriptor_follows_the_new_bytes(payne: Path) ->
     descriptor["resources"][0].update(bytes=len(events),
                                       hash=f"sha256:{hashlib.sha256(events).hexdigest()}")
     (payne / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
-    assert validate([str(payne)]).findings == ()
+    assert validate([str(payne)], ignore=CODING).findings == ()
     assert upgrade.main([str(payne)]) == 0
     new_events = (payne / "events.jsonl").read_bytes()
     upgraded = json.loads((payne / "datapackage.json").read_text("utf-8"))
     assert upgraded["resources"][0]["hash"] == f"sha256:{hashlib.sha256(new_events).hexdigest()}"
     assert upgraded["resources"][0]["bytes"] == len(new_events)
-    assert validate([str(payne)]).findings == ()
+    assert validate([str(payne)], ignore=CODING).findings == ()
 
 
 def test_a_record_written_unusually_keeps_its_text(payne: Path) -> None:
@@ -199,7 +202,7 @@ def test_every_1_0_0_dataset_of_the_repository_and_the_valid_case_upgrades(
     old = records_1_0_0()
     for name in old:
         dataset_1_0_0(name, work / name)
-    assert validate([str(work)]).findings == ()
+    assert validate([str(work)], ignore=CODING).findings == ()
     shutil.copytree(CASES / "valid" / "base", tmp_path / "base")
     assert upgrade.main([str(work), str(tmp_path / "base")]) == 0
     for folder in [*sorted(work.iterdir()), tmp_path / "base"]:
@@ -208,7 +211,7 @@ def test_every_1_0_0_dataset_of_the_repository_and_the_valid_case_upgrades(
         assert {r["schema_version"] for r in _records(folder)} == {"1.1.0"}
     for name, records in old.items():
         assert [{**r, "schema_version": "1.0.0"} for r in _records(work / name)] == records
-    assert validate([str(work)]).findings == ()
+    assert validate([str(work)], ignore=CODING).findings == ()
     assert validate([str(tmp_path / "base")]).findings == ()
 
 

@@ -1,7 +1,7 @@
 """The evidence layer: every span quotes its article exactly, its pointer resolves, the text is unambiguous.
 
-Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, text-not-nfc,
-text-line-ending.
+Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, date-text-uncited,
+text-not-nfc, text-line-ending.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
 
 from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import _closest_pointer as closest_pointer
-from validator.checks.evidence import span_problems, supports_pointers
+from validator.checks.evidence import date_citations, span_problems, supports_pointers
 from validator.escaping import escape
 
 SHORT_TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
@@ -220,3 +220,86 @@ def test_an_unresolved_pointer_names_a_near_one_that_resolves(target: str, hint:
     (problem,) = supports_pointers(value, DatasetContext("1.0.0"))
     assert problem.message == f"supports {escape(target)} does not resolve in the record{hint}"
 
+
+
+# --- date-text-uncited (codebook D11) ------------------------------------------------
+
+def _span(text: str, supports: str | None = None) -> dict:
+    span = {"source": "s", "start": 0, "end": len(text), "text": text}
+    if supports is not None:
+        span["supports"] = supports
+    return span
+
+
+def dated_visit(evidence: list[dict], meeting_evidence: list[dict] | None = None) -> dict:
+    """A visit dated "on Wednesday", whose meeting is dated "Thursday"."""
+    record = visit()
+    record["date"] = {"start": "2023-07-26", "precision": "day", "text": "on Wednesday",
+                      "inferred_from_publication": True}
+    record["evidence"] = evidence
+    record["diplomatic_visit"]["meetings"] = [{
+        "participants": ["sergei-shoigu", "kim-jong-un"],
+        "date": {"start": "2023-07-27", "precision": "day", "text": "Thursday",
+                 "inferred_from_publication": True},
+        "evidence": meeting_evidence or [_span("they met")]}]
+    return record
+
+
+WEDNESDAY = "Shoigu met Kim on Wednesday"
+THURSDAY = "and again on Thursday"
+MEETING = "/diplomatic_visit/meetings/0/date/text"
+
+
+@pytest.mark.parametrize(("evidence", "meeting_evidence", "expected"), [
+    # For the record (no pointer, or the empty pointer) quotes both dates.
+    ([_span(f"{WEDNESDAY} {THURSDAY}")], None, []),
+    ([_span(f"{WEDNESDAY} {THURSDAY}", "")], None, []),
+    # For the date, or a part of it; the meeting's date in its own evidence, unpointed.
+    ([_span(WEDNESDAY, "/date"), _span(THURSDAY, "/diplomatic_visit")], None, []),
+    ([_span(WEDNESDAY, "/date/start")], [_span(THURSDAY)], []),
+    ([_span(WEDNESDAY, "/date")], [_span(THURSDAY, "/diplomatic_visit/meetings/0")], []),
+    # For something else: the visitor, the visit (not the record's date), another meeting.
+    ([_span(WEDNESDAY, "/diplomatic_visit/visitors/0"), _span(THURSDAY, "/date")], None,
+     [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+    ([_span(WEDNESDAY, "/diplomatic_visit")],
+     [_span(THURSDAY, "/diplomatic_visit/meetings/1")],
+     [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+    # Quoted in part only, or by a pointer that is not one.
+    ([_span("Shoigu met Kim on Wed"), _span(THURSDAY, "diplomatic_visit")], None,
+     [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+])
+def test_a_date_text_stands_in_a_span_cited_for_it(evidence, meeting_evidence,
+                                                   expected) -> None:
+    assert found(date_citations, dated_visit(evidence, meeting_evidence)) == expected
+
+
+def test_allegation_dates_are_cited_for_the_allegation_or_their_response() -> None:
+    record = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    record["arms_allegation"]["transfer_date"] = {
+        "start": "2023-07-01", "end": "2023-07-31", "precision": "month", "text": "in July",
+        "inferred_from_publication": True}
+    record["arms_allegation"]["responses"] = [{
+        "actor": "russia", "kind": "denial", "evidence": [_span("denied it on Friday")],
+        "date": {"start": "2023-07-28", "precision": "day", "text": "on Friday",
+                 "inferred_from_publication": True}}]
+    assert found(date_citations, record) == [
+        ("date-text-uncited", "/arms_allegation/transfer_date/text")]
+    record["evidence"].append(_span("shipped in July", "/arms_allegation"))
+    assert found(date_citations, record) == []
+
+
+def test_the_uncited_message_names_the_text_and_the_date() -> None:
+    (problem,) = date_citations(dated_visit([_span(WEDNESDAY, "/location")],
+                                            [_span(THURSDAY)]), CONTEXT)
+    assert problem.message == (
+        "date text 'on Wednesday' is in no span cited for /date, the part of the record "
+        "holding it, or the record; cite the words that give the date")
+
+
+def test_a_record_without_date_texts_needs_no_citation() -> None:
+    record = visit()
+    for date in (record["date"], *(m.get("date", {}) for m in
+                                   record["diplomatic_visit"].get("meetings", []))):
+        date.pop("text", None)
+    record["evidence"] = [_span("nothing of dates", "/actors/0")]
+    assert found(date_citations, record) == []

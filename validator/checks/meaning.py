@@ -71,7 +71,12 @@ def country_hint(value: object) -> str:
     return f"; did you mean {escape(found.alpha_3)} ({escape(found.name)[1:-1]})?"
 
 
-def _span(date: JSON) -> tuple[dt.date, dt.date]:
+def bounds(date: JSON) -> tuple[dt.date, dt.date]:
+    """The first and last day a date with a start allows.
+
+    The last is its end, or the end of the period its precision names when
+    its end is open (schema 1.1.0), or its start.
+    """
     start = dt.date.fromisoformat(date["start"])
     if date.get("end_bound") == "open":  # schema 1.1.0: precision then speaks of start alone
         return start, _period_end(start, date["precision"], date.get("month_part"))
@@ -121,7 +126,7 @@ def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     for ptr, date in dates(record):
         if "start" not in date:  # schema 1.1.0: a date the text does not give
             continue
-        start, end = _span(date)
+        start, end = bounds(date)
         precision = date["precision"]
         if end < start:
             yield Problem("date-range-reversed",
@@ -140,7 +145,7 @@ def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
         if start is None:  # schema 1.1.0: not given
             continue
         if "end_bound" in date:  # schema 1.1.0: an open end; rare enough to take the long way
-            first, last = _span(date)
+            first, last = bounds(date)
             if last < first or not _fits(first, last, date["precision"], date.get("month_part")):
                 return False
             continue
@@ -191,13 +196,13 @@ def _texts_agree(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-_NOT_FACT = frozenset({"planned", "hypothetical"})  # modalities that may follow their report
+NOT_FACT = frozenset({"planned", "hypothetical"})  # modalities that may follow their report
 
 
 def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
     """The latest publication date of the record's sources, if it is reported as fact."""
     sources = context.sources
-    if record["modality"] in _NOT_FACT or not sources:
+    if record["modality"] in NOT_FACT or not sources:
         return None
     latest = None
     for source in record["reporting"]["sources"]:
@@ -223,7 +228,7 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:
     # The latest report is on or after the start as soon as one report is.
     record, sources = view.record, context.sources
-    if record["modality"] in _NOT_FACT or not sources or "start" not in record["date"]:
+    if record["modality"] in NOT_FACT or not sources or "start" not in record["date"]:
         return True
     start, dated = None, False
     for source in record["reporting"]["sources"]:
