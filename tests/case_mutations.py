@@ -38,9 +38,10 @@ def _dataset(folder: Path) -> dict:
     with (folder / "sources.csv").open(encoding="utf-8", newline="") as handle:
         source = next(csv.DictReader(handle))
     with (folder / "actors.csv").open(encoding="utf-8", newline="") as handle:
-        actors = [row["id"] for row in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
     return {"source": source["id"], "text": (folder / source["path"]).read_text("utf-8"),
-            "published": dt.date.fromisoformat(source["published"][:10]), "actors": actors}
+            "published": dt.date.fromisoformat(source["published"][:10]),
+            "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows}}
 
 
 def on_record(index: int, mutation: Mutation, name: str | None = None) -> CaseMutation:

@@ -7,7 +7,8 @@ the guard (test_screens, test_guard), and the case folders
 
 `apply(record, data, draw)` changes `record` in place and gives the pointer
 of what it changed, or None when the record has no place for the change
-(`data` is the record's dataset, see `strategies.datasets`; `draw` draws
+(`data` is the record's dataset, see `strategies.datasets`, with its actors'
+`names`; `draw` draws
 from a strategy).  A *certain* mutation, once applied, breaks its rule and
 no other, once, at that pointer, and draws nothing: so it also breaks the
 records of the case folders.  Any other mutation changes what its rule reads
@@ -217,6 +218,29 @@ def _starts_of_stages(record: JSON) -> list[dt.date]:
             for key in ("transfer_date", "use_date") if key in allegation]
 
 
+def _unnamed_actor(record, data, draw):
+    """A line of the article that does not name the visitor (or the claimant), cited for it."""
+    if "diplomatic_visit" in record:
+        target, actor = "/diplomatic_visit/visitors/0", record["diplomatic_visit"]["visitors"][0]
+    else:
+        claimant = record["arms_allegation"]["claimant"]
+        if "actor" not in claimant:
+            return None
+        target, actor = "/arms_allegation/claimant", claimant["actor"]
+    if actor not in data["names"]:
+        return None  # an actor another mutation made up
+    words = [word.casefold() for word in re.findall(r"\w+", data["names"][actor])]
+    start = 0
+    for line in data["text"].split("\n"):
+        if line.strip() and not any(word in line.casefold() for word in words):
+            record["evidence"].append({"source": data["source"], "start": start,
+                                       "end": start + len(line), "text": line,
+                                       "supports": target})
+            return pointer("evidence", len(record["evidence"]) - 1, "text")
+        start += len(line) + 1
+    return None
+
+
 def _inference_unmarked(record, data, draw):
     """A date whose text gives no year, no longer marked as inferred from publication."""
     date = record["date"]
@@ -424,6 +448,20 @@ def _reinfer(record, data, draw):
     return pointer(*path, "text")
 
 
+ROLES = ["/diplomatic_visit/visitors/0", "/diplomatic_visit/visitors/1",
+         "/diplomatic_visit/hosts/0", "/diplomatic_visit/meetings/0/participants/1",
+         "/diplomatic_visit/meetings/1/participants/0", "/arms_allegation/claimant",
+         "/arms_allegation/claimant/actor", "/arms_allegation/supplier",
+         "/arms_allegation/recipient", "/diplomatic_visit/visitors/01", "/actors/0"]
+
+
+def _recite_role(record, data, draw):
+    """A span cited for a role (or what looks like one), whichever actor fills it."""
+    path = _pick(record, _is_span, draw)
+    at(record, path)["supports"] = draw(st.sampled_from(ROLES))
+    return pointer(*path, "supports")
+
+
 def _restage(record, data, draw):
     """An allegation's stage, modality and transfer date drawn around its claim."""
     allegation = record.get("arms_allegation")
@@ -510,6 +548,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("date-weekday-mismatch", "weekday-off", _weekday_off),
     Mutation("date-inference-unmarked", "inference-unmarked", _inference_unmarked),
     Mutation("stage-after-claim", "delivered-after-claim", _delivered_after_claim),
+    Mutation("span-actor-unnamed", "unnamed-actor", _unnamed_actor),
     Mutation("visitor-is-host", "visitor-is-host", _visitor_is_host),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
@@ -533,6 +572,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("date-weekday-mismatch", "reweekday", _reweekday, certain=False),
     Mutation("date-inference-unmarked", "reinfer", _reinfer, certain=False),
     Mutation("stage-after-claim", "restage", _restage, certain=False),
+    Mutation("span-actor-unnamed", "recite-role", _recite_role, certain=False),
     Mutation("visitor-is-host", "same-parties", _same_parties, certain=False),
     Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
     Mutation("country-code-unknown", "recountry", _recountry, certain=False),

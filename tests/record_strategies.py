@@ -232,12 +232,36 @@ def _spans(record: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+# The pointers of role references, and how a span names an actor (span-actor-unnamed).
+ROLE = re.compile(r"/diplomatic_visit/(?:visitors|hosts)/[0-9]+"
+                  r"|/diplomatic_visit/meetings/[0-9]+/participants/[0-9]+"
+                  r"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)")
+
+
+def _names(quote: str, name: str) -> bool:
+    """Whether a quote names an actor of this one-word name, as a whole word, in any case."""
+    return re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", quote.casefold()) is not None
+
+
+def _may_support(record: dict[str, Any], span: dict[str, Any], target: str,
+                 names: dict[str, str]) -> bool:
+    """A span may be cited for anything but a role whose actor it does not name."""
+    if not ROLE.fullmatch(target):
+        return True
+    actor = _at(record, tuple(int(key) if key.isdigit() else key
+                              for key in target.split("/")[1:]))
+    actor = actor.get("actor") if isinstance(actor, dict) else actor
+    return actor is None or _names(span["text"], names[actor])
+
+
 @st.composite
 def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
-            published: dt.date, record_id: str, spans: Any) -> dict[str, Any]:
+            published: dt.date, record_id: str, spans: Any,
+            names: dict[str, str]) -> dict[str, Any]:
     """A valid record of either type, every optional part sometimes present.
 
-    `spans` is the strategy of one span in the article (`text` is drawn first).
+    `spans` is the strategy of one span in the article (`text` is drawn first);
+    `names` the actors' names, which a span cited for a role has.
     """
     event_type = draw(st.sampled_from(LISTS["event_type"].codes))
     involved = _some(draw, actors, 2)
@@ -274,7 +298,8 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     targets = [pointer(*path) for path in paths(record)]  # each resolves in the record
     for span in _spans(record):
         if draw(st.booleans()):
-            span["supports"] = draw(st.sampled_from(targets))
+            span["supports"] = draw(st.sampled_from(
+                [target for target in targets if _may_support(record, span, target, names)]))
     for path in _dated(record):
         _cite(draw, record, path, text, source)
     return record

@@ -237,6 +237,10 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("date-text-uncited", "Date text in no cited span", W, Layer.EVIDENCE,
          "A date's text is not part of any span cited for that date, for the part of the "
          "record that holds it, or for the record (codebook D11)."),
+    Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
+         "A span cited for a visitor, host, participant, claimant, supplier or recipient "
+         "does not name that actor: not by its name, a person's surname, a state's country "
+         "name, demonym or capital, nor an alias of the actors table (codebook E4)."),
     Rule("text-not-nfc", "Text not NFC", E, Layer.EVIDENCE,
          "An article text is not in Unicode normalisation form C, so offsets are ambiguous."),
     Rule("text-line-ending", "Text has CR", E, Layer.EVIDENCE,

@@ -1,7 +1,7 @@
 """The evidence layer: every span quotes its article exactly, its pointer resolves, the text is unambiguous.
 
 Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, date-text-uncited,
-text-not-nfc, text-line-ending.
+span-actor-unnamed, text-not-nfc, text-line-ending.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
 from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import _closest_pointer as closest_pointer
 from validator.checks.evidence import date_citations, span_problems, supports_pointers
+from validator.checks.naming import actor_names, named_actors
 from validator.escaping import escape
 
 SHORT_TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
@@ -303,3 +304,104 @@ def test_a_record_without_date_texts_needs_no_citation() -> None:
         date.pop("text", None)
     record["evidence"] = [_span("nothing of dates", "/actors/0")]
     assert found(date_citations, record) == []
+
+
+# --- span-actor-unnamed (codebook E4) -------------------------------------------------
+
+ROWS = [
+    {"id": "sergei-shoigu", "name": "Sergei Shoigu", "kind": "person", "country": "RUS"},
+    {"id": "kim-jong-un", "name": "Kim Jong Un", "kind": "person", "country": "PRK",
+     "aliases": "Kim|Chairman Kim"},
+    {"id": "north-korea", "name": "North Korea", "kind": "state", "country": "PRK"},
+    {"id": "united-states", "name": "United States", "kind": "state", "country": "USA"},
+    {"id": "us-delegation", "name": "US delegation to the talks", "kind": "delegation",
+     "country": "", "affiliation": "united-states"},
+    {"id": "nato", "name": "NATO", "kind": "organisation", "aliases": ""},
+]
+NAMES = DatasetContext("1.0.0", frozenset(row["id"] for row in ROWS), None, actor_names(ROWS))
+
+
+def test_the_ways_an_actor_is_named() -> None:
+    names = actor_names(ROWS)
+    assert names["sergei-shoigu"] == ("Sergei Shoigu", "Shoigu")
+    assert names["kim-jong-un"] == ("Kim Jong Un", "Un", "Kim", "Chairman Kim")
+    assert {"North Korea", "North Korean", "Pyongyang", "DPRK",
+            "Democratic People's Republic of Korea"} <= set(names["north-korea"])
+    assert "Russian" not in names["sergei-shoigu"]  # a person is not named by a demonym
+    assert {"US delegation to the talks", "United States"} <= set(names["us-delegation"])
+    assert names["nato"] == ("NATO",)  # an empty aliases column adds nothing
+    assert actor_names([{"id": "x", "name": "", "kind": "person"}]) == {"x": ()}
+
+
+def cited(text: str, target: str, record: dict | None = None) -> list[tuple[str, str]]:
+    record = record or visit()
+    record["diplomatic_visit"].update(visitors=["sergei-shoigu", "us-delegation"],
+                                      hosts=["north-korea"])
+    record["evidence"] = [_span(text, target)]
+    return [(p.code, p.pointer) for p in named_actors(record, NAMES)]
+
+
+UNNAMED = [("span-actor-unnamed", "/evidence/0/text")]
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Russian Defence Minister Sergei Shoigu arrived", "/diplomatic_visit/visitors/0", []),
+    ("Shoigu arrived", "/diplomatic_visit/visitors/0", []),  # the surname
+    ("SHOIGU, in Pyongyang", "/diplomatic_visit/visitors/0", []),  # any case
+    ("The minister arrived", "/diplomatic_visit/visitors/0", UNNAMED),
+    ("Shoiguev arrived", "/diplomatic_visit/visitors/0", UNNAMED),  # whole words only
+    ("He reached Pyongyang", "/diplomatic_visit/hosts/0", []),  # a capital
+    ("North Korean leaders", "/diplomatic_visit/hosts/0", []),  # a demonym
+    ("He reached the isolated country", "/diplomatic_visit/hosts/0", UNNAMED),
+    ("U.S. officials came too", "/diplomatic_visit/visitors/1", []),  # its side, as "US"
+    ("Officials came too", "/diplomatic_visit/visitors/1", UNNAMED),
+    ("The minister arrived", "/diplomatic_visit/visitors/9", []),  # unresolved: not this rule's
+    ("The minister arrived", "/diplomatic_visit", []),  # not a role
+    ("The minister arrived", "/diplomatic_visit/visitors", []),  # the list, not an actor
+])
+def test_a_span_cited_for_a_role_names_its_actor(text, target, expected) -> None:
+    assert cited(text, target) == expected
+
+
+def test_meeting_participants_and_allegation_roles_are_named_too() -> None:
+    record = visit()
+    record["diplomatic_visit"]["meetings"] = [{
+        "participants": ["sergei-shoigu", "kim-jong-un"],
+        "evidence": [_span("Chairman Kim met him", "/diplomatic_visit/meetings/0/participants/1"),
+                     _span("They met", "/diplomatic_visit/meetings/0/participants/0")]}]
+    assert [(p.code, p.pointer) for p in named_actors(record, NAMES)] == [
+        ("span-actor-unnamed", "/diplomatic_visit/meetings/0/evidence/1/text")]
+    claim = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    claim["arms_allegation"].update(claimant={"actor": "united-states"}, supplier=None,
+                                    recipient="north-korea")
+    claim["evidence"] = [_span("Washington said", "/arms_allegation/claimant"),
+                         _span("Washington said", "/arms_allegation/claimant/actor"),
+                         _span("The weapons went", "/arms_allegation/supplier"),
+                         _span("The weapons went", "/arms_allegation/recipient")]
+    assert [(p.code, p.pointer) for p in named_actors(claim, NAMES)] == [
+        ("span-actor-unnamed", "/evidence/3/text")]  # no supplier to name; no recipient named
+
+
+def test_without_the_actors_names_nothing_is_said() -> None:
+    record = visit()
+    record["evidence"] = [_span("nobody", "/diplomatic_visit/visitors/0")]
+    assert list(named_actors(record, CONTEXT)) == []  # the context gives ids only
+    assert cited("nobody", "/diplomatic_visit/visitors/0") == UNNAMED
+
+
+def test_an_actor_the_table_lacks_is_left_to_actor_unknown() -> None:
+    record = visit()
+    record["diplomatic_visit"]["visitors"] = ["zz-nobody"]
+    record["evidence"] = [_span("nobody", "/diplomatic_visit/visitors/0")]
+    assert list(named_actors(record, NAMES)) == []
+
+
+def test_the_unnamed_message_names_the_actor_and_its_names() -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["north-korea"]
+    record["evidence"] = [_span("the isolated country", "/diplomatic_visit/hosts/0")]
+    (problem,) = named_actors(record, NAMES)
+    assert problem.message == (
+        "span cited for '/diplomatic_visit/hosts/0' does not name 'north-korea' (as "
+        "'North Korea' or 'North Korean' or 'Pyongyang', or another of its names); cite "
+        "words that name it, or give the actors table the name the article uses")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks import descriptor as descriptor_rules
-from validator.checks import tables
+from validator.checks import naming, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.texts import text_problems
@@ -309,7 +309,8 @@ class _Layers:
             articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
                                                   _publication(row.get("published", "")))
         actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
-        return DatasetContext(version.version, actor_ids, articles if sources else None)
+        names = naming.actor_names(row for _, row in actors.rows) if actors else None
+        return DatasetContext(version.version, actor_ids, articles if sources else None, names)
 
     def _events(self, path: str) -> Iterator[Finding]:
         """Open the events file once to check it, and its hash if one is declared."""
