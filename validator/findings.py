@@ -227,6 +227,13 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("link-dangling", "Link to no record", E, Layer.REFERENCES,
          "A record's link names a record id that no dataset of the run has, or the record "
          "itself (schema 1.1.0 links)."),
+    Rule("wikidata-inconsistent", "One Wikidata id, two actors", W, Layer.REFERENCES,
+         "Rows of the actors tables of a run give one Wikidata id with different actor ids, "
+         "names or kinds; one actor has one id, name and kind everywhere (codebook AC1 to "
+         "AC3)."),
+    Rule("actor-wikidata-conflict", "One actor id, two Wikidata ids", W, Layer.REFERENCES,
+         "Rows of the actors tables of a run give one actor id different Wikidata ids "
+         "(codebook AC4)."),
     # Evidence in the article texts.
     Rule("span-out-of-range", "Span outside text", E, Layer.EVIDENCE,
          "An evidence span does not satisfy 0 <= start < end <= length of the text."),
