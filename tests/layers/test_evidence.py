@@ -12,9 +12,10 @@ import pytest
 from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
 
 from validator.checks.context import Article, DatasetContext
+from validator.checks.evidence import CHECKS, date_citations, span_problems, supports_pointers
 from validator.checks.evidence import _closest_pointer as closest_pointer
-from validator.checks.evidence import date_citations, span_problems, supports_pointers
 from validator.checks.naming import actor_names, named_actors
+from validator.checks.walk import view
 from validator.escaping import escape
 
 SHORT_TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
@@ -259,6 +260,12 @@ MEETING = "/diplomatic_visit/meetings/0/date/text"
     ([_span(WEDNESDAY, "/date"), _span(THURSDAY, "/diplomatic_visit")], None, []),
     ([_span(WEDNESDAY, "/date/start")], [_span(THURSDAY)], []),
     ([_span(WEDNESDAY, "/date")], [_span(THURSDAY, "/diplomatic_visit/meetings/0")], []),
+    # A pointer is absolute: a meeting's span may be cited for the record's date, or the record.
+    ([_span("nothing", "/actors/0")], [_span(WEDNESDAY, "/date"), _span(THURSDAY)], []),
+    ([_span("nothing", "/actors/0")], [_span(f"{WEDNESDAY} {THURSDAY}", "")], []),
+    # Unpointed in a meeting's evidence: cited for the meeting, not for the record's date.
+    ([_span("nothing", "/actors/0")], [_span(f"{WEDNESDAY} {THURSDAY}")],
+     [("date-text-uncited", "/date/text")]),
     # For something else: the visitor, the visit (not the record's date), another meeting.
     ([_span(WEDNESDAY, "/diplomatic_visit/visitors/0"), _span(THURSDAY, "/date")], None,
      [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
@@ -271,7 +278,10 @@ MEETING = "/diplomatic_visit/meetings/0/date/text"
 ])
 def test_a_date_text_stands_in_a_span_cited_for_it(evidence, meeting_evidence,
                                                    expected) -> None:
-    assert found(date_citations, dated_visit(evidence, meeting_evidence)) == expected
+    record = dated_visit(evidence, meeting_evidence)
+    assert found(date_citations, record) == expected
+    (check,) = [check for check in CHECKS if check.problems is date_citations]
+    assert check.passes(view(record), CONTEXT) is not expected  # its screen agrees
 
 
 def test_allegation_dates_are_cited_for_the_allegation_or_their_response() -> None:

@@ -229,12 +229,27 @@ def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
-    # Most dates have no text; one that has is usually quoted by a span cited for it,
-    # and telling which span is cited for which date takes the paths: the long way.
+    # Most dates have no text.  The usual one that has is the record's own, quoted by a
+    # span cited for it or for the record: said without paths.  Any other (a meeting's
+    # date, a transfer's) takes the long way, with paths.
+    record = view.record
+    own = record["date"]
     for date in view.dates:
-        if "text" in date:
-            return next(date_citations(view.record, context), None) is None
-    return True
+        if "text" in date and date is not own:
+            return next(date_citations(record, context), None) is None
+    text = own.get("text")
+    if not text:
+        return True
+    unpointed = len(record["evidence"])  # the spans cited for the record when unpointed
+    for index, span in enumerate(view.spans):  # the record's evidence first (see walk.view)
+        if text in span["text"]:
+            target = span.get("supports")
+            if target is None:
+                if index < unpointed:
+                    return True
+            elif target in {"", "/date"} or target.startswith("/date/"):
+                return True
+    return False
 
 
 CHECKS = (RecordCheck(span_problems, _quotes_exact,
