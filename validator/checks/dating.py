@@ -75,7 +75,13 @@ def _inference_unmarked(date: JSON) -> bool:
     """
     text = date.get("text")
     return bool(text) and "start" in date and date.get("inferred_from_publication") is not True \
-        and _YEAR.search(text) is None
+        and not _gives_year(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _gives_year(text: str) -> bool:
+    """Whether a date text writes a four-digit year (texts repeat a lot)."""
+    return _YEAR.search(text) is not None
 
 
 def inferences(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -123,7 +129,9 @@ def stage_dates(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _stages_before_claims(view: RecordView, context: DatasetContext) -> bool:
-    return next(stage_dates(view.record, context), None) is None
+    # Most records are visits, or claims of a stage not yet past: no date to compare.
+    return _claimed_by(view.record) is None or next(stage_dates(view.record, context),
+                                                     None) is None
 
 
 CHECKS = (RecordCheck(weekdays, _weekdays_agree, codes=frozenset({"date-weekday-mismatch"})),
