@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from legacy import dataset_1_0_0, records_1_0_0
+from legacy import CODING, dataset_1_0_0, records_1_0_0
 from strategies import datasets
 from writing import write_dataset
 
@@ -19,9 +19,6 @@ from validator import check_record, upgrade, validate
 REPO = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "cases"
 PAYNE = "voa-2021-05-15-payne-washington"
-# Rules that judge the coding against the codebook, newer than the 1.0.0 datasets upgraded
-# here (tests/fixtures): they judge how those were coded, which an upgrade leaves as it was.
-CODING = ["date-text-uncited", "date-inference-unmarked"]
 EMPTY_SUMMARY = CASES / "invalid" / "schema-value" / "empty-summary" / "dataset"
 
 
