@@ -258,8 +258,19 @@ def _delivered_after_claim(record, data, draw):
     claim = record["date"]
     last = max(dt.date.fromisoformat(claim[key]) for key in ("start", "end") if key in claim)
     allegation["stage"] = "delivered"
-    allegation["transfer_date"] = {"start": (last + dt.timedelta(days=1)).isoformat(),
-                                   "precision": "day"}
+    transfer = allegation.get("transfer_date")
+    if transfer is None:
+        allegation["transfer_date"] = {"start": (last + dt.timedelta(days=1)).isoformat(),
+                                       "precision": "day"}
+        return "/arms_allegation/transfer_date/start"
+    # A transfer date of its own (which spans may cite) moves by 28 years, past the claim:
+    # it keeps fitting its precision, its text and its weekdays.
+    start = dt.date.fromisoformat(transfer["start"])
+    years = 28 * ((last.year - start.year) // 28 + 1)
+    for key in ("start", "end"):
+        if key in transfer:
+            moved = dt.date.fromisoformat(transfer[key])
+            transfer[key] = moved.replace(year=moved.year + years).isoformat()
     return "/arms_allegation/transfer_date/start"
 
 
