@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,9 +39,10 @@ def _dataset(folder: Path) -> dict:
     with (folder / "sources.csv").open(encoding="utf-8", newline="") as handle:
         source = next(csv.DictReader(handle))
     with (folder / "actors.csv").open(encoding="utf-8", newline="") as handle:
-        actors = [row["id"] for row in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
     return {"source": source["id"], "text": (folder / source["path"]).read_text("utf-8"),
-            "published": dt.date.fromisoformat(source["published"][:10]), "actors": actors}
+            "published": dt.date.fromisoformat(source["published"][:10]),
+            "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows}}
 
 
 def on_record(index: int, mutation: Mutation, name: str | None = None) -> CaseMutation:
@@ -122,6 +124,18 @@ def _rewrite_article(transform: Callable[[bytes], bytes], *, rehash: bool = True
             for name in ("datapackage.json", "sources.csv"):
                 path = folder / name
                 path.write_text(path.read_text("utf-8").replace(old_hash, new_hash), "utf-8")
+    return mutate
+
+
+def _beside(edit: Callable[[Path], None]) -> Callable[[Path], None]:
+    """A second dataset beside the case's, a copy with its own record ids, then edited."""
+    def mutate(folder: Path) -> None:
+        other = folder.parent / "other"
+        shutil.copytree(folder, other)
+        events = other / EVENTS
+        events.write_text(events.read_text("utf-8").replace('"id": "newsbytes-', '"id": "other-'),
+                          "utf-8")
+        edit(other)
     return mutate
 
 
@@ -317,6 +331,13 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     _case("country-code-unknown", "withdrawn", 0,  # the message says when
           setting(["location", "country"], "SUN")),
     CaseMutation("wikidata-id-malformed", "leading-zero", _replace("actors.csv", ",Q159,", ",Q0159,")),
+    # Across the datasets of a run (here within one, and with one beside it).
+    CaseMutation("wikidata-inconsistent", "one-person-two-ids", lambda f: (f / "actors.csv")
+                 .write_text((f / "actors.csv").read_text("utf-8")
+                             + "kim-jong-un-dprk,Kim Jong Un,person,PRK,,Q56226,north-korea\n",
+                             "utf-8")),
+    CaseMutation("actor-wikidata-conflict", "two-datasets", _beside(_replace(
+        "actors.csv", ",Q56226,", ",Q56227,"))),
     # Schema 1.1.0: its new fields broken, in a dataset the upgrade command moved to it.
     _at_1_1_0(_case("link-dangling", "no-such-record", 0, setting(
         ["links"], [{"relation": "same_event", "record": "voa-0000000-001"}]))),

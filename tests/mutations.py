@@ -7,7 +7,8 @@ the guard (test_screens, test_guard), and the case folders
 
 `apply(record, data, draw)` changes `record` in place and gives the pointer
 of what it changed, or None when the record has no place for the change
-(`data` is the record's dataset, see `strategies.datasets`; `draw` draws
+(`data` is the record's dataset, see `strategies.datasets`, with its actors'
+`names`; `draw` draws
 from a strategy).  A *certain* mutation, once applied, breaks its rule and
 no other, once, at that pointer, and draws nothing: so it also breaks the
 records of the case folders.  Any other mutation changes what its rule reads
@@ -20,6 +21,7 @@ validator's walk that it helps to test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -155,12 +157,121 @@ def _not_a_month(record, data, draw):
     return "/date/precision"
 
 
+WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
+
+
+def _record_date_quotes(record: JSON) -> list[str]:
+    """The quotes of the record's spans cited for its date or for the whole record (D11)."""
+    return [span["text"] for span in record["evidence"]
+            if span.get("supports", "") in {"", "/date"}]
+
+
 def _a_day_in_a_year(record, data, draw):
+    """A weekday the record's date spans quote, as the text of a date of a whole year."""
+    named = next((found.group() for quote in _record_date_quotes(record)
+                  if (found := WEEKDAY.search(quote))), None)
+    if named is None:
+        return None  # no span cited for the date names a weekday
     date = record["date"]
     year = date["start"][:4]
-    date.update(precision="year", start=f"{year}-01-01", end=f"{year}-12-31",
-                text="on Saturday")
+    date.update(precision="year", start=f"{year}-01-01", end=f"{year}-12-31", text=named,
+                inferred_from_publication=True)
     return "/date/precision"
+
+
+def _uncited_date_text(record, data, draw):
+    """A date text that no span quotes (and that names no day, month or year)."""
+    record["date"].update(text="the day before", inferred_from_publication=True)
+    return "/date/text"
+
+
+def _weekday_off(record, data, draw):
+    """The date dated by a weekday of the article, cited for it, but starting another day."""
+    found = WEEKDAY.search(data["text"])
+    if found is None:
+        return None
+    named = found.group()
+    date = record["date"]
+    start = dt.date.fromisoformat(date["start"])
+    if start.strftime("%A") == named:
+        # A day later, unless that is after its report; else six days earlier (the claim
+        # of an allegation then ends sooner: not before a transfer it reports).
+        later = start + dt.timedelta(days=1)
+        days = 1 if later <= data["published"] \
+            or record["modality"] in {"planned", "hypothetical"} else -6
+        last = dt.date.fromisoformat(date.get("end", date["start"])) + dt.timedelta(days=days)
+        if days < 0 and any(day > last for day in _starts_of_stages(record)):
+            return None
+        for key in ("start", "end"):
+            if key in date:
+                date[key] = (dt.date.fromisoformat(date[key])
+                             + dt.timedelta(days=days)).isoformat()
+    date.update(precision="day", text=named, inferred_from_publication=True)
+    record["evidence"].append({"source": data["source"], "start": found.start(),
+                               "end": found.end(), "text": named, "supports": "/date"})
+    return "/date/start"
+
+
+def _starts_of_stages(record: JSON) -> list[dt.date]:
+    allegation = record.get("arms_allegation", {})
+    return [dt.date.fromisoformat(allegation[key]["start"])
+            for key in ("transfer_date", "use_date") if key in allegation]
+
+
+def _unnamed_actor(record, data, draw):
+    """A line of the article that does not name the visitor (or the claimant), cited for it."""
+    if "diplomatic_visit" in record:
+        target, actor = "/diplomatic_visit/visitors/0", record["diplomatic_visit"]["visitors"][0]
+    else:
+        claimant = record["arms_allegation"]["claimant"]
+        if "actor" not in claimant:
+            return None
+        target, actor = "/arms_allegation/claimant", claimant["actor"]
+    if actor not in data["names"]:
+        return None  # an actor another mutation made up
+    words = [word.casefold() for word in re.findall(r"\w+", data["names"][actor])]
+    start = 0
+    for line in data["text"].split("\n"):
+        if line.strip() and not any(word in line.casefold() for word in words):
+            record["evidence"].append({"source": data["source"], "start": start,
+                                       "end": start + len(line), "text": line,
+                                       "supports": target})
+            return pointer("evidence", len(record["evidence"]) - 1, "text")
+        start += len(line) + 1
+    return None
+
+
+def _inference_unmarked(record, data, draw):
+    """A date whose text gives no year, no longer marked as inferred from publication."""
+    date = record["date"]
+    if not date.get("text") or re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", date["text"]):
+        return None
+    date["inferred_from_publication"] = False
+    return "/date/text"
+
+
+def _delivered_after_claim(record, data, draw):
+    """A delivery reported as fact, dated the day after the claim that reports it."""
+    allegation = record.get("arms_allegation")
+    if not allegation or record["modality"] in {"planned", "hypothetical"}:
+        return None
+    claim = record["date"]
+    last = max(dt.date.fromisoformat(claim[key]) for key in ("start", "end") if key in claim)
+    allegation["stage"] = "delivered"
+    transfer = allegation.get("transfer_date")
+    if transfer is None:
+        allegation["transfer_date"] = {"start": (last + dt.timedelta(days=1)).isoformat(),
+                                       "precision": "day"}
+        return "/arms_allegation/transfer_date/start"
+    # A transfer date of its own (which spans may cite) moves by 28 years, past the claim:
+    # it keeps fitting its precision, its text and its weekdays.
+    start = dt.date.fromisoformat(transfer["start"])
+    years = 28 * ((last.year - start.year) // 28 + 1)
+    for key in ("start", "end"):
+        if key in transfer:
+            moved = dt.date.fromisoformat(transfer[key])
+            transfer[key] = moved.replace(year=moved.year + years).isoformat()
+    return "/arms_allegation/transfer_date/start"
 
 
 def _after_publication(record, data, draw):
@@ -168,12 +279,12 @@ def _after_publication(record, data, draw):
     date = record["date"]
     record["modality"] = "asserted"
     published = data["published"]
-    if "end" not in date:
-        date["start"] = (published + dt.timedelta(days=31)).isoformat()
+    if "end" not in date:  # five weeks: the same weekday, which a text may name
+        date["start"] = (published + dt.timedelta(days=35)).isoformat()
         return "/date/start"
-    # A whole range moves by leap cycles, so that it keeps fitting its precision.
+    # A whole range moves by 28 years, so that it keeps fitting its precision and its weekdays.
     start, end = (dt.date.fromisoformat(date[key]) for key in ("start", "end"))
-    years = 4 * ((published.year - start.year) // 4 + 1)
+    years = 28 * ((published.year - start.year) // 28 + 1)
     date["start"] = start.replace(year=start.year + years).isoformat()
     date["end"] = end.replace(year=end.year + years).isoformat()
     return "/date/start"
@@ -296,9 +407,96 @@ def _redate(record, data, draw):
     return pointer(*path)
 
 
+def _resupport(record, data, draw):
+    """A span cited for something else (a date, a part, the record, nothing given), or cut."""
+    texts = [at(record, place)["text"] for place in places_of(record, _is_date)
+             if "text" in at(record, place)]
+    quoting = [place for place in places_of(record, _is_span)
+               if any(text in at(record, place)["text"] for text in texts)]
+    # Mostly a span that quotes a date's text: the one a date's citation may hang on.
+    path = draw(st.sampled_from(quoting[::-1])) if quoting and draw(st.integers(0, 3)) \
+        else _pick(record, _is_span, draw)
+    span = at(record, path)
+    target = draw(st.sampled_from(
+        [None, "", "/date", "/date/text", "/actors/0", "/diplomatic_visit",
+         "/diplomatic_visit/meetings/0", "/diplomatic_visit/meetings/0/date",
+         "/arms_allegation", "/arms_allegation/transfer_date",
+         "/arms_allegation/responses/0/date", "/arms_allegation/responses/1", "/da~1te"]))
+    if target is None:
+        span.pop("supports", None)
+    else:
+        span["supports"] = target
+    if draw(st.booleans()):  # the quote cut short (span-text-mismatch is not this rule's)
+        span["text"] = span["text"][:draw(st.integers(1, len(span["text"])))]
+    return pointer(*path, "supports")
+
+
+def _reweekday(record, data, draw):
+    """A date at day precision named by a weekday, its start drawn."""
+    path = _pick(record, _is_date, draw)
+    date = at(record, path)
+    start = draw(st.dates(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
+    date.update(start=start.isoformat(), precision="day",
+                text=draw(st.sampled_from(["on Friday", "Monday", "last Sunday", "Tuesday's"])))
+    if draw(st.booleans()):
+        date["end"] = (start + dt.timedelta(days=draw(st.integers(0, 3)))).isoformat()
+    else:
+        date.pop("end", None)
+    return pointer(*path, "start")
+
+
+def _reinfer(record, data, draw):
+    """A date's text, with a year or without, and its inferred flag drawn (or dropped)."""
+    path = _pick(record, _is_date, draw)
+    date = at(record, path)
+    date["text"] = draw(st.sampled_from(["in July", "in 2023", "last week", "July 2023",
+                                         "2023-07-26", "20230", "on 12 May"]))
+    flag = draw(st.sampled_from([None, True, False]))
+    if flag is None:
+        date.pop("inferred_from_publication", None)
+    else:
+        date["inferred_from_publication"] = flag
+    return pointer(*path, "text")
+
+
+ROLES = ["/diplomatic_visit/visitors/0", "/diplomatic_visit/visitors/1",
+         "/diplomatic_visit/hosts/0", "/diplomatic_visit/meetings/0/participants/1",
+         "/diplomatic_visit/meetings/1/participants/0", "/arms_allegation/claimant",
+         "/arms_allegation/claimant/actor", "/arms_allegation/supplier",
+         "/arms_allegation/recipient", "/diplomatic_visit/visitors/01", "/actors/0"]
+
+
+def _recite_role(record, data, draw):
+    """A span cited for a role (or what looks like one), whichever actor fills it."""
+    path = _pick(record, _is_span, draw)
+    at(record, path)["supports"] = draw(st.sampled_from(ROLES))
+    return pointer(*path, "supports")
+
+
+def _restage(record, data, draw):
+    """An allegation's stage, modality and transfer date drawn around its claim."""
+    allegation = record.get("arms_allegation")
+    if not allegation:
+        return None
+    allegation["stage"] = draw(st.sampled_from(["sought", "delivered", "used"]))
+    record["modality"] = draw(st.sampled_from(["asserted", "planned", "negated"]))
+    claim = dt.date.fromisoformat(record["date"]["start"])
+    start = claim + dt.timedelta(days=draw(st.integers(-1, 5)))
+    allegation["transfer_date"] = {"start": start.isoformat(), "precision": "day"}
+    if draw(st.booleans()):
+        record["date"]["end"] = (claim + dt.timedelta(days=draw(st.integers(0, 2)))).isoformat()
+        record["date"]["precision"] = "window"
+    return "/arms_allegation/transfer_date/start"
+
+
 def _remodal(record, data, draw):
+    """Another modality, and now and then a start around the report."""
     record["modality"] = draw(st.sampled_from(["asserted", "planned", "hypothetical",
                                                "negated"]))
+    if draw(st.booleans()):
+        days = dt.timedelta(days=draw(st.integers(-2, 40)))
+        record["date"]["start"] = (data["published"] + days).isoformat()
+        record["date"].pop("end", None)
     return "/modality"
 
 
@@ -357,6 +555,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("date-precision-mismatch", "not-a-month", _not_a_month),
     Mutation("date-text-mismatch", "a-day-in-a-year", _a_day_in_a_year),
     Mutation("date-after-publication", "after-publication", _after_publication),
+    Mutation("date-text-uncited", "uncited-date-text", _uncited_date_text),
+    Mutation("date-weekday-mismatch", "weekday-off", _weekday_off),
+    Mutation("date-inference-unmarked", "inference-unmarked", _inference_unmarked),
+    Mutation("stage-after-claim", "delivered-after-claim", _delivered_after_claim),
+    Mutation("span-actor-unnamed", "unnamed-actor", _unnamed_actor),
     Mutation("visitor-is-host", "visitor-is-host", _visitor_is_host),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
@@ -375,6 +578,12 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("date-range-reversed", "redate", _redate, certain=False),
     Mutation("date-text-mismatch", "redate-text", _redate, certain=False),
     Mutation("date-after-publication", "remodal", _remodal, certain=False),
+    Mutation("date-text-uncited", "resupport", _resupport, certain=False),
+    Mutation("date-text-uncited", "redate-cited", _redate, certain=False),
+    Mutation("date-weekday-mismatch", "reweekday", _reweekday, certain=False),
+    Mutation("date-inference-unmarked", "reinfer", _reinfer, certain=False),
+    Mutation("stage-after-claim", "restage", _restage, certain=False),
+    Mutation("span-actor-unnamed", "recite-role", _recite_role, certain=False),
     Mutation("visitor-is-host", "same-parties", _same_parties, certain=False),
     Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
     Mutation("country-code-unknown", "recountry", _recountry, certain=False),

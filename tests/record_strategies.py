@@ -3,12 +3,16 @@
 `test_strategies.py` walks the record schema and holds these strategies to
 it: over a sample of records, every optional property path is present.
 Values that record checks compare (codes, dates and their texts, actors)
-are drawn from the schema version's codelists so that they agree.
+are drawn from the schema version's codelists so that they agree.  A date's
+text is drawn from the article (`articles` writes the texts of DATE_TEXTS
+into it), and a span that quotes it is cited for the date, the part of the
+record that holds it, or the record (codebook D11).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from typing import Any
 
@@ -25,6 +29,11 @@ DAY_TEXTS = ["on Wednesday", "July 26", "26 July", "2023-07-26", "yesterday", "t
 COARSE_TEXTS = {"month": ["in July", "in late January", "that month"],
                 "year": ["in 2023", "last year", "that year"]}
 ANY_TEXTS = [*DAY_TEXTS, *COARSE_TEXTS["month"], *COARSE_TEXTS["year"], "last week"]
+DATE_TEXTS = list(dict.fromkeys(ANY_TEXTS))  # every date text, once
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+# A transfer, use or test reported as past comes before its claim (codebook D12).
+PAST_STAGES = {"delivered", "used", "tested"}
 COUNTRIES = ["PRK", "RUS", "USA", "SAU", "UKR", "CHN"]
 
 
@@ -37,9 +46,20 @@ def _last_day(year: int, month: int) -> dt.date:
     return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
 
 
+def _weekday(text: str) -> int | None:
+    """The weekday a date text names (Monday 0), or None."""
+    return next((day for day, name in enumerate(WEEKDAYS) if name in text.lower()), None)
+
+
 @st.composite
-def dates(draw: st.DrawFn, latest: dt.date, earliest: dt.date = FIRST) -> dict[str, Any]:
-    """A date of any precision, its range fitting the precision, starting in earliest..latest."""
+def dates(draw: st.DrawFn, latest: dt.date, earliest: dt.date = FIRST,
+          texts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A date of any precision, its range fitting the precision, starting in earliest..latest.
+
+    Its text, if any, is one of `texts` (those the article has) that fits the
+    precision; a weekday at day precision is the weekday of its start, and a
+    text without a year marks the date inferred from publication.
+    """
     start = draw(st.dates(earliest, latest))
     precision = draw(st.sampled_from(LISTS["date_precision"].codes))
     end: dt.date | None = None
@@ -51,14 +71,24 @@ def dates(draw: st.DrawFn, latest: dt.date, earliest: dt.date = FIRST) -> dict[s
     elif draw(st.booleans()):  # day, week and window: one day, or a range
         longest = 7 if precision == "week" else 400
         end = start + dt.timedelta(days=draw(st.integers(0, longest)))
+    fitting = [text for text in COARSE_TEXTS.get(precision) or (
+        DAY_TEXTS if precision == "day" else ANY_TEXTS) if text in texts]
+    text = draw(st.sampled_from(fitting)) if fitting and draw(st.booleans()) else None
+    if text is not None and precision == "day" and (named := _weekday(text)) is not None:
+        back = dt.timedelta(days=(start.weekday() - named) % 7)  # to the weekday it names
+        if start - back < earliest:
+            text = None
+        else:
+            start, end = start - back, None if end is None else end - back
     date: dict[str, Any] = {"start": start.isoformat()}
     if end is not None:
         date["end"] = end.isoformat()
     date["precision"] = precision
-    if draw(st.booleans()):
-        date["text"] = draw(st.sampled_from(COARSE_TEXTS.get(precision) or (
-            DAY_TEXTS if precision == "day" else ANY_TEXTS)))
-    if draw(st.booleans()):
+    if text is not None:
+        date["text"] = text
+    if text is not None and YEAR.search(text) is None:
+        date["inferred_from_publication"] = True
+    elif draw(st.booleans()):
         date["inferred_from_publication"] = draw(st.booleans())
     return date
 
@@ -117,7 +147,7 @@ def _some(draw: st.DrawFn, items: list[str], least: int = 0) -> list[str]:
 
 @st.composite
 def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
-           latest: dt.date) -> dict[str, Any]:
+           latest: dt.date, texts: tuple[str, ...] = ()) -> dict[str, Any]:
     """The details of a diplomatic visit among `actors`, every optional part sometimes there."""
     visitors = _some(draw, actors, 1)
     visit: dict[str, Any] = {"visitors": visitors,
@@ -129,7 +159,7 @@ def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
         for _ in range(draw(st.integers(1, 2))):
             meeting: dict[str, Any] = {"participants": _some(draw, actors, 2)}
             if draw(st.booleans()):
-                meeting["date"] = draw(dates(latest))
+                meeting["date"] = draw(dates(latest, texts=texts))
             if draw(st.booleans()):
                 meeting["location"] = draw(places())
             if draw(st.booleans()):
@@ -160,8 +190,11 @@ def weapons(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def allegations(draw: st.DrawFn, *, actors: list[str], evidence: Any,
-                latest: dt.date) -> dict[str, Any]:
-    """The details of an arms allegation among `actors`, every optional part sometimes there."""
+                latest: dt.date, claimed: dt.date, texts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The details of an arms allegation among `actors`, every optional part sometimes there.
+
+    `claimed` is the first day of the claim: a transfer starts no later (see PAST_STAGES).
+    """
     claimant = {"actor": draw(st.sampled_from(actors))}
     if draw(st.booleans()):
         claimant["on_behalf_of"] = draw(st.sampled_from(actors))
@@ -171,7 +204,7 @@ def allegations(draw: st.DrawFn, *, actors: list[str], evidence: Any,
         "recipient": draw(st.sampled_from([None, *(a for a in actors if a != supplier)])),
         "stage": draw(st.sampled_from(LISTS["allegation_stage"].codes))}
     if draw(st.booleans()):
-        allegation["transfer_date"] = draw(dates(latest))
+        allegation["transfer_date"] = draw(dates(max(min(latest, claimed), FIRST), texts=texts))
     allegation["weapons"] = draw(st.lists(weapons(), min_size=1, max_size=2))
     if draw(st.booleans()):
         allegation["conflict"] = {"name": draw(words())}
@@ -183,7 +216,7 @@ def allegations(draw: st.DrawFn, *, actors: list[str], evidence: Any,
             response: dict[str, Any] = {"actor": draw(st.sampled_from(actors)), "kind": draw(
                 st.sampled_from(LISTS["response_kind"].codes))}
             if draw(st.booleans()):
-                response["date"] = draw(dates(latest))
+                response["date"] = draw(dates(latest, texts=texts))
             response["evidence"] = draw(evidence)
             allegation["responses"].append(response)
     allegation["verification"] = draw(st.sampled_from(LISTS["verification_status"].codes))
@@ -199,21 +232,47 @@ def _spans(record: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+# The pointers of role references, and how a span names an actor (span-actor-unnamed).
+ROLE = re.compile(r"/diplomatic_visit/(?:visitors|hosts)/[0-9]+"
+                  r"|/diplomatic_visit/meetings/[0-9]+/participants/[0-9]+"
+                  r"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)")
+
+
+def _names(quote: str, name: str) -> bool:
+    """Whether a quote names an actor of this one-word name, as a whole word, in any case."""
+    return re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", quote.casefold()) is not None
+
+
+def _may_support(record: dict[str, Any], span: dict[str, Any], target: str,
+                 names: dict[str, str]) -> bool:
+    """A span may be cited for anything but a role whose actor it does not name."""
+    if not ROLE.fullmatch(target):
+        return True
+    actor = _at(record, tuple(int(key) if key.isdigit() else key
+                              for key in target.split("/")[1:]))
+    actor = actor.get("actor") if isinstance(actor, dict) else actor
+    return actor is None or _names(span["text"], names[actor])
+
+
 @st.composite
 def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
-            published: dt.date, record_id: str, spans: Any) -> dict[str, Any]:
+            published: dt.date, record_id: str, spans: Any,
+            names: dict[str, str]) -> dict[str, Any]:
     """A valid record of either type, every optional part sometimes present.
 
-    `spans` is the strategy of one span in the article (`text` is drawn first).
+    `spans` is the strategy of one span in the article (`text` is drawn first);
+    `names` the actors' names, which a span cited for a role has.
     """
     event_type = draw(st.sampled_from(LISTS["event_type"].codes))
     involved = _some(draw, actors, 2)
     evidence = st.lists(spans, min_size=1, max_size=3)
     # Planned and hypothetical events may come after their report.
     modality = draw(st.sampled_from(LISTS["modality"].codes))
-    when = dates(published)
+    quoted = tuple(date_text for date_text in DATE_TEXTS if date_text in text)
+    when = dates(published, texts=quoted)
     if modality in {"planned", "hypothetical"} and draw(st.booleans()):  # around the report
-        when = dates(published + dt.timedelta(days=90), published - dt.timedelta(days=30))
+        when = dates(published + dt.timedelta(days=90), published - dt.timedelta(days=30),
+                     texts=quoted)
     record: dict[str, Any] = {
         "id": record_id, "schema_version": "1.0.0", "event_type": event_type,
         "summary": draw(words()), "date": draw(when)}
@@ -231,12 +290,57 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     record["evidence"] = draw(evidence)
     if event_type == "diplomatic_visit":
         record[event_type] = draw(visits(actors=involved, mode=visit_mode, evidence=evidence,
-                                         latest=published))
+                                         latest=published, texts=quoted))
     else:
-        record[event_type] = draw(allegations(actors=involved, evidence=evidence,
-                                              latest=published))
+        record[event_type] = draw(allegations(
+            actors=involved, evidence=evidence, latest=published, texts=quoted,
+            claimed=dt.date.fromisoformat(record["date"]["start"])))
     targets = [pointer(*path) for path in paths(record)]  # each resolves in the record
     for span in _spans(record):
         if draw(st.booleans()):
-            span["supports"] = draw(st.sampled_from(targets))
+            span["supports"] = draw(st.sampled_from(
+                [target for target in targets if _may_support(record, span, target, names)]))
+    for path in _dated(record):
+        _cite(draw, record, path, text, source)
     return record
+
+
+def _dated(record: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    """The paths of the record's dates that have a text."""
+    found: list[tuple[str | int, ...]] = [("date",)]
+    visit, allegation = record.get("diplomatic_visit", {}), record.get("arms_allegation", {})
+    found += [("diplomatic_visit", "meetings", i, "date")
+              for i, meeting in enumerate(visit.get("meetings", [])) if "date" in meeting]
+    found += [("arms_allegation", key) for key in ("transfer_date",) if key in allegation]
+    found += [("arms_allegation", "responses", i, "date")
+              for i, response in enumerate(allegation.get("responses", [])) if "date" in response]
+    return [path for path in found if "text" in _at(record, path)]
+
+
+def _at(record: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        record = record[step]
+    return record
+
+
+def _cite(draw: st.DrawFn, record: dict[str, Any], path: tuple[str | int, ...], text: str,
+          source: str) -> None:
+    """Add a span around one place of the date's text in the article, cited for the date,
+    for the part of the record that holds it, or for the record."""
+    quote = _at(record, path)["text"]
+    places = [found.start() for found in re.finditer(re.escape(quote), text)]
+    at = draw(st.sampled_from(places))
+    start = draw(st.integers(max(at - 20, 0), at))
+    end = draw(st.integers(at + len(quote), min(at + len(quote) + 20, len(text))))
+    span: dict[str, Any] = {"source": source, "start": start, "end": end,
+                            "text": text[start:end]}
+    holder = path[:-1] if len(path) > 2 else ()  # a meeting or a response, or the record
+    cited_for = draw(st.sampled_from([None, pointer(*path), pointer(*path, "text"), "",
+                                      pointer(*path[:1]) if len(path) > 1 else None,
+                                      "holder" if holder else None]))
+    if cited_for == "holder":
+        _at(record, holder)["evidence"].append(span)
+        return
+    if cited_for is not None:
+        span["supports"] = cited_for
+    record["evidence"].append(span)

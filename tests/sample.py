@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from strategies import datasets
 
 from validator.checks.context import Article, DatasetContext
+from validator.checks.naming import actor_names
 
 SIZE = 80  # datasets, of one to four records each
 
@@ -37,4 +38,7 @@ def context_of(data: dict[str, Any], *, dated: bool = True) -> DatasetContext:
     """What the record checks know of a generated dataset (`dated`: its article's date too)."""
     article = Article(data["source"], "articles/a.txt", data["text"],
                       data["published"] if dated else None)
-    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article})
+    rows = [{"id": actor, "name": data["names"][actor], "kind": "person"}
+            for actor in data["actors"]]
+    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article},
+                          actor_names(rows))

@@ -12,13 +12,15 @@ import string
 from typing import Any
 
 from hypothesis import strategies as st
-from record_strategies import records
+from record_strategies import DATE_TEXTS, records
 
 from validator.findings import RULES, Finding, make
 
 WORDS = ["minister", "visit", "Pyongyang", "weapons", "said", "on", "Wednesday", "talks",
          "Zürich", "Ω", "ministère", "drones", "denied", "the", "report", "—", "Kyiv", "🚀"]
 IDENTIFIER_CHARS = string.ascii_lowercase + string.digits + "-"
+# Actors' names: words of the articles, so that a span may name an actor (codebook E4).
+NAMES = ["Pyongyang", "Kyiv", "Zürich", "ministère", "Ω", "drones", "minister"]
 
 
 def json_values(keys: st.SearchStrategy[str] | None = None,
@@ -47,8 +49,9 @@ def contents() -> st.SearchStrategy[bytes]:
 
 @st.composite
 def articles(draw: st.DrawFn) -> str:
-    """An article text: NFC, LF line ends, words with non-ASCII and astral characters."""
-    lines = draw(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12)
+    """An article text: NFC, LF line ends, words with non-ASCII and astral characters,
+    and the dates as records write them (a record's date text is a quote of its article)."""
+    lines = draw(st.lists(st.lists(st.sampled_from(WORDS + DATE_TEXTS), min_size=1, max_size=12)
                           .map(" ".join), min_size=1, max_size=8))
     return "\n".join(lines) + "\n"
 
@@ -67,17 +70,23 @@ def calendar_dates() -> st.SearchStrategy[dt.date]:
 
 @st.composite
 def datasets(draw: st.DrawFn, most: int = 4) -> dict[str, Any]:
-    """A whole dataset as data: one article, its sources and actors rows, and records."""
+    """A whole dataset as data: one article, its sources and actors rows, and records.
+
+    Each actor is a person whose name is a word of the articles (`names`).
+    """
     text = draw(articles())
     source = draw(identifiers())
     actors = draw(st.lists(identifiers(), min_size=2, max_size=5, unique=True))
+    names = dict(zip(actors, draw(st.permutations(NAMES)), strict=False))
     published = draw(calendar_dates())
     count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
     return {
-        "text": text, "source": source, "actors": actors, "published": published,
+        "text": text, "source": source, "actors": actors, "names": names,
+        "published": published,
         "records": [draw(records(text=text, source=source, actors=actors, published=published,
-                                 record_id=i, spans=spans(text, source))) for i in ids],
+                                 record_id=i, spans=spans(text, source), names=names))
+                    for i in ids],
     }
 
 

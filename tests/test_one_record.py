@@ -42,8 +42,10 @@ def test_a_record_gives_the_findings_of_its_line_in_a_dataset(data, broken) -> N
     for number, record in enumerate(data["records"], start=1):
         on_disk = [f for f in report.findings if f.file == events and f.line == number
                    and f.code != "record-id-duplicate"]  # the one check across records
+        rows = [{"id": actor, "name": data["names"][actor], "kind": "person"}
+                for actor in data["actors"]]
         alone = check_record(record, texts={source: data["text"]},
-                             published={source: data["published"]}, actors=data["actors"])
+                             published={source: data["published"]}, actor_rows=rows)
         event(f"findings: {bool(alone)}")
         assert _where(alone, f"<{source}>") == _where(on_disk, "articles/a.txt", number)
         assert {f.file for f in alone} <= {"<record>"}

@@ -227,6 +227,13 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("link-dangling", "Link to no record", E, Layer.REFERENCES,
          "A record's link names a record id that no dataset of the run has, or the record "
          "itself (schema 1.1.0 links)."),
+    Rule("wikidata-inconsistent", "One Wikidata id, two actors", W, Layer.REFERENCES,
+         "Rows of the actors tables of a run give one Wikidata id with different actor ids, "
+         "names or kinds; one actor has one id, name and kind everywhere (codebook AC1 to "
+         "AC3)."),
+    Rule("actor-wikidata-conflict", "One actor id, two Wikidata ids", W, Layer.REFERENCES,
+         "Rows of the actors tables of a run give one actor id different Wikidata ids "
+         "(codebook AC4)."),
     # Evidence in the article texts.
     Rule("span-out-of-range", "Span outside text", E, Layer.EVIDENCE,
          "An evidence span does not satisfy 0 <= start < end <= length of the text."),
@@ -234,6 +241,13 @@ RULES: Final[dict[str, Rule]] = _rules(
          "The quoted text of an evidence span is not exactly the text between its offsets."),
     Rule("span-pointer-unresolved", "Span supports nothing", E, Layer.EVIDENCE,
          "An evidence span's supports pointer does not resolve inside the record."),
+    Rule("date-text-uncited", "Date text in no cited span", W, Layer.EVIDENCE,
+         "A date's text is not part of any span cited for that date, for the part of the "
+         "record that holds it, or for the record (codebook D11)."),
+    Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
+         "A span cited for a visitor, host, participant, claimant, supplier or recipient "
+         "does not name that actor: not by its name, a person's surname, a state's country "
+         "name, demonym or capital, nor an alias of the actors table (codebook E4)."),
     Rule("text-not-nfc", "Text not NFC", E, Layer.EVIDENCE,
          "An article text is not in Unicode normalisation form C, so offsets are ambiguous."),
     Rule("text-line-ending", "Text has CR", E, Layer.EVIDENCE,
@@ -246,6 +260,15 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("date-text-mismatch", "Date text and precision disagree", W, Layer.MEANING,
          "The date as written names a weekday or a day of the month but the precision "
          "is coarser, or names only a month or a year but the precision is day."),
+    Rule("date-weekday-mismatch", "Weekday and start disagree", E, Layer.MEANING,
+         "A date known to the day names a weekday in its text, but its start falls on "
+         "another day of the week (codebook D2)."),
+    Rule("date-inference-unmarked", "Inferred date not marked", W, Layer.MEANING,
+         "A date's text gives no four-digit year, so its year was worked out from the "
+         "publication date, but inferred_from_publication is not true (codebook D10)."),
+    Rule("stage-after-claim", "Stage dated after the claim", E, Layer.MEANING,
+         "A transfer or use reported as past (stage delivered, used or tested) starts after "
+         "the latest day of the claim that reports it (codebook D12)."),
     Rule("date-after-publication", "Event after publication", E, Layer.MEANING,
          "An event that is not planned or hypothetical starts after the publication of "
          "every source that reports it."),

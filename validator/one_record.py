@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks.context import Article, DatasetContext
+from validator.checks.naming import actor_names
 from validator.checks.texts import text_problems
 from validator.engine.records import check_line
 from validator.engine.run import rules_to_ignore
@@ -30,7 +31,8 @@ JSON = Any
 def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
                  published: Mapping[str, dt.date] | None = None,
                  actors: Iterable[str] | None = None, ignore: Iterable[str] = (),
-                 name: str = "<record>") -> list[Finding]:
+                 name: str = "<record>",
+                 actor_rows: Iterable[Mapping[str, str]] | None = None) -> list[Finding]:
     """The findings of one record, sorted; an empty list when it is valid.
 
     `record` is a parsed value (a dict), or the JSON text of one (`str` or
@@ -38,8 +40,11 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     NaN and lone surrogates are findings.  `texts` maps source ids to article
     texts: evidence spans are checked against them, and a source id that is
     not a key is unknown.  `published` gives the sources' publication dates,
-    and `actors` the actor ids the record may name.  Leave any of them out and
-    the checks that need it do not run.
+    and `actors` the actor ids the record may name.  `actor_rows`, the rows
+    of an actors table (`id`, `name`, `kind`, `country`, `affiliation` and
+    `aliases` as far as given), also give the ways each actor is named, and
+    their ids stand for `actors` when that is left out.  Leave any of them out
+    and the checks that need it do not run.
 
     Findings name the file `name`, at line 1 (and further lines, if the JSON
     text spans several) and the column of their pointer.  A text that is not
@@ -63,7 +68,11 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     sources = None if texts is None else {
         source: Article(source, f"<{source}>", text, dates.get(source))
         for source, text in texts.items()}
-    context = DatasetContext(version, None if actors is None else frozenset(actors), sources)
+    rows = None if actor_rows is None else list(actor_rows)
+    if actors is None and rows is not None:
+        actors = [row.get("id", "") for row in rows]
+    context = DatasetContext(version, None if actors is None else frozenset(actors), sources,
+                             None if rows is None else actor_names(rows))
     found = check_line(line, context, name, codes)
     # A text that is not NFC, or has CRs, makes its offsets ambiguous: say so, as a
     # dataset's file would be told, naming the text by its source id.

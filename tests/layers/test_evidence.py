@@ -1,7 +1,7 @@
 """The evidence layer: every span quotes its article exactly, its pointer resolves, the text is unambiguous.
 
-Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, text-not-nfc,
-text-line-ending.
+Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, date-text-uncited,
+span-actor-unnamed, text-not-nfc, text-line-ending.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import pytest
 from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
 
 from validator.checks.context import Article, DatasetContext
+from validator.checks.evidence import CHECKS, date_citations, span_problems, supports_pointers
 from validator.checks.evidence import _closest_pointer as closest_pointer
-from validator.checks.evidence import span_problems, supports_pointers
+from validator.checks.naming import actor_names, named_actors
+from validator.checks.walk import view
 from validator.escaping import escape
 
 SHORT_TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
@@ -220,3 +222,196 @@ def test_an_unresolved_pointer_names_a_near_one_that_resolves(target: str, hint:
     (problem,) = supports_pointers(value, DatasetContext("1.0.0"))
     assert problem.message == f"supports {escape(target)} does not resolve in the record{hint}"
 
+
+
+# --- date-text-uncited (codebook D11) ------------------------------------------------
+
+def _span(text: str, supports: str | None = None) -> dict:
+    span = {"source": "s", "start": 0, "end": len(text), "text": text}
+    if supports is not None:
+        span["supports"] = supports
+    return span
+
+
+def dated_visit(evidence: list[dict], meeting_evidence: list[dict] | None = None) -> dict:
+    """A visit dated "on Wednesday", whose meeting is dated "Thursday"."""
+    record = visit()
+    record["date"] = {"start": "2023-07-26", "precision": "day", "text": "on Wednesday",
+                      "inferred_from_publication": True}
+    record["evidence"] = evidence
+    record["diplomatic_visit"]["meetings"] = [{
+        "participants": ["sergei-shoigu", "kim-jong-un"],
+        "date": {"start": "2023-07-27", "precision": "day", "text": "Thursday",
+                 "inferred_from_publication": True},
+        "evidence": meeting_evidence or [_span("they met")]}]
+    return record
+
+
+WEDNESDAY = "Shoigu met Kim on Wednesday"
+THURSDAY = "and again on Thursday"
+MEETING = "/diplomatic_visit/meetings/0/date/text"
+
+
+@pytest.mark.parametrize(("evidence", "meeting_evidence", "expected"), [
+    # For the record (no pointer, or the empty pointer) quotes both dates.
+    ([_span(f"{WEDNESDAY} {THURSDAY}")], None, []),
+    ([_span(f"{WEDNESDAY} {THURSDAY}", "")], None, []),
+    # For the date, or a part of it; the meeting's date in its own evidence, unpointed.
+    ([_span(WEDNESDAY, "/date"), _span(THURSDAY, "/diplomatic_visit")], None, []),
+    ([_span(WEDNESDAY, "/date/start")], [_span(THURSDAY)], []),
+    ([_span(WEDNESDAY, "/date")], [_span(THURSDAY, "/diplomatic_visit/meetings/0")], []),
+    # A pointer is absolute: a meeting's span may be cited for the record's date, or the record.
+    ([_span("nothing", "/actors/0")], [_span(WEDNESDAY, "/date"), _span(THURSDAY)], []),
+    ([_span("nothing", "/actors/0")], [_span(f"{WEDNESDAY} {THURSDAY}", "")], []),
+    # Unpointed in a meeting's evidence: cited for the meeting, not for the record's date.
+    ([_span("nothing", "/actors/0")], [_span(f"{WEDNESDAY} {THURSDAY}")],
+     [("date-text-uncited", "/date/text")]),
+    # For something else: the visitor, the visit (not the record's date), another meeting.
+    ([_span(WEDNESDAY, "/diplomatic_visit/visitors/0"), _span(THURSDAY, "/date")], None,
+     [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+    ([_span(WEDNESDAY, "/diplomatic_visit")],
+     [_span(THURSDAY, "/diplomatic_visit/meetings/1")],
+     [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+    # Quoted in part only, or by a pointer that is not one.
+    ([_span("Shoigu met Kim on Wed"), _span(THURSDAY, "diplomatic_visit")], None,
+     [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+])
+def test_a_date_text_stands_in_a_span_cited_for_it(evidence, meeting_evidence,
+                                                   expected) -> None:
+    record = dated_visit(evidence, meeting_evidence)
+    assert found(date_citations, record) == expected
+    (check,) = [check for check in CHECKS if check.problems is date_citations]
+    assert check.passes(view(record), CONTEXT) is not expected  # its screen agrees
+
+
+def test_allegation_dates_are_cited_for_the_allegation_or_their_response() -> None:
+    record = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    record["arms_allegation"]["transfer_date"] = {
+        "start": "2023-07-01", "end": "2023-07-31", "precision": "month", "text": "in July",
+        "inferred_from_publication": True}
+    record["arms_allegation"]["responses"] = [{
+        "actor": "russia", "kind": "denial", "evidence": [_span("denied it on Friday")],
+        "date": {"start": "2023-07-28", "precision": "day", "text": "on Friday",
+                 "inferred_from_publication": True}}]
+    assert found(date_citations, record) == [
+        ("date-text-uncited", "/arms_allegation/transfer_date/text")]
+    record["evidence"].append(_span("shipped in July", "/arms_allegation"))
+    assert found(date_citations, record) == []
+
+
+def test_the_uncited_message_names_the_text_and_the_date() -> None:
+    (problem,) = date_citations(dated_visit([_span(WEDNESDAY, "/location")],
+                                            [_span(THURSDAY)]), CONTEXT)
+    assert problem.message == (
+        "date text 'on Wednesday' is in no span cited for /date, the part of the record "
+        "holding it, or the record; cite the words that give the date")
+
+
+def test_a_record_without_date_texts_needs_no_citation() -> None:
+    record = visit()
+    for date in (record["date"], *(m.get("date", {}) for m in
+                                   record["diplomatic_visit"].get("meetings", []))):
+        date.pop("text", None)
+    record["evidence"] = [_span("nothing of dates", "/actors/0")]
+    assert found(date_citations, record) == []
+
+
+# --- span-actor-unnamed (codebook E4) -------------------------------------------------
+
+ROWS = [
+    {"id": "sergei-shoigu", "name": "Sergei Shoigu", "kind": "person", "country": "RUS"},
+    {"id": "kim-jong-un", "name": "Kim Jong Un", "kind": "person", "country": "PRK",
+     "aliases": "Kim|Chairman Kim"},
+    {"id": "north-korea", "name": "North Korea", "kind": "state", "country": "PRK"},
+    {"id": "united-states", "name": "United States", "kind": "state", "country": "USA"},
+    {"id": "us-delegation", "name": "US delegation to the talks", "kind": "delegation",
+     "country": "", "affiliation": "united-states"},
+    {"id": "nato", "name": "NATO", "kind": "organisation", "aliases": ""},
+]
+NAMES = DatasetContext("1.0.0", frozenset(row["id"] for row in ROWS), None, actor_names(ROWS))
+
+
+def test_the_ways_an_actor_is_named() -> None:
+    names = actor_names(ROWS)
+    assert names["sergei-shoigu"] == ("Sergei Shoigu", "Shoigu")
+    assert names["kim-jong-un"] == ("Kim Jong Un", "Un", "Kim", "Chairman Kim")
+    assert {"North Korea", "North Korean", "Pyongyang", "DPRK",
+            "Democratic People's Republic of Korea"} <= set(names["north-korea"])
+    assert "Russian" not in names["sergei-shoigu"]  # a person is not named by a demonym
+    assert {"US delegation to the talks", "United States"} <= set(names["us-delegation"])
+    assert names["nato"] == ("NATO",)  # an empty aliases column adds nothing
+    assert actor_names([{"id": "x", "name": "", "kind": "person"}]) == {"x": ()}
+
+
+def cited(text: str, target: str, record: dict | None = None) -> list[tuple[str, str]]:
+    record = record or visit()
+    record["diplomatic_visit"].update(visitors=["sergei-shoigu", "us-delegation"],
+                                      hosts=["north-korea"])
+    record["evidence"] = [_span(text, target)]
+    return [(p.code, p.pointer) for p in named_actors(record, NAMES)]
+
+
+UNNAMED = [("span-actor-unnamed", "/evidence/0/text")]
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Russian Defence Minister Sergei Shoigu arrived", "/diplomatic_visit/visitors/0", []),
+    ("Shoigu arrived", "/diplomatic_visit/visitors/0", []),  # the surname
+    ("SHOIGU, in Pyongyang", "/diplomatic_visit/visitors/0", []),  # any case
+    ("The minister arrived", "/diplomatic_visit/visitors/0", UNNAMED),
+    ("Shoiguev arrived", "/diplomatic_visit/visitors/0", UNNAMED),  # whole words only
+    ("He reached Pyongyang", "/diplomatic_visit/hosts/0", []),  # a capital
+    ("North Korean leaders", "/diplomatic_visit/hosts/0", []),  # a demonym
+    ("He reached the isolated country", "/diplomatic_visit/hosts/0", UNNAMED),
+    ("U.S. officials came too", "/diplomatic_visit/visitors/1", []),  # its side, as "US"
+    ("Officials came too", "/diplomatic_visit/visitors/1", UNNAMED),
+    ("The minister arrived", "/diplomatic_visit/visitors/9", []),  # unresolved: not this rule's
+    ("The minister arrived", "/diplomatic_visit", []),  # not a role
+    ("The minister arrived", "/diplomatic_visit/visitors", []),  # the list, not an actor
+])
+def test_a_span_cited_for_a_role_names_its_actor(text, target, expected) -> None:
+    assert cited(text, target) == expected
+
+
+def test_meeting_participants_and_allegation_roles_are_named_too() -> None:
+    record = visit()
+    record["diplomatic_visit"]["meetings"] = [{
+        "participants": ["sergei-shoigu", "kim-jong-un"],
+        "evidence": [_span("Chairman Kim met him", "/diplomatic_visit/meetings/0/participants/1"),
+                     _span("They met", "/diplomatic_visit/meetings/0/participants/0")]}]
+    assert [(p.code, p.pointer) for p in named_actors(record, NAMES)] == [
+        ("span-actor-unnamed", "/diplomatic_visit/meetings/0/evidence/1/text")]
+    claim = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    claim["arms_allegation"].update(claimant={"actor": "united-states"}, supplier=None,
+                                    recipient="north-korea")
+    claim["evidence"] = [_span("Washington said", "/arms_allegation/claimant"),
+                         _span("Washington said", "/arms_allegation/claimant/actor"),
+                         _span("The weapons went", "/arms_allegation/supplier"),
+                         _span("The weapons went", "/arms_allegation/recipient")]
+    assert [(p.code, p.pointer) for p in named_actors(claim, NAMES)] == [
+        ("span-actor-unnamed", "/evidence/3/text")]  # no supplier to name; no recipient named
+
+
+def test_without_the_actors_names_nothing_is_said() -> None:
+    record = visit()
+    record["evidence"] = [_span("nobody", "/diplomatic_visit/visitors/0")]
+    assert list(named_actors(record, CONTEXT)) == []  # the context gives ids only
+    assert cited("nobody", "/diplomatic_visit/visitors/0") == UNNAMED
+
+
+def test_an_actor_the_table_lacks_is_left_to_actor_unknown() -> None:
+    record = visit()
+    record["diplomatic_visit"]["visitors"] = ["zz-nobody"]
+    record["evidence"] = [_span("nobody", "/diplomatic_visit/visitors/0")]
+    assert list(named_actors(record, NAMES)) == []
+
+
+def test_the_unnamed_message_names_the_actor_and_its_names() -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["north-korea"]
+    record["evidence"] = [_span("the isolated country", "/diplomatic_visit/hosts/0")]
+    (problem,) = named_actors(record, NAMES)
+    assert problem.message == (
+        "span cited for '/diplomatic_visit/hosts/0' does not name 'north-korea' (as "
+        "'North Korea' or 'North Korean' or 'Pyongyang', or another of its names); cite "
+        "words that name it, or give the actors table the name the article uses")

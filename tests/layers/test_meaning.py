@@ -1,8 +1,8 @@
 """The meaning layer: dates, parties, classifications, countries and open codelists make sense.
 
-Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-after-publication,
-visitor-is-host, supplier-is-recipient, classification-mismatch, country-code-unknown,
-wikidata-id-malformed.
+Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-weekday-mismatch,
+date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
+supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 
 import pytest
-from samples import RECORDS, found, visit
+from samples import CONTEXT, RECORDS, found, visit
 
+from validator.checks.dating import inferences, stage_dates, weekdays
 from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
 from validator.checks.tables import Table, actor_problems
 from validator.escaping import escape
@@ -140,3 +141,118 @@ def test_a_withdrawn_country_code_says_when(country: str, hint: str) -> None:
     (problem,) = actor_problems(table)
     assert problem.message == f"{escape(country)} is not an ISO 3166-1 alpha-3 country code{hint}"
 
+
+
+# --- date-weekday-mismatch (codebook D2) ----------------------------------------------
+
+@pytest.mark.parametrize(("text", "start", "precision", "expected"), [
+    ("on Wednesday", "2023-07-26", "day", []),
+    ("On WEDNESDAY", "2023-07-26", "day", []),
+    ("Wednesday and Thursday", "2023-07-26", "day", []),  # the first weekday is the start's
+    ("on Wednesday", "2023-07-27", "day", [("date-weekday-mismatch", "/date/start")]),
+    ("Thursday and Wednesday", "2023-07-26", "day", [("date-weekday-mismatch", "/date/start")]),
+    ("on Wednesday", "2023-07-27", "window", []),  # only a date known to the day
+    ("Wednesdays", "2023-07-27", "day", []),  # not a weekday's name
+    ("July 27", "2023-07-27", "day", []),
+])
+def test_a_weekday_in_the_text_is_the_weekday_of_the_start(text, start, precision,
+                                                           expected) -> None:
+    record = visit()
+    record["date"] = {"start": start, "end": "2023-07-29", "precision": precision, "text": text,
+                      "inferred_from_publication": True}
+    assert found(weekdays, record) == expected
+
+
+def test_the_weekday_message_names_both_days() -> None:
+    record = allegation()
+    record["arms_allegation"]["responses"] = [{
+        "actor": "russia", "kind": "denial", "evidence": record["evidence"][:1],
+        "date": {"start": "2023-07-29", "precision": "day", "text": "on Friday"}}]
+    (problem,) = weekdays(record, CONTEXT)
+    assert (problem.pointer, problem.message) == (
+        "/arms_allegation/responses/0/date/start",
+        "date text 'on Friday' names a Friday, but start 2023-07-29 is a Saturday")
+
+
+# --- date-inference-unmarked (codebook D10) -------------------------------------------
+
+@pytest.mark.parametrize(("text", "flag", "expected"), [
+    ("on Wednesday", True, []),
+    ("in July 2023", None, []),
+    ("2023-07-26", False, []),
+    ("on Wednesday", None, [("date-inference-unmarked", "/date/text")]),
+    ("on Wednesday", False, [("date-inference-unmarked", "/date/text")]),
+    ("in 20233", None, [("date-inference-unmarked", "/date/text")]),  # no four-digit year
+    ("", None, []),  # no text: nothing to tell
+])
+def test_a_text_without_a_year_marks_the_date_inferred(text, flag, expected) -> None:
+    record = visit()
+    record["date"] = {"start": "2023-07-26", "precision": "day", "text": text}
+    if flag is not None:
+        record["date"]["inferred_from_publication"] = flag
+    assert found(inferences, record) == expected
+
+
+def test_a_date_not_given_needs_no_inference_flag() -> None:
+    """Schema 1.1.0 forbids the flag on a date the text does not give."""
+    record = visit()
+    record["date"] = {"precision": "not_given", "reason": "not_stated", "text": "recently"}
+    assert found(inferences, record) == []
+
+
+def test_the_inference_message_says_what_to_set() -> None:
+    record = visit()
+    record["diplomatic_visit"]["meetings"][0]["date"] = {
+        "start": "2023-07-26", "precision": "day", "text": "on Wednesday"}
+    assert [p.message for p in inferences(record, CONTEXT)] == [
+        ("date text 'on Wednesday' gives no year, so the date was worked out from the "
+         "publication date: set inferred_from_publication to true")]
+
+
+# --- stage-after-claim (codebook D12) -------------------------------------------------
+
+def claim(stage: str, transfer: str | None = None, use: str | None = None,
+          modality: str = "asserted") -> dict:
+    """An allegation claimed on 2023-07-29 (the base case's) of a stage, with its dates."""
+    record = allegation()
+    record["modality"] = modality
+    record["arms_allegation"]["stage"] = stage
+    for key, start in (("transfer_date", transfer), ("use_date", use)):
+        if start is not None:
+            record["arms_allegation"][key] = {"start": start, "precision": "day"}
+    return record
+
+
+@pytest.mark.parametrize(("record", "expected"), [
+    (claim("delivered", "2023-07-29"), []),
+    (claim("delivered", "2023-07-30"), [("stage-after-claim", "/arms_allegation/transfer_date/start")]),
+    (claim("used", use="2023-08-01"), [("stage-after-claim", "/arms_allegation/use_date/start")]),
+    (claim("tested", "2023-07-30", "2023-07-31"), [
+        ("stage-after-claim", "/arms_allegation/transfer_date/start"),
+        ("stage-after-claim", "/arms_allegation/use_date/start")]),
+    (claim("shipped", "2023-08-30"), []),  # not yet delivered: may come later
+    (claim("agreed", "2024-01-01"), []),
+    (claim("delivered", "2023-08-30", modality="planned"), []),  # not reported as past
+    (claim("delivered", "2023-08-30", modality="hypothetical"), []),
+])
+def test_a_past_stage_does_not_start_after_its_claim(record, expected) -> None:
+    assert found(stage_dates, record) == expected
+
+
+def test_the_claim_ends_at_its_latest_day() -> None:
+    record = claim("delivered", "2023-07-30")
+    record["date"] = {"start": "2023-07-29", "end": "2023-07-31", "precision": "window"}
+    assert found(stage_dates, record) == []
+    record["date"] = {"start": "2023-07-01", "precision": "month", "end_bound": "open"}
+    assert found(stage_dates, record) == []  # schema 1.1.0: July, open-ended
+    record["date"] = {"precision": "not_given", "reason": "not_stated"}  # schema 1.1.0
+    assert found(stage_dates, record) == []
+    record["date"] = {"start": "2023-07-29", "precision": "day"}
+    record["arms_allegation"]["transfer_modality"] = "threatened"  # schema 1.1.0
+    assert found(stage_dates, record) == []
+
+
+def test_the_stage_message_names_both_dates_and_the_stage() -> None:
+    (problem,) = stage_dates(claim("used", "2023-08-02"), CONTEXT)
+    assert problem.message == ("transfer_date starts 2023-08-02, after the claim of "
+                               "2023-07-29 that reports the stage used as past")

@@ -1,7 +1,7 @@
 """The references layer: every actor and source a record names is in its dataset's tables, and listed.
 
 Rules: record-id-duplicate, actor-unknown, source-unknown, actor-not-listed, source-not-listed,
-link-dangling.
+link-dangling, wikidata-inconsistent, actor-wikidata-conflict.
 """
 
 from __future__ import annotations
@@ -120,3 +120,92 @@ def test_an_unknown_id_gets_the_closest_row() -> None:
     (problem,) = unknown_actors(value, context)
     assert problem.message.endswith(f"; did you mean {escape(record()['actors'][0])}?")
 
+
+
+# --- wikidata-inconsistent, actor-wikidata-conflict (codebook AC1 to AC4) ----------------
+
+def _entry(file: str, line: int, actor: str, name: str, kind: str, wikidata: str):
+    from validator.checks.identities import ActorEntry
+
+    return ActorEntry(file, line, line - 2, actor, name, kind, wikidata, (1, 2, 3, 6))
+
+
+def _identities(*entries, ignore=frozenset()) -> list[tuple[str, str, int, int, str]]:
+    from validator.checks.identities import identity_findings
+
+    return [(f.code, f.file, f.line, f.column, f.pointer)
+            for f in identity_findings(entries, ignore)]
+
+
+def test_one_wikidata_id_has_one_actor_id_name_and_kind() -> None:
+    kim = _entry("a/actors.csv", 3, "kim-jong-un", "Kim Jong Un", "person", "Q56226")
+    assert _identities(kim, _entry("b/actors.csv", 4, "kim-jong-un", "Kim Jong Un", "person",
+                                   "Q56226")) == []
+    assert _identities(kim, _entry("b/actors.csv", 4, "kim-jong-un", "Kim Jong-un", "person",
+                                   "Q56226")) == [
+        ("wikidata-inconsistent", "b/actors.csv", 4, 2, "/2/name")]
+    assert _identities(kim, _entry("b/actors.csv", 5, "kim", "Kim Jong Un", "person",
+                                   "Q56226")) == [
+        ("wikidata-inconsistent", "b/actors.csv", 5, 1, "/3/id")]
+    taiwan = _entry("a/actors.csv", 3, "taiwan", "Taiwan", "state", "Q865")
+    assert _identities(taiwan, _entry("b/actors.csv", 6, "taiwan", "Taiwan", "organisation",
+                                      "Q865")) == [
+        ("wikidata-inconsistent", "b/actors.csv", 6, 3, "/4/kind")]
+
+
+def test_one_actor_id_is_one_wikidata_id() -> None:
+    first = _entry("a/actors.csv", 3, "kim-jong-un", "Kim Jong Un", "person", "Q56226")
+    other = _entry("b/actors.csv", 7, "kim-jong-un", "Kim Jong Un", "person", "Q1")
+    assert _identities(first, other) == [
+        ("actor-wikidata-conflict", "b/actors.csv", 7, 6, "/5/wikidata")]
+    assert _identities(first, other, ignore=frozenset({"actor-wikidata-conflict"})) == []
+    # Each later row is held to the run's first row of its id, not to the one before it.
+    third = _entry("c/actors.csv", 2, "kim-jong-un", "Kim Jong Un", "person", "Q56226")
+    assert _identities(first, other, third) == [
+        ("actor-wikidata-conflict", "b/actors.csv", 7, 6, "/5/wikidata")]
+
+
+def test_the_identity_messages_name_both_rows() -> None:
+    from validator.checks.identities import identity_findings
+
+    first = _entry("a/actors.csv", 3, "kim-jong-un", "Kim Jong Un", "person", "Q56226")
+    (named,) = identity_findings([first, _entry("b/actors.csv", 4, "kim-jong-un", "Kim Jong-un",
+                                                "person", "Q56226")])
+    assert named.message == (
+        "Wikidata 'Q56226' is 'kim-jong-un' at a/actors.csv:3, but here its name 'Kim Jong-un' "
+        "(not 'Kim Jong Un'); one actor has one id, name and kind in every dataset")
+    (twice,) = identity_findings([first, _entry("b/actors.csv", 4, "kim-jong-un", "Kim Jong Un",
+                                                "person", "Q1")])
+    assert twice.message == ("actor 'kim-jong-un' is Wikidata 'Q1' here but 'Q56226' at "
+                             "a/actors.csv:3; one actor id names one actor in every dataset")
+
+
+def _far_map(function, items):
+    """A map as a cluster runs one: each task and its result pickled, the last task first."""
+    import pickle
+
+    function, items = pickle.loads(pickle.dumps((function, list(items))))  # noqa: S301
+    results = {index: pickle.dumps(function(items[index]))
+               for index in reversed(range(len(items)))}
+    return [pickle.loads(results[index]) for index in range(len(items))]  # noqa: S301
+
+
+def test_identities_across_datasets_are_the_same_in_any_process(tmp_path) -> None:
+    """The actors of each dataset travel with its result: two processes, or a cluster's
+    map that runs the datasets last first, find what one process finds."""
+    import shutil
+    from pathlib import Path
+
+    from validator import validate
+    from validator.reading.limits import Sizes
+
+    case = Path(__file__).parent.parent / "cases" / "invalid" / "actor-wikidata-conflict"
+    work = tmp_path / "run"
+    shutil.copytree(case / "two-datasets", work)
+    shutil.copytree(BASE, work / "third")  # its records repeat the first dataset's ids
+    serial = validate([str(work)], jobs=1)
+    assert {f.code for f in serial.findings} == {"actor-wikidata-conflict",
+                                                 "record-id-duplicate"}
+    sizes = Sizes(parallel_bytes=0)
+    assert validate([str(work)], jobs=2, sizes=sizes) == serial
+    assert validate([str(work)], jobs=2, mapper=_far_map, sizes=sizes) == serial

@@ -26,3 +26,6 @@ class DatasetContext:
     version: str
     actors: frozenset[str] | None = None  # None: the actors table could not be read
     sources: dict[str, Article] | None = None  # None: the sources table could not be read
+    # The ways each actor may be named (validator.checks.naming.actor_names), by actor id;
+    # None: not known (the actors table could not be read, or only ids were given).
+    names: dict[str, tuple[str, ...]] | None = None

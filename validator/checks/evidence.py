@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
 from validator.checks.suggest import MAX_CHOICES, closest
-from validator.checks.walk import spans
+from validator.checks.walk import dates, spans
 from validator.escaping import escape
 from validator.findings import Problem
 from validator.pointers import join, pointer, resolve, tokens
@@ -186,7 +186,74 @@ def _pointers_resolve(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
+def _cited_for(record: JSON) -> list[tuple[tuple[str, ...], str]]:
+    """(what each span is cited for, as reference tokens; its quote) of every span.
+
+    A span with no `supports` pointer is cited for the part of the record
+    that holds its evidence list (the record, a meeting, a response); a
+    pointer that is not one cites nothing (span-pointer-unresolved says so).
+    """
+    cited = []
+    for path, span in spans(record):
+        target = span.get("supports")
+        if target is None:
+            cited.append((tuple(str(step) for step in path[:-2]), span["text"]))
+            continue
+        try:
+            cited.append((tokens(target), span["text"]))
+        except LookupError:
+            continue
+    return cited
+
+
+def _covers(target: tuple[str, ...], place: tuple[str, ...]) -> bool:
+    """Whether a span cited for `target` is cited for `place`: one holds the other."""
+    shorter = min(len(target), len(place))
+    return target[:shorter] == place[:shorter]
+
+
+def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """A date's text is part of a span cited for the date, the part holding it, or the record."""
+    cited: list[tuple[tuple[str, ...], str]] | None = None
+    for ptr, date in dates(record):
+        text = date.get("text")
+        if not text:
+            continue
+        cited = _cited_for(record) if cited is None else cited
+        place = tuple(str(step) for step in ptr)
+        if not any(text in quote and _covers(target, place) for target, quote in cited):
+            yield Problem("date-text-uncited",
+                          f"date text {escape(text)} is in no span cited for {pointer(*ptr)}, "
+                          "the part of the record holding it, or the record; cite the words "
+                          "that give the date", pointer=join(ptr, "text"))
+
+
+def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
+    # Most dates have no text.  The usual one that has is the record's own, quoted by a
+    # span cited for it or for the record: said without paths.  Any other (a meeting's
+    # date, a transfer's) takes the long way, with paths.
+    record = view.record
+    own = record["date"]
+    for date in view.dates:
+        if "text" in date and date is not own:
+            return next(date_citations(record, context), None) is None
+    text = own.get("text")
+    if not text:
+        return True
+    unpointed = len(record["evidence"])  # the spans cited for the record when unpointed
+    for index, span in enumerate(view.spans):  # the record's evidence first (see walk.view)
+        if text in span["text"]:
+            target = span.get("supports")
+            if target is None:
+                if index < unpointed:
+                    return True
+            elif target in {"", "/date"} or target.startswith("/date/"):
+                return True
+    return False
+
+
 CHECKS = (RecordCheck(span_problems, _quotes_exact,
                       codes=frozenset({"span-out-of-range", "span-text-mismatch"})),
           RecordCheck(supports_pointers, _pointers_resolve,
-                      codes=frozenset({"span-pointer-unresolved"})))
+                      codes=frozenset({"span-pointer-unresolved"})),
+          RecordCheck(date_citations, _dates_cited, codes=frozenset({"date-text-uncited"})))

@@ -71,7 +71,12 @@ def country_hint(value: object) -> str:
     return f"; did you mean {escape(found.alpha_3)} ({escape(found.name)[1:-1]})?"
 
 
-def _span(date: JSON) -> tuple[dt.date, dt.date]:
+def bounds(date: JSON) -> tuple[dt.date, dt.date]:
+    """The first and last day a date with a start allows.
+
+    The last is its end, or the end of the period its precision names when
+    its end is open (schema 1.1.0), or its start.
+    """
     start = dt.date.fromisoformat(date["start"])
     if date.get("end_bound") == "open":  # schema 1.1.0: precision then speaks of start alone
         return start, _period_end(start, date["precision"], date.get("month_part"))
@@ -121,7 +126,7 @@ def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     for ptr, date in dates(record):
         if "start" not in date:  # schema 1.1.0: a date the text does not give
             continue
-        start, end = _span(date)
+        start, end = bounds(date)
         precision = date["precision"]
         if end < start:
             yield Problem("date-range-reversed",
@@ -140,7 +145,7 @@ def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
         if start is None:  # schema 1.1.0: not given
             continue
         if "end_bound" in date:  # schema 1.1.0: an open end; rare enough to take the long way
-            first, last = _span(date)
+            first, last = bounds(date)
             if last < first or not _fits(first, last, date["precision"], date.get("month_part")):
                 return False
             continue
@@ -191,13 +196,13 @@ def _texts_agree(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-_NOT_FACT = frozenset({"planned", "hypothetical"})  # modalities that may follow their report
+NOT_FACT = frozenset({"planned", "hypothetical"})  # modalities that may follow their report
 
 
 def _latest_report(record: JSON, context: DatasetContext) -> dt.date | None:
     """The latest publication date of the record's sources, if it is reported as fact."""
     sources = context.sources
-    if record["modality"] in _NOT_FACT or not sources:
+    if record["modality"] in NOT_FACT or not sources:
         return None
     latest = None
     for source in record["reporting"]["sources"]:
@@ -223,7 +228,7 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:
     # The latest report is on or after the start as soon as one report is.
     record, sources = view.record, context.sources
-    if record["modality"] in _NOT_FACT or not sources or "start" not in record["date"]:
+    if record["modality"] in NOT_FACT or not sources or "start" not in record["date"]:
         return True
     start, dated = None, False
     for source in record["reporting"]["sources"]:
@@ -329,13 +334,8 @@ def _countries_known(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-def _assigned_countries(context: DatasetContext) -> dict[str, JSON]:
-    return _country_enum()
-
-
-@functools.cache
+@functools.cache  # the same for every dataset (sorting 249 codes took 0.07 ms a dataset)
 def _country_enum() -> dict[str, JSON]:
-    """The same for every dataset: made once (sorting 249 codes took 0.07 ms a dataset)."""
     return {"common.schema.json#/$defs/country_code": {"enum": sorted(_alpha3_codes())}}
 
 
@@ -378,9 +378,8 @@ def _listed_values(context: DatasetContext) -> dict[str, JSON]:
     return _listed_in(context.version)
 
 
-@functools.cache
+@functools.cache  # the same for each dataset of a version
 def _listed_in(version: str) -> dict[str, JSON]:
-    """The narrowing of a version's open codelists: the same for each of its datasets."""
     return {f"codelists.schema.json#/$defs/{name}": {"enum": sorted(_code_set(version, name))}
             for name in ("plover_context", "response_kind")}
 
@@ -393,7 +392,7 @@ CHECKS = (RecordCheck(date_ranges, _ranges_sound,
           RecordCheck(parties, _parties_distinct,
                       codes=frozenset({"visitor-is-host", "supplier-is-recipient"})),
           RecordCheck(classification, _codes_agree, codes=frozenset({"classification-mismatch"})),
-          RecordCheck(countries, _countries_known, _assigned_countries,
+          RecordCheck(countries, _countries_known, lambda _context: _country_enum(),
                       codes=frozenset({"country-code-unknown"})),
           RecordCheck(open_codelists, _open_values_listed, _listed_values,
                       codes=frozenset({"codelist-open-value"})))

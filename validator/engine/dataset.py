@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks import descriptor as descriptor_rules
-from validator.checks import tables
+from validator.checks import identities, naming, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.texts import text_problems
@@ -56,6 +56,8 @@ class DatasetResult:
     title: str | None = None  # the descriptor's title, if it has one
     context: DatasetContext | None = field(default=None)  # its tables and texts, if read
     version: str | None = None  # the schema version it declares, if one that is released
+    # Its actors with a Wikidata id, for the run's checks across datasets (checks.identities).
+    actors: tuple[identities.ActorEntry, ...] = ()
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
@@ -90,7 +92,7 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
-                         tasks, [], layers.title, layers.context, layers.version)
+                         tasks, [], layers.title, layers.context, layers.version, layers.actors)
 
 
 def _resolve_or_none(document: JSON, ptr: str) -> JSON:
@@ -120,6 +122,7 @@ class _Layers:
         self.title: str | None = None
         self.version: str | None = None  # the released version it declares, once known
         self.context: DatasetContext | None = None  # once the tables and texts are read
+        self.actors: tuple[identities.ActorEntry, ...] = ()  # once the actors table is read
         self.events: str | None = None  # the events file, once it opened
         self.events_size = 0  # its size, from the handle that opened it
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
@@ -177,6 +180,8 @@ class _Layers:
             if data is not None:
                 contents[path] = data
         actors = yield from self._table("actors", paths, contents, version)
+        if actors is not None:
+            self.actors = identities.actor_entries(actors, self.location.name(paths["actors"]))
         sources = yield from self._table("sources", paths, contents, version)
         self.context = yield from self._context(version, actors, sources, contents, paths)
         if "events" in paths:
@@ -313,7 +318,8 @@ class _Layers:
             articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
                                                   _publication(row.get("published", "")))
         actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
-        return DatasetContext(version.version, actor_ids, articles if sources else None)
+        names = naming.actor_names(row for _, row in actors.rows) if actors else None
+        return DatasetContext(version.version, actor_ids, articles if sources else None, names)
 
     def _events(self, path: str) -> Iterator[Finding]:
         """Open the events file once to check it, and its hash if one is declared."""

@@ -1,9 +1,10 @@
 """One run over datasets: schedule each dataset's layers and record chunks, merge in order.
 
 This is the only module that knows about datasets as a collection: the
-index of record ids is the only state shared across them, small and
-mergeable, and results merge in input order, so any number of processes
-(or a Dask cluster) gives the findings of one.
+index of record ids, the links and the actors that give a Wikidata id are
+the only state shared across them, small and mergeable, and results merge
+in input order, so any number of processes (or a Dask cluster) gives the
+findings of one.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from validator.checks import identities
 from validator.checks.links import RecordLinks, link_findings
 from validator.checks.records import no_records
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
-from validator.engine.ids import id_digest, id_findings
+from validator.engine.ids import RecordIds, id_digest, id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import RecordResult, check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
@@ -121,13 +123,7 @@ def validate(paths: Iterable[str] = ("datasets",),
         if not in_dataset and "events-empty" not in codes:
             findings.extend(_empty_events(result, checked))
         seen.append(_seen(location, result, in_dataset, checked))
-    outside = set(roots)
-    roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
-    if "record-id-duplicate" not in codes:
-        findings.extend(f for f in id_findings(ids, roots) if f.file not in outside)
-    if links.links and "link-dangling" not in codes:
-        known = frozenset(ids.digests)  # a digest collision could only hide a dangling link
-        findings.extend(link_findings(links, lambda record_id: id_digest(record_id) in known))
+    findings += _across(datasets, ids, roots, links, codes)
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
                   tuple(seen), len(beside))
@@ -200,6 +196,27 @@ def batches(locations: list[DatasetLocation], weights: list[int], jobs: int,
     if batch:
         parts.append(batch)
     return parts
+
+
+def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tuple[str, str]],
+            links: RecordLinks, codes: frozenset[str]) -> list[Finding]:
+    """What needs every dataset of the run: repeated ids, dangling links, actors' identities.
+
+    `ids` and `roots` begin with the datasets beside the run's, whose repeats
+    are reported only in the run's own files.
+    """
+    found: list[Finding] = []
+    outside = set(roots)
+    roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
+    if "record-id-duplicate" not in codes:
+        found.extend(f for f in id_findings(ids, roots) if f.file not in outside)
+    if links.links and "link-dangling" not in codes:
+        known = frozenset(ids.digests)  # a digest collision could only hide a dangling link
+        found.extend(link_findings(links, lambda record_id: id_digest(record_id) in known))
+    if not codes >= identities.CODES:  # the actors of every dataset, in the run's order
+        found.extend(identities.identity_findings(
+            (entry for result in datasets for entry in result.actors), codes))
+    return found
 
 
 def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:

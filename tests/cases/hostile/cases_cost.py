@@ -243,7 +243,8 @@ COSTLY: tuple[Costly, ...] = (
            _codes("actor-unknown", "too-many-findings"), "actors"),
     Costly("wrong-spans-long-article", wrong_spans_in_a_long_article, 4_000_000,
            (8_000_000, 16_000_000), 1, _codes("span-text-mismatch", "too-many-findings",
-                                             "text-not-nfc", "resource-hash-mismatch"),
+                                             "text-not-nfc", "resource-hash-mismatch",
+                                             "date-text-uncited"),  # its spans quote no date
            "bytes"),
     Costly("article-not-nfc-at-end", article_not_nfc_at_end, 8_000_000,
            (24_000_000, 48_000_000), 1, _codes("text-not-nfc", "resource-hash-mismatch"),

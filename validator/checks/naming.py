@@ -1,0 +1,156 @@
+"""Evidence that names its actor: a span cited for a role names the actor in it (codebook E4).
+
+A span pointed at a visitor, a host, a meeting's participant, the claimant,
+the supplier or the recipient must name that actor, in one of the ways the
+actors table gives: its name; for a person, the surname (the last word of
+the name); for a state or a delegation, its country's names from ISO 3166
+(pycountry) and the demonyms and capitals of `validator/data/country_words.csv`
+(the article may say "Russian" or "Pyongyang"); for a delegation, also the
+names of the actor it acts for; and any alias of an `aliases` column (a later
+table version's, values separated by `|`).  Words are compared whole and
+without case or punctuation: "U.S." is named by "U.S." or "US", and "Kim
+Jong-un" by "Kim Jong Un".
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from validator.checks.base import RecordCheck
+from validator.checks.walk import spans
+from validator.escaping import escape
+from validator.findings import Problem
+from validator.pointers import join, resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from validator.checks.context import DatasetContext
+    from validator.checks.walk import RecordView
+
+JSON = Any
+
+# The pointers of role references: a visitor, a host, a participant; the claimant, the
+# supplier and the recipient.
+_ROLE = re.compile(r"/diplomatic_visit/(?:visitors|hosts)/(?:0|[1-9][0-9]*)"
+                   r"|/diplomatic_visit/meetings/(?:0|[1-9][0-9]*)/participants/(?:0|[1-9][0-9]*)"
+                   r"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)")
+_NOT_A_WORD = re.compile(r"[\W_]+")
+_INITIAL = re.compile(r"\b(\w)\.")  # a letter and its full stop: "U.S." is "US"
+MOST_SHOWN = 3  # names a message lists
+
+
+@functools.lru_cache(maxsize=8192)
+def words(text: str) -> str:
+    """`text` as whole words for comparison (" kim jong un " is in " met kim jong un on ").
+
+    Case folded; a letter's full stop dropped ("U.S." is "us"); other punctuation
+    and spaces one space; a space at each end.
+    """
+    joined = _INITIAL.sub(r"\1", text.casefold())
+    return f" {_NOT_A_WORD.sub(' ', joined).strip()} "
+
+
+@functools.cache
+def _country_words() -> dict[str, tuple[str, ...]]:
+    """The demonyms, capitals and short names of countries, by alpha-3 code (the data file)."""
+    text = (resources.files("validator") / "data" / "country_words.csv").read_text("utf-8")
+    return {row["country"]: tuple(row["words"].split("|"))
+            for row in csv.DictReader(io.StringIO(text))}
+
+
+def _country_names(code: str) -> list[str]:
+    """What an article may call the country of alpha-3 `code`."""
+    import pycountry
+
+    found: list[str] = list(_country_words().get(code, ()))
+    country = pycountry.countries.get(alpha_3=code) if code else None
+    if country is not None:
+        found += [getattr(country, key) for key in ("name", "common_name", "official_name")
+                  if hasattr(country, key)]
+    return found
+
+
+def _own_names(row: Mapping[str, str]) -> list[str]:
+    """An actor's names from its own row (see the module)."""
+    name = row.get("name") or ""
+    found = [name]
+    kind = row.get("kind")
+    if kind == "person" and name.split():
+        found.append(name.split()[-1])
+    if kind in {"state", "delegation"}:
+        found += _country_names(row.get("country") or "")
+    return found + (row.get("aliases") or "").split("|")
+
+
+def actor_names(rows: Iterable[Mapping[str, str]]) -> dict[str, tuple[str, ...]]:
+    """The ways each actor of an actors table may be named, by actor id (see the module).
+
+    A delegation is also named by every name of the actor it acts for (its
+    `affiliation`): "U.S. officials" name the US delegation.
+    """
+    table = {row.get("id", ""): row for row in rows}
+    names: dict[str, tuple[str, ...]] = {}
+    for actor, row in table.items():
+        found = _own_names(row)
+        side = table.get(row.get("affiliation") or "")
+        if row.get("kind") == "delegation" and side is not None:
+            found += _own_names(side)
+        names[actor] = tuple(dict.fromkeys(name for name in found if words(name).strip()))
+    return names
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_role(target: str) -> bool:
+    return _ROLE.fullmatch(target) is not None
+
+
+def _unnamed(record: JSON, span: JSON, names: dict[str, tuple[str, ...]]) -> str | None:
+    """The actor a span is cited for in a role and does not name, or None."""
+    target = span.get("supports")
+    if target is None or not _is_role(target):
+        return None
+    try:
+        actor = resolve(record, target)
+    except LookupError:
+        return None  # span-pointer-unresolved says so
+    if isinstance(actor, dict):  # the claimant
+        actor = actor.get("actor")
+    known = names.get(actor) if isinstance(actor, str) else None
+    if not known:  # no actor (an unknown supplier), or one the table lacks: actor-unknown's
+        return None
+    quote = words(span["text"])
+    return None if any(words(name) in quote for name in known) else actor
+
+
+def named_actors(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """A span cited for a role names the actor that fills it."""
+    names = context.names
+    if not names:
+        return
+    for ptr, span in spans(record):
+        actor = _unnamed(record, span, names)
+        if actor is not None:
+            shown = " or ".join(escape(name) for name in names[actor][:MOST_SHOWN])
+            more = ", or another of its names" if len(names[actor]) > MOST_SHOWN else ""
+            yield Problem("span-actor-unnamed",
+                          f"span cited for {escape(span['supports'])} does not name "
+                          f"{escape(actor)} (as {shown}{more}); cite words that name it, or "
+                          "give the actors table the name the article uses",
+                          pointer=join(ptr, "text"))
+
+
+def _actors_named(view: RecordView, context: DatasetContext) -> bool:
+    names = context.names
+    if not names:
+        return True
+    record = view.record
+    return all(_unnamed(record, span, names) is None for span in view.spans)
+
+
+CHECKS = (RecordCheck(named_actors, _actors_named, codes=frozenset({"span-actor-unnamed"})),)
