@@ -253,9 +253,13 @@ def _inference_unmarked(record, data, draw):
 def _delivered_after_claim(record, data, draw):
     """A delivery reported as fact, dated the day after the claim that reports it."""
     allegation = record.get("arms_allegation")
-    if not allegation or record["modality"] in {"planned", "hypothetical"}:
+    if not allegation:
         return None
     claim = record["date"]
+    if record["modality"] in {"planned", "hypothetical"}:  # reported as fact, if it may be
+        if dt.date.fromisoformat(claim["start"]) > data["published"]:
+            return None
+        record["modality"] = "asserted"
     last = max(dt.date.fromisoformat(claim[key]) for key in ("start", "end") if key in claim)
     allegation["stage"] = "delivered"
     transfer = allegation.get("transfer_date")
