@@ -64,7 +64,8 @@ def _country_words() -> dict[str, tuple[str, ...]]:
             for row in csv.DictReader(io.StringIO(text))}
 
 
-def _country_names(code: str) -> list[str]:
+@functools.lru_cache(maxsize=512)  # asked again for each dataset's states
+def _country_names(code: str) -> tuple[str, ...]:
     """What an article may call the country of alpha-3 `code`."""
     import pycountry
 
@@ -73,7 +74,7 @@ def _country_names(code: str) -> list[str]:
     if country is not None:
         found += [getattr(country, key) for key in ("name", "common_name", "official_name")
                   if hasattr(country, key)]
-    return found
+    return tuple(found)
 
 
 def _own_names(row: Mapping[str, str]) -> list[str]:
