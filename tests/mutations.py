@@ -482,8 +482,11 @@ def _restage(record, data, draw):
     allegation = record.get("arms_allegation")
     if not allegation:
         return None
-    allegation["stage"] = draw(st.sampled_from(["sought", "delivered", "used"]))
-    record["modality"] = draw(st.sampled_from(["asserted", "planned", "negated"]))
+    # Mostly what the rule is about (a delivery or use reported as fact), now and then not.
+    allegation["stage"] = draw(st.sampled_from(["sought", "delivered", "used", "delivered"]))
+    record["modality"] = draw(st.sampled_from(["asserted", "planned", "negated", "asserted",
+                                               "asserted"]))
+    allegation.pop("transfer_modality", None)  # actual: the rule's case
     claim = dt.date.fromisoformat(record["date"]["start"])
     start = claim + dt.timedelta(days=draw(st.integers(-1, 5)))
     allegation["transfer_date"] = {"start": start.isoformat(), "precision": "day"}
