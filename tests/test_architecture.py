@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).parent.parent / "validator"
 # and the rule catalogue, results, escaping, pointers) imports nothing above.
 LAYERS = (
     ("validator.cli", "validator.codegen", "validator.__main__", "validator.authoring",
-     "validator.upgrade", "validator.output_file"),
+     "validator.upgrade", "validator.upgrade_steps", "validator.output_file"),
     ("validator.one_record",),
     ("validator.render",),
     ("validator.engine",),

@@ -15,7 +15,7 @@ from legacy import dataset_1_0_0, records_1_0_0
 from strategies import datasets
 from writing import write_dataset
 
-from validator import check_record, registry, upgrade, validate
+from validator import check_record, registry, upgrade, upgrade_steps, validate
 
 REPO = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "cases"
@@ -357,7 +357,7 @@ def test_the_1_1_0_step_types_an_untyped_table_and_leaves_another_type_alone() -
     descriptor = {"resources": [{"name": "sources", "path": "s.csv"},
                                 {"name": "actors", "path": "a.csv", "type": "file"},
                                 {"name": "events", "path": "e.jsonl", "type": "file"}]}
-    upgraded = upgrade.DESCRIPTOR_STEPS["1.1.0"](descriptor)
+    upgraded = upgrade_steps.DESCRIPTOR_STEPS["1.1.0"](descriptor)
     assert upgraded["resources"] == [
         {"name": "sources", "path": "s.csv", "type": "table",
          "schema": registry.load("1.2.0").table_schema("sources")},

@@ -45,9 +45,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.upgrade_steps import STEPS, upgrade_descriptor
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
     from validator.findings import Finding
 
@@ -58,44 +59,6 @@ _SHOWN = 5  # findings quoted when a dataset is refused
 
 class UpgradeError(Exception):
     """An upgrade that cannot be made; the message says why (the command exits 2)."""
-
-
-def _record_1_0_0_to_1_1_0(record: JSON) -> JSON:
-    """1.1.0 only adds to 1.0.0 (a minor version): a 1.0.0 record says the same in 1.1.0."""
-    record["schema_version"] = "1.1.0"
-    return record
-
-
-def _record_1_1_0_to_1_2_0(record: JSON) -> JSON:
-    """1.2.0 only adds to 1.1.0 (a minor version): a 1.1.0 record says the same in 1.2.0."""
-    record["schema_version"] = "1.2.0"
-    return record
-
-
-def _descriptor_1_1_0_to_1_2_0(descriptor: JSON) -> JSON:
-    """Each table resource carries its released Table Schema, inline, for frictionless.
-
-    A sources or actors resource with no `type` becomes a `table` (what it is);
-    one typed otherwise is left without a schema, which 1.2.0 allows.
-    """
-    released = registry.load("1.2.0")
-    for resource in descriptor.get("resources") or ():
-        if isinstance(resource, dict) and resource.get("name") in registry.TABLES:
-            resource.setdefault("type", "table")
-            if resource["type"] == "table":
-                resource["schema"] = copy.deepcopy(released.table_schema(resource["name"]))
-    return descriptor
-
-
-# Each step: from a version to the next, and what it does to a record (given a copy).
-STEPS: dict[str, tuple[str, Callable[[JSON], JSON]]] = {
-    "1.0.0": ("1.1.0", _record_1_0_0_to_1_1_0),
-    "1.1.0": ("1.2.0", _record_1_1_0_to_1_2_0),
-}
-# What a step does to the descriptor beyond its textevents_version (given a copy), if anything.
-DESCRIPTOR_STEPS: dict[str, Callable[[JSON], JSON]] = {
-    "1.1.0": _descriptor_1_1_0_to_1_2_0,
-}
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -243,13 +206,7 @@ def plan(folder: Path, target: str) -> Plan:
         rewritten.append(_rewrite(line, record, upgraded, "record", target))
         count += 1
     new_events = "\n".join(rewritten).encode("utf-8")
-    upgraded_descriptor = copy.deepcopy(descriptor)
-    current = source
-    for version in path_between(source, target):
-        if current in DESCRIPTOR_STEPS:
-            upgraded_descriptor = DESCRIPTOR_STEPS[current](upgraded_descriptor)
-        current = version
-    upgraded_descriptor["textevents_version"] = target
+    upgraded_descriptor = upgrade_descriptor(descriptor, source, path_between(source, target))
     tables = [r["name"] for r in upgraded_descriptor["resources"]
               if isinstance(r, dict) and "schema" in r
               and r not in (descriptor.get("resources") or ())]

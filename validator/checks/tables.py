@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.meaning import is_country, withdrawn
 from validator.checks.suggest import did_you_mean
+from validator.checks.table_dates import datetime_reader
 from validator.checks.table_messages import own_words
 from validator.escaping import escape
 from validator.findings import Problem
@@ -129,7 +130,7 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
     constraints = field.get("constraints", {})
     missing = field.get("missingValues", missing)
     if (kind, form) == ("datetime", "any"):
-        return _datetime_reader(constraints, missing)
+        return datetime_reader(constraints, missing)
     known = (kind == "string" and form in {"default", "uri"}) or kind == "any"  # any: no format
     if not known or not isinstance(constraints, dict) \
             or not set(constraints) <= (_SCREENED if kind == "string" else _SCREENED_ANY) \
@@ -157,57 +158,6 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
                       and (lengths[1] is None or len(cell) <= lengths[1]))
 
     return read
-
-
-def _datetime_reader(constraints: JSON, missing: JSON) -> CellReader | None:
-    """How frictionless reads a `datetime` cell of format `any` (schema 1.2.0's dates).
-
-    dateutil's parser, as frictionless calls it: its value, or not clean when
-    it cannot read the cell as a date and time (2021-13-45 is not one).
-    """
-    if not isinstance(constraints, dict) or not set(constraints) <= {"required", "unique"} \
-            or not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
-        return None
-    from dateutil import parser
-
-    required = constraints.get("required") is True
-
-    def read(cell: str) -> tuple[Any, bool]:
-        if cell in missing:
-            return None, not required
-        try:
-            return parser.parse(cell), True
-        except Exception:  # noqa: BLE001 - frictionless takes any failure as "not a date"
-            return None, False
-
-    return read
-
-
-# The form validate holds a date and time cell to, beyond frictionless' reading of it
-# (format `any` reads "Thursday" or "May 2021" as a date): schema 1.1.0's pattern.
-ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?")
-
-
-def iso_problems(table: Table, table_schema: JSON) -> Iterator[Problem]:
-    """Date and time cells that frictionless reads as dates but are not in ISO 8601 form.
-
-    Only cells frictionless accepts: one it refuses is its finding already.
-    """
-    for field in table_schema["fields"]:
-        if (field.get("type"), field.get("format")) != ("datetime", "any") \
-                or field["name"] not in table.header:
-            continue
-        name = field["name"]
-        read = cell_reader(field, table_schema.get("missingValues", [""]))
-        column = table.header.index(name) + 1
-        for index, (line, row) in enumerate(table.rows):
-            cell = row.get(name, "")
-            if read is not None and read(cell)[0] is not None \
-                    and ISO_DATETIME.fullmatch(cell) is None:
-                yield Problem("table-value", f"{name} {escape(cell)} is not an ISO 8601 date or "
-                              "date and time (YYYY-MM-DD, then optionally THH:MM, :SS and Z or "
-                              "an offset)", line, column, pointer(index, name))
 
 
 @functools.cache

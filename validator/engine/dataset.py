@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks import descriptor as descriptor_rules
-from validator.checks import tables
+from validator.checks import table_dates, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.texts import text_problems
@@ -298,7 +298,7 @@ class _Layers:
             problems.append(header)
         if name == "actors":
             problems += tables.actor_problems(table)
-        problems += tables.iso_problems(table, table_schema)
+        problems += table_dates.iso_problems(table, table_schema)
         yield from (self._file(path, p) for p in problems)
         # Rows are only used by later checks when their columns are the expected ones.
         return table if table.header == columns else None
