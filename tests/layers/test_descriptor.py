@@ -15,7 +15,6 @@ import pytest
 from samples import BASE
 
 from validator import registry, validate
-
 from validator.checks import descriptor
 
 SHIPPED = ("1.0.0",)

@@ -60,8 +60,10 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 
 def _table_schema(version: registry.SchemaVersion, table: str) -> dict[str, Any]:
-    """The table resource's `schema`, inline, where the version lets a resource carry one
-    (1.2.0), so that `frictionless validate` checks the table's cells too."""
+    """The table resource's `schema`, inline, where the version lets it carry one (1.2.0).
+
+    So that `frictionless validate` checks the table's cells too.
+    """
     if "schema" not in version.profile["$defs"]["resource"]["properties"]:
         return {}
     return {"schema": version.table_schema(table)}
