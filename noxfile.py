@@ -204,8 +204,14 @@ def recipes(session: nox.Session) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     block = readme.split("<!-- recipes -->\n```sh\n", 1)[1].split("```\n<!-- /recipes -->")[0]
     work = Path(session.create_tmp()).resolve()
-    record = (ROOT / "datasets" / "voa-2021-05-15-payne-washington" / "events.jsonl")
-    (work / "record.json").write_text(record.read_text("utf-8").splitlines()[0], "utf-8")
+    # The record as the newest version has it (`textevents schema --path` names its schema):
+    # a copy of its dataset is upgraded first, if it is not at that version yet.
+    dataset = work / "payne"
+    shutil.rmtree(dataset, ignore_errors=True)
+    shutil.copytree(ROOT / "datasets" / "voa-2021-05-15-payne-washington", dataset)
+    session.run("textevents", "upgrade", str(dataset), silent=True)
+    record = (dataset / "events.jsonl").read_text("utf-8").splitlines()[0]
+    (work / "record.json").write_text(record, "utf-8")
     session.chdir(work)
     for recipe in block.splitlines():
         if recipe.startswith("npx ") and shutil.which("npx") is None:
@@ -217,10 +223,15 @@ def recipes(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
-    """Run `frictionless validate` on each dataset's datapackage.json."""
+    """Run `frictionless validate` on each dataset's datapackage.json; then, alone, on a copy
+    moved to schema 1.2.0 (Table Schemas in the descriptor), where it refuses planted bad
+    cells (tests/consumers/frictionless_check.py)."""
     session.install(".")
     for descriptor in sorted((ROOT / "datasets").glob("*/datapackage.json")):
         session.run("frictionless", "validate", str(descriptor))
+    session.run("python", str(ROOT / "tests" / "consumers" / "frictionless_check.py"),
+                str(ROOT / "datasets" / "voa-2021-05-15-payne-washington"),
+                session.create_tmp())
 
 
 @nox.session(default=False)
