@@ -145,6 +145,27 @@ def workflows(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def editor(session: nox.Session) -> None:
+    """VS Code's JSON engine (vscode-json-languageservice, npm) over a record and a descriptor
+    of the newest version, offline: it finds each file's schema by `$schema` and by file name,
+    offers completions and reports a planted error (tests/consumers/json_language_service.mjs)."""
+    modules = _npm_install(session, "jsonls", "vscode-json-languageservice@5.7.2",
+                           "vscode-languageserver-textdocument@1.0.12")
+    session.install(".")
+    work = Path(session.create_tmp()).resolve()
+    dataset = work / "payne"
+    shutil.rmtree(dataset, ignore_errors=True)
+    shutil.copytree(ROOT / "datasets" / "voa-2021-05-15-payne-washington", dataset)
+    session.run("textevents", "upgrade", str(dataset), silent=True)  # to the newest
+    record = (dataset / "events.jsonl").read_text("utf-8").splitlines()[0]
+    (work / "record.json").write_text(record, "utf-8")
+    folder = session.run("textevents", "schema", "--folder", silent=True).strip()
+    session.run("node", str(ROOT / "tests" / "consumers" / "json_language_service.mjs"), folder,
+                str(work / "record.json"), str(dataset / "datapackage.json"),
+                env={"NODE_PATH": str(modules)}, external=True)
+
+
+@nox.session(default=False)
 def pydantic(session: nox.Session) -> None:
     """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
     each released version offline, and they load every record jsonschema-rs accepts."""

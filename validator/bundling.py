@@ -62,3 +62,34 @@ def bundle(version: str) -> JSON:
 def bundle_text(version: str) -> str:
     """The bundle as the file holds it."""
     return json.dumps(bundle(version), indent=2, ensure_ascii=False) + "\n"
+
+
+CATALOG = "catalog.json"  # under schema/, beside the versions
+
+
+def catalog() -> JSON:
+    """The shipped schemas in SchemaStore's catalogue format (schema-catalog.json).
+
+    One entry for the record schema and one for the dataset profile, each with
+    the newest version's `$id` as its `url` and every version's under
+    `versions`.  No `fileMatch`: records have no file name of their own, and
+    `datapackage.json` names every Data Package, not only textevents datasets;
+    a file names its schema with `$schema` (1.2.0) or an editor's settings.
+    """
+    shipped = registry.versions()
+    entries = []
+    for name, description, document in (
+            ("textevents event record", "One event reported in news text, grounded in "
+             "spans of the article (the bundled file holds every part)", registry.RECORD_SCHEMA),
+            ("textevents dataset descriptor", "The datapackage.json of a textevents dataset "
+             "(a Frictionless Data Package)", registry.PROFILE_SCHEMA)):
+        versions = {version: registry.load(version).uri(document) for version in shipped}
+        entries.append({"name": name, "description": description,
+                        "url": versions[shipped[-1]], "versions": versions})
+    return {"$schema": "https://json.schemastore.org/schema-catalog.json", "version": 1,
+            "schemas": entries}
+
+
+def catalog_text() -> str:
+    """The catalogue as schema/catalog.json holds it."""
+    return json.dumps(catalog(), indent=2, ensure_ascii=False) + "\n"

@@ -4,7 +4,7 @@
     textevents new FOLDER --article F …  a new dataset around an article
     textevents rehash DATASET [--check]  the hashes again, after an edit
     textevents schema [VERSION]          the bundled record schema (--path, --tables,
-                                         --profile, --list)
+                                         --profile, --folder, --catalog, --list)
     textevents upgrade DATASET… [--to V] a dataset moved to a newer schema version
                                          (--check, --list-versions)
 
@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="print the Table Schemas of the sources and actors tables")
     shown.add_argument("--profile", action="store_true",
                        help="print the JSON Schema of datapackage.json")
+    shown.add_argument("--folder", action="store_true",
+                       help="print the folder of the version's released files (for editors: "
+                            "their $refs name sibling files)")
+    shown.add_argument("--catalog", action="store_true",
+                       help="print the path of the catalogue of every version's $ids "
+                            "(SchemaStore's format)")
     shown.add_argument("--list", action="store_true", help="list the released versions")
     upgrade = commands.add_parser("upgrade", add_help=False,
                                   help="move datasets to a newer schema version, losing no fact")
@@ -163,7 +169,7 @@ def _rehash(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from validator import registry
-    from validator.bundling import BUNDLES, bundle_name
+    from validator.bundling import BUNDLES, CATALOG, bundle_name
 
     released = registry.versions()
     if args.list:
@@ -173,6 +179,10 @@ def _schema(args: argparse.Namespace) -> int:
     if version not in released:
         raise UsageError(f"no released version {version!r}; released: {', '.join(released)}")
     path = registry.schema_root() / BUNDLES / bundle_name(version)
+    if args.folder or args.catalog:
+        shown = registry.schema_root() / (CATALOG if args.catalog else version)
+        sys.stdout.write(f"{shown}\n")
+        return EXIT_OK
     if args.path:
         sys.stdout.write(f"{path}\n")
         return EXIT_OK
