@@ -77,7 +77,7 @@ def test_dates_are_typed_as_dates() -> None:
         assert "pattern" not in fields[name].get("constraints", {})
 
 
-def _integers(value: Any) -> list[dict[str, Any]]:  # noqa: ANN401 - any schema value
+def _integers(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, dict):
         own = [value] if value.get("type") == "integer" else []
         return own + [s for item in value.values() for s in _integers(item)]

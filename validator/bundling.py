@@ -79,10 +79,11 @@ def catalog() -> JSON:
     shipped = registry.versions()
     entries = []
     for name, description, document in (
-            ("textevents event record", "One event reported in news text, grounded in "
-             "spans of the article (the bundled file holds every part)", registry.RECORD_SCHEMA),
-            ("textevents dataset descriptor", "The datapackage.json of a textevents dataset "
-             "(a Frictionless Data Package)", registry.PROFILE_SCHEMA)):
+            ("textevents event record", ("One event reported in news text, grounded in "
+                                         "spans of the article"), registry.RECORD_SCHEMA),
+            ("textevents dataset descriptor", ("The datapackage.json of a textevents dataset "
+                                               "(a Frictionless Data Package)"),
+             registry.PROFILE_SCHEMA)):
         versions = {version: registry.load(version).uri(document) for version in shipped}
         entries.append({"name": name, "description": description,
                         "url": versions[shipped[-1]], "versions": versions})

@@ -36,8 +36,16 @@ def plant(folder: Path) -> None:
             writer.writerows(rows)
 
 
+def command(name: str) -> str:
+    """The full path of a command of this environment (frictionless, textevents)."""
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} is not installed here")
+    return found
+
+
 def frictionless(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["frictionless", "validate", str(folder / "datapackage.json")],
+    return subprocess.run([command("frictionless"), "validate", str(folder / "datapackage.json")],
                           capture_output=True, text=True, check=False)
 
 
@@ -46,7 +54,7 @@ def main(argv: list[str]) -> int:
     folder = work / source.name
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(source, folder)
-    subprocess.run(["textevents", "upgrade", str(folder), "--to", "1.2.0"], check=True)
+    subprocess.run([command("textevents"), "upgrade", str(folder), "--to", "1.2.0"], check=True)
     clean = frictionless(folder)
     if clean.returncode != 0:
         print(clean.stdout, clean.stderr)
@@ -56,7 +64,7 @@ def main(argv: list[str]) -> int:
     broken = frictionless(folder)
     print(broken.stdout)
     report = json.loads(subprocess.run(
-        ["frictionless", "validate", "--json", str(folder / "datapackage.json")],
+        [command("frictionless"), "validate", "--json", str(folder / "datapackage.json")],
         capture_output=True, text=True, check=False).stdout)
     named = {(error.get("fieldName"), error.get("cell"))
              for task in report["tasks"] for error in task["errors"]}

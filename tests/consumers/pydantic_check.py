@@ -53,7 +53,7 @@ def generate(schema: Path, package: Path) -> None:
                    check=True, env=offline)
 
 
-def misnamed(module: Any) -> list[str]:  # noqa: ANN401 - a generated module
+def misnamed(module: Any) -> list[str]:
     """What is wrong with the names of a titled version's models: a type named after its
     file (Schema, Schema_1) instead of its title, or a titled type missing."""
     classes = {name for name, value in vars(module).items() if isinstance(value, type)}
