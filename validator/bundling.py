@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from urllib.parse import urljoin
 
 from validator import registry
 
@@ -94,3 +95,64 @@ def catalog() -> JSON:
 def catalog_text() -> str:
     """The catalogue as schema/catalog.json holds it."""
     return json.dumps(catalog(), indent=2, ensure_ascii=False) + "\n"
+
+
+_VALUES = frozenset({"enum", "const", "required", "examples", "default"})  # data, not schemas
+_NAMED = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
+
+
+def _inlined(node: JSON, base: str, documents: dict[str, JSON]) -> JSON:
+    """`node` with every `$ref` replaced by what it names (beside other keywords, in an
+    `allOf`, which is what a `$ref` with siblings means in 2020-12); no `$defs` left."""
+    if isinstance(node, list):
+        return [_inlined(item, base, documents) for item in node]
+    if not isinstance(node, dict):
+        return node
+    base = urljoin(base, node["$id"]) if "$id" in node else base
+    out: dict[str, JSON] = {}
+    for key, value in node.items():
+        if key in {"$ref", "$defs", "$id", "$schema", "$comment"}:
+            continue
+        if key in _NAMED:
+            out[key] = {name: _inlined(sub, base, documents) for name, sub in value.items()}
+        else:
+            out[key] = value if key in _VALUES else _inlined(value, base, documents)
+    if "$ref" not in node:
+        return out
+    target, _, fragment = urljoin(base, node["$ref"]).partition("#")
+    named = documents[target]
+    for part in filter(None, fragment.split("/")):
+        named = named[part.replace("~1", "/").replace("~0", "~")]
+    resolved = _inlined(named, target, documents)
+    return {"allOf": [resolved], **out} if out else resolved
+
+
+def record_type_schema(version: str, event_type: str) -> JSON:
+    """The record schema of one record type, with no reference: for generators.
+
+    The record schema chooses each type's details with `if`/`then` on
+    `event_type`; a property-based generator (hypothesis-jsonschema) expands
+    every `if`/`then` into the cases it joins, over the whole record, which took
+    minutes for the bundle.  Here `event_type` is that type's constant and its
+    `then` is all that is left, and every `$ref` is inlined: the records this
+    schema accepts are exactly the records of that type the record schema
+    accepts (tests/test_bundle.py holds it to the bundle).  Raises `KeyError` for
+    a type the version does not have.
+    """
+    released = registry.load(version)
+    documents = {document["$id"]: document for document in released.documents.values()
+                 if "$id" in document}
+    root = copy.deepcopy(released.record_schema)
+    branches = [branch["then"] for branch in root.pop("allOf", [])
+                if branch["if"]["properties"]["event_type"]["const"] == event_type]
+    if not branches:
+        raise KeyError(event_type)
+    root["allOf"] = branches
+    root["properties"]["event_type"] = {"const": event_type}
+    title = root.get("title", "Event record")
+    inlined = _inlined(root, root["$id"], documents)
+    return {"$schema": root["$schema"], "title": f"{title}: {event_type}",
+            "$comment": f"textevents {version} record schema for {event_type} records only, "
+                        "every $ref inlined (textevents schema --type); generated, for "
+                        "generators such as hypothesis-jsonschema.",
+            **{k: v for k, v in inlined.items() if k != "title"}}
