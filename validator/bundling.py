@@ -102,8 +102,11 @@ _NAMED = frozenset({"properties", "patternProperties", "dependentSchemas", "$def
 
 
 def _inlined(node: JSON, base: str, documents: dict[str, JSON]) -> JSON:
-    """`node` with every `$ref` replaced by what it names (beside other keywords, in an
-    `allOf`, which is what a `$ref` with siblings means in 2020-12); no `$defs` left."""
+    """`node` with every `$ref` replaced by what it names; no `$defs` left.
+
+    A `$ref` beside other keywords becomes an `allOf` with them, which is what a
+    `$ref` with siblings means in 2020-12.
+    """
     if isinstance(node, list):
         return [_inlined(item, base, documents) for item in node]
     if not isinstance(node, dict):
