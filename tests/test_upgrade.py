@@ -335,7 +335,8 @@ def test_the_datasets_folder_upgrades_to_1_2_0_with_its_tables_schemas(tmp_path:
             "textevents_version"] == "1.2.0"
         assert _table_schemas(folder) == {
             name: ("table", released.table_schema(name)) for name in registry.TABLES}
-        assert [{**r, "schema_version": "1.1.0"} for r in _records(folder)] == old[folder.name]
+        assert [{**r, "schema_version": "-"} for r in _records(folder)] == \
+            [{**r, "schema_version": "-"} for r in old[folder.name]]  # also once datasets/ is 1.2.0
         for table in ("sources.csv", "actors.csv"):  # the tables are not touched
             assert (folder / table).read_bytes() == (REPO / "datasets" / folder.name /
                                                      table).read_bytes()
