@@ -52,7 +52,7 @@ def _datasets_version() -> str:
     if len(declared) != 1:
         raise SystemExit(f"the datasets declare {sorted(declared)}: upgrade them to one "
                          "version (textevents upgrade)")
-    return declared.pop()
+    return str(declared.pop())
 
 
 VERSION = _datasets_version()
