@@ -145,6 +145,27 @@ def workflows(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def editor(session: nox.Session) -> None:
+    """VS Code's JSON engine (vscode-json-languageservice, npm) over a record and a descriptor
+    of the newest version, offline: it finds each file's schema by `$schema` and by file name,
+    offers completions and reports a planted error (tests/consumers/json_language_service.mjs)."""
+    modules = _npm_install(session, "jsonls", "vscode-json-languageservice@5.7.2",
+                           "vscode-languageserver-textdocument@1.0.12")
+    session.install(".")
+    work = Path(session.create_tmp()).resolve()
+    dataset = work / "payne"
+    shutil.rmtree(dataset, ignore_errors=True)
+    shutil.copytree(ROOT / "datasets" / "voa-2021-05-15-payne-washington", dataset)
+    session.run("textevents", "upgrade", str(dataset), silent=True)  # to the newest
+    record = (dataset / "events.jsonl").read_text("utf-8").splitlines()[0]
+    (work / "record.json").write_text(record, "utf-8")
+    folder = session.run("textevents", "schema", "--folder", silent=True).strip()
+    session.run("node", str(ROOT / "tests" / "consumers" / "json_language_service.mjs"), folder,
+                str(work / "record.json"), str(dataset / "datapackage.json"),
+                env={"NODE_PATH": str(modules)}, external=True)
+
+
+@nox.session(default=False)
 def pydantic(session: nox.Session) -> None:
     """A code generator as a consumer: datamodel-code-generator makes Pydantic models of
     each released version offline, and they load every record jsonschema-rs accepts."""
@@ -207,14 +228,21 @@ def package(session: nox.Session) -> None:
 @nox.session(default=False)
 def recipes(session: nox.Session) -> None:
     """The README's recipes for other JSON Schema tools, run exactly as written on a real
-    record with the installed package's bundled schema: each accepts it (ajv's needs npm)."""
+    record with the installed package's bundled schema: each accepts it (ajv's needs npm),
+    and hypothesis-jsonschema's records, drawn from one record type's schema, pass the bundle."""
     session.install(".", "check-jsonschema", "hypothesis==6.150.0",
                     "hypothesis-jsonschema==0.23.1")
     readme = (ROOT / "README.md").read_text("utf-8")
     block = readme.split("<!-- recipes -->\n```sh\n", 1)[1].split("```\n<!-- /recipes -->")[0]
     work = Path(session.create_tmp()).resolve()
-    record = (ROOT / "datasets" / "voa-2021-05-15-payne-washington" / "events.jsonl")
-    (work / "record.json").write_text(record.read_text("utf-8").splitlines()[0], "utf-8")
+    # The record as the newest version has it (`textevents schema --path` names its schema):
+    # a copy of its dataset is upgraded first, if it is not at that version yet.
+    dataset = work / "payne"
+    shutil.rmtree(dataset, ignore_errors=True)
+    shutil.copytree(ROOT / "datasets" / "voa-2021-05-15-payne-washington", dataset)
+    session.run("textevents", "upgrade", str(dataset), silent=True)
+    record = (dataset / "events.jsonl").read_text("utf-8").splitlines()[0]
+    (work / "record.json").write_text(record, "utf-8")
     session.chdir(work)
     for recipe in block.splitlines():
         if recipe.startswith("npx ") and shutil.which("npx") is None:
@@ -226,10 +254,15 @@ def recipes(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
-    """Run `frictionless validate` on each dataset's datapackage.json."""
+    """Run `frictionless validate` on each dataset's datapackage.json; then, alone, on a copy
+    moved to schema 1.2.0 (Table Schemas in the descriptor), where it refuses planted bad
+    cells (tests/consumers/frictionless_check.py)."""
     session.install(".")
     for descriptor in sorted((ROOT / "datasets").glob("*/datapackage.json")):
         session.run("frictionless", "validate", str(descriptor))
+    session.run("python", str(ROOT / "tests" / "consumers" / "frictionless_check.py"),
+                str(ROOT / "datasets" / "voa-2021-05-15-payne-washington"),
+                session.create_tmp())
 
 
 @nox.session(default=False)

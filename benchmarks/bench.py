@@ -48,7 +48,18 @@ REPO = Path(__file__).resolve().parent.parent
 # The version the corpus is made at: that of the repository's datasets, its templates.
 # Every baseline checks the records against it (against another, a record would be
 # refused at its schema_version, and cost a baseline next to nothing).
-VERSION = registry.versions()[-1]
+def _datasets_version() -> str:
+    """The one version the repository's datasets declare (not always the newest shipped)."""
+    declared = {json.loads((p / "datapackage.json").read_text("utf-8"))["textevents_version"]
+                for p in (REPO / "datasets").iterdir() if (p / "datapackage.json").is_file()}
+    if len(declared) != 1:
+        raise SystemExit(f"the datasets declare {sorted(declared)}: upgrade them to one "
+                         "version (textevents upgrade)")
+    return str(declared.pop())
+
+
+VERSION = _datasets_version()
+
 # Runs a command and prints (seconds, peak memory of its process tree in KB).  The
 # tree's memory is sampled every 5 ms: the proportional set size of each process
 # (shared pages split between the processes that share them, as a fork's are),

@@ -228,14 +228,41 @@ def _long_line(folder: Path) -> None:
         handle.write('{"id": "' + "x" * (1024 * 1024 + 10) + '"}\n')
 
 
-def _at_1_1_0(case: CaseMutation) -> CaseMutation:
-    """The case in a dataset the upgrade command moved to schema 1.1.0 first."""
+def _at(version: str, case: CaseMutation) -> CaseMutation:
+    """The case in a dataset the upgrade command moved to `version` first."""
     def mutate(folder: Path) -> None:
         from validator import upgrade
 
-        upgrade.write(upgrade.plan(folder, "1.1.0"))
+        upgrade.write(upgrade.plan(folder, version))
         case.apply(folder)
     return CaseMutation(case.code, case.name, mutate)
+
+
+def _at_1_1_0(case: CaseMutation) -> CaseMutation:
+    return _at("1.1.0", case)
+
+
+def _at_1_2_0(case: CaseMutation) -> CaseMutation:
+    return _at("1.2.0", case)
+
+
+def _actors_schema(edit: Callable[[dict], None]) -> Callable[[Path], None]:
+    """Edit the Table Schema that the actors resource carries (schema 1.2.0)."""
+    def change(descriptor: dict) -> None:
+        [actors] = [r for r in descriptor["resources"] if r["name"] == "actors"]
+        edit(actors["schema"])
+    return _edit_descriptor(change)
+
+
+def _schema_as_path(folder: Path) -> None:
+    """The sources resource names a copy of its Table Schema, in which a column is retyped."""
+    descriptor = _descriptor(folder)
+    [sources] = [r for r in descriptor["resources"] if r["name"] == "sources"]
+    schema = sources.pop("schema")
+    schema["fields"][5]["type"] = "string"
+    (folder / "sources.schema.json").write_text(json.dumps(schema, indent=2), "utf-8")
+    sources["schema"] = "sources.schema.json"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
 
 
 CASE_MUTATIONS: tuple[CaseMutation, ...] = (
@@ -354,6 +381,19 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     _at_1_1_0(_case("date-range-reversed", "use-date-1-1-0", 3, setting(
         ["arms_allegation", "use_date"], {"start": "2023-07-20", "end": "2023-07-10",
                                           "precision": "window"}))),
+    # Schema 1.2.0: the tables' schemas in the descriptor, $schema, dates as dates.
+    _at_1_2_0(CaseMutation("table-schema-mismatch", "enum-widened-1-2-0", _actors_schema(
+        lambda s: s["fields"][2]["constraints"]["enum"].append("wizard")))),
+    _at_1_2_0(CaseMutation("table-schema-mismatch", "path-retyped-1-2-0", _schema_as_path)),
+    _at_1_2_0(_case("schema-uri-mismatch", "other-version-1-2-0", 0, setting(
+        ["$schema"], "https://schema.textevents.org/1.1.0/event.schema.json"))),
+    _at_1_2_0(CaseMutation("schema-uri-mismatch", "descriptor-names-record-schema-1-2-0",
+                           _edit_descriptor(lambda d: d.update({
+                               "$schema": "https://schema.textevents.org/1.2.0/event.schema.json"})))),
+    _at_1_2_0(CaseMutation("table-value", "impossible-published-1-2-0", _replace(
+        "sources.csv", "2023-07-29T18:25", "2021-13-45T99:99:99Z"))),
+    _at_1_2_0(CaseMutation("table-value", "published-not-iso-1-2-0", _replace(
+        "sources.csv", "2023-07-29T18:25", "29 July 2023"))),
     # A record of another version than its dataset's: located at its schema_version.
     _case("schema-not-in-codelist", "record-version", 0, setting(["schema_version"], "1.1.0")),
 )

@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).parent.parent / "validator"
 # and the rule catalogue, results, escaping, pointers) imports nothing above.
 LAYERS = (
     ("validator.cli", "validator.codegen", "validator.__main__", "validator.authoring",
-     "validator.upgrade", "validator.output_file", "validator.export"),
+     "validator.upgrade", "validator.upgrade_steps", "validator.output_file",
+     "validator.export"),
     ("validator.one_record",),
     ("validator.render",),
     ("validator.engine",),

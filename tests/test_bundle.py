@@ -72,3 +72,57 @@ def test_generated_records_are_valid_under_the_bundle(data: dict) -> None:
     bundled = jsonschema_rs.validator_for(bundle("1.0.0"), validate_formats=True)
     for record in data["records"]:
         assert bundled.is_valid(record)
+
+
+def test_the_catalogue_lists_every_version_s_ids_in_schemastore_s_format() -> None:
+    """schema/catalog.json (generated; `codegen --check` fails when it is stale) names the
+    record schema and the profile of each shipped version by `$id`, the newest as `url`."""
+    from validator.bundling import CATALOG, catalog_text
+
+    text = (REPO / "schema" / CATALOG).read_text("utf-8")
+    assert text == catalog_text()
+    catalog = json.loads(text)
+    assert catalog["$schema"] == "https://json.schemastore.org/schema-catalog.json"
+    assert catalog["version"] == 1
+    newest = registry.versions()[-1]
+    for entry, document in zip(catalog["schemas"],
+                               (registry.RECORD_SCHEMA, registry.PROFILE_SCHEMA), strict=True):
+        assert set(entry) == {"name", "description", "url", "versions"}  # SchemaStore's keys
+        assert entry["url"] == registry.load(newest).uri(document)
+        assert entry["versions"] == {v: registry.load(v).uri(document)
+                                     for v in registry.versions()}
+
+
+def test_textevents_schema_names_the_folder_and_the_catalogue(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from validator.authoring.cli import main
+
+    assert main(["schema", "1.1.0", "--folder"]) == 0
+    assert capsys.readouterr().out == f"{registry.schema_root() / '1.1.0'}\n"
+    assert main(["schema", "--catalog"]) == 0
+    assert Path(capsys.readouterr().out.strip()) == registry.schema_root() / "catalog.json"
+
+
+@pytest.mark.parametrize("version", registry.versions())
+def test_the_record_type_schemas_together_decide_every_record_as_the_bundle(version: str) -> None:
+    """`textevents schema --type T` accepts exactly the records of type T the bundle accepts:
+    over every record of the datasets and cases, as they are and moved to the version."""
+    from validator.bundling import record_type_schema
+
+    full = jsonschema_rs.validator_for(bundle(version), validate_formats=True)
+    types = registry.load(version).codelists["event_type"].codes
+    typed = {t: jsonschema_rs.validator_for(record_type_schema(version, t), validate_formats=True)
+             for t in types}
+    assert "$ref" not in json.dumps(record_type_schema(version, types[0])).replace(
+        "every $ref inlined", "")
+    records = [r for r in RECORDS if _encodable(r)]
+    records += [{**r, "schema_version": version} for r in records if isinstance(r, dict)]
+    accepted = 0
+    for record in records:
+        verdicts = {t: v.is_valid(record) for t, v in typed.items()}
+        assert any(verdicts.values()) == full.is_valid(record), record
+        assert sum(verdicts.values()) <= 1
+        accepted += any(verdicts.values())
+    assert accepted > 40
+    with pytest.raises(KeyError):
+        record_type_schema(version, "wizard")

@@ -1,4 +1,5 @@
-"""The upgrade command: 1.0.0 datasets to 1.1.0, without losing a fact, all or nothing."""
+"""The upgrade command: 1.0.0 datasets to 1.1.0, and on to 1.2.0 (their tables' schemas in the
+descriptor), without losing a fact, all or nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from legacy import CODING, dataset_1_0_0, records_1_0_0
 from strategies import datasets
 from writing import write_dataset
 
-from validator import check_record, upgrade, validate
+from validator import check_record, registry, upgrade, upgrade_steps, validate
 
 REPO = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "cases"
@@ -59,7 +60,7 @@ def test_an_upgrade_changes_only_the_version_fields(payne: Path,
 def test_check_says_what_would_change_and_writes_nothing(
         payne: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = _bytes_of(payne)
-    assert upgrade.main([str(payne), "--check"]) == 1
+    assert upgrade.main([str(payne), "--check", "--to", "1.1.0"]) == 1
     assert _bytes_of(payne) == before
     out = capsys.readouterr().out
     assert "would upgrade from 1.0.0 to 1.1.0" in out
@@ -69,10 +70,10 @@ def test_check_says_what_would_change_and_writes_nothing(
 
 def test_a_dataset_at_the_version_is_left_alone(payne: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert upgrade.main([str(payne)]) == 0
+    assert upgrade.main([str(payne), "--to", "1.1.0"]) == 0
     after = _bytes_of(payne)
-    assert upgrade.main([str(payne), "--check"]) == 0
-    assert upgrade.main([str(payne)]) == 0
+    assert upgrade.main([str(payne), "--check", "--to", "1.1.0"]) == 0
+    assert upgrade.main([str(payne), "--to", "1.1.0"]) == 0
     assert _bytes_of(payne) == after
     assert "already 1.1.0" in capsys.readouterr().out
 
@@ -92,7 +93,7 @@ def test_an_invalid_dataset_is_refused_untouched(tmp_path: Path,
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--to", "9.9.9"], "unknown schema version '9.9.9'; this validator ships 1.0.0, 1.1.0"),
+    (["--to", "9.9.9"], "unknown schema version '9.9.9'; this validator ships 1.0.0, 1.1.0, 1.2.0"),
     (["--to", "0.1.0"], "unknown schema version '0.1.0'"),
 ])
 def test_an_unknown_version_is_a_clear_refusal(payne: Path, argv: list[str], message: str,
@@ -107,7 +108,7 @@ def test_a_downgrade_is_refused(payne: Path, capsys: pytest.CaptureFixture[str])
     assert upgrade.main([str(payne)]) == 0
     upgraded = _bytes_of(payne)
     assert upgrade.main([str(payne), "--to", "1.0.0"]) == 2
-    assert "cannot downgrade from 1.1.0 to 1.0.0" in capsys.readouterr().err
+    assert "cannot downgrade from 1.2.0 to 1.0.0" in capsys.readouterr().err
     assert _bytes_of(payne) == upgraded
 
 
@@ -186,7 +187,7 @@ def test_a_record_written_unusually_keeps_its_text(payne: Path) -> None:
     record = json.loads((folder / "events.jsonl").read_text("utf-8"))
     text = json.dumps(record, ensure_ascii=True, separators=(",", ":"))  # \u escapes, no spaces
     (folder / "events.jsonl").write_text(text + "\n", "utf-8")
-    assert upgrade.main([str(folder)]) == 0
+    assert upgrade.main([str(folder), "--to", "1.1.0"]) == 0
     assert (folder / "events.jsonl").read_text("utf-8") == text.replace(
         '"schema_version":"1.0.0"', '"schema_version":"1.1.0"') + "\n"
 
@@ -201,7 +202,7 @@ def test_every_1_0_0_dataset_of_the_repository_and_the_valid_case_upgrades(
         dataset_1_0_0(name, work / name)
     assert validate([str(work)], ignore=CODING).findings == ()
     shutil.copytree(CASES / "valid" / "base", tmp_path / "base")
-    assert upgrade.main([str(work), str(tmp_path / "base")]) == 0
+    assert upgrade.main([str(work), str(tmp_path / "base"), "--to", "1.1.0"]) == 0
     for folder in [*sorted(work.iterdir()), tmp_path / "base"]:
         assert json.loads((folder / "datapackage.json").read_text("utf-8"))[
             "textevents_version"] == "1.1.0"
@@ -225,10 +226,11 @@ def _declared(folder: Path) -> object:
         return None
 
 
+@pytest.mark.parametrize("target", ["1.1.0", "1.2.0"])
 def test_each_invalid_case_is_refused_untouched_or_upgraded_with_its_warnings(
-        tmp_path: Path) -> None:
+        tmp_path: Path, target: str) -> None:
     """A case with an error is refused (exit 2) and left byte for byte; a case with
-    warnings only upgrades, and gives the same warnings at 1.1.0."""
+    warnings only upgrades, and gives the same warnings at the new version."""
     refused = upgraded = 0
     for case in INVALID:
         shutil.copytree(case, tmp_path / case.parent.name / case.name, symlinks=True)
@@ -236,8 +238,8 @@ def test_each_invalid_case_is_refused_untouched_or_upgraded_with_its_warnings(
         before = _bytes_of(work)
         findings_before = validate([str(work)]).findings
         declared = _declared(work)
-        code = upgrade.main([str(work)])
-        if declared == "1.1.0":  # made at 1.1.0: nothing to do
+        code = upgrade.main([str(work), "--to", target])
+        if declared == target:  # made at the target: nothing to do
             assert (code, _bytes_of(work)) == (0, before), case
         elif any(f.severity.value == "error" for f in findings_before):
             assert code == 2, case
@@ -292,7 +294,8 @@ def test_upgrade_record_refuses_what_it_cannot_read() -> None:
 def test_list_versions_names_each_version_and_its_upgrade(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert upgrade.main(["--list-versions"]) == 0
-    assert capsys.readouterr().out == "1.0.0  upgrades to 1.1.0\n1.1.0  newest\n"
+    assert capsys.readouterr().out == \
+        "1.0.0  upgrades to 1.1.0\n1.1.0  upgrades to 1.2.0\n1.2.0  newest\n"
 
 
 def test_no_dataset_and_no_list_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -309,3 +312,68 @@ def test_the_files_keep_their_permissions(payne: Path) -> None:
     assert upgrade.main([str(payne)]) == 0
     assert (payne / "events.jsonl").stat().st_mode & 0o777 == 0o644
     assert (payne / "datapackage.json").stat().st_mode & 0o777 == 0o640
+
+
+def _table_schemas(folder: Path) -> dict[str, Any]:
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    return {r["name"]: (r.get("type"), r.get("schema")) for r in descriptor["resources"]
+            if r["name"] in registry.TABLES}
+
+
+def test_the_datasets_folder_upgrades_to_1_2_0_with_its_tables_schemas(tmp_path: Path) -> None:
+    """`python -m validator.upgrade datasets/ --to 1.2.0` on a copy of datasets/: every dataset
+    moves to 1.2.0, each table resource carries the released Table Schema, every record says
+    what it said, and the copy is as valid as datasets/ (links across datasets included)."""
+    work = tmp_path / "datasets"
+    shutil.copytree(REPO / "datasets", work)
+    old = {folder.name: _records(folder) for folder in sorted(work.iterdir())}
+    assert validate([str(work)]).findings == ()
+    assert upgrade.main([str(work), "--to", "1.2.0"]) == 0
+    released = registry.load("1.2.0")
+    for folder in sorted(work.iterdir()):
+        assert json.loads((folder / "datapackage.json").read_text("utf-8"))[
+            "textevents_version"] == "1.2.0"
+        assert _table_schemas(folder) == {
+            name: ("table", released.table_schema(name)) for name in registry.TABLES}
+        assert [{**r, "schema_version": "-"} for r in _records(folder)] == \
+            [{**r, "schema_version": "-"} for r in old[folder.name]]  # also once datasets/ is 1.2.0
+        for table in ("sources.csv", "actors.csv"):  # the tables are not touched
+            assert (folder / table).read_bytes() == (REPO / "datasets" / folder.name /
+                                                     table).read_bytes()
+    assert validate([str(work)]).findings == ()
+    assert upgrade.main([str(work), "--check"]) == 0  # nothing left to do
+
+
+def test_a_1_0_0_dataset_upgrades_through_1_1_0_to_1_2_0(payne: Path) -> None:
+    """Two steps in one run: the records' version and the descriptor's tables."""
+    assert upgrade.main([str(payne), "--to", "1.2.0"]) == 0
+    assert {r["schema_version"] for r in _records(payne)} == {"1.2.0"}
+    assert set(_table_schemas(payne)) == set(registry.TABLES)
+    assert validate([str(payne)]).findings == ()
+
+
+def test_the_1_1_0_step_types_an_untyped_table_and_leaves_another_type_alone() -> None:
+    """A table resource with no type becomes a table with its schema; a sources resource
+    typed otherwise (1.1.0 allowed it) gets none, which 1.2.0 allows."""
+    descriptor = {"resources": [{"name": "sources", "path": "s.csv"},
+                                {"name": "actors", "path": "a.csv", "type": "file"},
+                                {"name": "events", "path": "e.jsonl", "type": "file"}]}
+    upgraded = upgrade_steps.DESCRIPTOR_STEPS["1.1.0"](descriptor)
+    assert upgraded["resources"] == [
+        {"name": "sources", "path": "s.csv", "type": "table",
+         "schema": registry.load("1.2.0").table_schema("sources")},
+        {"name": "actors", "path": "a.csv", "type": "file"},
+        {"name": "events", "path": "e.jsonl", "type": "file"}]
+
+
+@given(datasets())
+def test_every_valid_1_1_0_record_upgrades_to_a_valid_1_2_0_record(data: dict[str, Any]) -> None:
+    """Generated records, at 1.1.0, upgrade to 1.2.0 with every other field equal and no
+    finding."""
+    context = {"texts": {data["source"]: data["text"]},
+               "published": {data["source"]: data["published"]}, "actors": data["actors"]}
+    for record in data["records"]:
+        at_1_1_0 = upgrade.upgrade_record(record, "1.1.0")
+        upgraded = upgrade.upgrade_record(at_1_1_0, "1.2.0")
+        assert {**upgraded, "schema_version": "1.1.0"} == at_1_1_0
+        assert check_record(upgraded, **context) == []

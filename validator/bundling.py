@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from urllib.parse import urljoin
 
 from validator import registry
 
@@ -62,3 +63,99 @@ def bundle(version: str) -> JSON:
 def bundle_text(version: str) -> str:
     """The bundle as the file holds it."""
     return json.dumps(bundle(version), indent=2, ensure_ascii=False) + "\n"
+
+
+CATALOG = "catalog.json"  # under schema/, beside the versions
+
+
+def catalog() -> JSON:
+    """The shipped schemas in SchemaStore's catalogue format (schema-catalog.json).
+
+    One entry for the record schema and one for the dataset profile, each with
+    the newest version's `$id` as its `url` and every version's under
+    `versions`.  No `fileMatch`: records have no file name of their own, and
+    `datapackage.json` names every Data Package, not only textevents datasets;
+    a file names its schema with `$schema` (1.2.0) or an editor's settings.
+    """
+    shipped = registry.versions()
+    entries = []
+    for name, description, document in (
+            ("textevents event record", ("One event reported in news text, grounded in "
+                                         "spans of the article"), registry.RECORD_SCHEMA),
+            ("textevents dataset descriptor", ("The datapackage.json of a textevents dataset "
+                                               "(a Frictionless Data Package)"),
+             registry.PROFILE_SCHEMA)):
+        versions = {version: registry.load(version).uri(document) for version in shipped}
+        entries.append({"name": name, "description": description,
+                        "url": versions[shipped[-1]], "versions": versions})
+    return {"$schema": "https://json.schemastore.org/schema-catalog.json", "version": 1,
+            "schemas": entries}
+
+
+def catalog_text() -> str:
+    """The catalogue as schema/catalog.json holds it."""
+    return json.dumps(catalog(), indent=2, ensure_ascii=False) + "\n"
+
+
+_VALUES = frozenset({"enum", "const", "required", "examples", "default"})  # data, not schemas
+_NAMED = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
+
+
+def _inlined(node: JSON, base: str, documents: dict[str, JSON]) -> JSON:
+    """`node` with every `$ref` replaced by what it names; no `$defs` left.
+
+    A `$ref` beside other keywords becomes an `allOf` with them, which is what a
+    `$ref` with siblings means in 2020-12.
+    """
+    if isinstance(node, list):
+        return [_inlined(item, base, documents) for item in node]
+    if not isinstance(node, dict):
+        return node
+    base = urljoin(base, node["$id"]) if "$id" in node else base
+    out: dict[str, JSON] = {}
+    for key, value in node.items():
+        if key in {"$ref", "$defs", "$id", "$schema", "$comment"}:
+            continue
+        if key in _NAMED:
+            out[key] = {name: _inlined(sub, base, documents) for name, sub in value.items()}
+        else:
+            out[key] = value if key in _VALUES else _inlined(value, base, documents)
+    if "$ref" not in node:
+        return out
+    target, _, fragment = urljoin(base, node["$ref"]).partition("#")
+    named = documents[target]
+    for part in filter(None, fragment.split("/")):
+        named = named[part.replace("~1", "/").replace("~0", "~")]
+    resolved = _inlined(named, target, documents)
+    return {"allOf": [resolved], **out} if out else resolved
+
+
+def record_type_schema(version: str, event_type: str) -> JSON:
+    """The record schema of one record type, with no reference: for generators.
+
+    The record schema chooses each type's details with `if`/`then` on
+    `event_type`; a property-based generator (hypothesis-jsonschema) expands
+    every `if`/`then` into the cases it joins, over the whole record, which took
+    minutes for the bundle.  Here `event_type` is that type's constant and its
+    `then` is all that is left, and every `$ref` is inlined: the records this
+    schema accepts are exactly the records of that type the record schema
+    accepts (tests/test_bundle.py holds it to the bundle).  Raises `KeyError` for
+    a type the version does not have.
+    """
+    released = registry.load(version)
+    documents = {document["$id"]: document for document in released.documents.values()
+                 if "$id" in document}
+    root = copy.deepcopy(released.record_schema)
+    branches = [branch["then"] for branch in root.pop("allOf", [])
+                if branch["if"]["properties"]["event_type"]["const"] == event_type]
+    if not branches:
+        raise KeyError(event_type)
+    root["allOf"] = branches
+    root["properties"]["event_type"] = {"const": event_type}
+    title = root.get("title", "Event record")
+    inlined = _inlined(root, root["$id"], documents)
+    return {"$schema": root["$schema"], "title": f"{title}: {event_type}",
+            "$comment": f"textevents {version} record schema for {event_type} records only, "
+                        "every $ref inlined (textevents schema --type); generated, for "
+                        "generators such as hypothesis-jsonschema.",
+            **{k: v for k, v in inlined.items() if k != "title"}}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.bundling import BUNDLES, bundle_name, bundle_text
+from validator.bundling import BUNDLES, CATALOG, bundle_name, bundle_text, catalog_text
 from validator.changes import kind_of
 from validator.codelists import load_codelists
 
@@ -195,6 +195,7 @@ def outputs(repo: Path) -> dict[Path, str]:
             codelist_schema(version, load_codelists(folder / "codelists")))
         files[repo / "docs" / f"reference-{version}.md"] = reference(version)
         files[repo / "schema" / BUNDLES / bundle_name(version)] = bundle_text(version)
+    files[repo / "schema" / CATALOG] = catalog_text()
     files[repo / "docs" / "rules.md"] = rules_reference()
     from validator.export.dictionary import dictionary_markdown
 

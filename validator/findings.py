@@ -180,6 +180,10 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("resource-hash-mismatch", "Hash mismatch", E, Layer.DESCRIPTOR,
          "A file's SHA-256 differs from the hash that datapackage.json or the sources "
          "table gives for it."),
+    Rule("table-schema-mismatch", "Table Schema not the released one", E, Layer.DESCRIPTOR,
+         "A table resource of datapackage.json carries a Table Schema (inline, or the path of "
+         "a JSON file in the dataset; schema 1.2.0) that is not the one its schema version "
+         "ships, so frictionless validate would check the table against another schema."),
     # Tables.
     Rule("table-header", "Table header", E, Layer.TABLES,
          "A CSV table's header is missing, renames, reorders, repeats or adds columns "
@@ -208,6 +212,9 @@ RULES: Final[dict[str, Rule]] = _rules(
          "or a code that does not fit the record type)."),
     Rule("schema-format", "Bad format", E, Layer.RECORDS,
          "A string is not a valid date, JSON Pointer or other declared format."),
+    Rule("schema-uri-mismatch", "$schema names another schema", E, Layer.RECORDS,
+         "A record's or a descriptor's $schema (schema 1.2.0) is not the $id of the schema of "
+         "its own schema_version or textevents_version: another version's, or none shipped."),
     Rule("schema-value", "Value out of bounds", E, Layer.RECORDS,
          "A value breaks a pattern, a length, a range, or a count of items."),
     Rule("codelist-open-value", "Not in open codelist", W, Layer.RECORDS,

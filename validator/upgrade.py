@@ -1,9 +1,10 @@
 """Upgrade a dataset to a newer schema version, without losing a fact.
 
 `python -m validator.upgrade DATASET... --to 1.1.0` rewrites each dataset's
-`datapackage.json` (`textevents_version`, and the events resource's `bytes`
-and `hash` where it gives them) and its events file (every record's
-`schema_version`, and whatever the step between two versions changes).
+`datapackage.json` (`textevents_version`, the events resource's `bytes`
+and `hash` where it gives them, and whatever a step changes: from 1.1.0 to
+1.2.0, each table resource gets its Table Schema) and its events file (every
+record's `schema_version`, and whatever the step between two versions changes).
 Nothing else is touched: the tables and the article texts stay as they are.
 
 An upgrade is all or nothing, for each dataset:
@@ -44,9 +45,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.upgrade_steps import STEPS, upgrade_descriptor
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
     from validator.findings import Finding
 
@@ -57,18 +59,6 @@ _SHOWN = 5  # findings quoted when a dataset is refused
 
 class UpgradeError(Exception):
     """An upgrade that cannot be made; the message says why (the command exits 2)."""
-
-
-def _record_1_0_0_to_1_1_0(record: JSON) -> JSON:
-    """1.1.0 only adds to 1.0.0 (a minor version): a 1.0.0 record says the same in 1.1.0."""
-    record["schema_version"] = "1.1.0"
-    return record
-
-
-# Each step: from a version to the next, and what it does to a record (given a copy).
-STEPS: dict[str, tuple[str, Callable[[JSON], JSON]]] = {
-    "1.0.0": ("1.1.0", _record_1_0_0_to_1_1_0),
-}
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -157,11 +147,11 @@ def _quoted(findings: Sequence[Finding]) -> str:
     return shown + more
 
 
-def _check(folder: Path) -> list[Finding]:
+def _check(folder: Path, *, alone: bool = False) -> list[Finding]:
     from validator import UsageError, validate
 
     try:
-        return list(validate([str(folder)], jobs=1).findings)
+        return list(validate([str(folder)], jobs=1, alone=alone).findings)
     except UsageError as error:
         raise UpgradeError(f"{folder}: {error}") from error
 
@@ -216,8 +206,10 @@ def plan(folder: Path, target: str) -> Plan:
         rewritten.append(_rewrite(line, record, upgraded, "record", target))
         count += 1
     new_events = "\n".join(rewritten).encode("utf-8")
-    upgraded_descriptor = copy.deepcopy(descriptor)
-    upgraded_descriptor["textevents_version"] = target
+    upgraded_descriptor = upgrade_descriptor(descriptor, source, path_between(source, target))
+    tables = [r["name"] for r in upgraded_descriptor["resources"]
+              if isinstance(r, dict) and "schema" in r
+              and r not in (descriptor.get("resources") or ())]
     described = []
     for resource in upgraded_descriptor["resources"]:
         if isinstance(resource, dict) and resource.get("name") == "events":
@@ -235,6 +227,8 @@ def plan(folder: Path, target: str) -> Plan:
     result.files[DESCRIPTOR] = new_descriptor.encode("utf-8")
     result.files[events_path] = new_events
     extra = f", and the events resource's {' and '.join(described)}" if described else ""
+    if tables:
+        extra += f"; the {' and '.join(tables)} resources carry their Table Schemas"
     result.changes = [f"{DESCRIPTOR}: textevents_version {source} -> {target}{extra}",
                       f"{events_path}: schema_version {source} -> {target} in {count} records"]
     return result
@@ -243,18 +237,21 @@ def plan(folder: Path, target: str) -> Plan:
 def verify(upgrade: Plan) -> None:
     """Check the upgraded dataset in a temporary copy; raise `UpgradeError` unless it is valid.
 
-    The copy must give no error, and no warning that the original does not
-    give (the same code at the same place): an upgrade says what the data said.
+    The copy must give no finding that the original does not give (the same
+    code at the same place): an upgrade says what the data said.  Both are
+    checked alone (`--alone`), since the copy has no datasets beside it: a link
+    to a record of another dataset dangles in both, and `plan` has already
+    checked the original among its neighbours.
     """
-    before = {(f.code, Path(f.file).name, f.line, f.pointer) for f in _check(upgrade.folder)}
+    before = {(f.code, Path(f.file).name, f.line, f.pointer)
+              for f in _check(upgrade.folder, alone=True)}
     with tempfile.TemporaryDirectory(prefix="textevents-upgrade-") as scratch:
         copy_ = Path(scratch) / upgrade.folder.name
         shutil.copytree(upgrade.folder, copy_, symlinks=True)
         for relative, data in upgrade.files.items():
             (copy_ / relative).write_bytes(data)
-        after = _check(copy_)
-    new = [f for f in after if f.severity.value == "error"
-           or (f.code, Path(f.file).name, f.line, f.pointer) not in before]
+        after = _check(copy_, alone=True)
+    new = [f for f in after if (f.code, Path(f.file).name, f.line, f.pointer) not in before]
     if new:
         raise UpgradeError(f"{upgrade.folder}: the upgrade to {upgrade.target} would not be "
                            f"valid, so nothing was written: {_quoted(new)}")

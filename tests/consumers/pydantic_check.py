@@ -25,16 +25,40 @@ from typing import Any
 REFUSING_PROXY = "http://127.0.0.1:9"  # the discard port: a fetch fails at once
 
 
+# From 1.2.0 the record types have titles, and the generator names its types after them.
+TITLED = {"EventRecord", "DiplomaticVisit", "ArmsAllegation", "DiplomaticVisitClassification",
+          "ArmsAllegationClassification"}
+
+
+def titled(schema: Path) -> bool:
+    """Whether the version's record schema titles its types (1.2.0 and later)."""
+    return json.loads(schema.read_text("utf-8"))["title"] == "Event record"
+
+
 def generate(schema: Path, package: Path) -> None:
-    """Write Pydantic v2 models of `schema` (and the files it refers to) into `package`."""
+    """Write Pydantic v2 models of `schema` (and the files it refers to) into `package`.
+
+    A titled version is generated as its README says (`--use-title-as-name`), into one
+    module; the others as before, with the record's class named on the command line.
+    """
     offline = {**os.environ, "HTTP_PROXY": REFUSING_PROXY, "HTTPS_PROXY": REFUSING_PROXY,
                "http_proxy": REFUSING_PROXY, "https_proxy": REFUSING_PROXY, "NO_PROXY": ""}
+    naming = ["--use-title-as-name"] if titled(schema) else ["--class-name", "EventRecord"]
+    output = package.with_suffix(".py") if titled(schema) else package
     subprocess.run([sys.executable, "-m", "datamodel_code_generator",
                     "--input", str(schema), "--input-file-type", "jsonschema",
-                    "--output", str(package), "--output-model-type", "pydantic_v2.BaseModel",
-                    "--class-name", "EventRecord", "--target-python-version", "3.11",
+                    "--output", str(output), "--output-model-type", "pydantic_v2.BaseModel",
+                    *naming, "--target-python-version", "3.11",
                     "--formatters", "builtin", "--disable-timestamp"],
                    check=True, env=offline)
+
+
+def misnamed(module: Any) -> list[str]:
+    """What is wrong with the names of a titled version's models: a type named after its
+    file (Schema, Schema_1) instead of its title, or a titled type missing."""
+    classes = {name for name, value in vars(module).items() if isinstance(value, type)}
+    return sorted({n for n in classes if n == "Schema" or n.startswith("Schema_")}
+                  | {f"no {n}" for n in TITLED - classes})
 
 
 def main(argv: list[str]) -> int:
@@ -47,7 +71,13 @@ def main(argv: list[str]) -> int:
         for folder in sorted(p for p in schemas.iterdir() if (p / "event.schema.json").is_file()):
             name = "textevents_" + folder.name.replace(".", "_")
             generate(folder / "event.schema.json", Path(work) / name)
-            model: Any = importlib.import_module(name).EventRecord
+            module = importlib.import_module(name)
+            model: Any = module.EventRecord
+            if titled(folder / "event.schema.json"):
+                wrong_names = misnamed(module)
+                print(f"{folder.name}: record types named {sorted(TITLED)}"
+                      if not wrong_names else f"{folder.name}: misnamed: {wrong_names}")
+                failures += len(wrong_names)
             mine = [e for e in entries if e["version"] == folder.name]
             refused = wrong = 0
             for entry in mine:

@@ -30,7 +30,9 @@ for (const version of readdirSync(root).sort()) {
   });
   const root_ = /^export (?:type|interface) (\w+)/m.exec(types)[1]; // the record's own type
   const typesFile = join(work, `types-${version}.ts`);
-  writeFileSync(typesFile, `${types}\nexport type EventRecord = ${root_};\n`);
+  // From 1.2.0 the titles name the types: the record's is EventRecord already.
+  const alias = root_ === "EventRecord" ? "" : `\nexport type EventRecord = ${root_};\n`;
+  writeFileSync(typesFile, `${types}${alias}`);
   const mine = entries.filter((entry) => entry.version === version);
   const recordsFile = join(work, `records-${version}.ts`);
   writeFileSync(recordsFile, [

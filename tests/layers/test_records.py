@@ -1,7 +1,7 @@
 """The records layer: each record against the JSON Schema of its version, and the messages that say why.
 
 Rules: events-empty, schema-missing-field, schema-unknown-field, schema-wrong-type,
-schema-not-in-codelist, schema-format, schema-value, codelist-open-value.
+schema-not-in-codelist, schema-format, schema-value, codelist-open-value, schema-uri-mismatch.
 """
 
 from __future__ import annotations
@@ -166,3 +166,64 @@ def test_a_finding_is_reported_once(tmp_path) -> None:
     assert found.count(("schema-wrong-type", "/actors")) == 1
     assert [(f.code, f.pointer) for f in check_record(record)].count(
         ("schema-wrong-type", "/actors")) == 1
+
+
+RECORD_1_2_0 = "https://schema.textevents.org/1.2.0/event.schema.json"
+PROFILE_1_2_0 = "https://schema.textevents.org/1.2.0/datapackage.profile.json"
+
+
+@pytest.mark.parametrize(("given", "named"), [
+    ("https://schema.textevents.org/1.1.0/event.schema.json", " (the 1.1.0 record schema)"),
+    (PROFILE_1_2_0, " (the 1.2.0 dataset profile)"),
+    ("https://example.com/event.schema.json", " (no schema this validator ships)"),
+])
+def test_a_record_s_schema_must_be_its_own_version_s(given: str, named: str) -> None:
+    """schema 1.2.0: `$schema` is optional, and names the record schema of its schema_version."""
+    value = {**record(), "schema_version": "1.2.0"}
+    engine = compiled("1.2.0", RECORD_SCHEMA)
+    assert list(schema_problems(engine, {**value, "$schema": RECORD_1_2_0})) == []
+    assert list(schema_problems(engine, value)) == []
+    (problem,) = schema_problems(engine, {**value, "$schema": given})
+    assert (problem.code, problem.pointer) == ("schema-uri-mismatch", "/$schema")
+    assert problem.message == (f"$schema '{given}'{named} is not the $id of the schema this "
+                               f"file's version follows: '{RECORD_1_2_0}'")
+
+
+def test_a_descriptor_s_schema_must_be_its_own_version_s_profile() -> None:
+    from validator.checks.schema import schema_problems as problems_of
+
+    descriptor = json.loads((BASE / "datapackage.json").read_text("utf-8"))
+    descriptor["textevents_version"] = "1.2.0"
+    engine = compiled("1.2.0", registry.PROFILE_SCHEMA)
+    assert list(problems_of(engine, {**descriptor, "$schema": PROFILE_1_2_0}, codes={},
+                            default_code="descriptor-invalid")) == []
+    found = problems_of(engine, {**descriptor, "$schema": RECORD_1_2_0}, codes={},
+                        default_code="descriptor-invalid")
+    assert [(p.code, p.pointer) for p in found] == [("schema-uri-mismatch", "/$schema")]
+
+
+def test_a_1_1_0_record_may_not_carry_a_schema_key() -> None:
+    """Before 1.2.0 the key is unknown: the version decides, not the key."""
+    value = {**record(), "schema_version": "1.1.0", "$schema": RECORD_1_2_0}
+    found = schema_problems(compiled("1.1.0", RECORD_SCHEMA), value)
+    assert [(p.code, p.pointer) for p in found] == [("schema-unknown-field", "/$schema")]
+
+
+@pytest.mark.parametrize(("where", "bound"), [
+    (["evidence", 0, "start"], 67108863), (["evidence", 0, "end"], 67108864),
+    (["location", "geonames_id"], 2**53 - 1)])
+def test_1_2_0_bounds_every_integer(where: list, bound: int) -> None:
+    """Integers have a maximum in 1.2.0: offsets that of a 64 MiB text, others 2^53 - 1."""
+    engine = compiled("1.2.0", RECORD_SCHEMA)
+    at = "/" + "/".join(map(str, where))
+
+    def found(number: int) -> list[str]:
+        value = {**record(), "schema_version": "1.2.0"}
+        parent = value
+        for key in where[:-1]:
+            parent = parent[key]
+        parent[where[-1]] = number
+        return [p.code for p in schema_problems(engine, value) if p.pointer == at]
+
+    assert found(bound) == []
+    assert found(bound + 1) == ["schema-value"]

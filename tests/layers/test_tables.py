@@ -180,3 +180,39 @@ def test_the_closest_key_of_a_reference_into_the_same_table(
         schema["foreignKeys"] = foreign_keys
     assert closest_key(AFFILIATIONS, schema, row_number, field) == hint
 
+
+
+SOURCES_1_2_0 = registry.load("1.2.0").table_schema("sources")
+SOURCES_HEADER = ",".join(f["name"] for f in SOURCES_1_2_0["fields"])
+
+
+def _sources(published: str, retrieved: str = "") -> str:
+    return (f"{SOURCES_HEADER}\ns1,,T,P,,{published},en,{retrieved},articles/a.txt,"
+            f"{'0' * 64},public\n")
+
+
+@pytest.mark.parametrize(("published", "retrieved", "expected"), [
+    ("2021-05-15T07:42:51Z", "", []),
+    ("2023-07-29T18:25", "2023-07-30", []),
+    ("2021-05-15", "2021-05-15T07:42:51+02:00", []),
+    ("2021-13-45T99:99:99Z", "", [("table-value", "/0/published", "not a date")]),
+    ("not-a-date", "", [("table-value", "/0/published", "not a date")]),
+    ("2021-05-15", "Thursday", [("table-value", "/0/retrieved", "not an ISO 8601")]),
+    ("May 15 2021", "", [("table-value", "/0/published", "not an ISO 8601")]),
+])
+def test_1_2_0_dates_are_read_as_dates_and_held_to_iso_8601(
+        published: str, retrieved: str, expected: list) -> None:
+    """frictionless reads the cell as a date (2021-13-45 is none); validate also wants ISO form."""
+    from validator.checks import table_dates, tables
+
+    text = _sources(published, retrieved)
+    table = read_table(text)
+    assert isinstance(table, Table)
+    screened = tables.passes(table, SOURCES_1_2_0)
+    problems = [] if screened else list(table_problems(text.encode(), table, SOURCES_1_2_0))
+    problems += table_dates.iso_problems(table, SOURCES_1_2_0)
+    assert [(p.code, p.pointer) for p in problems] == [(c, w) for c, w, _ in expected]
+    for problem, (_, _, words) in zip(problems, expected, strict=True):
+        assert words in problem.message
+    # The screen passes exactly the tables in which frictionless finds nothing.
+    assert screened == (not list(table_problems(text.encode(), table, SOURCES_1_2_0)))

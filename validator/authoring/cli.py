@@ -4,7 +4,7 @@
     textevents new FOLDER --article F …  a new dataset around an article
     textevents rehash DATASET [--check]  the hashes again, after an edit
     textevents schema [VERSION]          the bundled record schema (--path, --tables,
-                                         --profile, --list)
+                                         --profile, --folder, --catalog, --type, --list)
     textevents upgrade DATASET… [--to V] a dataset moved to a newer schema version
                                          (--check, --list-versions)
     textevents export DATASET… --to DIR  checked datasets as tidy tables (--format
@@ -70,6 +70,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="print the Table Schemas of the sources and actors tables")
     shown.add_argument("--profile", action="store_true",
                        help="print the JSON Schema of datapackage.json")
+    shown.add_argument("--folder", action="store_true",
+                       help="print the folder of the version's released files (for editors: "
+                            "their $refs name sibling files)")
+    shown.add_argument("--catalog", action="store_true",
+                       help="print the path of the catalogue of every version's $ids "
+                            "(SchemaStore's format)")
+    shown.add_argument("--type", metavar="EVENT_TYPE", dest="event_type",
+                       help="print the record schema of one record type, every $ref inlined "
+                            "(for generators such as hypothesis-jsonschema)")
     shown.add_argument("--list", action="store_true", help="list the released versions")
     export = commands.add_parser("export", help="write checked datasets as tidy tables")
     export.add_argument("paths", nargs="+", metavar="DATASET",
@@ -174,7 +183,7 @@ def _rehash(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from validator import registry
-    from validator.bundling import BUNDLES, bundle_name
+    from validator.bundling import BUNDLES, CATALOG, bundle_name, record_type_schema
 
     released = registry.versions()
     if args.list:
@@ -184,11 +193,22 @@ def _schema(args: argparse.Namespace) -> int:
     if version not in released:
         raise UsageError(f"no released version {version!r}; released: {', '.join(released)}")
     path = registry.schema_root() / BUNDLES / bundle_name(version)
+    if args.folder or args.catalog:
+        shown = registry.schema_root() / (CATALOG if args.catalog else version)
+        sys.stdout.write(f"{shown}\n")
+        return EXIT_OK
     if args.path:
         sys.stdout.write(f"{path}\n")
         return EXIT_OK
     documents = registry.load(version)
-    if args.tables:
+    if args.event_type is not None:
+        types = documents.codelists["event_type"].codes
+        if args.event_type not in types:
+            raise UsageError(f"no record type {args.event_type!r} in {version}; "
+                             f"its types: {', '.join(types)}")
+        value = record_type_schema(version, args.event_type)
+        sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    elif args.tables:
         value = {table: documents.table_schema(table) for table in registry.TABLES}
         sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
     elif args.profile:

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from validator import registry
 from validator.authoring.files import folder_mode
@@ -58,6 +59,16 @@ def _csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _table_schema(version: registry.SchemaVersion, table: str) -> dict[str, Any]:
+    """The table resource's `schema`, inline, where the version lets it carry one (1.2.0).
+
+    So that `frictionless validate` checks the table's cells too.
+    """
+    if "schema" not in version.profile["$defs"]["resource"]["properties"]:
+        return {}
+    return {"schema": version.table_schema(table)}
+
+
 def dataset_files(name: str, title: str, article: bytes, source: Source,
                   contributor: str) -> dict[str, bytes]:
     """The files of a new dataset (relative path -> bytes), for the newest schema version."""
@@ -82,8 +93,10 @@ def dataset_files(name: str, title: str, article: bytes, source: Source,
         "resources": [
             {"name": "events", "type": "file", "path": "events.jsonl", "format": "jsonl",
              "mediatype": "application/jsonl", "encoding": "utf-8"},
-            {"name": "sources", "type": "table", "path": "sources.csv", **table},
-            {"name": "actors", "type": "table", "path": "actors.csv", **table},
+            {"name": "sources", "type": "table", "path": "sources.csv", **table,
+             **_table_schema(version, "sources")},
+            {"name": "actors", "type": "table", "path": "actors.csv", **table,
+             **_table_schema(version, "actors")},
             {"name": f"article-{source.id.replace(':', '-').lower()}", "type": "text",
              "path": path, "format": "txt", "mediatype": "text/plain", "encoding": "utf-8",
              "title": source.title, "hash": f"sha256:{digest}"},

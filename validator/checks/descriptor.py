@@ -41,13 +41,71 @@ def declared(descriptor: JSON) -> Iterator[tuple[str, str, str]]:
             yield join("/resources", index), resource["name"], resource["path"]
 
 
-def unsafe_paths(descriptor: JSON) -> Iterator[Problem]:
-    """Each resource path that the path policy refuses."""
+def table_schemas(descriptor: JSON, tables: tuple[str, ...]) -> Iterator[tuple[str, str, JSON]]:
+    """(pointer, table, Table Schema or its path) of each of `tables` whose resource carries one.
+
+    Schema 1.2.0 lets a table resource carry its Table Schema (`schema`), inline
+    or as the path of a JSON file in the dataset, for `frictionless validate`.
+    """
+    resources = descriptor.get("resources")
+    for index, resource in enumerate(resources if isinstance(resources, list) else ()):
+        if isinstance(resource, dict) and resource.get("name") in tables \
+                and "schema" in resource:
+            yield join("/resources", index, "schema"), resource["name"], resource["schema"]
+
+
+def schema_paths(descriptor: JSON, tables: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(pointer, path) of each Table Schema that a table resource gives as a path."""
+    for where, _, given in table_schemas(descriptor, tables):
+        if isinstance(given, str):
+            yield where, given
+
+
+def unsafe_paths(descriptor: JSON, tables: tuple[str, ...] = ()) -> Iterator[Problem]:
+    """Each resource path, and Table Schema path, that the path policy refuses."""
     for where, _, path in declared(descriptor):
         reason = unsafe_path_reason(path)
         if reason:
             yield Problem("path-unsafe", f"path {escape(path)} {reason}",
                           pointer=join(where, "path"))
+    for where, path in schema_paths(descriptor, tables):
+        reason = unsafe_path_reason(path)
+        if reason:
+            yield Problem("path-unsafe", f"Table Schema path {escape(path)} {reason}",
+                          pointer=where)
+
+
+def _difference(given: JSON, released: JSON) -> str:
+    """Where a Table Schema first differs from the released one, in a few words."""
+    if not isinstance(given, dict):
+        return "it is not a JSON object"
+    for key in sorted(set(given) | set(released)):
+        if key not in given:
+            return f"it has no {escape(key)}"
+        if key not in released:
+            return f"it has {escape(key)}, which the released one does not"
+        if key == "fields" and isinstance(given[key], list) and given[key] != released[key]:
+            names = [f.get("name") if isinstance(f, dict) else f for f in given[key]]
+            ours = [f["name"] for f in released[key]]
+            if names != ours:
+                return f"its fields are {escape(names, 80)}, not {escape(ours, 80)}"
+            index = next(i for i, (a, b) in enumerate(zip(given[key], released[key],
+                                                          strict=True)) if a != b)
+            return f"its field {escape(ours[index])} differs"
+        if given[key] != released[key]:
+            return f"its {escape(key)} differs"
+    return "it differs"  # pragma: no cover - equal keys and values are equal
+
+
+def table_schema_problem(table: str, given: JSON, released: JSON, version: str,
+                         where: str) -> Problem | None:
+    """A table resource's Table Schema that is not the one its version ships, or None."""
+    if given == released:
+        return None
+    return Problem("table-schema-mismatch", f"the {escape(table)} table's Table Schema is not "
+                   f"schema {version}'s tables/{table}.json: {_difference(given, released)} "
+                   f"(validate checks the table against the released one; frictionless "
+                   f"validate would use this one)", pointer=where)
 
 
 def duplicate_resource(name: str, path: str, where: str) -> Problem:

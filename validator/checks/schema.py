@@ -74,6 +74,23 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
     return escape(message, 160)[1:-1], ""
 
 
+def _shipped_uri(value: JSON) -> str:
+    """' (the 1.1.0 record schema)' when `value` is the $id of a shipped schema, else ''."""
+    for version in registry.versions():
+        for name, what in ((registry.RECORD_SCHEMA, "record schema"),
+                           (registry.PROFILE_SCHEMA, "dataset profile")):
+            if registry.load(version).documents[name].get("$id") == value:
+                return f" (the {version} {what})"
+    return " (no schema this validator ships)"
+
+
+def _schema_uri_message(error: Any) -> str:  # noqa: ANN401 - an engine error
+    """Why a `$schema` is refused: what it names, and the $id it must be."""
+    expected = error.kind.expected_value
+    return (f"$schema {escape(error.instance, 80)}{_shipped_uri(error.instance)} is not the "
+            f"$id of the schema this file's version follows: {escape(expected, 80)}")
+
+
 def _missing(error: Any) -> frozenset[str]:  # noqa: ANN401 - an engine error
     """The fields an object refused for an unknown field may have but does not."""
     location = error.absolute_keyword_location or ""
@@ -108,6 +125,9 @@ def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonsche
         if name != "FalseSchema" and refused and _within(where, refused):
             continue
         message, extra = _message(error.kind, error)
+        if name == "Constant" and where == "/$schema":  # schema 1.2.0: the file's own schema
+            yield Problem("schema-uri-mismatch", _schema_uri_message(error), pointer=where)
+            continue
         if name == "Pattern" and where.endswith("/country"):  # NG, Nigeria: NGA
             message += country_hint(error.instance)
         ptr = join(where, extra) if extra else where

@@ -63,6 +63,9 @@ def own_words(kind: str, name: str | None, cell: object, note: str, message: str
             return f"{name} {value} is {side} than allowed ({least} {bound} characters)"
     if kind == "type-error":
         field = _field(table_schema, name)
+        if (field.get("type"), field.get("format")) == ("datetime", "any"):  # schema 1.2.0
+            return (f"{name} {value} is not a date or a date and time "
+                    "(as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, say)")
         return (f"{name} {value} is not a {field.get('type', 'value')} "
                 f"({field.get('format', 'default')} format)")
     if kind == "unique-error":

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.meaning import is_country, withdrawn
 from validator.checks.suggest import did_you_mean
+from validator.checks.table_dates import datetime_reader
 from validator.checks.table_messages import own_words
 from validator.escaping import escape
 from validator.findings import Problem
@@ -134,6 +135,8 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
     kind, form = field.get("type", "string"), field.get("format", "default")  # as frictionless
     constraints = field.get("constraints", {})
     missing = field.get("missingValues", missing)
+    if (kind, form) == ("datetime", "any"):
+        return datetime_reader(constraints, missing)
     known = (kind == "string" and form in {"default", "uri"}) or kind == "any"  # any: no format
     if not known or not isinstance(constraints, dict) \
             or not set(constraints) <= (_SCREENED if kind == "string" else _SCREENED_ANY) \

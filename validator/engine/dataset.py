@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks import descriptor as descriptor_rules
-from validator.checks import identities, naming, tables
+from validator.checks import identities, naming, table_dates, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.texts import text_problems
@@ -164,7 +164,7 @@ class _Layers:
         version = registry.load(descriptor["textevents_version"])
         self.version = version.version
         profile = compiled(version.version, registry.PROFILE_SCHEMA)
-        unsafe_problems = list(descriptor_rules.unsafe_paths(descriptor))
+        unsafe_problems = list(descriptor_rules.unsafe_paths(descriptor, registry.TABLES))
         yield from map(self._descriptor, unsafe_problems)
         unsafe = {p.pointer for p in unsafe_problems}
         # The profile's path pattern says the same as the path policy; report it once.
@@ -172,6 +172,7 @@ class _Layers:
             profile, descriptor, codes={}, default_code="descriptor-invalid")
             if p.pointer not in unsafe)
         paths = yield from self._resources(descriptor, unsafe)
+        yield from self._table_schemas(descriptor, version, unsafe)
         contents: dict[str, bytes] = {}
         for name, path in paths.items():
             if name == "events":
@@ -234,6 +235,9 @@ class _Layers:
             self._hashes[path] = (_resolve_or_none(descriptor, join(where, "hash")),
                                   join(where, "hash"))
             self._pointers[path] = join(where, "path")
+        # A Table Schema given as a path is a file of the dataset's, declared by its resource.
+        seen_paths |= {path for where, path in descriptor_rules.schema_paths(
+            descriptor, registry.TABLES) if where not in unsafe and path not in seen_paths}
         unreadable: list[tuple[str, OSError]] = []
         files = dataset_files(self.location.root, lambda *failed: unreadable.append(failed))
         for relative in descriptor_rules.undeclared(files, seen_paths):
@@ -243,6 +247,29 @@ class _Layers:
             yield make("path-unsafe", unreadable_folder(error),
                        self.location.name(relative) if relative else self.location.display)
         return paths
+
+    def _table_schemas(self, descriptor: JSON, version: registry.SchemaVersion,
+                       unsafe: set[str]) -> Iterator[Finding]:
+        """Each Table Schema a table resource carries must be its version's own (1.2.0)."""
+        for where, table, given in descriptor_rules.table_schemas(descriptor, registry.TABLES):
+            if where in unsafe:
+                continue
+            if isinstance(given, str):
+                data = read_regular_file(self.location.root, given)
+                if isinstance(data, Problem):
+                    yield self._descriptor(Problem(data.code, f"the {table} table's Table Schema: "
+                                                   f"{data.message}", pointer=where))
+                    continue
+                text = decode_utf8(data)
+                parsed = text if isinstance(text, Problem) else parse_json(text)
+                if isinstance(parsed, Problem):
+                    yield self._file(given, parsed)
+                    continue
+                given = parsed  # noqa: PLW2901 - the schema the path names
+            problem = descriptor_rules.table_schema_problem(
+                table, given, version.table_schema(table), version.version, where)
+            if problem:
+                yield self._descriptor(problem)
 
     def _read(self, path: str, name: str) -> Generator[Finding, None, bytes | None]:
         data = read_regular_file(self.location.root, path)
@@ -280,6 +307,7 @@ class _Layers:
             problems.append(header)
         if name == "actors":
             problems += tables.actor_problems(table)
+        problems += table_dates.iso_problems(table, table_schema)
         yield from (self._file(path, p) for p in problems)
         # Rows are only used by later checks when their columns are the expected ones.
         return table if table.header == columns else None

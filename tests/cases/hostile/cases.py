@@ -225,8 +225,9 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("remote-profile", "descriptor", _descriptor_text(lambda t: t.replace(
         '"name": ', '"profile": "https://example.com/profile.json", "name": ', 1)), 1,
         _codes("descriptor-invalid")),
+    # 1.2.0 lets a table carry its Table Schema by path: a URL is an unsafe path, never fetched.
     Hostile("remote-table-schema", "descriptor", _set_resource(
-        1, schema="https://example.com/schema.json"), 1, _codes("descriptor-invalid")),
+        1, schema="https://example.com/schema.json"), 1, _codes("path-unsafe")),
     Hostile("remote-dialect", "descriptor", _set_resource(
         1, dialect="https://example.com/dialect.json"), 1, _codes("descriptor-invalid")),
     Hostile("descriptor-array", "descriptor", _replace_file("datapackage.json", b"[]"), 1,
