@@ -50,6 +50,8 @@ def dataset_1_0_0(name: str, destination: Path) -> Path:
     (destination / "actors.csv").write_text("".join(kept), "utf-8")
     descriptor = json.loads((destination / "datapackage.json").read_text("utf-8"))
     descriptor["textevents_version"] = "1.0.0"
+    for resource in descriptor["resources"]:  # 1.2.0's Table Schemas on the resources
+        resource.pop("schema", None)
     (destination / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", "utf-8")
     events = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records_1_0_0()[name])
