@@ -28,6 +28,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from validator.checks.walk import spans
 from validator.pointers import pointer
 
 JSON = Any
@@ -283,8 +284,10 @@ def _after_publication(record, data, draw):
     date = record["date"]
     record["modality"] = "asserted"
     published = data["published"]
-    if "end" not in date:  # five weeks: the same weekday, which a text may name
-        date["start"] = (published + dt.timedelta(days=35)).isoformat()
+    if "end" not in date:  # whole weeks past the report: the weekday a text may name stays
+        start = dt.date.fromisoformat(date["start"])
+        weeks = (published - start).days // 7 + 5
+        date["start"] = (start + dt.timedelta(weeks=weeks)).isoformat()
         return "/date/start"
     # A whole range moves by 28 years, so that it keeps fitting its precision and its weekdays.
     start, end = (dt.date.fromisoformat(date[key]) for key in ("start", "end"))
@@ -309,6 +312,9 @@ def _supplier_is_recipient(record, data, draw):
     if allegation["recipient"] is None:  # the claimant's actor is one of the record's
         allegation["recipient"] = allegation["claimant"]["actor"]
     allegation["supplier"] = allegation["recipient"]
+    for _, span in spans(record):  # a span cited for the supplier named the one replaced
+        if span.get("supports") in {"/arms_allegation/supplier", "/arms_allegation/recipient"}:
+            del span["supports"]
     return "/arms_allegation/recipient"
 
 
@@ -341,7 +347,11 @@ def _unlisted_actor(record, data, draw):
 
 
 def _open_context(record, data, draw):
-    record["classification"]["plover_context"] = ["maritime"]
+    contexts = record["classification"].setdefault("plover_context", [])
+    if contexts:  # in place: a span cited for another context still resolves
+        contexts[0] = "maritime"
+    else:
+        contexts.append("maritime")
     return "/classification/plover_context/0"
 
 
