@@ -282,6 +282,9 @@ def _after_publication(record, data, draw):
     """Reported as fact, it starts after its report: a month after, or (a range) years after."""
     date = record["date"]
     record["modality"] = "asserted"
+    visit = record.get("diplomatic_visit")
+    if visit and visit["status"] in {"planned", "cancelled"}:  # as a fact, it took place
+        visit["status"] = "completed"
     published = data["published"]
     if "end" not in date:  # five weeks: the same weekday, which a text may name
         date["start"] = (published + dt.timedelta(days=35)).isoformat()
@@ -300,6 +303,15 @@ def _visitor_is_host(record, data, draw):
         return None
     visit["hosts"] = visit["visitors"][:1]
     return "/diplomatic_visit/visitors/0"
+
+
+def _status_unplanned(record, data, draw):
+    """A visit's status that disagrees with its modality: completed if planned, else planned."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["status"] = "completed" if record["modality"] == "planned" else "planned"
+    return "/diplomatic_visit/status"
 
 
 def _supplier_is_recipient(record, data, draw):
@@ -504,6 +516,18 @@ def _remodal(record, data, draw):
     return "/modality"
 
 
+def _restatus(record, data, draw):
+    """A visit's status and modality, each drawn from its whole list."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["status"] = draw(st.sampled_from(["planned", "ongoing", "completed", "cancelled",
+                                            "unknown"]))
+    record["modality"] = draw(st.sampled_from(["asserted", "planned", "hypothetical",
+                                               "negated"]))
+    return "/diplomatic_visit/status"
+
+
 def _same_parties(record, data, draw):
     if "diplomatic_visit" in record:
         record["diplomatic_visit"]["hosts"] = [draw(st.sampled_from(record["actors"]))]
@@ -565,6 +589,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("stage-after-claim", "delivered-after-claim", _delivered_after_claim),
     Mutation("span-actor-unnamed", "unnamed-actor", _unnamed_actor),
     Mutation("visitor-is-host", "visitor-is-host", _visitor_is_host),
+    Mutation("status-modality-mismatch", "status-unplanned", _status_unplanned),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),
@@ -589,6 +614,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("stage-after-claim", "restage", _restage, certain=False),
     Mutation("span-actor-unnamed", "recite-role", _recite_role, certain=False),
     Mutation("visitor-is-host", "same-parties", _same_parties, certain=False),
+    Mutation("status-modality-mismatch", "restatus", _restatus, certain=False),
     Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
     Mutation("country-code-unknown", "recountry", _recountry, certain=False),
     Mutation("codelist-open-value", "open-lists", _open_lists, certain=False),

@@ -34,6 +34,7 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 # A transfer, use or test reported as past comes before its claim (codebook D12).
 PAST_STAGES = {"delivered", "used", "tested"}
+PLANNED_STATUSES = {"planned", "cancelled"}  # the statuses of a planned visit (codebook S3)
 COUNTRIES = ["PRK", "RUS", "USA", "SAU", "UKR", "CHN"]
 
 
@@ -147,8 +148,12 @@ def _some(draw: st.DrawFn, items: list[str], least: int = 0) -> list[str]:
 
 @st.composite
 def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
-           latest: dt.date, texts: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The details of a diplomatic visit among `actors`, every optional part sometimes there."""
+           latest: dt.date, modality: str, texts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The details of a diplomatic visit among `actors`, every optional part sometimes there.
+
+    Its status fits the record's `modality`: planned or cancelled exactly when it is
+    planned (status-modality-mismatch).
+    """
     visitors = _some(draw, actors, 1)
     visit: dict[str, Any] = {"visitors": visitors,
                              "hosts": _some(draw, [a for a in actors if a not in visitors])}
@@ -168,7 +173,9 @@ def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
             visit["meetings"].append(meeting)
     if draw(st.booleans()):
         visit["purpose"] = draw(words())
-    visit["status"] = draw(st.sampled_from(LISTS["visit_status"].codes))
+    statuses = [status for status in LISTS["visit_status"].codes
+                if (status in PLANNED_STATUSES) is (modality == "planned")]
+    visit["status"] = draw(st.sampled_from(statuses))
     visit["mode"] = mode
     return visit
 
@@ -290,7 +297,7 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     record["evidence"] = draw(evidence)
     if event_type == "diplomatic_visit":
         record[event_type] = draw(visits(actors=involved, mode=visit_mode, evidence=evidence,
-                                         latest=published, texts=quoted))
+                                         latest=published, modality=modality, texts=quoted))
     else:
         record[event_type] = draw(allegations(
             actors=involved, evidence=evidence, latest=published, texts=quoted,

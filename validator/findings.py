@@ -274,6 +274,9 @@ RULES: Final[dict[str, Rule]] = _rules(
          "every source that reports it."),
     Rule("visitor-is-host", "Visitor is host", E, Layer.MEANING,
          "An actor is both visitor and host of a visit."),
+    Rule("status-modality-mismatch", "Visit status and modality disagree", E, Layer.MEANING,
+         "A visit's modality is planned but its status is not planned or cancelled, or its "
+         "status is planned or cancelled but its modality is not planned (codebook S3)."),
     Rule("supplier-is-recipient", "Supplier is recipient", E, Layer.MEANING,
          "An arms allegation names the same actor as supplier and recipient."),
     Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,

@@ -2,7 +2,7 @@
 
 Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-weekday-mismatch,
 date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
-supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
+status-modality-mismatch, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ import pytest
 from samples import CONTEXT, RECORDS, found, visit
 
 from validator.checks.dating import inferences, stage_dates, weekdays
-from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
+from validator.checks.meaning import (
+    countries,
+    date_ranges,
+    date_texts,
+    open_codelists,
+    visit_status,
+)
 from validator.checks.tables import Table, actor_problems
 from validator.escaping import escape
 
@@ -256,3 +262,44 @@ def test_the_stage_message_names_both_dates_and_the_stage() -> None:
     (problem,) = stage_dates(claim("used", "2023-08-02"), CONTEXT)
     assert problem.message == ("transfer_date starts 2023-08-02, after the claim of "
                                "2023-07-29 that reports the stage used as past")
+
+
+@pytest.mark.parametrize(("modality", "status", "expected"), [
+    ("planned", "planned", []),
+    ("planned", "cancelled", []),
+    ("planned", "completed", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("planned", "unknown", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("asserted", "ongoing", []),
+    ("asserted", "completed", []),
+    ("asserted", "unknown", []),
+    ("asserted", "planned", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("asserted", "cancelled", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("hypothetical", "planned", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("negated", "unknown", []),
+])
+def test_a_planned_visit_is_planned_in_both_modality_and_status(modality, status,
+                                                                 expected) -> None:
+    record = visit()
+    record["modality"] = modality
+    record["diplomatic_visit"]["status"] = status
+    assert found(visit_status, record) == expected
+
+
+def test_an_allegation_has_no_visit_status() -> None:
+    record = allegation()
+    record["modality"] = "planned"
+    assert found(visit_status, record) == []
+
+
+def test_the_status_message_says_which_way_to_agree() -> None:
+    record = visit()
+    record["modality"] = "planned"
+    (problem,) = visit_status(record, CONTEXT)
+    assert problem.message == ("status ongoing with modality planned: a planned visit has "
+                               "status planned (or cancelled, when it was called off)")
+    record["modality"] = "asserted"
+    record["diplomatic_visit"]["status"] = "cancelled"
+    (problem,) = visit_status(record, CONTEXT)
+    assert problem.message == ("status cancelled with modality asserted: a visit with status "
+                               "cancelled is one the text plans: give it modality planned, or "
+                               "the status the text reports")
