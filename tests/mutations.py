@@ -286,8 +286,10 @@ def _after_publication(record, data, draw):
     if visit and visit["status"] in {"planned", "cancelled"}:  # as a fact, it took place
         visit["status"] = "completed"
     published = data["published"]
-    if "end" not in date:  # five weeks: the same weekday, which a text may name
-        date["start"] = (published + dt.timedelta(days=35)).isoformat()
+    if "end" not in date:  # whole weeks, to past the report: the weekday a text may name
+        start = dt.date.fromisoformat(date["start"])
+        weeks = (published - start).days // 7 + 5
+        date["start"] = (start + dt.timedelta(weeks=weeks)).isoformat()
         return "/date/start"
     # A whole range moves by 28 years, so that it keeps fitting its precision and its weekdays.
     start, end = (dt.date.fromisoformat(date[key]) for key in ("start", "end"))
@@ -297,12 +299,50 @@ def _after_publication(record, data, draw):
     return "/date/start"
 
 
+HOST_KINDS = {"state", "organisation"}
+
+
+def _listed(record, actor):
+    """`actor` among the record's actors (added at the end if it was not)."""
+    if actor not in record["actors"]:
+        record["actors"].append(actor)
+
+
 def _visitor_is_host(record, data, draw):
+    """A host of the visit (a state or organisation) also among its visitors.
+
+    A visit with no host gets one: a state or organisation of the record or the
+    dataset, which it also visits.
+    """
     visit = record.get("diplomatic_visit")
     if not visit:
         return None
-    visit["hosts"] = visit["visitors"][:1]
-    return "/diplomatic_visit/visitors/0"
+    if not visit["hosts"]:
+        states = [actor for actor in record["actors"] + data["actors"]
+                  if data["kinds"].get(actor) in HOST_KINDS]
+        if not states:
+            return None
+        _listed(record, states[0])
+        visit["hosts"].append(states[0])
+    host = visit["hosts"][0]
+    if host not in visit["visitors"]:
+        visit["visitors"].append(host)
+    return pointer("diplomatic_visit", "visitors", visit["visitors"].index(host))
+
+
+def _person_hosts(record, data, draw):
+    """A person of the record or the dataset, not a visitor, added to a visit's hosts."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    people = [actor for actor in record["actors"] + data["actors"]
+              if data["kinds"].get(actor) == "person"
+              and actor not in visit["visitors"] and actor not in visit["hosts"]]
+    if not people:
+        return None
+    _listed(record, people[0])
+    visit["hosts"].append(people[0])
+    return pointer("diplomatic_visit", "hosts", len(visit["hosts"]) - 1)
 
 
 def _status_unplanned(record, data, draw):
@@ -312,6 +352,40 @@ def _status_unplanned(record, data, draw):
         return None
     visit["status"] = "completed" if record["modality"] == "planned" else "planned"
     return "/diplomatic_visit/status"
+
+
+COVERS_PURPOSE = {"", "/diplomatic_visit"}  # pointers of the parts that hold the purpose
+
+
+def _uncited_purpose(record, data, draw):
+    """A visit's purpose that no span is cited for.
+
+    A span cited for it now cites the summary; one cited for the whole record or
+    visit is cited, in its stead, for the date and for the meetings (whose dates it
+    may quote).
+    """
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    holders = [(record["evidence"], True)] + [(meeting["evidence"], False)
+                                              for meeting in visit.get("meetings", [])]
+    for evidence, own in holders:
+        spans, evidence[:] = list(evidence), []
+        for span in spans:
+            target = span.get("supports")
+            if target == "/diplomatic_visit/purpose":
+                span["supports"] = "/summary"
+            elif target in COVERS_PURPOSE or (target is None and own):
+                parts = ["/date"] + (["/diplomatic_visit/meetings"] if "meetings" in visit else [])
+                for part in parts:
+                    instead = {**span, "supports": part}
+                    if instead not in evidence:
+                        evidence.append(instead)
+                continue
+            if span not in evidence:
+                evidence.append(span)
+    visit.setdefault("purpose", "To talk.")
+    return "/diplomatic_visit/purpose"
 
 
 def _supplier_is_recipient(record, data, draw):
@@ -528,6 +602,34 @@ def _restatus(record, data, draw):
     return "/diplomatic_visit/status"
 
 
+def _recite_purpose(record, data, draw):
+    """Spans cited for the purpose, the visit, the record, another field or their meeting."""
+    targets = st.sampled_from(["/summary", "/diplomatic_visit/status", "/diplomatic_visit/",
+                               "/date", None, "", "/diplomatic_visit",
+                               "/diplomatic_visit/purpose"])
+    paths = places_of(record, _is_span)
+    for place in paths:  # every span, so that sometimes none is cited for the purpose
+        target, span = draw(targets), at(record, place)
+        if target is None:
+            span.pop("supports", None)
+        else:
+            span["supports"] = target
+    path = paths[-1]
+    visit = record.get("diplomatic_visit")
+    if visit and draw(st.booleans()):
+        visit["purpose"] = "To talk."
+    return pointer(*path, "supports")
+
+
+def _rehost(record, data, draw):
+    """A visit's hosts drawn from the record's actors, whatever their kind."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["hosts"] = [actor for actor in record["actors"] if draw(st.booleans())]
+    return "/diplomatic_visit/hosts"
+
+
 def _same_parties(record, data, draw):
     if "diplomatic_visit" in record:
         record["diplomatic_visit"]["hosts"] = [draw(st.sampled_from(record["actors"]))]
@@ -590,6 +692,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("span-actor-unnamed", "unnamed-actor", _unnamed_actor),
     Mutation("visitor-is-host", "visitor-is-host", _visitor_is_host),
     Mutation("status-modality-mismatch", "status-unplanned", _status_unplanned),
+    Mutation("purpose-uncited", "uncited-purpose", _uncited_purpose),
+    Mutation("host-not-state", "person-hosts", _person_hosts),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),
@@ -615,6 +719,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("span-actor-unnamed", "recite-role", _recite_role, certain=False),
     Mutation("visitor-is-host", "same-parties", _same_parties, certain=False),
     Mutation("status-modality-mismatch", "restatus", _restatus, certain=False),
+    Mutation("purpose-uncited", "recite-purpose", _recite_purpose, certain=False),
+    Mutation("host-not-state", "rehost", _rehost, certain=False),
     Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
     Mutation("country-code-unknown", "recountry", _recountry, certain=False),
     Mutation("codelist-open-value", "open-lists", _open_lists, certain=False),

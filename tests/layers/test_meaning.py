@@ -2,7 +2,7 @@
 
 Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-weekday-mismatch,
 date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
-status-modality-mismatch, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
+status-modality-mismatch, host-not-state, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ import copy
 import pytest
 from samples import CONTEXT, RECORDS, found, visit
 
+from validator.checks.context import DatasetContext
 from validator.checks.dating import inferences, stage_dates, weekdays
-from validator.checks.meaning import (
-    countries,
-    date_ranges,
-    date_texts,
-    open_codelists,
-    visit_status,
-)
+from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
 from validator.checks.tables import Table, actor_problems
+from validator.checks.visiting import CHECKS as VISITING
+from validator.checks.visiting import host_kinds, visit_status
+from validator.checks.walk import view as walk_view
 from validator.escaping import escape
 
 
@@ -303,3 +301,42 @@ def test_the_status_message_says_which_way_to_agree() -> None:
     assert problem.message == ("status cancelled with modality asserted: a visit with status "
                                "cancelled is one the text plans: give it modality planned, or "
                                "the status the text reports")
+
+
+KINDS = DatasetContext("1.0.0", frozenset(), None, None,
+                       {"north-korea": "state", "kim-jong-un": "person", "un": "organisation",
+                        "china-delegation": "delegation", "g7": "group", "odd": "country"})
+
+
+@pytest.mark.parametrize(("hosts", "expected"), [
+    (["north-korea"], []),
+    (["north-korea", "un"], []),
+    ([], []),
+    (["kim-jong-un"], [("host-not-state", "/diplomatic_visit/hosts/0")]),
+    (["north-korea", "china-delegation", "g7"], [("host-not-state", "/diplomatic_visit/hosts/1"),
+                                                 ("host-not-state", "/diplomatic_visit/hosts/2")]),
+    (["nobody"], []),  # an actor the table lacks: actor-unknown's
+    (["odd"], []),  # a kind the codelist lacks: table-value's
+])
+def test_a_host_is_a_state_or_an_organisation(hosts, expected) -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = hosts
+    assert [(p.code, p.pointer) for p in host_kinds(record, KINDS)] == expected
+    assert VISITING[1].passes(walk_view(record), KINDS) is (expected == [])
+
+
+def test_without_the_actors_kinds_no_host_is_judged() -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["kim-jong-un"]
+    assert found(host_kinds, record) == []
+    assert found(host_kinds, allegation()) == []
+
+
+def test_the_host_message_names_the_kind_and_what_to_do() -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["kim-jong-un"]
+    (problem,) = host_kinds(record, KINDS)
+    assert problem.message == (f"host {escape('kim-jong-un')} is a person in the actors table; "
+                               "a host is the "
+                               "state or organisation the visitors come to: name that, and give "
+                               "whoever receives them a counterpart role")

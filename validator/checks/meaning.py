@@ -258,35 +258,6 @@ def parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                       pointer="/arms_allegation/recipient")
 
 
-_PLANNED_STATUSES = ("planned", "cancelled")  # the statuses of a visit still to come (S3)
-
-
-def _status_disagrees(record: JSON) -> bool:
-    """Whether a visit is planned in one of modality and status and not in the other."""
-    visit = record.get("diplomatic_visit")
-    return visit is not None and \
-        (record["modality"] == "planned") is not (visit["status"] in _PLANNED_STATUSES)
-
-
-def visit_status(record: JSON, context: DatasetContext) -> Iterator[Problem]:
-    """A planned visit (modality) is planned or cancelled (status), and only a planned one."""
-    if not _status_disagrees(record):
-        return
-    status, modality = record["diplomatic_visit"]["status"], record["modality"]
-    if modality == "planned":
-        why = "a planned visit has status planned (or cancelled, when it was called off)"
-    else:
-        why = (f"a visit with status {status} is one the text plans: give it modality "
-               "planned, or the status the text reports")
-    yield Problem("status-modality-mismatch",
-                  f"status {status} with modality {modality}: {why}",  # codelist values
-                  pointer="/diplomatic_visit/status")
-
-
-def _status_agrees(view: RecordView, context: DatasetContext) -> bool:
-    return not _status_disagrees(view.record)
-
-
 def _parties_distinct(view: RecordView, context: DatasetContext) -> bool:
     record = view.record
     visit = record.get("diplomatic_visit")
@@ -420,8 +391,6 @@ CHECKS = (RecordCheck(date_ranges, _ranges_sound,
                       codes=frozenset({"date-after-publication"})),
           RecordCheck(parties, _parties_distinct,
                       codes=frozenset({"visitor-is-host", "supplier-is-recipient"})),
-          RecordCheck(visit_status, _status_agrees,
-                      codes=frozenset({"status-modality-mismatch"})),
           RecordCheck(classification, _codes_agree, codes=frozenset({"classification-mismatch"})),
           RecordCheck(countries, _countries_known, lambda _context: _country_enum(),
                       codes=frozenset({"country-code-unknown"})),
