@@ -361,8 +361,7 @@ def _uncited_purpose(record, data, draw):
     """A visit's purpose that no span is cited for.
 
     A span cited for it now cites the summary; one cited for the whole record or
-    visit is cited, in its stead, for the date and for the meetings (whose dates it
-    may quote).
+    visit now cites the date, and a copy of it the meetings (whose dates it may quote).
     """
     visit = record.get("diplomatic_visit")
     if not visit:
@@ -370,20 +369,14 @@ def _uncited_purpose(record, data, draw):
     holders = [(record["evidence"], True)] + [(meeting["evidence"], False)
                                               for meeting in visit.get("meetings", [])]
     for evidence, own in holders:
-        spans, evidence[:] = list(evidence), []
-        for span in spans:
+        for span in list(evidence):  # in place: a pointer may name a span by its index
             target = span.get("supports")
             if target == "/diplomatic_visit/purpose":
                 span["supports"] = "/summary"
             elif target in COVERS_PURPOSE or (target is None and own):
-                parts = ["/date"] + (["/diplomatic_visit/meetings"] if "meetings" in visit else [])
-                for part in parts:
-                    instead = {**span, "supports": part}
-                    if instead not in evidence:
-                        evidence.append(instead)
-                continue
-            if span not in evidence:
-                evidence.append(span)
+                span["supports"] = "/date"
+                if "meetings" in visit:
+                    evidence.append({**span, "supports": "/diplomatic_visit/meetings"})
     visit.setdefault("purpose", "To talk.")
     return "/diplomatic_visit/purpose"
 
