@@ -277,7 +277,7 @@ RULES: Final[dict[str, Rule]] = _rules(
          "An actor is both visitor and host of a visit."),
     Rule("status-modality-mismatch", "Visit status and modality disagree", E, Layer.MEANING,
          "Modality planned without status planned or cancelled, or the reverse (codebook S3)."),
-    Rule("host-not-state", "Host is not a state or organisation", E, Layer.MEANING,
+    Rule("host-not-state", "Host is not a state or organisation", W, Layer.MEANING,
          "A visit's host is a person, delegation or group in the actors table (codebook H1)."),
     Rule("supplier-is-recipient", "Supplier is recipient", E, Layer.MEANING,
          "An arms allegation names the same actor as supplier and recipient."),
