@@ -423,7 +423,12 @@ def _unlisted_actor(record, data, draw):
 
 
 def _open_context(record, data, draw):
-    record["classification"]["plover_context"] = ["maritime"]
+    """An open value as the first context (the others kept: a span may point at them)."""
+    contexts = record["classification"].get("plover_context")
+    if contexts:
+        contexts[0] = "maritime"
+    else:
+        record["classification"]["plover_context"] = ["maritime"]
     return "/classification/plover_context/0"
 
 

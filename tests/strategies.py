@@ -22,7 +22,7 @@ IDENTIFIER_CHARS = string.ascii_lowercase + string.digits + "-"
 # Actors' names: words of the articles, so that a span may name an actor (codebook E4).
 NAMES = ["Pyongyang", "Kyiv", "Zürich", "ministère", "Ω", "drones", "minister"]
 # Actors' kinds, in turn: a visit's host is a state or an organisation (codebook H1).
-KINDS = ("state", "person", "organisation")
+KINDS = ("person", "state", "organisation")
 
 
 def json_values(keys: st.SearchStrategy[str] | None = None,
