@@ -388,7 +388,8 @@ def _supplier_is_recipient(record, data, draw):
     if allegation["recipient"] is None:  # the claimant's actor is one of the record's
         allegation["recipient"] = allegation["claimant"]["actor"]
     allegation["supplier"] = allegation["recipient"]
-    for span in record["evidence"]:  # a span that named the parties cites their allegation
+    for path in places_of(record, _is_span):  # a span that named a party cites the allegation
+        span = at(record, path)
         if span.get("supports") in {"/arms_allegation/supplier", "/arms_allegation/recipient"}:
             span["supports"] = "/arms_allegation"
     return "/arms_allegation/recipient"
