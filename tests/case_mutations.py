@@ -42,7 +42,8 @@ def _dataset(folder: Path) -> dict:
         rows = list(csv.DictReader(handle))
     return {"source": source["id"], "text": (folder / source["path"]).read_text("utf-8"),
             "published": dt.date.fromisoformat(source["published"][:10]),
-            "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows}}
+            "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows},
+            "kinds": {row["id"]: row["kind"] for row in rows}}
 
 
 def on_record(index: int, mutation: Mutation, name: str | None = None) -> CaseMutation:

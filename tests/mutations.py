@@ -28,7 +28,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from validator.checks.walk import spans
 from validator.pointers import pointer
 
 JSON = Any
@@ -283,8 +282,11 @@ def _after_publication(record, data, draw):
     """Reported as fact, it starts after its report: a month after, or (a range) years after."""
     date = record["date"]
     record["modality"] = "asserted"
+    visit = record.get("diplomatic_visit")
+    if visit and visit["status"] in {"planned", "cancelled"}:  # as a fact, it took place
+        visit["status"] = "completed"
     published = data["published"]
-    if "end" not in date:  # whole weeks past the report: the weekday a text may name stays
+    if "end" not in date:  # whole weeks, to past the report: the weekday a text may name
         start = dt.date.fromisoformat(date["start"])
         weeks = (published - start).days // 7 + 5
         date["start"] = (start + dt.timedelta(weeks=weeks)).isoformat()
@@ -297,12 +299,86 @@ def _after_publication(record, data, draw):
     return "/date/start"
 
 
+HOST_KINDS = {"state", "organisation"}
+
+
+def _listed(record, actor):
+    """`actor` among the record's actors (added at the end if it was not)."""
+    if actor not in record["actors"]:
+        record["actors"].append(actor)
+
+
 def _visitor_is_host(record, data, draw):
+    """A host of the visit (a state or organisation) also among its visitors.
+
+    A visit with no host gets one: a state or organisation of the record or the
+    dataset, which it also visits.
+    """
     visit = record.get("diplomatic_visit")
     if not visit:
         return None
-    visit["hosts"] = visit["visitors"][:1]
-    return "/diplomatic_visit/visitors/0"
+    if not visit["hosts"]:
+        states = [actor for actor in record["actors"] + data["actors"]
+                  if data["kinds"].get(actor) in HOST_KINDS]
+        if not states:
+            return None
+        _listed(record, states[0])
+        visit["hosts"].append(states[0])
+    host = visit["hosts"][0]
+    if host not in visit["visitors"]:
+        visit["visitors"].append(host)
+    return pointer("diplomatic_visit", "visitors", visit["visitors"].index(host))
+
+
+def _person_hosts(record, data, draw):
+    """A person of the record or the dataset, not a visitor, added to a visit's hosts."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    people = [actor for actor in record["actors"] + data["actors"]
+              if data["kinds"].get(actor) == "person"
+              and actor not in visit["visitors"] and actor not in visit["hosts"]]
+    if not people:
+        return None
+    _listed(record, people[0])
+    visit["hosts"].append(people[0])
+    return pointer("diplomatic_visit", "hosts", len(visit["hosts"]) - 1)
+
+
+def _status_unplanned(record, data, draw):
+    """A visit's status that disagrees with its modality: completed if planned, else planned."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["status"] = "completed" if record["modality"] == "planned" else "planned"
+    return "/diplomatic_visit/status"
+
+
+COVERS_PURPOSE = {"", "/diplomatic_visit"}  # pointers of the parts that hold the purpose
+
+
+def _uncited_purpose(record, data, draw):
+    """A visit's purpose that no span is cited for.
+
+    A span cited for it now cites the summary; one cited for the whole record or
+    visit now cites the date, and a copy of it the meetings (whose dates it may quote).
+    """
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    holders = [(record["evidence"], True)] + [(meeting["evidence"], False)
+                                              for meeting in visit.get("meetings", [])]
+    for evidence, own in holders:
+        for span in list(evidence):  # in place: a pointer may name a span by its index
+            target = span.get("supports")
+            if target == "/diplomatic_visit/purpose":
+                span["supports"] = "/summary"
+            elif target in COVERS_PURPOSE or (target is None and own):
+                span["supports"] = "/date"
+                if "meetings" in visit:
+                    evidence.append({**span, "supports": "/diplomatic_visit/meetings"})
+    visit.setdefault("purpose", "To talk.")
+    return "/diplomatic_visit/purpose"
 
 
 def _supplier_is_recipient(record, data, draw):
@@ -312,9 +388,10 @@ def _supplier_is_recipient(record, data, draw):
     if allegation["recipient"] is None:  # the claimant's actor is one of the record's
         allegation["recipient"] = allegation["claimant"]["actor"]
     allegation["supplier"] = allegation["recipient"]
-    for _, span in spans(record):  # a span cited for the supplier named the one replaced
+    for path in places_of(record, _is_span):  # a span that named a party cites the allegation
+        span = at(record, path)
         if span.get("supports") in {"/arms_allegation/supplier", "/arms_allegation/recipient"}:
-            del span["supports"]
+            span["supports"] = "/arms_allegation"
     return "/arms_allegation/recipient"
 
 
@@ -347,11 +424,12 @@ def _unlisted_actor(record, data, draw):
 
 
 def _open_context(record, data, draw):
-    contexts = record["classification"].setdefault("plover_context", [])
-    if contexts:  # in place: a span cited for another context still resolves
+    """An open value as the first context (the others kept: a span may point at them)."""
+    contexts = record["classification"].get("plover_context")
+    if contexts:
         contexts[0] = "maritime"
     else:
-        contexts.append("maritime")
+        record["classification"]["plover_context"] = ["maritime"]
     return "/classification/plover_context/0"
 
 
@@ -517,6 +595,46 @@ def _remodal(record, data, draw):
     return "/modality"
 
 
+def _restatus(record, data, draw):
+    """A visit's status and modality, each drawn from its whole list."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["status"] = draw(st.sampled_from(["planned", "ongoing", "completed", "cancelled",
+                                            "unknown"]))
+    record["modality"] = draw(st.sampled_from(["asserted", "planned", "hypothetical",
+                                               "negated"]))
+    return "/diplomatic_visit/status"
+
+
+def _recite_purpose(record, data, draw):
+    """Spans cited for the purpose, the visit, the record, another field or their meeting."""
+    targets = st.sampled_from(["/summary", "/diplomatic_visit/status", "/diplomatic_visit/",
+                               "/date", None, "", "/diplomatic_visit",
+                               "/diplomatic_visit/purpose"])
+    paths = places_of(record, _is_span)
+    for place in paths:  # every span, so that sometimes none is cited for the purpose
+        target, span = draw(targets), at(record, place)
+        if target is None:
+            span.pop("supports", None)
+        else:
+            span["supports"] = target
+    path = paths[-1]
+    visit = record.get("diplomatic_visit")
+    if visit and draw(st.booleans()):
+        visit["purpose"] = "To talk."
+    return pointer(*path, "supports")
+
+
+def _rehost(record, data, draw):
+    """A visit's hosts drawn from the record's actors, whatever their kind."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    visit["hosts"] = [actor for actor in record["actors"] if draw(st.booleans())]
+    return "/diplomatic_visit/hosts"
+
+
 def _same_parties(record, data, draw):
     if "diplomatic_visit" in record:
         record["diplomatic_visit"]["hosts"] = [draw(st.sampled_from(record["actors"]))]
@@ -578,6 +696,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("stage-after-claim", "delivered-after-claim", _delivered_after_claim),
     Mutation("span-actor-unnamed", "unnamed-actor", _unnamed_actor),
     Mutation("visitor-is-host", "visitor-is-host", _visitor_is_host),
+    Mutation("status-modality-mismatch", "status-unplanned", _status_unplanned),
+    Mutation("purpose-uncited", "uncited-purpose", _uncited_purpose),
+    Mutation("host-not-state", "person-hosts", _person_hosts),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),
@@ -602,6 +723,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("stage-after-claim", "restage", _restage, certain=False),
     Mutation("span-actor-unnamed", "recite-role", _recite_role, certain=False),
     Mutation("visitor-is-host", "same-parties", _same_parties, certain=False),
+    Mutation("status-modality-mismatch", "restatus", _restatus, certain=False),
+    Mutation("purpose-uncited", "recite-purpose", _recite_purpose, certain=False),
+    Mutation("host-not-state", "rehost", _rehost, certain=False),
     Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
     Mutation("country-code-unknown", "recountry", _recountry, certain=False),
     Mutation("codelist-open-value", "open-lists", _open_lists, certain=False),

@@ -34,6 +34,8 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 # A transfer, use or test reported as past comes before its claim (codebook D12).
 PAST_STAGES = {"delivered", "used", "tested"}
+PLANNED_STATUSES = {"planned", "cancelled"}  # the statuses of a planned visit (codebook S3)
+HOST_KINDS = {"state", "organisation"}  # the kinds of actor a host is (codebook H1)
 COUNTRIES = ["PRK", "RUS", "USA", "SAU", "UKR", "CHN"]
 
 
@@ -147,11 +149,18 @@ def _some(draw: st.DrawFn, items: list[str], least: int = 0) -> list[str]:
 
 @st.composite
 def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
-           latest: dt.date, texts: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The details of a diplomatic visit among `actors`, every optional part sometimes there."""
+           latest: dt.date, modality: str, kinds: dict[str, str],
+           texts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The details of a diplomatic visit among `actors`, every optional part sometimes there.
+
+    Its status fits the record's `modality`: planned or cancelled exactly when it is
+    planned (status-modality-mismatch); its hosts are states and organisations
+    (`kinds`, host-not-state).
+    """
     visitors = _some(draw, actors, 1)
     visit: dict[str, Any] = {"visitors": visitors,
-                             "hosts": _some(draw, [a for a in actors if a not in visitors])}
+                             "hosts": _some(draw, [a for a in actors if a not in visitors
+                                                   and kinds[a] in HOST_KINDS])}
     if draw(st.booleans()):
         visit["delegation"] = _some(draw, [a for a in actors if a not in visitors])
     if draw(st.booleans()):
@@ -168,7 +177,9 @@ def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
             visit["meetings"].append(meeting)
     if draw(st.booleans()):
         visit["purpose"] = draw(words())
-    visit["status"] = draw(st.sampled_from(LISTS["visit_status"].codes))
+    statuses = [status for status in LISTS["visit_status"].codes
+                if (status in PLANNED_STATUSES) is (modality == "planned")]
+    visit["status"] = draw(st.sampled_from(statuses))
     visit["mode"] = mode
     return visit
 
@@ -257,11 +268,11 @@ def _may_support(record: dict[str, Any], span: dict[str, Any], target: str,
 @st.composite
 def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
             published: dt.date, record_id: str, spans: Any,
-            names: dict[str, str]) -> dict[str, Any]:
+            names: dict[str, str], kinds: dict[str, str]) -> dict[str, Any]:
     """A valid record of either type, every optional part sometimes present.
 
     `spans` is the strategy of one span in the article (`text` is drawn first);
-    `names` the actors' names, which a span cited for a role has.
+    `names` the actors' names, which a span cited for a role has; `kinds` their kinds.
     """
     event_type = draw(st.sampled_from(LISTS["event_type"].codes))
     involved = _some(draw, actors, 2)
@@ -290,7 +301,8 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     record["evidence"] = draw(evidence)
     if event_type == "diplomatic_visit":
         record[event_type] = draw(visits(actors=involved, mode=visit_mode, evidence=evidence,
-                                         latest=published, texts=quoted))
+                                         latest=published, modality=modality, kinds=kinds,
+                                         texts=quoted))
     else:
         record[event_type] = draw(allegations(
             actors=involved, evidence=evidence, latest=published, texts=quoted,
@@ -300,9 +312,23 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
         if draw(st.booleans()):
             span["supports"] = draw(st.sampled_from(
                 [target for target in targets if _may_support(record, span, target, names)]))
+    visit = record.get("diplomatic_visit", {})
+    # A span for the purpose (purpose-uncited) besides the first, which mutations repoint.
+    if "purpose" in visit and not any(_covers_purpose(span) for span in record["evidence"][1:]) \
+            and not any(span.get("supports") == "/diplomatic_visit/purpose"
+                        for meeting in visit.get("meetings", []) for span in meeting["evidence"]):
+        # The record's first span, cited for it too: drawn from nothing, so that the
+        # records drawn after stay as they were.
+        record["evidence"].append({**record["evidence"][0],
+                                   "supports": "/diplomatic_visit/purpose"})
     for path in _dated(record):
         _cite(draw, record, path, text, source)
     return record
+
+
+def _covers_purpose(span: dict[str, Any]) -> bool:
+    """Whether one of the record's own spans is cited for the purpose or a part holding it."""
+    return span.get("supports") in {None, "", "/diplomatic_visit", "/diplomatic_visit/purpose"}
 
 
 def _dated(record: dict[str, Any]) -> list[tuple[str | int, ...]]:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from strategies import datasets
 
 from validator.checks.context import Article, DatasetContext
-from validator.checks.naming import actor_names
+from validator.checks.naming import actor_column, actor_names
 
 SIZE = 80  # datasets, of one to four records each
 
@@ -38,7 +38,9 @@ def context_of(data: dict[str, Any], *, dated: bool = True) -> DatasetContext:
     """What the record checks know of a generated dataset (`dated`: its article's date too)."""
     article = Article(data["source"], "articles/a.txt", data["text"],
                       data["published"] if dated else None)
-    rows = [{"id": actor, "name": data["names"][actor], "kind": "person"}
+    rows = [{"id": actor, "name": data["names"][actor],
+             "kind": data["kinds"][actor]}
             for actor in data["actors"]]
     return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article},
-                          actor_names(rows))
+                          actor_names(rows), actor_column(rows, "kind"),
+                          actor_column(rows, "affiliation"))

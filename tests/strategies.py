@@ -21,6 +21,8 @@ WORDS = ["minister", "visit", "Pyongyang", "weapons", "said", "on", "Wednesday",
 IDENTIFIER_CHARS = string.ascii_lowercase + string.digits + "-"
 # Actors' names: words of the articles, so that a span may name an actor (codebook E4).
 NAMES = ["Pyongyang", "Kyiv", "Zürich", "ministère", "Ω", "drones", "minister"]
+# Actors' kinds, in turn: a visit's host is a state or an organisation (codebook H1).
+KINDS = ("person", "state", "organisation")
 
 
 def json_values(keys: st.SearchStrategy[str] | None = None,
@@ -72,20 +74,23 @@ def calendar_dates() -> st.SearchStrategy[dt.date]:
 def datasets(draw: st.DrawFn, most: int = 4) -> dict[str, Any]:
     """A whole dataset as data: one article, its sources and actors rows, and records.
 
-    Each actor is a person whose name is a word of the articles (`names`).
+    Each actor's name is a word of the articles (`names`); its kind (`kinds`) is a
+    person, a state or an organisation in turn, so that a visit has actors to host it.
     """
     text = draw(articles())
     source = draw(identifiers())
     actors = draw(st.lists(identifiers(), min_size=2, max_size=5, unique=True))
     names = dict(zip(actors, draw(st.permutations(NAMES)), strict=False))
+    kinds = {actor: KINDS[index % len(KINDS)] for index, actor in enumerate(actors)}
     published = draw(calendar_dates())
     count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
     return {
-        "text": text, "source": source, "actors": actors, "names": names,
+        "text": text, "source": source, "actors": actors, "names": names, "kinds": kinds,
         "published": published,
         "records": [draw(records(text=text, source=source, actors=actors, published=published,
-                                 record_id=i, spans=spans(text, source), names=names))
+                                 record_id=i, spans=spans(text, source), names=names,
+                                 kinds=kinds))
                     for i in ids],
     }
 

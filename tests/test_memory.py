@@ -25,8 +25,9 @@ def test_one_gib_of_records_in_under_300_mb(tmp_path: Path) -> None:
     folder = tmp_path / "big"
     shutil.copytree(BASE, folder)
     record = json.loads((folder / "events.jsonl").read_text("utf-8").splitlines()[0])
-    record["evidence"] = record["evidence"][:2] * 350  # about 100 KB a record (its date's span
-    # among them: date-text-uncited)
+    # About 100 KB a record (its date's span among them: date-text-uncited), and its
+    # purpose's (purpose-uncited).
+    record["evidence"] = record["evidence"][:2] * 350 + record["evidence"][3:4]
     template = json.dumps(record, ensure_ascii=False).replace(
         '"newsbytes-2023-07-29-001"', '"big-%d"')
     size = 0

@@ -42,7 +42,8 @@ def test_a_record_gives_the_findings_of_its_line_in_a_dataset(data, broken) -> N
     for number, record in enumerate(data["records"], start=1):
         on_disk = [f for f in report.findings if f.file == events and f.line == number
                    and f.code != "record-id-duplicate"]  # the one check across records
-        rows = [{"id": actor, "name": data["names"][actor], "kind": "person"}
+        rows = [{"id": actor, "name": data["names"][actor],
+             "kind": data["kinds"][actor]}
                 for actor in data["actors"]]
         alone = check_record(record, texts={source: data["text"]},
                              published={source: data["published"]}, actor_rows=rows)

@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from mutations import CERTAIN, no_draw
 from strategies import datasets
@@ -51,6 +51,9 @@ def test_write_then_read_gives_equal_records(data) -> None:
 # --- Named mutations (tests/mutations.py): each breaks one rule at a known pointer --
 
 @pytest.mark.parametrize("mutation", CERTAIN, ids=lambda m: m.name)
+# A mutation fits only some records (a person to host a visit is not always there): the
+# records it does not fit are filtered out, often in a short run.
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(data=datasets(), which=st.integers(0, 3))
 def test_each_mutation_gives_its_finding_and_no_other(mutation, data, which) -> None:
     index = which % len(data["records"])

@@ -26,7 +26,7 @@ def write_dataset(folder: Path, data: dict[str, Any]) -> Path:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["id", "name", "kind", "country", "office", "wikidata", "affiliation"])
         for actor in data["actors"]:
-            writer.writerow([actor, data["names"][actor], "person", "", "", "", ""])
+            writer.writerow([actor, data["names"][actor], data["kinds"][actor], "", "", "", ""])
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data["records"])
     (folder / "events.jsonl").write_text(lines, encoding="utf-8")
     descriptor = {

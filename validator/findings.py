@@ -236,8 +236,7 @@ RULES: Final[dict[str, Rule]] = _rules(
          "itself (schema 1.1.0 links)."),
     Rule("wikidata-inconsistent", "One Wikidata id, two actors", W, Layer.REFERENCES,
          "Rows of the actors tables of a run give one Wikidata id with different actor ids, "
-         "names or kinds; one actor has one id, name and kind everywhere (codebook AC1 to "
-         "AC3)."),
+         "names or kinds; one actor has one id, name and kind everywhere (codebook AC1-AC3)."),
     Rule("actor-wikidata-conflict", "One actor id, two Wikidata ids", W, Layer.REFERENCES,
          "Rows of the actors tables of a run give one actor id different Wikidata ids "
          "(codebook AC4)."),
@@ -251,6 +250,8 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("date-text-uncited", "Date text in no cited span", W, Layer.EVIDENCE,
          "A date's text is not part of any span cited for that date, for the part of the "
          "record that holds it, or for the record (codebook D11)."),
+    Rule("purpose-uncited", "Purpose without a span", W, Layer.EVIDENCE,
+         "No span points at a visit's purpose, the visit or the record (codebook V5, E3)."),
     Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
          "A span cited for a visitor, host, participant, claimant, supplier or recipient "
          "does not name that actor: not by its name, a person's surname, a state's country "
@@ -281,6 +282,10 @@ RULES: Final[dict[str, Rule]] = _rules(
          "every source that reports it."),
     Rule("visitor-is-host", "Visitor is host", E, Layer.MEANING,
          "An actor is both visitor and host of a visit."),
+    Rule("status-modality-mismatch", "Visit status and modality disagree", E, Layer.MEANING,
+         "Modality planned without status planned or cancelled, or the reverse (codebook S3)."),
+    Rule("host-not-state", "Host is not a state or organisation", W, Layer.MEANING,
+         "A visit's host is a person, delegation or group in the actors table (codebook H1)."),
     Rule("supplier-is-recipient", "Supplier is recipient", E, Layer.MEANING,
          "An arms allegation names the same actor as supplier and recipient."),
     Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.checks.context import Article, DatasetContext
-from validator.checks.naming import actor_names
+from validator.checks.naming import actor_column, actor_names
 from validator.checks.texts import text_problems
 from validator.engine.records import check_line
 from validator.engine.run import rules_to_ignore
@@ -72,7 +72,9 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     if actors is None and rows is not None:
         actors = [row.get("id", "") for row in rows]
     context = DatasetContext(version, None if actors is None else frozenset(actors), sources,
-                             None if rows is None else actor_names(rows))
+                             None if rows is None else actor_names(rows),
+                             None if rows is None else actor_column(rows, "kind"),
+                             None if rows is None else actor_column(rows, "affiliation"))
     found = check_line(line, context, name, codes)
     # A text that is not NFC, or has CRs, makes its offsets ambiguous: say so, as a
     # dataset's file would be told, naming the text by its source id.

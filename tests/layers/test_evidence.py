@@ -1,7 +1,7 @@
 """The evidence layer: every span quotes its article exactly, its pointer resolves, the text is unambiguous.
 
 Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, date-text-uncited,
-span-actor-unnamed, text-not-nfc, text-line-ending.
+purpose-uncited, span-actor-unnamed, text-not-nfc, text-line-ending.
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ import pytest
 from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
 
 from validator.checks.context import Article, DatasetContext
-from validator.checks.evidence import CHECKS, date_citations, span_problems, supports_pointers
+from validator.checks.evidence import (
+    CHECKS,
+    date_citations,
+    purpose_citations,
+    span_problems,
+    supports_pointers,
+)
 from validator.checks.evidence import _closest_pointer as closest_pointer
 from validator.checks.naming import actor_names, named_actors
 from validator.checks.walk import view
@@ -415,3 +421,52 @@ def test_the_unnamed_message_names_the_actor_and_its_names() -> None:
         "span cited for '/diplomatic_visit/hosts/0' does not name 'north-korea' (as "
         "'North Korea' or 'North Korean' or 'Pyongyang', or another of its names); cite "
         "words that name it, or give the actors table the name the article uses")
+
+
+UNCITED_PURPOSE = [("purpose-uncited", "/diplomatic_visit/purpose")]
+
+
+@pytest.mark.parametrize(("supports", "in_meeting", "expected"), [
+    ("/diplomatic_visit/purpose", False, []),
+    ("/diplomatic_visit", False, []),
+    ("", False, []),
+    (None, False, []),  # one of the record's own spans, cited for the record
+    ("/diplomatic_visit/purpose", True, []),  # a meeting's span pointed at the purpose
+    (None, True, UNCITED_PURPOSE),  # cited for its meeting only
+    ("/diplomatic_visit/meetings/0", True, UNCITED_PURPOSE),
+    ("/diplomatic_visit/status", False, UNCITED_PURPOSE),
+    ("/diplomatic_visit/purposes", False, UNCITED_PURPOSE),
+    ("/summary", False, UNCITED_PURPOSE),
+    ("diplomatic_visit", False, UNCITED_PURPOSE),  # not a pointer: cites nothing
+])
+def test_a_purpose_has_a_span_cited_for_it(supports, in_meeting, expected) -> None:
+    record = visit()
+    span = {"source": "newsbytes-2023-07-29", "start": 845, "end": 907,
+            "text": "to celebrate the 70th anniversary of the end of the Korean War"}
+    if supports is not None:
+        span["supports"] = supports
+    for other in record["evidence"]:
+        if other.get("supports") == "/diplomatic_visit/purpose":
+            other["supports"] = "/summary"
+    holder = record["diplomatic_visit"]["meetings"][0] if in_meeting else record
+    holder["evidence"].append(span)
+    assert found(purpose_citations, record) == expected
+    assert CHECKS[-1].passes(view(record), CONTEXT) is (expected == [])
+
+
+def test_a_visit_without_a_purpose_needs_no_span_for_one() -> None:
+    record = visit()
+    del record["diplomatic_visit"]["purpose"]
+    record["evidence"] = [span for span in record["evidence"]
+                          if span.get("supports") != "/diplomatic_visit/purpose"]
+    assert found(purpose_citations, record) == []
+
+
+def test_the_purpose_message_says_where_to_point_a_span() -> None:
+    record = visit()
+    record["evidence"] = [span for span in record["evidence"]
+                          if span.get("supports") != "/diplomatic_visit/purpose"]
+    (problem,) = purpose_citations(record, CONTEXT)
+    assert problem.message == ("purpose is cited by no span: point the span that gives it at "
+                               "/diplomatic_visit/purpose, or leave the purpose out when the "
+                               "text gives none")

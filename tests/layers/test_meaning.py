@@ -2,7 +2,7 @@
 
 Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-weekday-mismatch,
 date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
-supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
+status-modality-mismatch, host-not-state, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
 """
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ import copy
 import pytest
 from samples import CONTEXT, RECORDS, found, visit
 
+from validator.checks.context import DatasetContext
 from validator.checks.dating import inferences, stage_dates, weekdays
 from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
 from validator.checks.tables import Table, actor_problems
+from validator.checks.visiting import CHECKS as VISITING
+from validator.checks.visiting import host_kinds, visit_status
+from validator.checks.walk import view as walk_view
 from validator.escaping import escape
 
 
@@ -256,3 +260,83 @@ def test_the_stage_message_names_both_dates_and_the_stage() -> None:
     (problem,) = stage_dates(claim("used", "2023-08-02"), CONTEXT)
     assert problem.message == ("transfer_date starts 2023-08-02, after the claim of "
                                "2023-07-29 that reports the stage used as past")
+
+
+@pytest.mark.parametrize(("modality", "status", "expected"), [
+    ("planned", "planned", []),
+    ("planned", "cancelled", []),
+    ("planned", "completed", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("planned", "unknown", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("asserted", "ongoing", []),
+    ("asserted", "completed", []),
+    ("asserted", "unknown", []),
+    ("asserted", "planned", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("asserted", "cancelled", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("hypothetical", "planned", [("status-modality-mismatch", "/diplomatic_visit/status")]),
+    ("negated", "unknown", []),
+])
+def test_a_planned_visit_is_planned_in_both_modality_and_status(modality, status,
+                                                                 expected) -> None:
+    record = visit()
+    record["modality"] = modality
+    record["diplomatic_visit"]["status"] = status
+    assert found(visit_status, record) == expected
+
+
+def test_an_allegation_has_no_visit_status() -> None:
+    record = allegation()
+    record["modality"] = "planned"
+    assert found(visit_status, record) == []
+
+
+def test_the_status_message_says_which_way_to_agree() -> None:
+    record = visit()
+    record["modality"] = "planned"
+    (problem,) = visit_status(record, CONTEXT)
+    assert problem.message == ("status ongoing with modality planned: a planned visit has "
+                               "status planned (or cancelled, when it was called off)")
+    record["modality"] = "asserted"
+    record["diplomatic_visit"]["status"] = "cancelled"
+    (problem,) = visit_status(record, CONTEXT)
+    assert problem.message == ("status cancelled with modality asserted: a visit with status "
+                               "cancelled is one the text plans: give it modality planned, or "
+                               "the status the text reports")
+
+
+KINDS = DatasetContext("1.0.0", frozenset(), None, None,
+                       {"north-korea": "state", "kim-jong-un": "person", "un": "organisation",
+                        "china-delegation": "delegation", "g7": "group", "odd": "country"})
+
+
+@pytest.mark.parametrize(("hosts", "expected"), [
+    (["north-korea"], []),
+    (["north-korea", "un"], []),
+    ([], []),
+    (["kim-jong-un"], [("host-not-state", "/diplomatic_visit/hosts/0")]),
+    (["north-korea", "china-delegation", "g7"], [("host-not-state", "/diplomatic_visit/hosts/1"),
+                                                 ("host-not-state", "/diplomatic_visit/hosts/2")]),
+    (["nobody"], []),  # an actor the table lacks: actor-unknown's
+    (["odd"], []),  # a kind the codelist lacks: table-value's
+])
+def test_a_host_is_a_state_or_an_organisation(hosts, expected) -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = hosts
+    assert [(p.code, p.pointer) for p in host_kinds(record, KINDS)] == expected
+    assert VISITING[1].passes(walk_view(record), KINDS) is (expected == [])
+
+
+def test_without_the_actors_kinds_no_host_is_judged() -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["kim-jong-un"]
+    assert found(host_kinds, record) == []
+    assert found(host_kinds, allegation()) == []
+
+
+def test_the_host_message_names_the_kind_and_what_to_do() -> None:
+    record = visit()
+    record["diplomatic_visit"]["hosts"] = ["kim-jong-un"]
+    (problem,) = host_kinds(record, KINDS)
+    assert problem.message == (f"host {escape('kim-jong-un')} is a person in the actors table; "
+                               "a host is the "
+                               "state or organisation the visitors come to: name that, and give "
+                               "whoever receives them a counterpart role")

@@ -29,3 +29,7 @@ class DatasetContext:
     # The ways each actor may be named (validator.checks.naming.actor_names), by actor id;
     # None: not known (the actors table could not be read, or only ids were given).
     names: dict[str, tuple[str, ...]] | None = None
+    # Each actor's kind and affiliation (the actors table's columns), by actor id; None: not
+    # known, as for `names`.
+    kinds: dict[str, str] | None = None
+    affiliations: dict[str, str] | None = None

@@ -252,8 +252,52 @@ def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
     return False
 
 
+_PURPOSE = ("diplomatic_visit", "purpose")
+
+
+def _purpose_cited(record: JSON, cited: list[JSON]) -> bool:
+    """Whether a visit's purpose, if it has one, has a span cited for it (codebook V5).
+
+    `cited` is every span of the record, the record's own evidence first (as
+    `walk.spans` and `walk.view` give them): a span points at the purpose or
+    at a part that holds it (the visit, the record), or is one of the
+    record's own spans with no pointer (cited for the record).
+    """
+    visit = record.get("diplomatic_visit")
+    if visit is None or "purpose" not in visit:
+        return True
+    unpointed = len(record["evidence"])
+    for index, span in enumerate(cited):
+        target = span.get("supports")
+        if target is None:
+            if index < unpointed:
+                return True
+            continue
+        try:
+            held = tokens(target)
+        except LookupError:
+            continue  # span-pointer-unresolved says so
+        if _PURPOSE[:len(held)] == held:
+            return True
+    return False
+
+
+def purpose_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """A visit's purpose has a span cited for it, or for the visit or the record."""
+    if not _purpose_cited(record, [span for _, span in spans(record)]):
+        yield Problem("purpose-uncited",
+                      "purpose is cited by no span: point the span that gives it at "
+                      "/diplomatic_visit/purpose, or leave the purpose out when the text "
+                      "gives none", pointer="/diplomatic_visit/purpose")
+
+
+def _purposes_cited(view: RecordView, context: DatasetContext) -> bool:
+    return _purpose_cited(view.record, view.spans)
+
+
 CHECKS = (RecordCheck(span_problems, _quotes_exact,
                       codes=frozenset({"span-out-of-range", "span-text-mismatch"})),
           RecordCheck(supports_pointers, _pointers_resolve,
                       codes=frozenset({"span-pointer-unresolved"})),
-          RecordCheck(date_citations, _dates_cited, codes=frozenset({"date-text-uncited"})))
+          RecordCheck(date_citations, _dates_cited, codes=frozenset({"date-text-uncited"})),
+          RecordCheck(purpose_citations, _purposes_cited, codes=frozenset({"purpose-uncited"})))

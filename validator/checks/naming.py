@@ -106,6 +106,11 @@ def actor_names(rows: Iterable[Mapping[str, str]]) -> dict[str, tuple[str, ...]]
     return names
 
 
+def actor_column(rows: Iterable[Mapping[str, str]], column: str) -> dict[str, str]:
+    """One column of an actors table (`kind`, `affiliation`), by actor id; empty cells left out."""
+    return {row.get("id", ""): value for row in rows if (value := row.get(column) or "")}
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_role(target: str) -> bool:
     return _ROLE.fullmatch(target) is not None

@@ -346,8 +346,11 @@ class _Layers:
             articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
                                                   _publication(row.get("published", "")))
         actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
-        names = naming.actor_names(row for _, row in actors.rows) if actors else None
-        return DatasetContext(version.version, actor_ids, articles if sources else None, names)
+        rows = [row for _, row in actors.rows] if actors else None
+        return DatasetContext(version.version, actor_ids, articles if sources else None,
+                              None if rows is None else naming.actor_names(rows),
+                              None if rows is None else naming.actor_column(rows, "kind"),
+                              None if rows is None else naming.actor_column(rows, "affiliation"))
 
     def _events(self, path: str) -> Iterator[Finding]:
         """Open the events file once to check it, and its hash if one is declared."""
