@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from strategies import json_values
 from values import paths
 
+from validator.capping import capped, capped_by_code
 from validator.checks.suggest import MAX_CHOICES, closest, did_you_mean
 from validator.checks.tables import (
     MAX_EXTRA_CELLS,
@@ -29,7 +30,7 @@ from validator.checks.tables import (
     shape_problems,
 )
 from validator.checks.texts import first_pair_not_nfc, text_problems
-from validator.findings import RULES, Finding, Problem, Severity, capped, capped_by_code
+from validator.findings import RULES, Finding, Problem, Severity
 from validator.pointers import pointer
 from validator.reading.discovery import _not_around
 from validator.reading.limits import MAX_DEPTH

@@ -8,10 +8,8 @@ each rule fires are all driven from that table.
 
 from __future__ import annotations
 
-import collections
 import difflib
 import enum
-import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -352,54 +350,3 @@ def make(code: str, message: str, file: str, line: int = 0, column: int = 0,
     """
     return Finding(file=printable(file), line=line, column=column, code=code,
                    message=message, pointer=pointer, severity=RULES[code].severity)
-
-
-def capped(problems: Iterable[Problem], limit: int, where: str) -> list[Problem]:
-    """The first `limit` of `problems`, then one `findings-capped` note if there are more.
-
-    `problems` is read lazily and no further than the note needs: what is left
-    out is never computed.  If none of the first `limit` is an error, the
-    first error after them is kept too, so that leaving findings out never
-    turns a failing run into a passing one.  `where` ends the note's message
-    ("in this record").
-    """
-    kept: list[Problem] = []
-    rest = iter(problems)
-    for problem in rest:
-        if len(kept) < limit:
-            kept.append(problem)
-            continue
-        if all(RULES[p.code].severity is not Severity.ERROR for p in kept):
-            error = next((p for p in itertools.chain([problem], rest)
-                          if RULES[p.code].severity is Severity.ERROR), None)
-            if error is not None:
-                kept.append(error)
-        kept.append(Problem("findings-capped", f"more than {limit} findings {where}; "
-                            "the rest are not reported", problem.line, problem.column,
-                            problem.pointer))
-        break
-    return kept
-
-
-def capped_by_code(findings: Iterable[Finding], limit: int) -> list[Finding]:
-    """At most `limit` findings of each code in each file, and a note for each cut.
-
-    The note (`findings-capped`, a warning) stands where the first finding left
-    out would have, and counts them.  Errors stay errors: each code keeps `limit`.
-    """
-    counts: collections.Counter[tuple[str, str]] = collections.Counter()
-    kept: list[Finding] = []
-    first_left: dict[tuple[str, str], Finding] = {}
-    for finding in findings:
-        key = (finding.file, finding.code)
-        counts[key] += 1
-        if counts[key] <= limit:
-            kept.append(finding)
-        else:
-            first_left.setdefault(key, finding)
-    for (file, code), left in first_left.items():
-        kept.append(Finding(file, left.line, left.column, "findings-capped",
-                            f"{counts[(file, code)] - limit} more {code} findings in this file "
-                            f"are not reported (the limit is {limit})", left.pointer,
-                            RULES["findings-capped"].severity))
-    return kept

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.capping import capped_by_code
 from validator.checks import descriptor as descriptor_rules
 from validator.checks import identities, naming, table_dates, tables
 from validator.checks.context import Article, DatasetContext
@@ -23,7 +24,7 @@ from validator.checks.texts import text_problems
 from validator.engine.engines import compiled
 from validator.engine.records import RecordResult, RecordTask, check_records
 from validator.escaping import escape
-from validator.findings import Finding, Problem, capped_by_code, make
+from validator.findings import Finding, Problem, make
 from validator.pointers import join, resolve
 from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.lines import split

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.capping import capped
 from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
 from validator.checks.links import RecordLinks
@@ -27,7 +28,7 @@ from validator.engine import engines
 from validator.engine.engines import compiled
 from validator.engine.ids import RecordIds, id_digest
 from validator.escaping import escape
-from validator.findings import Finding, Problem, capped, make
+from validator.findings import Finding, Problem, make
 from validator.reading.fast_json import colons_agree, parse_record
 from validator.reading.limits import (
     MAX_FINDINGS_PER_FILE,
