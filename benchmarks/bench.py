@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import csv
 import json
 import os
 import random
@@ -42,7 +41,7 @@ from validator.checks.walk import spans
 from validator.engine.engines import compiled
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, beside small.py
-from small import make_small_corpus
+from small import make_small_corpus, suffix_source_ids
 
 REPO = Path(__file__).resolve().parent.parent
 # The version the corpus is made at: that of the repository's datasets, its templates.
@@ -138,12 +137,7 @@ def make_corpus(folder: Path, records: int, datasets: int,
         (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
         # Source ids of its own, as real datasets have: no two datasets share tables.
         suffix = f"-bench{index:04d}"
-        with (target / "sources.csv").open(encoding="utf-8", newline="") as table:
-            rows = list(csv.DictReader(table))
-        with (target / "sources.csv").open("w", encoding="utf-8", newline="") as table:
-            writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({**row, "id": row["id"] + suffix} for row in rows)
+        suffix_source_ids(target, suffix)
         originals = [json.loads(line) for line in
                      (template / "events.jsonl").read_text("utf-8").splitlines()]
         for original in originals:

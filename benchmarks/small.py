@@ -71,6 +71,16 @@ def _renamed(record: dict[str, Any], suffix: str) -> dict[str, Any]:
     return record
 
 
+def suffix_source_ids(dataset: Path, suffix: str) -> None:
+    """Give a copied dataset's sources table ids of its own: each id with `suffix`."""
+    with (dataset / "sources.csv").open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    with (dataset / "sources.csv").open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "id": row["id"] + suffix} for row in rows)
+
+
 def make_small_corpus(folder: Path, datasets: int, seed: int,
                       broken_share: float = 0.02) -> tuple[int, set[str]]:
     """Write `datasets` small datasets under `folder`; (records written, ids broken).
@@ -90,12 +100,7 @@ def make_small_corpus(folder: Path, datasets: int, seed: int,
         suffix = f"-g{group}"
         target = folder / f"{template.name}-g{group:04d}"
         shutil.copytree(template, target)
-        with (target / "sources.csv").open(encoding="utf-8", newline="") as table:
-            rows = list(csv.DictReader(table))
-        with (target / "sources.csv").open("w", encoding="utf-8", newline="") as table:
-            writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({**row, "id": row["id"] + suffix} for row in rows)
+        suffix_source_ids(target, suffix)
         descriptor = json.loads((target / "datapackage.json").read_text("utf-8"))
         descriptor["name"] = f"{descriptor['name']}-g{group:04d}"
         lines = []

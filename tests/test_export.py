@@ -147,3 +147,16 @@ def test_parquet_without_pyarrow_is_a_usage_error(tmp_path: Path, capsys) -> Non
         assert not (tmp_path / "p").exists()
     else:  # pragma: no cover - the tests session has no pyarrow
         pytest.skip("pyarrow is installed here; nox -s export writes Parquet")
+
+
+def test_a_refusal_names_a_dataset_without_its_control_characters(tmp_path: Path,
+                                                                   capsys) -> None:
+    corpus = tmp_path / "corpus"
+    bad = corpus / "bad\x1b]0;pwned\x07"
+    shutil.copytree(DATASETS / "voa-2024-08-21-taliban-doha", bad)
+    (bad / "events.jsonl").write_text("[1]\n", "utf-8")
+    assert main(["export", str(corpus), "--to", str(tmp_path / "out")]) == 2
+    said = capsys.readouterr().err
+    assert "1 dataset(s) have errors" in said
+    assert "\x1b" not in said
+    assert "\x07" not in said

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from validator.escaping import one_line
 from validator.findings import UsageError
 
 if TYPE_CHECKING:
@@ -109,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except UsageError as error:
-        sys.stderr.write(f"textevents {args.command}: {error}\n")
+        # Messages name files and datasets, whose names may hold any character.
+        sys.stderr.write(f"textevents {args.command}: {one_line(str(error))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("textevents: interrupted\n")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from validator import registry
 from validator.engine.engines import compiled
 from validator.engine.run import validate
+from validator.escaping import printable
 from validator.export.dictionary import package_descriptor
 from validator.export.tables import TABLES, Keys, actor_rows, record_rows, source_rows
 from validator.export.writers import check_format, new_folder, open_tables
@@ -58,9 +59,10 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     """
     check_format(form)
     report = validate(list(paths), jobs=jobs)
+    # Findings name files as `make` prints them: a dataset is matched by that form.
+    failing = {f.file for f in report.findings if f.severity is Severity.ERROR}
     broken = sorted({seen.display for seen in report.seen
-                     if any(f.severity is Severity.ERROR and f.file.startswith(f"{seen.display}/")
-                            for f in report.findings)})
+                     if any(file.startswith(f"{printable(seen.display)}/") for file in failing)})
     if broken and not with_findings:
         shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5
                                          else "")
