@@ -30,6 +30,7 @@ from validator.recall import (
 )
 
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
+REPO = Path(__file__).parent.parent
 
 
 def _split(text: str) -> list[str]:
@@ -245,6 +246,21 @@ def test_chunks_and_processes_cite_what_one_process_does(tmp_path: Path) -> None
     assert _covered(chunked.seen) == _covered(serial.seen)
     assert by_article(chunked.seen) == by_article(serial.seen)
     assert serial.seen[0].articles[0].covered  # the base records cite something
+
+
+def test_a_dataset_checked_whole_finds_its_sentences_where_it_is_checked() -> None:
+    """The worker that checks a whole dataset lists its uncovered sentences (in parallel);
+    they are those that its merged ranges give, as the parent finds them for a split file."""
+    report = validate([str(REPO / "datasets")], jobs=2, mapper=map,
+                      sizes=Sizes(parallel_bytes=0))
+    articles = [article for seen in report.seen for article in seen.articles
+                if article.text is not None]
+    assert len(articles) > 20
+    assert all(article.uncovered == uncovered(article.text, article.covered)
+               for article in articles if article.text is not None)
+    assert any(article.uncovered for article in articles)
+    assert validate([str(REPO / "datasets")], recall=False).seen[0].articles[0].uncovered \
+        is None
 
 
 def test_spans_of_a_record_with_findings_count_too(tmp_path: Path) -> None:

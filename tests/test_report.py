@@ -12,7 +12,7 @@ from strategies import findings as finding_lists
 from validator.escaping import printable as printable_path
 from validator.findings import RULES, Finding, Severity, make
 from validator.recall import by_article
-from validator.render.documents import REPORT_VERSION, json_document, rules_json
+from validator.render.documents import REPORT_VERSION, indented_json, json_document, rules_json
 from validator.render.github import github_lines
 from validator.render.text import SHOWN_PER_RULE, rules_text, statistics_lines, summary, text_lines
 from validator.results import ArticleSeen, DatasetSeen
@@ -113,6 +113,19 @@ def test_the_json_report_is_indented_utf_8() -> None:
                          datasets=1, records=1, tool_version="9.9", schema_versions=["1.0.0"])
     assert text.startswith('{\n  "report_version": ')
     assert "'Зеленський'" in text
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(JSON_VALUES)
+def test_the_documents_are_written_as_the_standard_library_writes_them(value: object) -> None:
+    """orjson writes the reports (it is fast); the text is the standard library's, byte for
+    byte, lone surrogates included (`st.text()` draws them: they take the old way)."""
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def test_the_json_report_carries_everything() -> None:

@@ -29,6 +29,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from validator.escaping import printable
+from validator.results import Sentence
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -43,17 +44,6 @@ _SOURCE: Final = operator.itemgetter(0)
 _START: Final = operator.itemgetter(1)
 _END: Final = operator.itemgetter(2)
 _LOW: Final = (1 << 32) - 1
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence with visit or arms wording that no span cites: where it is, and why listed."""
-
-    start: int  # code points into the article text, as a span's; end exclusive
-    end: int
-    kinds: tuple[str, ...]  # the word lists it matched ("visit", "arms"), in the file's order
-    words: tuple[str, ...]  # the words it matched, as the text writes them, in text order
-    marks: tuple[Range, ...]  # where each of those words stands in the text
 
 
 class Coverage:
@@ -327,6 +317,7 @@ def by_article(seen: Iterable[DatasetSeen]) -> list[ArticleRecall]:
         folder = "" if dataset.display in {"", "."} else f"{dataset.display}/"
         found.extend(ArticleRecall(printable(dataset.display), article.source,
                                    printable(folder + article.path), article.text,
-                                   uncovered(article.text, article.covered))
+                                   article.uncovered if article.uncovered is not None
+                                   else uncovered(article.text, article.covered))
                      for article in dataset.articles if article.text is not None)
     return found

@@ -8,6 +8,20 @@ from validator.findings import Finding, Severity
 
 
 @dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with visit or arms wording that no span cites: where it is, and why listed.
+
+    The recall aid's unit (`validator.recall.uncovered`).
+    """
+
+    start: int  # code points into the article text, as a span's; end exclusive
+    end: int
+    kinds: tuple[str, ...]  # the word lists it matched ("visit", "arms"), in the file's order
+    words: tuple[str, ...]  # the words it matched, as the text writes them, in text order
+    marks: tuple[tuple[int, int], ...]  # where each of those words stands in the text
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleSeen:
     """One row of a dataset's sources table, with its text when it could be read."""
 
@@ -17,6 +31,9 @@ class ArticleSeen:
     # The ranges [start, end) of the text that spans of the dataset's records cite,
     # sorted and disjoint (merged: the recall aid needs no more, see validator.recall).
     covered: tuple[tuple[int, int], ...] = ()
+    # Its uncovered sentences, when the worker that checked the whole dataset found them
+    # (so that the recall aid runs in parallel); None: to be found from `covered`.
+    uncovered: tuple[Sentence, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

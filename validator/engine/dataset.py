@@ -37,11 +37,13 @@ from validator.reading.paths import (
 from validator.reading.positions import Locator
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
+from validator.recall import uncovered
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
     from validator.reading.discovery import DatasetLocation
+    from validator.results import Sentence
 
 JSON = Any
 
@@ -59,6 +61,9 @@ class DatasetResult:
     version: str | None = None  # the schema version it declares, if one that is released
     # Its actors with a Wikidata id, for the run's checks across datasets (checks.identities).
     actors: tuple[identities.ActorEntry, ...] = ()
+    # Each article's uncovered sentences (the recall aid) by source id, when its records were
+    # checked here in one task: found in the worker, so that they are found in parallel.
+    uncovered: dict[str, tuple[Sentence, ...]] | None = None
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
@@ -75,7 +80,12 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
         result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
     # One task is run here; the chunks of a split file are left for the pool.
     if len(result.tasks) == 1:
-        result.checked.append(check_records(result.tasks[0]))
+        result.checked.append(checked := check_records(result.tasks[0]))
+        if recall and result.context and result.context.sources:
+            result.uncovered = {
+                source: uncovered(article.text, checked.covered.of(source))
+                for source, article in result.context.sources.items()
+                if article.text is not None}
     return result
 
 

@@ -257,7 +257,9 @@ def _seen(location: DatasetLocation, result: DatasetResult, records: int,
     for chunk in checked:
         covered.merge(chunk.covered)
     sources = (result.context.sources or {}) if result.context else {}
+    found = result.uncovered or {}
     return DatasetSeen(result.name, location.display, str(location.root), result.title,
                        result.tasks[0].path if result.tasks else None, records,
-                       tuple(ArticleSeen(source, article.path, article.text, covered.of(source))
+                       tuple(ArticleSeen(source, article.path, article.text, covered.of(source),
+                                         found.get(source))
                              for source, article in sources.items()), result.version)

@@ -46,7 +46,24 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "findings": [f.as_dict() for f in findings[:limit]],
         "uncovered": [_article(article) for article in uncovered],
     }
-    return json_text(json.dumps(document, ensure_ascii=False, indent=2))
+    return json_text(indented_json(document))
+
+
+def indented_json(document: object) -> str:
+    """`json.dumps(document, ensure_ascii=False, indent=2)`, in C where it can be.
+
+    orjson writes the same text (same indents, separators and escapes) some ten
+    times as fast as the standard library, whose indented encoder is pure
+    Python: a report of thousands of small datasets lists thousands of
+    sentences.  orjson refuses lone surrogates (a file name's undecodable
+    bytes), which `json_text` then writes as escapes: those take the old way.
+    """
+    import orjson
+
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate
+        return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _article(article: ArticleRecall) -> dict[str, object]:
@@ -109,8 +126,7 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "properties": {"schemaVersions": list(schema_versions),
                        **_summary(findings, datasets, records, ignored, versions)},
     }
-    return json_text(json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
-                                ensure_ascii=False, indent=2))
+    return json_text(indented_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}))
 
 
 def level(severity: Severity) -> str:

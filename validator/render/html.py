@@ -45,7 +45,7 @@ from validator.recall import uncovered, word_lists
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from validator.results import ArticleSeen, DatasetSeen, Report
+    from validator.results import ArticleSeen, DatasetSeen, Report, Sentence
 
     # The numbers of cards, spans and uncited sentences, each running on across the page.
     Numbers = tuple[itertools.count[int], itertools.count[int], itertools.count[int]]
@@ -247,7 +247,8 @@ def _article(seen: ArticleSeen, drawn: Sequence[Span], number: itertools.count[i
             ranges.append((span.start, span.end))
             offsets.append(span)
     # No span of any record overlaps these sentences, so no drawn span does either.
-    missing = _missing(text, seen.covered, number)
+    missing = _missing(text, seen.uncovered if seen.uncovered is not None
+                       else uncovered(text, seen.covered), number)
     ranges += [(sentence.start, sentence.end) for sentence in missing]
     cut = []
     for start, end, covering in pieces(text, ranges):
@@ -264,12 +265,12 @@ def _article(seen: ArticleSeen, drawn: Sequence[Span], number: itertools.count[i
     return ArticleView(source, path, tuple(cut), missing)
 
 
-def _missing(text: str, covered: Sequence[tuple[int, int]],
+def _missing(text: str, sentences: Sequence[Sentence],
              number: itertools.count[int]) -> tuple[Missing, ...]:
     """The article's sentences with visit or arms wording that no span cites, as drawn."""
     titles = {name: title for name, (title, _) in word_lists().items()}
     found = []
-    for sentence in uncovered(text, covered):
+    for sentence in sentences:
         cuts = sorted({sentence.start, sentence.end, *itertools.chain(*sentence.marks)})
         marks = {start for start, _ in sentence.marks}
         found.append(Missing(next(number), sentence.start, sentence.end,
