@@ -73,6 +73,8 @@ def _code(char: str) -> str:
 
 def _escapes(pattern: re.Pattern[str], code: Callable[[str], str] = _code) -> Callable[[str], str]:
     def sub(text: str) -> str:
+        if text.isascii() and text.isprintable():  # no pattern escapes a printable ASCII text
+            return text  # (two scans in C: names and messages are mostly so)
         return pattern.sub(lambda m: code(m.group()), text)
     return sub
 
