@@ -41,7 +41,7 @@ from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
 from validator.reading.positions import Locator, locate
 from validator.reading.strict_json import too_deep
-from validator.recall import CITED, SETTLE_AT, Coverage
+from validator.recall import SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -181,7 +181,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     covered, keep = result.covered, task.recall
-    cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
+    cite = covered.spans.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
@@ -220,7 +220,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                 add_line(number)
                                 add_offset(line_offset)
                                 if keep:
-                                    cite(map(CITED, facts.spans))
+                                    cite(facts.spans)
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
                                 continue
