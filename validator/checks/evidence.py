@@ -186,24 +186,25 @@ def _pointers_resolve(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-def _cited_for(record: JSON) -> list[tuple[tuple[str, ...], str]]:
-    """(what each span is cited for, as reference tokens; its quote) of every span.
+def _cited_quoting(record: JSON, text: str) -> Iterator[tuple[str, ...]]:
+    """What each span whose quote holds `text` is cited for, as reference tokens, in order.
 
     A span with no `supports` pointer is cited for the part of the record
     that holds its evidence list (the record, a meeting, a response); a
     pointer that is not one cites nothing (span-pointer-unresolved says so).
+    Lazy: the spans past the first that covers a date are not looked at.
     """
-    cited = []
     for path, span in spans(record):
+        if text not in span["text"]:
+            continue
         target = span.get("supports")
         if target is None:
-            cited.append((tuple(str(step) for step in path[:-2]), span["text"]))
+            yield tuple(str(step) for step in path[:-2])
             continue
         try:
-            cited.append((tokens(target), span["text"]))
+            yield tokens(target)
         except LookupError:
             continue
-    return cited
 
 
 def _covers(target: tuple[str, ...], place: tuple[str, ...]) -> bool:
@@ -214,14 +215,12 @@ def _covers(target: tuple[str, ...], place: tuple[str, ...]) -> bool:
 
 def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A date's text is part of a span cited for the date, the part holding it, or the record."""
-    cited: list[tuple[tuple[str, ...], str]] | None = None
     for ptr, date in dates(record):
         text = date.get("text")
         if not text:
             continue
-        cited = _cited_for(record) if cited is None else cited
         place = tuple(str(step) for step in ptr)
-        if not any(text in quote and _covers(target, place) for target, quote in cited):
+        if not any(_covers(target, place) for target in _cited_quoting(record, text)):
             yield Problem("date-text-uncited",
                           f"date text {escape(text)} is in no span cited for {pointer(*ptr)}, "
                           "the part of the record holding it, or the record; cite the words "
@@ -229,27 +228,71 @@ def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
-    # Most dates have no text.  The usual one that has is the record's own, quoted by a
-    # span cited for it or for the record: said without paths.  Any other (a meeting's
-    # date, a transfer's) takes the long way, with paths.
+    # Said without paths or tokens.  Only the spans that hold a date's text are looked at:
+    # each is cited for a pointer (its own, or that of the part holding its evidence list),
+    # compared with the date's place as strings.  No key of a place holds `~` or `/`, so
+    # an escaped token matches none of them, written or unescaped: a pointer holds the
+    # place, or is held by it, exactly when its string does (up to a `/`).
     record = view.record
-    own = record["date"]
-    for date in view.dates:
-        if "text" in date and date is not own:
-            return next(date_citations(record, context), None) is None
-    text = own.get("text")
-    if not text:
+    texts = _date_texts(record)
+    if not texts:  # most dates have no text
         return True
-    unpointed = len(record["evidence"])  # the spans cited for the record when unpointed
-    for index, span in enumerate(view.spans):  # the record's evidence first (see walk.view)
-        if text in span["text"]:
+    spans = view.spans
+    own = len(record["evidence"])  # the record's own spans come first (see walk.view)
+    holders = None
+    for place, text in texts:
+        for index, span in enumerate(spans):
+            if text not in span["text"]:
+                continue
             target = span.get("supports")
             if target is None:
-                if index < unpointed:
-                    return True
-            elif target in {"", "/date"} or target.startswith("/date/"):
-                return True
-    return False
+                if index < own:  # cited for the record: it holds every date
+                    break
+                holders = holders or _holders(record)
+                target = holders[index - own]
+            # A target that is no pointer ("date") matches no place: it cites nothing.
+            if not target or target == place or place.startswith(target + "/") \
+                    or target.startswith(place + "/"):
+                break
+        else:
+            return False
+    return True
+
+
+def _date_texts(record: JSON) -> list[tuple[str, str]]:
+    """(pointer, text) of each date with a text, as `walk.dates` finds them (for the screen)."""
+    found = []
+    if text := record["date"].get("text"):
+        found.append(("/date", text))
+    visit = record.get("diplomatic_visit")
+    if visit:
+        for index, meeting in enumerate(visit.get("meetings") or ()):
+            if "date" in meeting and (text := meeting["date"].get("text")):
+                found.append((f"/diplomatic_visit/meetings/{index}/date", text))
+    allegation = record.get("arms_allegation")
+    if allegation:
+        if "transfer_date" in allegation and (text := allegation["transfer_date"].get("text")):
+            found.append(("/arms_allegation/transfer_date", text))
+        if "use_date" in allegation and (text := allegation["use_date"].get("text")):
+            found.append(("/arms_allegation/use_date", text))
+        for index, response in enumerate(allegation.get("responses") or ()):
+            if "date" in response and (text := response["date"].get("text")):
+                found.append((f"/arms_allegation/responses/{index}/date", text))
+    return found
+
+
+def _holders(record: JSON) -> list[str]:
+    """The pointer of the part holding each span after the record's own, in `walk.spans` order."""
+    found: list[str] = []
+    visit = record.get("diplomatic_visit")
+    if visit:
+        for index, meeting in enumerate(visit.get("meetings") or ()):
+            found += [f"/diplomatic_visit/meetings/{index}"] * len(meeting.get("evidence") or ())
+    allegation = record.get("arms_allegation")
+    if allegation:
+        for index, response in enumerate(allegation.get("responses") or ()):
+            found += [f"/arms_allegation/responses/{index}"] * len(response.get("evidence") or ())
+    return found
 
 
 _PURPOSE = ("diplomatic_visit", "purpose")
