@@ -153,11 +153,16 @@ def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
         # RFC 3339 full-dates (the schema's format) compare as strings.
         if end < start:
             return False
-        if date["precision"] not in {"day", "window"} and not _fits(
-                dt.date.fromisoformat(start), dt.date.fromisoformat(end), date["precision"],
-                date.get("month_part")):
+        if date["precision"] not in {"day", "window"} and not _fits_written(
+                start, end, date["precision"], date.get("month_part")):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _fits_written(start: str, end: str, precision: str, part: str | None) -> bool:
+    """`_fits` of two full-dates as written (a corpus repeats its months and years a lot)."""
+    return _fits(dt.date.fromisoformat(start), dt.date.fromisoformat(end), precision, part)
 
 
 _MONTHS = (r"jan(uary|\.)?|feb(ruary|\.)?|mar(ch|\.)?|apr(il|\.)?|may|june?|july?|"
