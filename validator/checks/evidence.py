@@ -228,71 +228,68 @@ def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
-    # Said without paths or tokens.  Only the spans that hold a date's text are looked at:
-    # each is cited for a pointer (its own, or that of the part holding its evidence list),
-    # compared with the date's place as strings.  No key of a place holds `~` or `/`, so
-    # an escaped token matches none of them, written or unescaped: a pointer holds the
-    # place, or is held by it, exactly when its string does (up to a `/`).
+    # Said without paths or tokens: each date's text is looked for in the spans, and a span
+    # that holds it is cited for a pointer (its own, or that of the part holding its
+    # evidence list), compared with the date's place as strings.  No key of a place holds
+    # `~` or `/`, so an escaped token matches none of them, written or unescaped: a pointer
+    # holds the place, or is held by it, exactly when its string does (up to a `/`).
     record = view.record
-    texts = _date_texts(record)
-    if not texts:  # most dates have no text
-        return True
-    spans = view.spans
-    own = len(record["evidence"])  # the record's own spans come first (see walk.view)
-    holders = None
-    for place, text in texts:
-        for index, span in enumerate(spans):
-            if text not in span["text"]:
-                continue
-            target = span.get("supports")
-            if target is None:
-                if index < own:  # cited for the record: it holds every date
-                    break
-                holders = holders or _holders(record)
-                target = holders[index - own]
-            # A target that is no pointer ("date") matches no place: it cites nothing.
-            if not target or target == place or place.startswith(target + "/") \
-                    or target.startswith(place + "/"):
-                break
-        else:
-            return False
+    if (text := record["date"].get("text")) and not _cited_at(record, "/date", text):
+        return False
+    visit = record.get("diplomatic_visit")
+    if visit:
+        for index, meeting in enumerate(visit.get("meetings") or ()):
+            if "date" in meeting and (text := meeting["date"].get("text")) and not _cited_at(
+                    record, f"/diplomatic_visit/meetings/{index}/date", text):
+                return False
+    allegation = record.get("arms_allegation")
+    if allegation:
+        for key in _ALLEGATION_DATES:
+            if key in allegation and (text := allegation[key].get("text")) and not _cited_at(
+                    record, f"/arms_allegation/{key}", text):
+                return False
+        for index, response in enumerate(allegation.get("responses") or ()):
+            if "date" in response and (text := response["date"].get("text")) and not _cited_at(
+                    record, f"/arms_allegation/responses/{index}/date", text):
+                return False
     return True
 
 
-def _date_texts(record: JSON) -> list[tuple[str, str]]:
-    """(pointer, text) of each date with a text, as `walk.dates` finds them (for the screen)."""
-    found = []
-    if text := record["date"].get("text"):
-        found.append(("/date", text))
+_ALLEGATION_DATES = ("transfer_date", "use_date")  # use_date: schema 1.1.0
+
+
+def _cited_at(record: JSON, place: str, text: str) -> bool:
+    """Whether a span that holds `text` is cited for `place` (see `_dates_cited`)."""
+    for span in record["evidence"]:
+        if text in span["text"]:
+            target = span.get("supports")
+            if not target or target == place \
+                    or place.startswith(target + "/") or target.startswith(place + "/"):
+                return True  # unpointed: cited for the record, which holds every place
+    for holder, evidence in _held_evidence(record):
+        for span in evidence:
+            if text in span["text"]:
+                target = span.get("supports")
+                target = holder if target is None else target
+                # A target that is no pointer ("date") matches no place: it cites nothing.
+                if not target or target == place or place.startswith(target + "/") \
+                        or target.startswith(place + "/"):
+                    return True
+    return False
+
+
+def _held_evidence(record: JSON) -> Iterator[tuple[str, list[JSON]]]:
+    """(pointer of the part, its evidence) of each meeting and response, as `walk.spans` goes."""
     visit = record.get("diplomatic_visit")
     if visit:
         for index, meeting in enumerate(visit.get("meetings") or ()):
-            if "date" in meeting and (text := meeting["date"].get("text")):
-                found.append((f"/diplomatic_visit/meetings/{index}/date", text))
-    allegation = record.get("arms_allegation")
-    if allegation:
-        if "transfer_date" in allegation and (text := allegation["transfer_date"].get("text")):
-            found.append(("/arms_allegation/transfer_date", text))
-        if "use_date" in allegation and (text := allegation["use_date"].get("text")):
-            found.append(("/arms_allegation/use_date", text))
-        for index, response in enumerate(allegation.get("responses") or ()):
-            if "date" in response and (text := response["date"].get("text")):
-                found.append((f"/arms_allegation/responses/{index}/date", text))
-    return found
-
-
-def _holders(record: JSON) -> list[str]:
-    """The pointer of the part holding each span after the record's own, in `walk.spans` order."""
-    found: list[str] = []
-    visit = record.get("diplomatic_visit")
-    if visit:
-        for index, meeting in enumerate(visit.get("meetings") or ()):
-            found += [f"/diplomatic_visit/meetings/{index}"] * len(meeting.get("evidence") or ())
+            if "evidence" in meeting:
+                yield f"/diplomatic_visit/meetings/{index}", meeting["evidence"]
     allegation = record.get("arms_allegation")
     if allegation:
         for index, response in enumerate(allegation.get("responses") or ()):
-            found += [f"/arms_allegation/responses/{index}"] * len(response.get("evidence") or ())
-    return found
+            if "evidence" in response:
+                yield f"/arms_allegation/responses/{index}", response["evidence"]
 
 
 _PURPOSE = ("diplomatic_visit", "purpose")
