@@ -41,7 +41,7 @@ from validator.reading.discovery import discover
 from validator.reading.fast_json import colons_agree
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
-from validator.recall import CITED, SETTLE_AT, Coverage
+from validator.recall import SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,7 +77,7 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
             if isinstance(handle, Problem):
                 continue
             covered = Coverage()
-            cite = covered.pending.extend
+            cite = covered.spans.extend
             with handle:
                 for _, lines, _ in blocks(handle, None, digits=False):
                     covered.settle(past=SETTLE_AT)
@@ -100,7 +100,7 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
                                 if stages >= 6:
                                     id_digest(record["id"])
                                 if stages >= 7:
-                                    cite(map(CITED, facts.spans))
+                                    cite(facts.spans)
                                 passed += 1
                             continue
                         passed += 1

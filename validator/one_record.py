@@ -17,7 +17,8 @@ from validator.checks.naming import actor_column, actor_names
 from validator.checks.texts import text_problems
 from validator.engine.records import check_line
 from validator.engine.run import rules_to_ignore
-from validator.findings import make
+from validator.findings import Problem, make
+from validator.reading.fast_json import parse_record
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -55,14 +56,16 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     `TypeError` for a value that JSON cannot hold.
     """
     codes = rules_to_ignore(ignore)
-    if isinstance(record, str):
-        line = record.encode("utf-8", "surrogatepass")  # a lone surrogate is a finding
-    elif isinstance(record, bytes):
-        line = record
+    if isinstance(record, (str, bytes)):
+        # A lone surrogate is a finding.  The text is parsed once, strictly, for its
+        # version and its checks (a text the strict parse refuses reports only that).
+        line = record.encode("utf-8", "surrogatepass") if isinstance(record, str) else record
+        parsed = parse_record(line)
+        version = _version_of(None if isinstance(parsed, Problem) else parsed)
     else:
         # NaN is written as NaN, which the strict parse then reports.
         line = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    version = _version_of(record)
+        parsed, version = None, _version_of(record)
     dates = published or {}
     # Messages name an article by its path in a dataset; here, by its source id.
     sources = None if texts is None else {
@@ -75,7 +78,7 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
                              None if rows is None else actor_names(rows),
                              None if rows is None else actor_column(rows, "kind"),
                              None if rows is None else actor_column(rows, "affiliation"))
-    found = check_line(line, context, name, codes)
+    found = check_line(line, context, name, codes, parsed)
     # A text that is not NFC, or has CRs, makes its offsets ambiguous: say so, as a
     # dataset's file would be told, naming the text by its source id.
     found += [finding for source, text in (texts or {}).items()
@@ -89,13 +92,9 @@ def _version_of(record: JSON) -> str:
     """The schema version to check the record against.
 
     The record's own if it is released, else the newest, whose schema then
-    reports the record's `schema_version`.
+    reports the record's `schema_version`.  (A text the strict parse refuses
+    is given as None: only that is reported, at any version.)
     """
-    if isinstance(record, (str, bytes)):
-        try:
-            record = json.loads(record)
-        except (ValueError, RecursionError):  # the strict parse reports what it is
-            record = None
     claimed = record.get("schema_version") if isinstance(record, dict) else None
     released = registry.versions()
     return claimed if claimed in released else released[-1]

@@ -53,9 +53,10 @@ def resolve(document: JSON, ptr: str) -> JSON:
     value = document
     for key, index in _steps(ptr):
         if isinstance(value, dict):
-            if key not in value:
-                raise LookupError(ptr)
-            value = value[key]
+            try:
+                value = value[key]
+            except KeyError:
+                raise LookupError(ptr) from None
         elif isinstance(value, list) and index is not None and index < len(value):
             value = value[index]
         else:

@@ -281,6 +281,12 @@ MEETING = "/diplomatic_visit/meetings/0/date/text"
     # Quoted in part only, or by a pointer that is not one.
     ([_span("Shoigu met Kim on Wed"), _span(THURSDAY, "diplomatic_visit")], None,
      [("date-text-uncited", "/date/text"), ("date-text-uncited", MEETING)]),
+    # A pointer that escapes a token (the screen compares pointers as strings): below the
+    # date it is cited for the date; in the date's own place it names another key.
+    ([_span(f"{WEDNESDAY} {THURSDAY}", "/date/a~1b")], None,
+     [("date-text-uncited", MEETING)]),
+    ([_span(WEDNESDAY, "/da~0te"), _span(THURSDAY, "/diplomatic_visit/meetings/0/date/~0")],
+     None, [("date-text-uncited", "/date/text")]),
 ])
 def test_a_date_text_stands_in_a_span_cited_for_it(evidence, meeting_evidence,
                                                    expected) -> None:

@@ -186,24 +186,25 @@ def _pointers_resolve(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-def _cited_for(record: JSON) -> list[tuple[tuple[str, ...], str]]:
-    """(what each span is cited for, as reference tokens; its quote) of every span.
+def _cited_quoting(record: JSON, text: str) -> Iterator[tuple[str, ...]]:
+    """What each span whose quote holds `text` is cited for, as reference tokens, in order.
 
     A span with no `supports` pointer is cited for the part of the record
     that holds its evidence list (the record, a meeting, a response); a
     pointer that is not one cites nothing (span-pointer-unresolved says so).
+    Lazy: the spans past the first that covers a date are not looked at.
     """
-    cited = []
     for path, span in spans(record):
+        if text not in span["text"]:
+            continue
         target = span.get("supports")
         if target is None:
-            cited.append((tuple(str(step) for step in path[:-2]), span["text"]))
+            yield tuple(str(step) for step in path[:-2])
             continue
         try:
-            cited.append((tokens(target), span["text"]))
+            yield tokens(target)
         except LookupError:
             continue
-    return cited
 
 
 def _covers(target: tuple[str, ...], place: tuple[str, ...]) -> bool:
@@ -214,14 +215,12 @@ def _covers(target: tuple[str, ...], place: tuple[str, ...]) -> bool:
 
 def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """A date's text is part of a span cited for the date, the part holding it, or the record."""
-    cited: list[tuple[tuple[str, ...], str]] | None = None
     for ptr, date in dates(record):
         text = date.get("text")
         if not text:
             continue
-        cited = _cited_for(record) if cited is None else cited
         place = tuple(str(step) for step in ptr)
-        if not any(text in quote and _covers(target, place) for target, quote in cited):
+        if not any(_covers(target, place) for target in _cited_quoting(record, text)):
             yield Problem("date-text-uncited",
                           f"date text {escape(text)} is in no span cited for {pointer(*ptr)}, "
                           "the part of the record holding it, or the record; cite the words "
@@ -229,27 +228,68 @@ def date_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
-    # Most dates have no text.  The usual one that has is the record's own, quoted by a
-    # span cited for it or for the record: said without paths.  Any other (a meeting's
-    # date, a transfer's) takes the long way, with paths.
+    # Said without paths or tokens: each date's text is looked for in the spans, and a span
+    # that holds it is cited for a pointer (its own, or that of the part holding its
+    # evidence list), compared with the date's place as strings.  No key of a place holds
+    # `~` or `/`, so an escaped token matches none of them, written or unescaped: a pointer
+    # holds the place, or is held by it, exactly when its string does (up to a `/`).
     record = view.record
-    own = record["date"]
-    for date in view.dates:
-        if "text" in date and date is not own:
-            return next(date_citations(record, context), None) is None
-    text = own.get("text")
-    if not text:
-        return True
-    unpointed = len(record["evidence"])  # the spans cited for the record when unpointed
-    for index, span in enumerate(view.spans):  # the record's evidence first (see walk.view)
+    if (text := record["date"].get("text")) and not _cited_at(record, "/date", text):
+        return False
+    visit = record.get("diplomatic_visit")
+    if visit:
+        for index, meeting in enumerate(visit.get("meetings") or ()):
+            if "date" in meeting and (text := meeting["date"].get("text")) and not _cited_at(
+                    record, f"/diplomatic_visit/meetings/{index}/date", text):
+                return False
+    allegation = record.get("arms_allegation")
+    if allegation:
+        for key in _ALLEGATION_DATES:
+            if key in allegation and (text := allegation[key].get("text")) and not _cited_at(
+                    record, f"/arms_allegation/{key}", text):
+                return False
+        for index, response in enumerate(allegation.get("responses") or ()):
+            if "date" in response and (text := response["date"].get("text")) and not _cited_at(
+                    record, f"/arms_allegation/responses/{index}/date", text):
+                return False
+    return True
+
+
+_ALLEGATION_DATES = ("transfer_date", "use_date")  # use_date: schema 1.1.0
+
+
+def _cited_at(record: JSON, place: str, text: str) -> bool:
+    """Whether a span that holds `text` is cited for `place` (see `_dates_cited`)."""
+    for span in record["evidence"]:
         if text in span["text"]:
             target = span.get("supports")
-            if target is None:
-                if index < unpointed:
+            if not target or target == place \
+                    or place.startswith(target + "/") or target.startswith(place + "/"):
+                return True  # unpointed: cited for the record, which holds every place
+    for holder, evidence in _held_evidence(record):
+        for span in evidence:
+            if text in span["text"]:
+                target = span.get("supports")
+                target = holder if target is None else target
+                # A target that is no pointer ("date") matches no place: it cites nothing.
+                if not target or target == place or place.startswith(target + "/") \
+                        or target.startswith(place + "/"):
                     return True
-            elif target in {"", "/date"} or target.startswith("/date/"):
-                return True
     return False
+
+
+def _held_evidence(record: JSON) -> Iterator[tuple[str, list[JSON]]]:
+    """(pointer of the part, its evidence) of each meeting and response, as `walk.spans` goes."""
+    visit = record.get("diplomatic_visit")
+    if visit:
+        for index, meeting in enumerate(visit.get("meetings") or ()):
+            if "evidence" in meeting:
+                yield f"/diplomatic_visit/meetings/{index}", meeting["evidence"]
+    allegation = record.get("arms_allegation")
+    if allegation:
+        for index, response in enumerate(allegation.get("responses") or ()):
+            if "evidence" in response:
+                yield f"/arms_allegation/responses/{index}", response["evidence"]
 
 
 _PURPOSE = ("diplomatic_visit", "purpose")

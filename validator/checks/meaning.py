@@ -141,8 +141,7 @@ def date_ranges(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
     for date in view.dates:
-        start = date.get("start")
-        if start is None:  # schema 1.1.0: not given
+        if (start := date.get("start")) is None:  # schema 1.1.0: not given
             continue
         if "end_bound" in date:  # schema 1.1.0: an open end; rare enough to take the long way
             first, last = bounds(date)
@@ -151,13 +150,16 @@ def _ranges_sound(view: RecordView, context: DatasetContext) -> bool:
             continue
         end = date.get("end", start)
         # RFC 3339 full-dates (the schema's format) compare as strings.
-        if end < start:
-            return False
-        if date["precision"] not in {"day", "window"} and not _fits(
-                dt.date.fromisoformat(start), dt.date.fromisoformat(end), date["precision"],
-                date.get("month_part")):
+        if end < start or (date["precision"] not in {"day", "window"} and not _fits_written(
+                start, end, date["precision"], date.get("month_part"))):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _fits_written(start: str, end: str, precision: str, part: str | None) -> bool:
+    """`_fits` of two full-dates as written (a corpus repeats its months and years a lot)."""
+    return _fits(dt.date.fromisoformat(start), dt.date.fromisoformat(end), precision, part)
 
 
 _MONTHS = (r"jan(uary|\.)?|feb(ruary|\.)?|mar(ch|\.)?|apr(il|\.)?|may|june?|july?|"

@@ -41,7 +41,7 @@ from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
 from validator.reading.positions import Locator, locate
 from validator.reading.strict_json import too_deep
-from validator.recall import CITED, SETTLE_AT, Coverage
+from validator.recall import SETTLE_AT, Coverage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -161,7 +161,7 @@ def check_records(task: RecordTask) -> RecordResult:
     return result
 
 
-def _check(task: RecordTask, result: RecordResult) -> None:
+def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - the hot loop, inline
     """Check every record of the task's byte range into `result` (see check_records)."""
     import orjson
 
@@ -181,7 +181,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     covered, keep = result.covered, task.recall
-    cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
+    cite = covered.spans.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
@@ -203,12 +203,15 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                 offset += len(raw) + 1
                 # The hot path, for a clean record in a plain block: parse_record's
                 # fast path, the (narrowed) engine's verdict and the screens, inline.
-                # Anything else, including a screen that fails or raises, takes `_record`.
+                # Anything else, including a screen that fails or raises, takes `_record`,
+                # which is given the record when it is what parse_record would return.
+                parsed = None
                 if plain:
                     try:
                         record = loads(raw)
                         if type(record) is dict and is_valid(record) \
                                 and colons_agree(raw, dumps(record)):
+                            parsed = record
                             facts = view(record)
                             for screen in screens:
                                 if not screen(facts, context):
@@ -220,7 +223,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                 add_line(number)
                                 add_offset(line_offset)
                                 if keep:
-                                    cite(map(CITED, facts.spans))
+                                    cite(facts.spans)
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
                                 continue
@@ -228,25 +231,35 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                         pass
                     except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
                         pass
-                findings.extend(_record(raw, number, line_offset, task, validator, result))
+                findings.extend(_record(raw, number, line_offset, task, validator, result,
+                                        parsed))
 
 
 def check_line(line: bytes, context: DatasetContext, name: str,
-               ignore: frozenset[str] = frozenset()) -> list[Finding]:
+               ignore: frozenset[str] = frozenset(), parsed: JSON | Problem = None,
+               ) -> list[Finding]:
     """The findings of one record line (without its LF) outside any file: the full path.
 
     What needs the other records of a run (repeated ids) is not checked.
+    `parsed`, if not None, is what `parse_record(line)` returned (so that a
+    caller that had to parse the line first does not parse it twice).
     """
     task = RecordTask("", "", name, context, ignore=ignore)
     validator = compiled(context.version, registry.RECORD_SCHEMA)
-    return _record(line, 1, 0, task, validator, RecordResult([], RecordIds(), 0))
+    return _record(line, 1, 0, task, validator, RecordResult([], RecordIds(), 0), parsed)
 
 
 def _record(line: bytes, number: int, offset: int, task: RecordTask,
-            validator: Any, result: RecordResult) -> list[Finding]:  # noqa: ANN401
-    """The findings of one line, every guard and check in full (off the hot path)."""
+            validator: Any, result: RecordResult,  # noqa: ANN401
+            parsed: JSON | Problem = None) -> list[Finding]:
+    """The findings of one line, every guard and check in full (off the hot path).
+
+    `parsed`, if not None, is what `parse_record(line)` returns: the hot path's
+    record when it parsed the line and kept every key, the caller's own parse.
+    """
     name = task.display
-    record = parse_record(line)  # a byte order mark is its problem too
+    # A byte order mark is its problem too.
+    record = parse_record(line) if parsed is None else parsed
     if isinstance(record, Problem):
         if not line.strip():
             record = record_rules.blank_line()
