@@ -43,7 +43,8 @@ def _dataset(folder: Path) -> dict:
     return {"source": source["id"], "text": (folder / source["path"]).read_text("utf-8"),
             "published": dt.date.fromisoformat(source["published"][:10]),
             "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows},
-            "kinds": {row["id"]: row["kind"] for row in rows}}
+            "kinds": {row["id"]: row["kind"] for row in rows},
+            "affiliations": {row["id"]: row["affiliation"] for row in rows if row["affiliation"]}}
 
 
 def on_record(index: int, mutation: Mutation, name: str | None = None) -> CaseMutation:
