@@ -43,6 +43,7 @@ class Mutation:
     name: str
     apply: Callable[[dict[str, Any], dict[str, Any], Draw], str | None]
     certain: bool = True
+    since: str = "1.0.0"  # the first schema version whose records it fits
 
 
 def no_draw(strategy: st.SearchStrategy[Any]) -> Any:
@@ -185,9 +186,9 @@ def _a_day_in_a_year(record, data, draw):
     if named is None:
         return None  # no span cited for the date names a weekday
     date = record["date"]
-    if not _plain(date):
-        return None
-    year = date["start"][:4]
+    for key in ("month_part", "start_bound", "end_bound", "reason"):  # schema 1.1.0
+        date.pop(key, None)
+    year = date.get("start", data["published"].isoformat())[:4]
     date.update(precision="year", start=f"{year}-01-01", end=f"{year}-12-31", text=named,
                 inferred_from_publication=True)
     return "/date/precision"
@@ -403,7 +404,7 @@ def _unreceived_participant(record, data, draw):
                     role["role"] = "host_delegation"
         if not any("roles" in holder for holder in holders):  # roles coded, theirs wrong
             if any(affiliations.get(other) in visit["hosts"] for other in taking_part
-                   if other not in {*visit["visitors"], *visit.get("delegation", ())}):
+                   if other not in {actor, *visit["visitors"], *visit.get("delegation", ())}):
                 continue  # other host's people, judged once roles are coded
             visit["roles"] = [{"actor": actor, "role": "host_delegation", "side": side}]
         _listed(record, actor)
@@ -779,7 +780,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("status-modality-mismatch", "status-unplanned", _status_unplanned),
     Mutation("purpose-uncited", "uncited-purpose", _uncited_purpose),
     Mutation("host-not-state", "person-hosts", _person_hosts),
-    Mutation("counterpart-missing", "unreceived-participant", _unreceived_participant),
+    Mutation("counterpart-missing", "unreceived-participant", _unreceived_participant,
+             since="1.1.0"),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),

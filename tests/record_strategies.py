@@ -239,13 +239,22 @@ def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
     a host's person (`affiliations`) who meets the visitors is a counterpart (H2).
     """
     later = version != VERSIONS[0]
-    visitors = _some(draw, actors, 1)
-    visit: dict[str, Any] = {"visitors": visitors,
-                             "hosts": _some(draw, [a for a in actors if a not in visitors
-                                                   and kinds[a] in HOST_KINDS])}
+    if later:  # from 1.1.0 the hosts first, and visitors not of their side
+        side = affiliations or {}
+        hosts = _some(draw, [actor for actor in actors if kinds[actor] in HOST_KINDS])
+        travel = [actor for actor in actors if actor not in hosts and side.get(actor) not in hosts]
+        if not travel:
+            hosts, travel = [], actors
+        visitors = draw(st.lists(st.sampled_from(travel), min_size=1, max_size=2, unique=True))
+    else:
+        visitors = _some(draw, actors, 1)
+        hosts = _some(draw, [a for a in actors if a not in visitors and kinds[a] in HOST_KINDS])
+    visit: dict[str, Any] = {"visitors": visitors, "hosts": hosts}
     sides = [actor for actor in actors if kinds[actor] in HOST_KINDS]
-    if draw(st.booleans()):
-        visit["delegation"] = _some(draw, [a for a in actors if a not in visitors])
+    if draw(st.booleans()):  # the visitors' side: from 1.1.0, none of a host's people
+        visit["delegation"] = _some(draw, [
+            a for a in actors if a not in visitors
+            and not (later and (affiliations or {}).get(a) in visit["hosts"])])
     if later and draw(st.booleans()):
         visit["roles"] = draw(roles(actors, sides))
     if draw(st.booleans()):

@@ -89,7 +89,7 @@ def datasets(draw: st.DrawFn, most: int = 4, *,
     kinds = {actor: KINDS[index % len(KINDS)] for index, actor in enumerate(actors)}
     sides = [actor for actor in actors if kinds[actor] in HOST_KINDS]
     affiliations = {actor: draw(st.sampled_from(sides)) for actor in actors
-                    if kinds[actor] == "person" and sides and draw(st.booleans())}
+                    if kinds[actor] == "person" and sides}
     published = draw(calendar_dates())
     count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))

@@ -6,8 +6,9 @@ compiled engine holds) that decides the common case fast.  A screen that
 passes what its check reports hides a finding.  For every check, on records
 of the shared strategies and mutations:
 
-- (reach) generated valid records have what the check reads, and the screen
-  reads all of it: every value the check looks at, at every place;
+- (reach) generated valid records (at the first and the newest version) have what
+  the check reads, and the screen reads all of it: every value the check looks at,
+  at every place;
 - (valid) the screen, and the narrowed engine, pass every valid record;
 - (agree) on each mutation that targets one of the check's rule codes, the
   screen passes, and the narrowed engine accepts, exactly when the check
@@ -25,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from mutations import MUTATIONS, Mutation
+from record_strategies import VERSIONS
 from recording import recorded_view, recording
 from sample import context_of, generated
 from strategies import datasets
@@ -151,16 +153,28 @@ def test_the_screen_and_narrowing_pass_every_valid_record(name: str, dated: bool
 # No shrinking: hypothesis 6.150.0 (pinned for hypothesis-jsonschema) may crash while it
 # shrinks a dataset (an internal `assert span1.start <= start`), and take a minute first;
 # the first failing record, with the problem the check reported, says enough.
-UNSHRUNK = settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
+# A mutation that fits records of later versions only (roles: counterpart-missing) fits one
+# dataset in three or so (a visit with a host's person): Hypothesis draws on instead of
+# calling that too much filtering.
+UNSHRUNK = settings(phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                    suppress_health_check=[HealthCheck.filter_too_much])
 GUARDED = [(name, mutation) for name, check in CHECKS.items() for mutation in mutations_of(check)]
+
+
+def _versions_of(mutation: Mutation) -> tuple[str, ...]:
+    """The versions the strategies draw that the mutation fits (`Mutation.since` on)."""
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in version.split("."))
+    return tuple(version for version in VERSIONS if key(version) >= key(mutation.since))
 
 
 @pytest.mark.parametrize(("name", "mutation"), GUARDED,
                          ids=[f"{name}-{mutation.name}" for name, mutation in GUARDED])
 @UNSHRUNK
-@given(data=datasets(most=1), dated=st.booleans(), draw=st.data())
+@given(dated=st.booleans(), draw=st.data())
 def test_the_screen_refuses_a_mutation_exactly_when_the_check_reports(
-        name: str, mutation: Mutation, data, dated: bool, draw) -> None:
+        name: str, mutation: Mutation, dated: bool, draw) -> None:
+    data = draw.draw(datasets(most=1, versions=_versions_of(mutation)))
     check = CHECKS[name]
     context = context_of(data, dated=dated)
     record = copy.deepcopy(data["records"][0])
