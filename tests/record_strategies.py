@@ -439,7 +439,7 @@ def records(draw: st.DrawFn, *, text: str, source: str, actors: list[str],
     codes, visit_mode = draw(classifications(event_type, version))
     record.update(actors=involved, classification=codes, modality=modality,
                   reporting={"sources": [source]})
-    if later and len(involved) >= 3 and draw(st.booleans()):  # noqa: PLR2004 - a group and two
+    if later and len(involved) >= 3 and draw(st.booleans()):  # a group and two members
         group = draw(st.sampled_from(involved))
         record["groups"] = [{"actor": group, "members": _some(
             draw, [actor for actor in involved if actor != group], 2)}]

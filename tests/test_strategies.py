@@ -27,7 +27,7 @@ def test_the_schema_walk_finds_optional_fields_at_every_level() -> None:
 
 def test_records_are_drawn_at_the_first_and_the_newest_version() -> None:
     """The first version is frozen (its records must stay valid); the newest has all."""
-    assert VERSIONS == (registry.versions()[0], registry.versions()[-1])
+    assert (registry.versions()[0], registry.versions()[-1]) == VERSIONS
 
 
 @pytest.mark.parametrize("version", VERSIONS)
