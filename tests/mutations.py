@@ -186,9 +186,9 @@ def _a_day_in_a_year(record, data, draw):
     if named is None:
         return None  # no span cited for the date names a weekday
     date = record["date"]
-    for key in ("month_part", "start_bound", "end_bound", "reason"):  # schema 1.1.0
-        date.pop(key, None)
-    year = date.get("start", data["published"].isoformat())[:4]
+    if not _plain(date):
+        return None
+    year = date["start"][:4]
     date.update(precision="year", start=f"{year}-01-01", end=f"{year}-12-31", text=named,
                 inferred_from_publication=True)
     return "/date/precision"
@@ -196,6 +196,8 @@ def _a_day_in_a_year(record, data, draw):
 
 def _uncited_date_text(record, data, draw):
     """A date text that no span quotes (and that names no day, month or year)."""
+    if "start" not in record["date"]:  # not given (schema 1.1.0): nothing to infer
+        return None
     record["date"].update(text="the day before", inferred_from_publication=True)
     return "/date/text"
 
@@ -340,8 +342,11 @@ def _visitor_is_host(record, data, draw):
     if not visit:
         return None
     if not visit["hosts"]:
+        # Not the state of a participant, who would then meet the visitors for the host (H2).
+        sides = {(data.get("affiliations") or {}).get(actor)
+                 for meeting in visit.get("meetings", ()) for actor in meeting["participants"]}
         states = [actor for actor in record["actors"] + data["actors"]
-                  if data["kinds"].get(actor) in HOST_KINDS]
+                  if data["kinds"].get(actor) in HOST_KINDS and actor not in sides]
         if not states:
             return None
         _listed(record, states[0])
@@ -475,7 +480,10 @@ def _supplier_is_recipient(record, data, draw):
 
 
 def _not_a_country(record, data, draw):
-    record.setdefault("location", {"name": "Nowhere", "precision": "country"})["country"] = "XXA"
+    location = record.setdefault("location", {"name": "Nowhere", "precision": "country"})
+    if location["precision"] == "supranational":  # which has no country (schema 1.1.0)
+        location["precision"] = "country"
+    location["country"] = "XXA"
     return "/location/country"
 
 

@@ -193,12 +193,13 @@ def _some(draw: st.DrawFn, items: list[str], least: int = 0) -> list[str]:
 
 
 @st.composite
-def roles(draw: st.DrawFn, actors: list[str], sides: list[str]) -> list[dict[str, Any]]:
+def roles(draw: st.DrawFn, actors: list[str], sides: list[str],
+          version: str) -> list[dict[str, Any]]:
     """Roles of some of `actors` (at least one), each with a side among `sides` or none."""
     found = []
     for actor in _some(draw, actors, 1):
         role: dict[str, Any] = {"actor": actor, "role": draw(st.sampled_from(
-            _lists(VERSIONS[-1])["visit_role"].codes))}
+            _lists(version)["visit_role"].codes))}
         if sides and draw(st.booleans()):
             role["side"] = draw(st.sampled_from(sides))
         found.append(role)
@@ -256,7 +257,7 @@ def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
             a for a in actors if a not in visitors
             and not (later and (affiliations or {}).get(a) in visit["hosts"])])
     if later and draw(st.booleans()):
-        visit["roles"] = draw(roles(actors, sides))
+        visit["roles"] = draw(roles(actors, sides, version))
     if draw(st.booleans()):
         visit["meetings"] = []
         for _ in range(draw(st.integers(1, 2))):
@@ -268,7 +269,7 @@ def visits(draw: st.DrawFn, *, actors: list[str], mode: str, evidence: Any,
             if draw(st.booleans()):
                 meeting["description"] = draw(words())
             if later and draw(st.booleans()):
-                meeting["roles"] = draw(roles(meeting["participants"], sides))
+                meeting["roles"] = draw(roles(meeting["participants"], sides, version))
             meeting["evidence"] = draw(evidence)
             visit["meetings"].append(meeting)
     if draw(st.booleans()):
