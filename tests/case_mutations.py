@@ -397,7 +397,7 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     _at_1_2_0(CaseMutation("table-value", "published-not-iso-1-2-0", _replace(
         "sources.csv", "2023-07-29T18:25", "29 July 2023"))),
     # Codebook H2 needs roles (1.1.0): Kim meets Shoigu for North Korea, coded host_delegation.
-    _at_1_2_0(on_record(0, SHARED["unreceived-participant"], "host-delegation-1-2-0")),
+    _at_1_1_0(on_record(0, SHARED["unreceived-participant"], "host-delegation-1-1-0")),
     # A record of another version than its dataset's: located at its schema_version.
     _case("schema-not-in-codelist", "record-version", 0, setting(["schema_version"], "1.1.0")),
 )
