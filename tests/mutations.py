@@ -662,8 +662,8 @@ def _restage(record, data, draw):
     record["modality"] = draw(st.sampled_from(["asserted", "planned", "negated", "asserted",
                                                "asserted"]))
     allegation.pop("transfer_modality", None)  # actual: the rule's case
-    if not _plain(record["date"]):
-        return None
+    if not _plain(record["date"]):  # a claim dated by its day (schema 1.1.0 has others)
+        record["date"] = {"start": data["published"].isoformat(), "precision": "day"}
     claim = dt.date.fromisoformat(record["date"]["start"])
     start = claim + dt.timedelta(days=draw(st.integers(-1, 5)))
     allegation["transfer_date"] = {"start": start.isoformat(), "precision": "day"}
