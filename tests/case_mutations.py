@@ -43,7 +43,8 @@ def _dataset(folder: Path) -> dict:
     return {"source": source["id"], "text": (folder / source["path"]).read_text("utf-8"),
             "published": dt.date.fromisoformat(source["published"][:10]),
             "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows},
-            "kinds": {row["id"]: row["kind"] for row in rows}}
+            "kinds": {row["id"]: row["kind"] for row in rows},
+            "affiliations": {row["id"]: row["affiliation"] for row in rows if row["affiliation"]}}
 
 
 def on_record(index: int, mutation: Mutation, name: str | None = None) -> CaseMutation:
@@ -395,6 +396,8 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
         "sources.csv", "2023-07-29T18:25", "2021-13-45T99:99:99Z"))),
     _at_1_2_0(CaseMutation("table-value", "published-not-iso-1-2-0", _replace(
         "sources.csv", "2023-07-29T18:25", "29 July 2023"))),
+    # Codebook H2 needs roles (1.1.0): Kim meets Shoigu for North Korea, coded host_delegation.
+    _at_1_1_0(on_record(0, SHARED["unreceived-participant"], "host-delegation-1-1-0")),
     # A record of another version than its dataset's: located at its schema_version.
     _case("schema-not-in-codelist", "record-version", 0, setting(["schema_version"], "1.1.0")),
 )

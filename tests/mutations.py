@@ -43,6 +43,7 @@ class Mutation:
     name: str
     apply: Callable[[dict[str, Any], dict[str, Any], Draw], str | None]
     certain: bool = True
+    since: str = "1.0.0"  # the first schema version whose records it fits
 
 
 def no_draw(strategy: st.SearchStrategy[Any]) -> Any:
@@ -62,7 +63,15 @@ def _found(value: JSON, test: Callable[[Path, JSON], bool], path: Path = ()) -> 
 
 
 def _is_date(path: Path, value: JSON) -> bool:
-    return isinstance(value, dict) and {"start", "precision"} <= value.keys()
+    """A date: with a start, or (schema 1.1.0) not given, with a reason."""
+    return isinstance(value, dict) and "precision" in value \
+        and ("start" in value or "reason" in value)
+
+
+def _plain(date: JSON) -> bool:
+    """A date given by its start (and end) alone: not `not_given`, no part of a month, and
+    no open end (schema 1.1.0), which a change of its days or precision would also break."""
+    return "start" in date and not {"month_part", "end_bound"} & date.keys()
 
 
 def _is_span(path: Path, value: JSON) -> bool:
@@ -142,12 +151,16 @@ def _supports_nothing(record, data, draw):
 
 def _end_before_start(record, data, draw):
     date = record["date"]
+    if not _plain(date):
+        return None
     date["end"] = (dt.date.fromisoformat(date["start"]) - dt.timedelta(days=6)).isoformat()
     return "/date/end"
 
 
 def _not_a_month(record, data, draw):
     date = record["date"]
+    if not _plain(date):
+        return None
     start = dt.date.fromisoformat(date["start"])
     end = dt.date.fromisoformat(date.get("end", date["start"]))
     if "text" in date or (start.day == 1 and (end + dt.timedelta(days=1)).day == 1
@@ -173,6 +186,8 @@ def _a_day_in_a_year(record, data, draw):
     if named is None:
         return None  # no span cited for the date names a weekday
     date = record["date"]
+    if not _plain(date):
+        return None
     year = date["start"][:4]
     date.update(precision="year", start=f"{year}-01-01", end=f"{year}-12-31", text=named,
                 inferred_from_publication=True)
@@ -181,6 +196,8 @@ def _a_day_in_a_year(record, data, draw):
 
 def _uncited_date_text(record, data, draw):
     """A date text that no span quotes (and that names no day, month or year)."""
+    if "start" not in record["date"]:  # not given (schema 1.1.0): nothing to infer
+        return None
     record["date"].update(text="the day before", inferred_from_publication=True)
     return "/date/text"
 
@@ -192,6 +209,8 @@ def _weekday_off(record, data, draw):
         return None
     named = found.group()
     date = record["date"]
+    if not _plain(date):
+        return None
     start = dt.date.fromisoformat(date["start"])
     if start.strftime("%A") == named:
         # A day later, unless that is after its report; else six days earlier (the claim
@@ -215,7 +234,7 @@ def _weekday_off(record, data, draw):
 def _starts_of_stages(record: JSON) -> list[dt.date]:
     allegation = record.get("arms_allegation", {})
     return [dt.date.fromisoformat(allegation[key]["start"])
-            for key in ("transfer_date", "use_date") if key in allegation]
+            for key in ("transfer_date", "use_date") if "start" in allegation.get(key, {})]
 
 
 def _unnamed_actor(record, data, draw):
@@ -256,13 +275,16 @@ def _delivered_after_claim(record, data, draw):
     if not allegation:
         return None
     claim = record["date"]
+    transfer = allegation.get("transfer_date")
+    if not _plain(claim) or (transfer is not None and "start" not in transfer):
+        return None
     if record["modality"] in {"planned", "hypothetical"}:  # reported as fact, if it may be
         if dt.date.fromisoformat(claim["start"]) > data["published"]:
             return None
         record["modality"] = "asserted"
     last = max(dt.date.fromisoformat(claim[key]) for key in ("start", "end") if key in claim)
     allegation["stage"] = "delivered"
-    transfer = allegation.get("transfer_date")
+    allegation.pop("transfer_modality", None)  # actual: reported as fact
     if transfer is None:
         allegation["transfer_date"] = {"start": (last + dt.timedelta(days=1)).isoformat(),
                                        "precision": "day"}
@@ -281,6 +303,8 @@ def _delivered_after_claim(record, data, draw):
 def _after_publication(record, data, draw):
     """Reported as fact, it starts after its report: a month after, or (a range) years after."""
     date = record["date"]
+    if not _plain(date):
+        return None
     record["modality"] = "asserted"
     visit = record.get("diplomatic_visit")
     if visit and visit["status"] in {"planned", "cancelled"}:  # as a fact, it took place
@@ -318,8 +342,11 @@ def _visitor_is_host(record, data, draw):
     if not visit:
         return None
     if not visit["hosts"]:
+        # Not the state of a participant, who would then meet the visitors for the host (H2).
+        sides = {(data.get("affiliations") or {}).get(actor)
+                 for meeting in visit.get("meetings", ()) for actor in meeting["participants"]}
         states = [actor for actor in record["actors"] + data["actors"]
-                  if data["kinds"].get(actor) in HOST_KINDS]
+                  if data["kinds"].get(actor) in HOST_KINDS and actor not in sides]
         if not states:
             return None
         _listed(record, states[0])
@@ -343,6 +370,63 @@ def _person_hosts(record, data, draw):
     _listed(record, people[0])
     visit["hosts"].append(people[0])
     return pointer("diplomatic_visit", "hosts", len(visit["hosts"]) - 1)
+
+
+RECEIVING = ("counterpart", "convener")  # roles that receive the visitors (codebook H2, M3)
+
+
+def _unreceived_participant(record, data, draw):
+    """A host's person (by affiliation) in a visit's meeting with no role receiving the
+    visitors for that host (records with roles: codebook H2).
+
+    Their counterpart or convener roles for it become host_delegation (a visit with no roles
+    gets that role for them); they join the first
+    meeting (a new one, citing the record's first span, if there is none) unless they are in
+    one; their host joins the hosts unless it would make other participants host-side.
+    """
+    visit = record.get("diplomatic_visit")
+    if not visit or record["schema_version"] == "1.0.0":
+        return None
+    affiliations = data.get("affiliations") or {}
+    meetings = visit.get("meetings", [])
+    taking_part = [actor for meeting in meetings for actor in meeting["participants"]]
+    for actor, side in sorted(affiliations.items()):
+        if actor in {side, *visit["visitors"], *visit["hosts"], *visit.get("delegation", ())} \
+                or side in visit["visitors"] or taking_part.count(actor) > 1 \
+                or (side not in visit["hosts"] and any(
+                    affiliations.get(other) == side for other in taking_part if other != actor)):
+            continue
+        holders = [visit, *meetings]
+        demoted = [{**role, "role": "host_delegation"} if (role["actor"], role.get("side")) ==
+                   (actor, side) and role["role"] in RECEIVING else role
+                   for holder in holders for role in holder.get("roles", ())]
+        if any(demoted.count(role) > 1 for role in demoted):
+            continue  # a host_delegation role of theirs already: roles must differ
+        for holder in holders:
+            for role in holder.get("roles", ()):
+                if (role["actor"], role.get("side")) == (actor, side) \
+                        and role["role"] in RECEIVING:
+                    role["role"] = "host_delegation"
+        if not any("roles" in holder for holder in holders):  # roles coded, theirs wrong
+            if any(affiliations.get(other) in visit["hosts"] for other in taking_part
+                   if other not in {actor, *visit["visitors"], *visit.get("delegation", ())}):
+                continue  # other host's people, judged once roles are coded
+            visit["roles"] = [{"actor": actor, "role": "host_delegation", "side": side}]
+        _listed(record, actor)
+        if side not in visit["hosts"]:
+            _listed(record, side)
+            visit["hosts"].append(side)
+        if actor not in taking_part:
+            if not meetings:
+                span = {key: value for key, value in record["evidence"][0].items()
+                        if key != "supports"}
+                visit["meetings"] = meetings = [{"participants": [visit["visitors"][0]],
+                                                 "evidence": [span]}]
+            meetings[0]["participants"].append(actor)
+        number = next(i for i, meeting in enumerate(meetings) if actor in meeting["participants"])
+        return pointer("diplomatic_visit", "meetings", number, "participants",
+                       meetings[number]["participants"].index(actor))
+    return None
 
 
 def _status_unplanned(record, data, draw):
@@ -386,7 +470,7 @@ def _supplier_is_recipient(record, data, draw):
     if not allegation:
         return None
     if allegation["recipient"] is None:  # the claimant's actor is one of the record's
-        allegation["recipient"] = allegation["claimant"]["actor"]
+        allegation["recipient"] = allegation["claimant"].get("actor", record["actors"][0])
     allegation["supplier"] = allegation["recipient"]
     for path in places_of(record, _is_span):  # a span that named a party cites the allegation
         span = at(record, path)
@@ -396,7 +480,10 @@ def _supplier_is_recipient(record, data, draw):
 
 
 def _not_a_country(record, data, draw):
-    record.setdefault("location", {"name": "Nowhere", "precision": "country"})["country"] = "XXA"
+    location = record.setdefault("location", {"name": "Nowhere", "precision": "country"})
+    if location["precision"] == "supranational":  # which has no country (schema 1.1.0)
+        location["precision"] = "country"
+    location["country"] = "XXA"
     return "/location/country"
 
 
@@ -575,6 +662,8 @@ def _restage(record, data, draw):
     record["modality"] = draw(st.sampled_from(["asserted", "planned", "negated", "asserted",
                                                "asserted"]))
     allegation.pop("transfer_modality", None)  # actual: the rule's case
+    if not _plain(record["date"]):  # a claim dated by its day (schema 1.1.0 has others)
+        record["date"] = {"start": data["published"].isoformat(), "precision": "day"}
     claim = dt.date.fromisoformat(record["date"]["start"])
     start = claim + dt.timedelta(days=draw(st.integers(-1, 5)))
     allegation["transfer_date"] = {"start": start.isoformat(), "precision": "day"}
@@ -699,6 +788,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("status-modality-mismatch", "status-unplanned", _status_unplanned),
     Mutation("purpose-uncited", "uncited-purpose", _uncited_purpose),
     Mutation("host-not-state", "person-hosts", _person_hosts),
+    Mutation("counterpart-missing", "unreceived-participant", _unreceived_participant,
+             since="1.1.0"),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),

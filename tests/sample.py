@@ -11,26 +11,29 @@ import functools
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
+from record_strategies import VERSIONS
 from strategies import datasets
 
 from validator.checks.context import Article, DatasetContext
 from validator.checks.naming import actor_column, actor_names
 
-SIZE = 80  # datasets, of one to four records each
+SIZE = 120  # datasets of each version, of one to four records each
 
 
 @functools.cache
 def generated() -> tuple[tuple[dict[str, Any], dict[str, Any]], ...]:
-    """(record, its dataset) pairs; read-only: copy a record before changing it."""
+    """(record, its dataset) pairs, SIZE datasets at each version the strategies draw;
+    read-only: copy a record before changing it."""
     drawn: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for version in VERSIONS:
 
-    @settings(max_examples=SIZE, derandomize=True, database=None, deadline=None,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(datasets())
-    def draw(data: dict[str, Any]) -> None:
-        drawn.extend((record, data) for record in data["records"])
+        @settings(max_examples=SIZE, derandomize=True, database=None, deadline=None,
+                  phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+        @given(datasets(versions=(version,)))
+        def draw(data: dict[str, Any]) -> None:
+            drawn.extend((record, data) for record in data["records"])
 
-    draw()
+        draw()
     return tuple(drawn)
 
 
@@ -38,9 +41,9 @@ def context_of(data: dict[str, Any], *, dated: bool = True) -> DatasetContext:
     """What the record checks know of a generated dataset (`dated`: its article's date too)."""
     article = Article(data["source"], "articles/a.txt", data["text"],
                       data["published"] if dated else None)
-    rows = [{"id": actor, "name": data["names"][actor],
-             "kind": data["kinds"][actor]}
+    rows = [{"id": actor, "name": data["names"][actor], "kind": data["kinds"][actor],
+             "affiliation": data["affiliations"].get(actor, "")}
             for actor in data["actors"]]
-    return DatasetContext("1.0.0", frozenset(data["actors"]), {data["source"]: article},
+    return DatasetContext(data["version"], frozenset(data["actors"]), {data["source"]: article},
                           actor_names(rows), actor_column(rows, "kind"),
                           actor_column(rows, "affiliation"))

@@ -12,7 +12,7 @@ import string
 from typing import Any
 
 from hypothesis import strategies as st
-from record_strategies import DATE_TEXTS, records
+from record_strategies import DATE_TEXTS, HOST_KINDS, VERSIONS, records
 
 from validator.findings import RULES, Finding, make
 
@@ -71,26 +71,36 @@ def calendar_dates() -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def datasets(draw: st.DrawFn, most: int = 4) -> dict[str, Any]:
-    """A whole dataset as data: one article, its sources and actors rows, and records.
+def datasets(draw: st.DrawFn, most: int = 4, *,
+             versions: tuple[str, ...] = VERSIONS) -> dict[str, Any]:
+    """A whole dataset as data at one of `versions`: one article, its sources and actors
+    rows, and records.
 
     Each actor's name is a word of the articles (`names`); its kind (`kinds`) is a
-    person, a state or an organisation in turn, so that a visit has actors to host it.
+    person, a state or an organisation in turn, so that a visit has actors to host it;
+    a person may be of a state or organisation (`affiliations`, codebook H2).
+    The version is drawn first, so a failure shrinks towards the first.
     """
+    version = draw(st.sampled_from(versions))
     text = draw(articles())
     source = draw(identifiers())
     actors = draw(st.lists(identifiers(), min_size=2, max_size=5, unique=True))
     names = dict(zip(actors, draw(st.permutations(NAMES)), strict=False))
     kinds = {actor: KINDS[index % len(KINDS)] for index, actor in enumerate(actors)}
+    sides = [actor for actor in actors if kinds[actor] in HOST_KINDS]
+    affiliations = {actor: draw(st.sampled_from(sides)) for actor in actors
+                    if kinds[actor] == "person" and sides}
     published = draw(calendar_dates())
     count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
     return {
-        "text": text, "source": source, "actors": actors, "names": names, "kinds": kinds,
+        "version": version, "text": text, "source": source, "actors": actors,
+        "names": names, "kinds": kinds, "affiliations": affiliations,
         "published": published,
         "records": [draw(records(text=text, source=source, actors=actors, published=published,
                                  record_id=i, spans=spans(text, source), names=names,
-                                 kinds=kinds))
+                                 kinds=kinds, version=version, affiliations=affiliations,
+                                 others=tuple(other for other in ids if other != i)))
                     for i in ids],
     }
 

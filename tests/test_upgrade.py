@@ -255,7 +255,7 @@ def test_each_invalid_case_is_refused_untouched_or_upgraded_with_its_warnings(
     assert upgraded >= 3
 
 
-@given(datasets())
+@given(datasets(versions=("1.0.0",)))  # the records of the first version, frozen
 def test_every_valid_1_0_0_record_upgrades_to_a_valid_1_1_0_record(data: dict[str, Any]) -> None:
     """Generated 1.0.0 records upgrade to 1.1.0 records with every other field equal,
     and the upgraded record gives exactly the findings the original gave (none)."""
@@ -271,7 +271,7 @@ def test_every_valid_1_0_0_record_upgrades_to_a_valid_1_1_0_record(data: dict[st
         assert check_record(upgraded, **context) == []
 
 
-@given(datasets())
+@given(datasets(versions=("1.0.0",)))
 def test_a_generated_dataset_upgrades_to_a_valid_dataset(data: dict[str, Any]) -> None:
     """The whole command over a generated dataset: valid after, the same records but version."""
     import tempfile
@@ -366,7 +366,7 @@ def test_the_1_1_0_step_types_an_untyped_table_and_leaves_another_type_alone() -
         {"name": "events", "path": "e.jsonl", "type": "file"}]
 
 
-@given(datasets())
+@given(datasets(versions=("1.0.0",)))
 def test_every_valid_1_1_0_record_upgrades_to_a_valid_1_2_0_record(data: dict[str, Any]) -> None:
     """Generated records, at 1.1.0, upgrade to 1.2.0 with every other field equal and no
     finding."""

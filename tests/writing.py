@@ -26,11 +26,12 @@ def write_dataset(folder: Path, data: dict[str, Any]) -> Path:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["id", "name", "kind", "country", "office", "wikidata", "affiliation"])
         for actor in data["actors"]:
-            writer.writerow([actor, data["names"][actor], data["kinds"][actor], "", "", "", ""])
+            writer.writerow([actor, data["names"][actor], data["kinds"][actor], "", "", "",
+                             data["affiliations"].get(actor, "")])
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data["records"])
     (folder / "events.jsonl").write_text(lines, encoding="utf-8")
     descriptor = {
-        "name": "generated", "title": "Generated", "textevents_version": "1.0.0",
+        "name": "generated", "title": "Generated", "textevents_version": data["version"],
         "licenses": [{"name": "CC0-1.0"}], "contributors": [{"title": "hypothesis"}],
         "resources": [
             {"name": "events", "type": "file", "path": "events.jsonl"},

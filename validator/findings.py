@@ -284,6 +284,11 @@ RULES: Final[dict[str, Rule]] = _rules(
          "Modality planned without status planned or cancelled, or the reverse (codebook S3)."),
     Rule("host-not-state", "Host is not a state or organisation", W, Layer.MEANING,
          "A visit's host is a person, delegation or group in the actors table (codebook H1)."),
+    Rule("counterpart-missing", "Host's participant without a counterpart role", W,
+         Layer.MEANING,
+         "A participant of a visit's meeting whose affiliation in the actors table is a host "
+         "(and who is not a visitor, host or delegation member) has no role counterpart, or "
+         "convener, with side that host in the visit or the meeting (codebook H2)."),
     Rule("supplier-is-recipient", "Supplier is recipient", E, Layer.MEANING,
          "An arms allegation names the same actor as supplier and recipient."),
     Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,

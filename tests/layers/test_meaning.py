@@ -2,7 +2,7 @@
 
 Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-weekday-mismatch,
 date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
-status-modality-mismatch, host-not-state, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
+status-modality-mismatch, host-not-state, counterpart-missing, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from validator.checks.dating import inferences, stage_dates, weekdays
 from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
 from validator.checks.tables import Table, actor_problems
 from validator.checks.visiting import CHECKS as VISITING
-from validator.checks.visiting import host_kinds, visit_status
+from validator.checks.visiting import counterparts, host_kinds, visit_status
 from validator.checks.walk import view as walk_view
 from validator.escaping import escape
 
@@ -340,3 +340,89 @@ def test_the_host_message_names_the_kind_and_what_to_do() -> None:
                                "a host is the "
                                "state or organisation the visitors come to: name that, and give "
                                "whoever receives them a counterpart role")
+
+
+# Codebook H2: the people of the base case, and the states they are of.
+SIDES = DatasetContext("1.2.0", frozenset(), None, None, None,
+                       {"kim-jong-un": "north-korea", "sergei-shoigu": "russia",
+                        "li-hongzhong": "china"})
+KIM = "/diplomatic_visit/meetings/0/participants/1"
+UNRECEIVED = [("counterpart-missing", KIM)]
+
+
+def _at_1_2_0(roles: list | None = None, **visit_parts: object) -> dict:
+    """The base visit (Shoigu meets Kim, North Korea hosts) at 1.2.0, with `roles`."""
+    record = visit()
+    record["schema_version"] = "1.2.0"
+    if roles is not None:
+        record["diplomatic_visit"]["roles"] = roles
+    record["diplomatic_visit"].update(visit_parts)
+    return record
+
+
+def _role(role: str, side: str | None = "north-korea", actor: str = "kim-jong-un") -> dict:
+    return {"actor": actor, "role": role} | ({} if side is None else {"side": side})
+
+
+SHOIGU = _role("visiting_delegation", "russia", "sergei-shoigu")  # roles coded, not Kim's
+
+
+@pytest.mark.parametrize(("record", "expected"), [
+    (_at_1_2_0([SHOIGU]), UNRECEIVED),
+    (_at_1_2_0(), []),  # no roles coded: not judged (an upgraded 1.0.0 record)
+    (_at_1_2_0([_role("counterpart")]), []),
+    (_at_1_2_0([_role("convener")]), []),  # who chairs the meeting receives them (M3)
+    (_at_1_2_0([_role("host_delegation")]), UNRECEIVED),
+    (_at_1_2_0([_role("counterpart", "russia")]), UNRECEIVED),  # the visitors' side
+    (_at_1_2_0([_role("counterpart", None)]), UNRECEIVED),  # no side
+    (_at_1_2_0([_role("counterpart", actor="sergei-shoigu")]), UNRECEIVED),
+    (_at_1_2_0([SHOIGU], delegation=["kim-jong-un"]), []),  # of the visitors' side, as coded
+    (_at_1_2_0([SHOIGU], hosts=[]), []),  # a third place: no host side
+    (_at_1_2_0([SHOIGU], hosts=["china"]), []),  # Kim is not of the host
+    (_at_1_2_0([SHOIGU], hosts=["north-korea", "kim-jong-un"]), []),  # a host (H1's)
+    (_at_1_2_0([SHOIGU], visitors=["sergei-shoigu", "kim-jong-un"]), []),  # a visitor
+], ids=["no-role", "no-roles-coded", "counterpart", "convener", "host-delegation", "other-side", "no-side",
+        "other-actor", "delegation", "no-host", "not-of-the-host", "host", "visitor"])
+def test_a_host_side_participant_has_a_counterpart_role(record, expected) -> None:
+    """A meeting participant of a host (by affiliation) has a role receiving the visitors for
+    it, and the screen agrees."""
+    (check,) = [c for c in VISITING if c.problems is counterparts]
+    assert [(p.code, p.pointer) for p in counterparts(record, SIDES)] == expected
+    assert check.passes(walk_view(record), SIDES) is (expected == [])
+
+
+def test_a_meeting_s_own_role_receives_only_in_that_meeting() -> None:
+    """A role of one meeting covers that meeting only; each meeting where Kim has none is
+    reported at his place in it."""
+    record = _at_1_2_0()
+    meeting = record["diplomatic_visit"]["meetings"][0]
+    record["diplomatic_visit"]["meetings"] = [
+        {**meeting, "roles": [_role("counterpart")]}, copy.deepcopy(meeting)]
+    assert [(p.code, p.pointer) for p in counterparts(record, SIDES)] == [
+        ("counterpart-missing", "/diplomatic_visit/meetings/1/participants/1")]
+    record["diplomatic_visit"]["meetings"][0].pop("roles")
+    record["diplomatic_visit"]["roles"] = [SHOIGU]
+    assert [(p.code, p.pointer) for p in counterparts(record, SIDES)] == [
+        ("counterpart-missing", KIM),
+        ("counterpart-missing", "/diplomatic_visit/meetings/1/participants/1")]
+    record["diplomatic_visit"]["meetings"][1]["roles"] = [_role("counterpart")]
+    assert [(p.code, p.pointer) for p in counterparts(record, SIDES)] == [
+        ("counterpart-missing", KIM)]
+
+
+def test_without_roles_or_affiliations_no_counterpart_is_asked_for() -> None:
+    """1.0.0 has no roles to give; a table without affiliations names no host's people."""
+    old = visit()
+    assert list(counterparts(old, DatasetContext("1.0.0", frozenset(), None, None, None,
+                                                  SIDES.affiliations))) == []
+    assert list(counterparts(_at_1_2_0([SHOIGU]), DatasetContext("1.2.0", frozenset()))) == []
+    assert list(counterparts(allegation() | {"schema_version": "1.2.0"}, SIDES)) == []
+
+
+def test_the_counterpart_message_names_the_host_and_the_role_to_add() -> None:
+    (problem,) = counterparts(_at_1_2_0([SHOIGU]), SIDES)
+    assert problem.message == (
+        f"participant {escape('kim-jong-un')} is of the host {escape('north-korea')} (its "
+        "affiliation in the actors table) and meets the visitors, but has no role receiving "
+        f"them for it: add a role counterpart of {escape('kim-jong-un')} with side "
+        f"{escape('north-korea')} to the visit's roles")
