@@ -21,10 +21,12 @@ from validator import registry
 from validator.capping import capped
 from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
+from validator.checks.duplicates import CODES as DUPLICATE_CODES
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
 from validator.checks.walk import spans, view
 from validator.engine import engines
+from validator.engine.across import EventKeys
 from validator.engine.engines import compiled
 from validator.engine.ids import RecordIds, id_digest
 from validator.escaping import escape
@@ -77,6 +79,7 @@ class RecordResult:
     records: int
     links: RecordLinks = field(default_factory=RecordLinks)  # links to other records (1.1.0)
     covered: Coverage = field(default_factory=Coverage)  # what the spans cite (the recall aid)
+    keys: EventKeys = field(default_factory=EventKeys)  # event keys, by id position (K1, K2)
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     covered, keep = result.covered, task.recall
+    add_keys = None if task.ignore >= DUPLICATE_CODES else result.keys.add
     cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
@@ -219,6 +223,8 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                 add_digest(id_digest(record["id"]))
                                 add_line(number)
                                 add_offset(line_offset)
+                                if add_keys is not None:
+                                    add_keys(record, len(ids.digests) - 1)
                                 if keep:
                                     cite(map(CITED, facts.spans))
                                 if "links" in record:  # rare: the id of another record
@@ -263,6 +269,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     record_id = record.get("id")
     if isinstance(record_id, str):
         result.ids.add(record_id, name, number, offset)
+        if valid and not task.ignore >= DUPLICATE_CODES:
+            result.keys.add(record, len(result.ids.digests) - 1)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
     if task.recall:

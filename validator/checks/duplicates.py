@@ -1,0 +1,144 @@
+"""One event, one record (codebook K1, K2): the keys of an event, and when two records match.
+
+Two records may be the same event when they have the same event key and
+their dates lie within two days of each other:
+
+- a visit's key is its set of visitors and its set of hosts (actor ids, which
+  are the same in every dataset: codebook AC1), and whether it is a call (a
+  call is not a visit, §5, so a call and a trip never match);
+- an arms allegation's key is its supplier, its recipient and one weapon
+  category (one key for each category it names; none when a party is unknown,
+  `null`, or when it names no weapon, only assistance).  Neither the stage nor the
+  claimant nor the modality is part of it: two claims of one transfer, a
+  later stage of it or a denial of it are the same transfer, coded once with
+  its responses or linked (`same_event`, `related`, `follows`).
+
+A date is the window of days it allows (`meaning.bounds`: start to end, or
+to the end of the period an open end names; its "on or before" and "on or
+after" bounds are not widened); an allegation is dated by its transfer when
+`transfer_date` gives a start, else by its claim.  Two windows are within two
+days when the gap between them is at most two days (they overlap, or one ends
+at most two days before the other starts).  A record whose date gives no start
+(`not_given`) has no key.
+
+Whether two records match depends on every record of a run, so this is no
+record check: a run keeps a digest of each key with its window
+(`validator.engine.across`), finds the candidates among them, and reads the
+few records involved again to compare them here (`matches`, `linked`).
+
+This module is pure: it reads no file.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from validator.checks.meaning import bounds
+from validator.escaping import escape
+from validator.findings import Problem
+
+JSON = Any
+
+CODES = frozenset({"event-possible-duplicate", "event-possible-duplicate-elsewhere"})
+TOLERANCE = 2  # days between two windows that may still be one event
+_SEP, _ITEM = "\x1f", "\x1e"  # never in an actor id or a category (both are patterned)
+
+
+def window(date: JSON) -> tuple[int, int] | None:
+    """The first and last day a date allows, as ordinals, or None without a start."""
+    if not isinstance(date, dict) or "start" not in date:
+        return None
+    try:
+        first, last = bounds(date)
+    except (ValueError, TypeError, KeyError):  # a date the schema let through unparsed
+        return None
+    return first.toordinal(), last.toordinal()
+
+
+def event_keys(record: JSON) -> list[tuple[str, int, int]]:
+    """(key, first day, last day) for each event key of a schema-valid record (see above)."""
+    visit = record.get("diplomatic_visit")
+    if visit is not None:
+        days = window(record["date"])
+        if days is None:
+            return []
+        kind = "call" if visit["mode"] == "phone" else "visit"
+        key = _SEP.join((kind, _ITEM.join(sorted(set(visit["visitors"]))),
+                         _ITEM.join(sorted(set(visit["hosts"])))))
+        return [(key, *days)]
+    allegation = record.get("arms_allegation")
+    if allegation is None or allegation["supplier"] is None or allegation["recipient"] is None:
+        return []  # an unknown party matches no one
+    days = window(allegation.get("transfer_date")) or window(record["date"])
+    if days is None:
+        return []
+    stem = _SEP.join(("transfer", allegation["supplier"], allegation["recipient"], ""))
+    return [(stem + category, *days)
+            for category in sorted({weapon["category"] for weapon in allegation.get("weapons") or ()})]
+
+
+def key_digest(key: str) -> int:
+    """A 64-bit digest of a key (CRC-32 and Adler-32 side by side, as record ids)."""
+    data = key.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+def digests(record: JSON) -> list[tuple[int, int, int]]:
+    """(digest, first day, last day) of each event key of a schema-valid record."""
+    return [(key_digest(key), first, last) for key, first, last in event_keys(record)]
+
+
+def near(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether two windows of days lie within TOLERANCE days of each other."""
+    return first[0] <= second[1] + TOLERANCE and second[0] <= first[1] + TOLERANCE
+
+
+def matches(earlier: JSON, later: JSON) -> str | None:
+    """The key two records share with windows within two days (its first), or None."""
+    keys = {key: (first, last) for key, first, last in event_keys(earlier)}
+    for key, first, last in event_keys(later):
+        if key in keys and near(keys[key], (first, last)):
+            return key
+    return None
+
+
+def linked(one: JSON, other: JSON) -> bool:
+    """Whether either record links to the other (any relation)."""
+    return any(isinstance(link, dict) and link.get("record") == b.get("id")
+               for a, b in ((one, other), (other, one)) for link in a.get("links") or ())
+
+
+def _shared(key: str) -> str:
+    kind, *parts = key.split(_SEP)
+    if kind == "transfer":
+        supplier, recipient, category = parts
+        return (f"the same supplier ({escape(supplier)}), recipient ({escape(recipient)}) "
+                f"and weapon category ({escape(category)})")
+    visitors, hosts = (", ".join(escape(actor) for actor in part.split(_ITEM)) or "none"
+                       for part in parts)
+    what = "call" if kind == "call" else "visit"
+    return f"{what} with the same visitors ({visitors}) and hosts ({hosts})"
+
+
+def pointer_of(record: JSON) -> str:
+    """Where a duplicate is reported in a record: its visit or its allegation."""
+    return "/diplomatic_visit" if "diplomatic_visit" in record else "/arms_allegation"
+
+
+def duplicate(later: JSON, earlier: JSON, key: str, line: int,
+              file: str | None = None) -> Problem:
+    """The problem of `later`, which may be `earlier` (at `line`, of `file` if another file)."""
+    other = f"record {escape(earlier['id'])} (line {line})" if file is None else \
+        f"record {escape(earlier['id'])} ({escape(file)}, line {line})"
+    shared = _shared(key)
+    if file is None:
+        return Problem("event-possible-duplicate",
+                       f"may be the same event as {other}: {shared}, dated within "
+                       f"{TOLERANCE} days; code one record with both articles in "
+                       "reporting.sources, or link the two if they are two events (codebook K1)",
+                       pointer=pointer_of(later))
+    return Problem("event-possible-duplicate-elsewhere",
+                   f"may be the same event as {other}: {shared}, dated within {TOLERANCE} "
+                   "days; link the two with same_event, or with another relation if they "
+                   "are two events (codebook K2)", pointer=pointer_of(later))

@@ -1,0 +1,158 @@
+"""Checks across the records of a run that read a few records again: K1, K2 and M7.
+
+Possible duplicates (codebook K1, K2, `validator.checks.duplicates`): each
+record keeps only the digests of its event keys, each with its window of days
+as two ordinals and its position among the run's record ids (`EventKeys`:
+24 bytes a key, so two million records take some 50 MB, and the indexes of
+chunks merge by concatenation, as `RecordIds`).  Once every record was read,
+the keys whose digests stand more than once are swept in the order of their
+windows for pairs within two days, and the few records of those pairs are
+read again (`RecordIds.where` locates them) to compare them exactly, look at
+their links and word the finding: a digest collision is never reported.  Each
+record is reported once, naming the first record of the run before it that it
+may repeat.
+
+A trip linked `part_of` a multilateral meeting (codebook M7) needs the mode
+of the linked record, which may stand in any dataset: the run's links carry
+their relation and the linking record's mode (`checks.links.Link`), and the
+records that `part_of` links of visits name are read again, so this costs
+nothing a record.
+"""
+
+from __future__ import annotations
+
+import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from validator.checks import duplicates
+from validator.checks.links import part_of_multilateral
+from validator.engine.ids import RecordIds, id_digest, repeated_digests
+from validator.findings import make
+from validator.reading.lines import read_line
+from validator.reading.positions import located
+from validator.reading.strict_json import parse_json
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from validator.checks.links import RecordLinks
+    from validator.findings import Finding
+
+JSON = Any
+Roots = dict[str, tuple[str, str]]  # events file as findings name it -> (folder, path in it)
+
+
+@dataclass
+class EventKeys:
+    """The event keys of the records of a run (or of one chunk), as digests and windows."""
+
+    digests: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    firsts: array.array[int] = field(default_factory=lambda: array.array("i"))  # day ordinals
+    lasts: array.array[int] = field(default_factory=lambda: array.array("i"))
+    records: array.array[int] = field(default_factory=lambda: array.array("Q"))  # id positions
+
+    def add(self, record: JSON, position: int) -> None:
+        """Note the keys of a schema-valid record, whose id stands at `position`."""
+        for digest, first, last in duplicates.digests(record):
+            self.digests.append(digest)
+            self.firsts.append(first)
+            self.lasts.append(last)
+            self.records.append(position)
+
+    def merge(self, later: EventKeys, base: int) -> None:
+        """Append the keys of a later chunk, whose id positions start at `base` in the run."""
+        self.digests.extend(later.digests)
+        self.firsts.extend(later.firsts)
+        self.lasts.extend(later.lasts)
+        self.records.extend(position + base for position in later.records)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        """(earlier, later) id positions of records with equal digests within two days."""
+        repeated = repeated_digests(self.digests)
+        groups: dict[int, list[int]] = {}
+        if repeated:
+            for index, digest in enumerate(self.digests):
+                if digest in repeated:
+                    groups.setdefault(digest, []).append(index)
+        found: set[tuple[int, int]] = set()
+        firsts, lasts, records = self.firsts, self.lasts, self.records
+        for group in groups.values():
+            group.sort(key=lambda index: (firsts[index], lasts[index], records[index]))
+            active: list[int] = []  # keys whose windows may still reach the next one
+            for index in group:
+                reach = firsts[index] - duplicates.TOLERANCE
+                active = [other for other in active if lasts[other] >= reach]
+                for other in active:
+                    one, two = records[other], records[index]
+                    if one != two:
+                        found.add((min(one, two), max(one, two)))
+                active.append(index)
+        return found
+
+
+class _Records:
+    """Records of a run read again by their id positions, each once."""
+
+    def __init__(self, ids: RecordIds, roots: Roots) -> None:
+        self.ids, self.roots = ids, roots
+        self._read: dict[int, tuple[JSON, str, str, int] | None] = {}
+
+    def get(self, position: int) -> tuple[JSON, str, str, int] | None:
+        """(record, its line's text, file, line) at a position, or None if it went."""
+        if position not in self._read:
+            file, line, offset = self.ids.where(position)
+            where = self.roots.get(file)
+            text = read_line(Path(where[0]), where[1], offset) if where else None
+            record = parse_json(text) if text is not None else None
+            self._read[position] = (record, text, file, line) \
+                if isinstance(record, dict) and text is not None else None
+        return self._read[position]
+
+
+def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
+                       codes: frozenset[str]) -> Iterator[Finding]:
+    """A finding for each record that may repeat an earlier record of the run (K1, K2)."""
+    if codes >= duplicates.CODES:
+        return
+    records = _Records(ids, roots)
+    reported: set[int] = set()
+    for earlier, later in sorted(keys.pairs(), key=lambda pair: (pair[1], pair[0])):
+        if later in reported:
+            continue
+        one, two = records.get(earlier), records.get(later)
+        if one is None or two is None:
+            continue
+        key = duplicates.matches(one[0], two[0])
+        if key is None or duplicates.linked(one[0], two[0]) \
+                or one[0].get("id") == two[0].get("id"):  # a repeated id says it already
+            continue
+        problem = duplicates.duplicate(two[0], one[0], key, one[3],
+                                       None if one[2] == two[2] else one[2])
+        if problem.code not in codes:
+            reported.add(later)
+            yield located(problem, two[1], two[2], two[3])
+
+
+def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots) -> Iterator[Finding]:
+    """A finding for each visit linked `part_of` a multilateral record (codebook M7)."""
+    visits = [link for link in links.links if link.relation == "part_of"
+              and link.mode == "visit" and link.target != link.source]
+    if not visits:
+        return
+    wanted = {id_digest(link.target) for link in visits}
+    records = _Records(ids, roots)
+    multilateral: set[str] = set()
+    for position, digest in enumerate(ids.digests):
+        if digest in wanted:
+            found = records.get(position)
+            visit = found[0].get("diplomatic_visit") if found else None
+            if isinstance(visit, dict) and visit.get("mode") == "multilateral":
+                multilateral.add(found[0].get("id"))  # type: ignore[index]
+    for link in visits:
+        if link.target in multilateral:
+            problem = part_of_multilateral(link.source, link.target)
+            yield make(problem.code, problem.message, link.file, link.line, link.column,
+                       link.pointer)
+
