@@ -74,8 +74,8 @@ def event_keys(record: JSON) -> list[tuple[str, int, int]]:
     if days is None:
         return []
     stem = _SEP.join(("transfer", allegation["supplier"], allegation["recipient"], ""))
-    return [(stem + category, *days)
-            for category in sorted({weapon["category"] for weapon in allegation.get("weapons") or ()})]
+    categories = {weapon["category"] for weapon in allegation.get("weapons") or ()}
+    return [(stem + category, *days) for category in sorted(categories)]
 
 
 def key_digest(key: str) -> int:

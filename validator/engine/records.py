@@ -174,17 +174,17 @@ def _check(task: RecordTask, result: RecordResult) -> None:
             result.findings.append(make(handle.code, f"events file changed during the run: "
                                         f"{handle.message}", task.display))
         return
-    validator = compiled(task.context.version, registry.RECORD_SCHEMA)
-    findings, ids, context, name = result.findings, result.ids, task.context, task.display
+    findings, ids, context, name, number = result.findings, result.ids, task.context, \
+        task.display, task.first_line - 1
+    validator = compiled(context.version, registry.RECORD_SCHEMA)
     size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
     hot = hot_path(context, size - task.start, task.ignore, task.sizes.narrow_bytes)
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
-    number = task.first_line - 1
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
-    covered, keep = result.covered, task.recall
-    add_keys = None if task.ignore >= DUPLICATE_CODES else result.keys.add
+    covered, keep, add_keys = result.covered, task.recall, \
+        _no_keys if task.ignore >= DUPLICATE_CODES else result.keys.add  # event keys (K1, K2)
     cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
@@ -223,8 +223,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                 add_digest(id_digest(record["id"]))
                                 add_line(number)
                                 add_offset(line_offset)
-                                if add_keys is not None:
-                                    add_keys(record, len(ids.digests) - 1)
+                                add_keys(record, len(ids.digests) - 1)
                                 if keep:
                                     cite(map(CITED, facts.spans))
                                 if "links" in record:  # rare: the id of another record
@@ -235,6 +234,10 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                     except Exception:  # noqa: BLE001, S110 - a screen that crashed: see _record
                         pass
                 findings.extend(_record(raw, number, line_offset, task, validator, result))
+
+
+def _no_keys(record: JSON, position: int) -> None:
+    """Keep no event keys: a run that ignores both codes of K1 and K2."""
 
 
 def check_line(line: bytes, context: DatasetContext, name: str,
