@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutations import MUTATIONS, Mutation, no_draw
+from writing import shift_dates
 
 from validator.pointers import pointer
 
@@ -129,13 +130,20 @@ def _rewrite_article(transform: Callable[[bytes], bytes], *, rehash: bool = True
 
 
 def _beside(edit: Callable[[Path], None]) -> Callable[[Path], None]:
-    """A second dataset beside the case's, a copy with its own record ids, then edited."""
+    """A second dataset beside the case's, a copy with its own record ids, then edited.
+
+    Its records are a week earlier, so that they code other events than the
+    case's (else each would be a possible duplicate, codebook K2).
+    """
     def mutate(folder: Path) -> None:
         other = folder.parent / "other"
         shutil.copytree(folder, other)
         events = other / EVENTS
-        events.write_text(events.read_text("utf-8").replace('"id": "newsbytes-', '"id": "other-'),
-                          "utf-8")
+        records = [shift_dates(json.loads(line), -1)
+                   for line in events.read_text("utf-8").splitlines()]
+        events.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n"
+                                  for record in records).replace('"id": "newsbytes-',
+                                                                 '"id": "other-'), "utf-8")
         edit(other)
     return mutate
 

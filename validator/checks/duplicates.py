@@ -56,26 +56,33 @@ def window(date: JSON) -> tuple[int, int] | None:
     return first.toordinal(), last.toordinal()
 
 
-def event_keys(record: JSON) -> list[tuple[str, int, int]]:
-    """(key, first day, last day) for each event key of a schema-valid record (see above)."""
+def keys(record: JSON) -> list[str]:
+    """The event keys of a schema-valid record, whatever its dates (see above)."""
     visit = record.get("diplomatic_visit")
     if visit is not None:
-        days = window(record["date"])
-        if days is None:
-            return []
         kind = "call" if visit["mode"] == "phone" else "visit"
-        key = _SEP.join((kind, _ITEM.join(sorted(set(visit["visitors"]))),
-                         _ITEM.join(sorted(set(visit["hosts"])))))
-        return [(key, *days)]
+        return [_SEP.join((kind, _ITEM.join(sorted(set(visit["visitors"]))),
+                           _ITEM.join(sorted(set(visit["hosts"])))))]
     allegation = record.get("arms_allegation")
     if allegation is None or allegation["supplier"] is None or allegation["recipient"] is None:
         return []  # an unknown party matches no one
-    days = window(allegation.get("transfer_date")) or window(record["date"])
-    if days is None:
-        return []
     stem = _SEP.join(("transfer", allegation["supplier"], allegation["recipient"], ""))
     categories = {weapon["category"] for weapon in allegation.get("weapons") or ()}
-    return [(stem + category, *days) for category in sorted(categories)]
+    return [stem + category for category in sorted(categories)]
+
+
+def days(record: JSON) -> tuple[int, int] | None:
+    """The window of days a record's event is dated by: its transfer's, else its own."""
+    allegation = record.get("arms_allegation")
+    return (allegation is not None and window(allegation.get("transfer_date"))) \
+        or window(record["date"])
+
+
+def event_keys(record: JSON) -> list[tuple[str, int, int]]:
+    """(key, first day, last day) for each event key of a schema-valid record with a date."""
+    found = keys(record)
+    dated = days(record) if found else None
+    return [] if dated is None else [(key, *dated) for key in found]
 
 
 def key_digest(key: str) -> int:
