@@ -148,6 +148,29 @@ def _beside(edit: Callable[[Path], None]) -> Callable[[Path], None]:
     return mutate
 
 
+def _repeat_first(folder: Path) -> None:
+    """The first record again under a new id: the same visit, on the same days (K1)."""
+    records = _records(folder)
+    _write_records(folder, [*records, {**records[0], "id": "newsbytes-2023-07-29-005"}])
+
+
+def _repeat_beside(folder: Path) -> None:
+    """A dataset beside the case's whose one record is the case's first under a new id (K2)."""
+    other = folder.parent / "other"
+    shutil.copytree(folder, other)
+    _write_records(other, [{**_records(folder)[0], "id": "other-001"}])
+
+
+def _trip_as_visit(folder: Path) -> None:
+    """The second visit made a multilateral meeting, and the first a `visit` part of it (M7)."""
+    records = _records(folder)
+    meeting = records[1]
+    meeting["diplomatic_visit"]["mode"] = "multilateral"
+    meeting["classification"].update(cameo="040", plover_mode="multilateral")
+    records[0]["links"] = [{"relation": "part_of", "record": meeting["id"]}]
+    _write_records(folder, records)
+
+
 def _cite_second_article(folder: Path) -> None:
     """A second article, declared and in the sources table, that a span cites unlisted."""
     article = _article(folder)
@@ -374,9 +397,13 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
                              "utf-8")),
     CaseMutation("actor-wikidata-conflict", "two-datasets", _beside(_replace(
         "actors.csv", ",Q56226,", ",Q56227,"))),
+    CaseMutation("event-possible-duplicate", "same-visit-twice", _repeat_first),
+    CaseMutation("event-possible-duplicate-elsewhere", "same-visit-beside", _repeat_beside),
     # Schema 1.1.0: its new fields broken, in a dataset the upgrade command moved to it.
     _at_1_1_0(_case("link-dangling", "no-such-record", 0, setting(
         ["links"], [{"relation": "same_event", "record": "voa-0000000-001"}]))),
+    _at_1_1_0(CaseMutation("visit-part-of-multilateral", "trip-as-visit-1-1-0",
+                           _trip_as_visit)),
     _at_1_1_0(_case("date-precision-mismatch", "late-month-1-1-0", 1, setting(
         ["date"], {"start": "2023-07-11", "end": "2023-07-20", "precision": "part_of_month",
                    "month_part": "late"}))),

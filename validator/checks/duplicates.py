@@ -35,7 +35,7 @@ import zlib
 from typing import Any
 
 from validator.checks.meaning import bounds
-from validator.escaping import escape
+from validator.escaping import escape, printable
 from validator.findings import Problem
 
 JSON = Any
@@ -137,7 +137,7 @@ def duplicate(later: JSON, earlier: JSON, key: str, line: int,
               file: str | None = None) -> Problem:
     """The problem of `later`, which may be `earlier` (at `line`, of `file` if another file)."""
     other = f"record {escape(earlier['id'])} (line {line})" if file is None else \
-        f"record {escape(earlier['id'])} ({escape(file)}, line {line})"
+        f"record {escape(earlier['id'])} at {printable(file)}:{line}"
     shared = _shared(key)
     if file is None:
         return Problem("event-possible-duplicate",
