@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from samples import BASE, CONTEXT, RECORDS, found, visit
+from strategies import datasets
 
 from validator.checks.context import DatasetContext
 from validator.checks.evidence import span_problems
@@ -291,6 +292,22 @@ def test_an_allegation_matches_on_supplier_recipient_and_a_weapon_category() -> 
     assert matches(claim, other) is not None
 
 
+@given(data=datasets())
+def test_the_digests_of_the_hot_path_are_those_of_the_keys_compared(data) -> None:
+    """What every record keeps (written flat, cached) and what a candidate pair is compared
+    on (read again) are one key and one window, for generated and real records."""
+    from validator.checks.duplicates import digests, event_keys, key_digest
+
+    real = [json.loads(line) for path in sorted(DATASETS.glob("*/events.jsonl"))
+            for line in path.read_text("utf-8").splitlines()]
+    impossible = allegation()
+    impossible["date"]["start"] = "2023-02-30"  # a date no calendar has: no key
+    for record in [*data["records"], *real[:: max(1, len(real) // 5)], impossible]:
+        assert list(digests(record)) == [(key_digest(key), first, last)
+                                         for key, first, last in event_keys(record)]
+    assert list(digests(impossible)) == []
+
+
 def test_links_in_either_direction_and_of_any_relation_clear_a_pair() -> None:
     from validator.checks.duplicates import linked
 
@@ -403,9 +420,17 @@ def test_equal_digests_of_other_keys_are_compared_and_not_reported(tmp_path,
     """Every key given one digest: candidates are read again and compared exactly."""
     from validator import validate
     from validator.checks import duplicates
+    from validator.engine.across import EventKeys
+
+    def colliding(keys: EventKeys, record: dict, position: int) -> None:
+        for _, first, last in duplicates.digests(record):
+            keys.digests.append(7)
+            keys.firsts.append(first)
+            keys.lasts.append(last)
+            keys.records.append(position)
 
     dataset = _copy("voa-2024-06-28-dprk-russia-arms", tmp_path / "arms")
-    monkeypatch.setattr(duplicates, "key_digest", lambda _key: 7)
+    monkeypatch.setattr(EventKeys, "add", colliding)
     assert validate([str(dataset)], alone=True).findings == ()
     records = _lines(dataset)
     records.append({**records[0], "id": "voa-7677701-101"})  # a real repeat stays found

@@ -31,12 +31,17 @@ This module is pure: it reads no file.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.checks.meaning import bounds
 from validator.escaping import escape, printable
 from validator.findings import Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 JSON = Any
 
@@ -47,35 +52,83 @@ _SEP, _ITEM = "\x1f", "\x1e"  # never in an actor id or a category (both are pat
 
 def window(date: JSON) -> tuple[int, int] | None:
     """The first and last day a date allows, as ordinals, or None without a start."""
-    if not isinstance(date, dict) or "start" not in date:
+    start = date.get("start") if isinstance(date, dict) else None
+    if start is None:
         return None
     try:
-        first, last = bounds(date)
+        if date.get("end_bound") == "open":  # to the end of its period: rare
+            first, last = bounds(date)
+            return first.toordinal(), last.toordinal()
+        end = date.get("end")
+        return _ordinal(start), _ordinal(end) if end is not None else _ordinal(start)
     except (ValueError, TypeError, KeyError):  # a date the schema let through unparsed
         return None
-    return first.toordinal(), last.toordinal()
+
+
+def _day(start: str) -> tuple[int, int] | None:
+    """The window of a date that gives only its start (a day, mostly)."""
+    try:
+        day = _ordinal(start)
+    except ValueError:  # a date the schema let through unparsed
+        return None
+    return day, day
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordinal(text: str) -> int:
+    """The ordinal of an ISO date (dates repeat a lot)."""
+    return dt.date.fromisoformat(text).toordinal()
+
+
+def key_digest(key: str) -> int:
+    """A 64-bit digest of a key (CRC-32 and Adler-32 side by side, as record ids)."""
+    data = key.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+Keyed = tuple[tuple[str, int], ...]  # (key, its digest) of each key
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _visit_keys(call: bool, visitors: tuple[str, ...], hosts: tuple[str, ...]) -> Keyed:
+    key = _SEP.join(("call" if call else "visit", _ITEM.join(sorted(set(visitors))),
+                     _ITEM.join(sorted(set(hosts)))))
+    return ((key, key_digest(key)),)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _transfer_keys(supplier: str, recipient: str, categories: tuple[str, ...]) -> Keyed:
+    stem = _SEP.join(("transfer", supplier, recipient, ""))
+    return tuple((stem + category, key_digest(stem + category))
+                 for category in sorted(set(categories)))
+
+
+def _keyed(record: JSON) -> Keyed:
+    """The event keys of a schema-valid record with their digests, whatever its dates.
+
+    Cached by the values they are made of: a record costs two tuples and a lookup.
+    """
+    visit = record.get("diplomatic_visit")
+    if visit is not None:
+        return _visit_keys(visit["mode"] == "phone", tuple(visit["visitors"]),
+                           tuple(visit["hosts"]))
+    allegation = record.get("arms_allegation")
+    if allegation is None or allegation["supplier"] is None or allegation["recipient"] is None:
+        return ()  # an unknown party matches no one
+    return _transfer_keys(allegation["supplier"], allegation["recipient"],
+                          tuple(weapon["category"] for weapon in allegation.get("weapons") or ()))
 
 
 def keys(record: JSON) -> list[str]:
     """The event keys of a schema-valid record, whatever its dates (see above)."""
-    visit = record.get("diplomatic_visit")
-    if visit is not None:
-        kind = "call" if visit["mode"] == "phone" else "visit"
-        return [_SEP.join((kind, _ITEM.join(sorted(set(visit["visitors"]))),
-                           _ITEM.join(sorted(set(visit["hosts"])))))]
-    allegation = record.get("arms_allegation")
-    if allegation is None or allegation["supplier"] is None or allegation["recipient"] is None:
-        return []  # an unknown party matches no one
-    stem = _SEP.join(("transfer", allegation["supplier"], allegation["recipient"], ""))
-    categories = {weapon["category"] for weapon in allegation.get("weapons") or ()}
-    return [stem + category for category in sorted(categories)]
+    return [key for key, _ in _keyed(record)]
 
 
 def days(record: JSON) -> tuple[int, int] | None:
     """The window of days a record's event is dated by: its transfer's, else its own."""
     allegation = record.get("arms_allegation")
-    return (allegation is not None and window(allegation.get("transfer_date"))) \
-        or window(record["date"])
+    date = allegation.get("transfer_date") if allegation is not None else None
+    return window(record["date"] if date is None or "start" not in date else date)
 
 
 def event_keys(record: JSON) -> list[tuple[str, int, int]]:
@@ -85,15 +138,32 @@ def event_keys(record: JSON) -> list[tuple[str, int, int]]:
     return [] if dated is None else [(key, *dated) for key in found]
 
 
-def key_digest(key: str) -> int:
-    """A 64-bit digest of a key (CRC-32 and Adler-32 side by side, as record ids)."""
-    data = key.encode("utf-8", "surrogatepass")
-    return zlib.crc32(data) << 32 | zlib.adler32(data)
+def digests(record: JSON) -> Iterator[tuple[int, int, int]]:
+    """(digest, first day, last day) of each event key of a schema-valid record with a date.
 
-
-def digests(record: JSON) -> list[tuple[int, int, int]]:
-    """(digest, first day, last day) of each event key of a schema-valid record."""
-    return [(key_digest(key), first, last) for key, first, last in event_keys(record)]
+    `event_keys` with digests, written flat: it runs on every record.
+    """
+    visit = record.get("diplomatic_visit")
+    if visit is not None:
+        keyed = _visit_keys(visit["mode"] == "phone", tuple(visit["visitors"]),
+                            tuple(visit["hosts"]))
+        date = record["date"]
+    else:
+        keyed = _keyed(record)
+        if not keyed:
+            return
+        date = record["arms_allegation"].get("transfer_date")
+        if date is None or "start" not in date:
+            date = record["date"]
+    start = date.get("start")
+    if start is None:
+        return
+    dated = window(date) if "end" in date or "end_bound" in date else _day(start)
+    if dated is None:
+        return
+    first, last = dated
+    for _, digest in keyed:
+        yield digest, first, last
 
 
 def near(first: tuple[int, int], second: tuple[int, int]) -> bool:
