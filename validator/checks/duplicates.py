@@ -34,14 +34,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from validator.checks.meaning import bounds
 from validator.escaping import escape, printable
 from validator.findings import Problem
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 JSON = Any
 
@@ -138,10 +135,11 @@ def event_keys(record: JSON) -> list[tuple[str, int, int]]:
     return [] if dated is None else [(key, *dated) for key in found]
 
 
-def digests(record: JSON) -> Iterator[tuple[int, int, int]]:
-    """(digest, first day, last day) of each event key of a schema-valid record with a date.
+def digests(record: JSON) -> tuple[tuple[int, ...], int, int] | None:
+    """The digests of a schema-valid record's event keys, and its first and last day.
 
-    `event_keys` with digests, written flat: it runs on every record.
+    None when it has no key or no date.  `event_keys` with digests, written
+    flat: it runs on every record.
     """
     visit = record.get("diplomatic_visit")
     if visit is not None:
@@ -151,19 +149,18 @@ def digests(record: JSON) -> Iterator[tuple[int, int, int]]:
     else:
         keyed = _keyed(record)
         if not keyed:
-            return
+            return None
         date = record["arms_allegation"].get("transfer_date")
         if date is None or "start" not in date:
             date = record["date"]
     start = date.get("start")
     if start is None:
-        return
+        return None
     dated = window(date) if "end" in date or "end_bound" in date else _day(start)
     if dated is None:
-        return
-    first, last = dated
-    for _, digest in keyed:
-        yield digest, first, last
+        return None
+    return tuple(digest for _, digest in keyed) if len(keyed) > 1 else (keyed[0][1],), \
+        dated[0], dated[1]
 
 
 def near(first: tuple[int, int], second: tuple[int, int]) -> bool:

@@ -55,11 +55,14 @@ class EventKeys:
 
     def add(self, record: JSON, position: int) -> None:
         """Note the keys of a schema-valid record, whose id stands at `position`."""
-        for digest, first, last in duplicates.digests(record):
-            self.digests.append(digest)
-            self.firsts.append(first)
-            self.lasts.append(last)
-            self.records.append(position)
+        found = duplicates.digests(record)
+        if found is not None:
+            digests, first, last = found
+            for digest in digests:
+                self.digests.append(digest)
+                self.firsts.append(first)
+                self.lasts.append(last)
+                self.records.append(position)
 
     def merge(self, later: EventKeys, base: int) -> None:
         """Append the keys of a later chunk, whose id positions start at `base` in the run."""
