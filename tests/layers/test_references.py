@@ -476,3 +476,22 @@ def test_a_visit_linked_part_of_a_multilateral_record_elsewhere_is_reported(tmp_
         "record 'voa-8005899-004' is part of the multilateral meeting 'voa-8010030-001', so "
         "it is a trip to attend it: its mode is multilateral, not visit (codebook M7)")
     assert validate([str(rubio)], alone=True, ignore=["link-dangling"]).findings == ()
+
+
+def test_copies_of_one_event_give_pairs_in_proportion_to_their_number() -> None:
+    """Every copy is paired with a first one, and no copy with all the others (which would
+    be quadratic: a million copies of one record)."""
+    from validator.engine.across import SAME_WINDOW, EventKeys
+
+    copies = 3000
+    keys = EventKeys()
+    record = visit()
+    for position in range(copies):
+        keys.add(record, position)
+    moved = visit()
+    moved["date"] = {"start": "2023-07-30", "precision": "day"}  # another window, in reach
+    keys.add(moved, copies)
+    pairs = keys.pairs()
+    assert len(pairs) <= (copies + 1) * 2 * SAME_WINDOW
+    assert {later for _, later in pairs} == set(range(1, copies + 1))
+    assert all(earlier < SAME_WINDOW for earlier, _ in pairs)  # each names a first copy

@@ -22,6 +22,7 @@ nothing a record.
 from __future__ import annotations
 
 import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from validator.findings import Finding
 
 JSON = Any
+SAME_WINDOW = 8  # keys of one window paired with all others (see EventKeys.pairs)
 Roots = dict[str, tuple[str, str]]  # events file as findings name it -> (folder, path in it)
 
 
@@ -72,7 +74,14 @@ class EventKeys:
         self.records.extend(position + base for position in later.records)
 
     def pairs(self) -> set[tuple[int, int]]:
-        """(earlier, later) id positions of records with equal digests within two days."""
+        """(earlier, later) id positions of records with equal digests within two days.
+
+        Keys of one digest are swept in the order of their windows.  Of the keys
+        with one window, the first SAME_WINDOW (in run order) are paired with
+        every key of another window that reaches theirs; each later one with
+        those and with the SAME_WINDOW first (in run order) of the others: a
+        million copies of one record give some millions of pairs, not 10^12.
+        """
         repeated = repeated_digests(self.digests)
         groups: dict[int, list[int]] = {}
         if repeated:
@@ -81,37 +90,58 @@ class EventKeys:
                     groups.setdefault(digest, []).append(index)
         found: set[tuple[int, int]] = set()
         firsts, lasts, records = self.firsts, self.lasts, self.records
+
+        def pair(one: int, two: int) -> None:
+            if records[one] != records[two]:
+                found.add((min(records[one], records[two]), max(records[one], records[two])))
+
         for group in groups.values():
             group.sort(key=lambda index: (firsts[index], lasts[index], records[index]))
             active: list[int] = []  # keys whose windows may still reach the next one
+            window: tuple[int, int] | None = None
+            same: list[int] = []  # the first keys of the window now swept
+            others: list[int] = []  # the first keys of other windows that reach it
             for index in group:
+                if (firsts[index], lasts[index]) == window:
+                    for one in (*same, *others):
+                        pair(one, index)
+                    if len(same) < SAME_WINDOW:
+                        same.append(index)
+                        active.append(index)
+                    continue
+                window = firsts[index], lasts[index]
                 reach = firsts[index] - duplicates.TOLERANCE
                 active = [other for other in active if lasts[other] >= reach]
-                for other in active:
-                    one, two = records[other], records[index]
-                    if one != two:
-                        found.add((min(one, two), max(one, two)))
+                for one in active:
+                    pair(one, index)
+                others = sorted(active, key=lambda one: records[one])[:SAME_WINDOW]
+                same = [index]
                 active.append(index)
         return found
 
 
 class _Records:
-    """Records of a run read again by their id positions, each once."""
+    """Records of a run read again by their id positions, the last few kept."""
 
-    def __init__(self, ids: RecordIds, roots: Roots) -> None:
-        self.ids, self.roots = ids, roots
-        self._read: dict[int, tuple[JSON, str, str, int] | None] = {}
+    def __init__(self, ids: RecordIds, roots: Roots, keep: int = 4096) -> None:
+        self.ids, self.roots, self.keep = ids, roots, keep
+        self._read: OrderedDict[int, tuple[JSON, str, str, int] | None] = OrderedDict()
 
     def get(self, position: int) -> tuple[JSON, str, str, int] | None:
         """(record, its line's text, file, line) at a position, or None if it went."""
-        if position not in self._read:
-            file, line, offset = self.ids.where(position)
-            where = self.roots.get(file)
-            text = read_line(Path(where[0]), where[1], offset) if where else None
-            record = parse_json(text) if text is not None else None
-            self._read[position] = (record, text, file, line) \
-                if isinstance(record, dict) and text is not None else None
-        return self._read[position]
+        if position in self._read:
+            self._read.move_to_end(position)
+            return self._read[position]
+        file, line, offset = self.ids.where(position)
+        where = self.roots.get(file)
+        text = read_line(Path(where[0]), where[1], offset) if where else None
+        record = parse_json(text) if text is not None else None
+        found = (record, text, file, line) \
+            if isinstance(record, dict) and text is not None else None
+        self._read[position] = found
+        if len(self._read) > self.keep:  # the first records of many pairs stay
+            self._read.popitem(last=False)
+        return found
 
 
 def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
