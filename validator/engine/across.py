@@ -3,7 +3,7 @@
 Possible duplicates (codebook K1, K2, `validator.checks.duplicates`): each
 record keeps only the digests of its event keys, each with its window of days
 as two ordinals and its position among the run's record ids (`EventKeys`:
-24 bytes a key, so two million records take some 50 MB, and the indexes of
+20 bytes a key, so two million records take some 40 MB, and the indexes of
 chunks merge by concatenation, as `RecordIds`).  Once every record was read,
 the keys whose digests stand more than once are swept in the order of their
 windows for pairs within two days, and the few records of those pairs are
@@ -53,7 +53,7 @@ class EventKeys:
     digests: array.array[int] = field(default_factory=lambda: array.array("Q"))
     firsts: array.array[int] = field(default_factory=lambda: array.array("i"))  # day ordinals
     lasts: array.array[int] = field(default_factory=lambda: array.array("i"))
-    records: array.array[int] = field(default_factory=lambda: array.array("Q"))  # id positions
+    records: array.array[int] = field(default_factory=lambda: array.array("I"))  # id positions
 
     def add(self, record: JSON, position: int) -> None:
         """Note the keys of a schema-valid record, whose id stands at `position`."""
