@@ -170,11 +170,22 @@ def near(first: tuple[int, int], second: tuple[int, int]) -> bool:
 
 def matches(earlier: JSON, later: JSON) -> str | None:
     """The key two records share with windows within two days (its first), or None."""
-    keys = {key: (first, last) for key, first, last in event_keys(earlier)}
-    for key, first, last in event_keys(later):
+    return shared(event_keys(earlier), event_keys(later))
+
+
+def shared(earlier: list[tuple[str, int, int]], later: list[tuple[str, int, int]]) -> str | None:
+    """The first key of `later` in `earlier` with windows within two days, or None."""
+    keys = {key: (first, last) for key, first, last in earlier}
+    for key, first, last in later:
         if key in keys and near(keys[key], (first, last)):
             return key
     return None
+
+
+def targets(record: JSON) -> frozenset[str]:
+    """The record ids a record's links name."""
+    return frozenset(link["record"] for link in record.get("links") or ()
+                     if isinstance(link, dict) and isinstance(link.get("record"), str))
 
 
 def linked(one: JSON, other: JSON) -> bool:
@@ -200,19 +211,22 @@ def pointer_of(record: JSON) -> str:
     return "/diplomatic_visit" if "diplomatic_visit" in record else "/arms_allegation"
 
 
-def duplicate(later: JSON, earlier: JSON, key: str, line: int,
+def duplicate(where: str, earlier: str, key: str, line: int,
               file: str | None = None) -> Problem:
-    """The problem of `later`, which may be `earlier` (at `line`, of `file` if another file)."""
-    other = f"record {escape(earlier['id'])} (line {line})" if file is None else \
-        f"record {escape(earlier['id'])} at {printable(file)}:{line}"
+    """The problem at `where` of a record that may repeat the record `earlier`.
+
+    `earlier` stands at `line` of the same file, or of `file` if given.
+    """
+    other = f"record {escape(earlier)} (line {line})" if file is None else \
+        f"record {escape(earlier)} at {printable(file)}:{line}"
     shared = _shared(key)
     if file is None:
         return Problem("event-possible-duplicate",
                        f"may be the same event as {other}: {shared}, dated within "
                        f"{TOLERANCE} days; code one record with both articles in "
                        "reporting.sources, or link the two if they are two events (codebook K1)",
-                       pointer=pointer_of(later))
+                       pointer=where)
     return Problem("event-possible-duplicate-elsewhere",
                    f"may be the same event as {other}: {shared}, dated within {TOLERANCE} "
                    "days; link the two with same_event, or with another relation if they "
-                   "are two events (codebook K2)", pointer=pointer_of(later))
+                   "are two events (codebook K2)", pointer=where)

@@ -25,7 +25,7 @@ import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.checks import duplicates
 from validator.checks.links import part_of_multilateral
@@ -120,28 +120,50 @@ class EventKeys:
         return found
 
 
+class _Seen(NamedTuple):
+    """What the pairs need of a record read again: a few values, never the record."""
+
+    id: str
+    keys: list[tuple[str, int, int]]  # duplicates.event_keys
+    targets: frozenset[str]  # the ids its links name
+    where: str  # the pointer a duplicate is reported at
+    mode: str  # a visit's mode, else ""
+    file: str
+    line: int
+
+
 class _Records:
-    """Records of a run read again by their id positions, the last few kept."""
+    """Records of a run read again by their id positions, a summary of the last few kept."""
 
     def __init__(self, ids: RecordIds, roots: Roots, keep: int = 4096) -> None:
         self.ids, self.roots, self.keep = ids, roots, keep
-        self._read: OrderedDict[int, tuple[JSON, str, str, int] | None] = OrderedDict()
+        self._seen: OrderedDict[int, _Seen | None] = OrderedDict()
 
-    def get(self, position: int) -> tuple[JSON, str, str, int] | None:
-        """(record, its line's text, file, line) at a position, or None if it went."""
-        if position in self._read:
-            self._read.move_to_end(position)
-            return self._read[position]
+    def text(self, position: int) -> tuple[str, str, int] | None:
+        """(text, file, line) of the line of a position, or None if it went."""
         file, line, offset = self.ids.where(position)
         where = self.roots.get(file)
         text = read_line(Path(where[0]), where[1], offset) if where else None
-        record = parse_json(text) if text is not None else None
-        found = (record, text, file, line) \
-            if isinstance(record, dict) and text is not None else None
-        self._read[position] = found
-        if len(self._read) > self.keep:  # the first records of many pairs stay
-            self._read.popitem(last=False)
-        return found
+        return None if text is None else (text, file, line)
+
+    def get(self, position: int) -> _Seen | None:
+        """The summary of the record at a position, or None if it went or is no record."""
+        if position in self._seen:
+            self._seen.move_to_end(position)
+            return self._seen[position]
+        read = self.text(position)
+        record = parse_json(read[0]) if read is not None else None
+        seen = None
+        if read is not None and isinstance(record, dict) and isinstance(record.get("id"), str):
+            visit = record.get("diplomatic_visit")
+            mode = visit.get("mode") if isinstance(visit, dict) else ""
+            seen = _Seen(record["id"], duplicates.event_keys(record), duplicates.targets(record),
+                         duplicates.pointer_of(record), mode if isinstance(mode, str) else "",
+                         read[1], read[2])
+        self._seen[position] = seen
+        if len(self._seen) > self.keep:  # the first records of many pairs stay
+            self._seen.popitem(last=False)
+        return seen
 
 
 def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
@@ -155,17 +177,17 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
         if later in reported:
             continue
         one, two = records.get(earlier), records.get(later)
-        if one is None or two is None:
+        if one is None or two is None or one.id == two.id:  # a repeated id says it already
             continue
-        key = duplicates.matches(one[0], two[0])
-        if key is None or duplicates.linked(one[0], two[0]) \
-                or one[0].get("id") == two[0].get("id"):  # a repeated id says it already
+        key = duplicates.shared(one.keys, two.keys)
+        if key is None or one.id in two.targets or two.id in one.targets:
             continue
-        problem = duplicates.duplicate(two[0], one[0], key, one[3],
-                                       None if one[2] == two[2] else one[2])
-        if problem.code not in codes:
+        problem = duplicates.duplicate(two.where, one.id, key, one.line,
+                                       None if one.file == two.file else one.file)
+        read = records.text(later)
+        if problem.code not in codes and read is not None:
             reported.add(later)
-            yield located(problem, two[1], two[2], two[3])
+            yield located(problem, *read)
 
 
 def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots) -> Iterator[Finding]:
@@ -180,9 +202,8 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots) -> Iterat
     for position, digest in enumerate(ids.digests):
         if digest in wanted:
             found = records.get(position)
-            visit = found[0].get("diplomatic_visit") if found else None
-            if isinstance(visit, dict) and visit.get("mode") == "multilateral":
-                multilateral.add(found[0].get("id"))  # type: ignore[index]
+            if found is not None and found.mode == "multilateral":
+                multilateral.add(found.id)
     for link in visits:
         if link.target in multilateral:
             problem = part_of_multilateral(link.source, link.target)
