@@ -41,7 +41,7 @@ from validator.checks.walk import spans
 from validator.engine.engines import compiled
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, beside small.py
-from small import make_small_corpus, suffix_source_ids
+from small import copy_actors, make_small_corpus, rename_actors, suffix_source_ids
 
 REPO = Path(__file__).resolve().parent.parent
 # The version the corpus is made at: that of the repository's datasets, its templates.
@@ -110,6 +110,20 @@ def _break(record: dict[str, Any], rng: random.Random) -> None:
         del record["summary"]
 
 
+def _relink(record: dict[str, Any], order: dict[str, int], index: int, first: int,
+            records: int) -> None:
+    """Point a copy's links at the copies of the same pass (`first` is its first number).
+
+    A link to a record of another dataset, or to one the last pass leaves out,
+    is dropped: it would dangle.
+    """
+    links = [{**link, "record": f"bench-{index:04d}-{first + order[link['record']]:07d}"}
+             for link in record.pop("links", ())
+             if link["record"] in order and first + order[link["record"]] < records]
+    if links:
+        record["links"] = links
+
+
 def make_corpus(folder: Path, records: int, datasets: int,
                 seed: int) -> tuple[list[dict[str, Any]], set[str]]:
     """Write `datasets` datasets with `records` records in all.
@@ -145,11 +159,20 @@ def make_corpus(folder: Path, records: int, datasets: int,
             reporting["sources"] = [source + suffix for source in reporting["sources"]]
             for _, span in spans(original):
                 span["source"] += suffix
-            original.pop("links", None)  # they name the real records' ids, renamed here
+        # Each pass over the template's records codes events of its own: its own actors
+        # (rows of the actors table, Wikidata ids followed by the digits of dataset and pass),
+        # or its copies would be possible duplicates of each other (codebook K1, K2).
+        passes = -(-per_dataset // len(originals))
+        copy_actors(target, [(f"-b{index:04d}p{turn}", f"{index:04d}{turn:05d}")
+                             for turn in range(passes)])
+        order = {original["id"]: which for which, original in enumerate(originals)}
         with (target / "events.jsonl").open("w", encoding="utf-8") as handle:
             for number in range(per_dataset):
-                record = copy.deepcopy(originals[number % len(originals)])
+                turn, which = divmod(number, len(originals))
+                record = copy.deepcopy(originals[which])
+                rename_actors(record, f"-b{index:04d}p{turn}")
                 record["id"] = f"bench-{index:04d}-{number:07d}"
+                _relink(record, order, index, turn * len(originals), per_dataset)
                 if rng.random() < 0.01:
                     _break(record, rng)
                     broken.add(record["id"])

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from validator import registry
-from validator.checks.walk import spans
+from validator.checks.walk import actor_refs, spans
 from validator.engine.engines import compiled
 
 if TYPE_CHECKING:
@@ -59,9 +59,10 @@ def _break(record: dict[str, Any], rng: random.Random) -> None:
 
 
 def _renamed(record: dict[str, Any], suffix: str) -> dict[str, Any]:
-    """`record` with its id, its links' ids and its source ids suffixed."""
+    """`record` with its id, its links' ids, its source ids and its actor ids suffixed."""
     record = copy.deepcopy(record)
     record["id"] += suffix
+    rename_actors(record, suffix)
     for link in record.get("links", []):
         link["record"] += suffix
     reporting = record["reporting"]
@@ -69,6 +70,40 @@ def _renamed(record: dict[str, Any], suffix: str) -> dict[str, Any]:
     for _, span in spans(record):
         span["source"] += suffix
     return record
+
+
+def rename_actors(record: dict[str, Any], suffix: str) -> None:
+    """Suffix every actor id a record cites, so that a copy codes events of its own.
+
+    Copies of one record with the same actors on the same day are possible
+    duplicates (codebook K1, K2); with actors of its own, each copy is another
+    event.  `copy_actors` writes the rows the suffixed ids name.
+    """
+    for path, actor in list(actor_refs(record)):
+        holder: Any = record
+        for key in path[:-1]:
+            holder = holder[key]
+        holder[path[-1]] = actor + suffix
+
+
+def copy_actors(dataset: Path, copies: list[tuple[str, str]]) -> None:
+    """Rewrite a copied dataset's actors table: its rows once for each (suffix, tag) of `copies`.
+
+    Each copy's rows have their ids and affiliations suffixed, and each Wikidata
+    id followed by the copy's `tag` (digits of one width for every copy), so
+    that one Wikidata id still names one actor across a corpus
+    (`wikidata-inconsistent`, `actor-wikidata-conflict`).
+    """
+    with (dataset / "actors.csv").open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    with (dataset / "actors.csv").open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for suffix, tag in copies:
+            writer.writerows({**row, "id": row["id"] + suffix,
+                              "affiliation": row["affiliation"] and row["affiliation"] + suffix,
+                              "wikidata": row["wikidata"] and row["wikidata"] + tag}
+                             for row in rows)
 
 
 def suffix_source_ids(dataset: Path, suffix: str) -> None:
@@ -85,9 +120,10 @@ def make_small_corpus(folder: Path, datasets: int, seed: int,
                       broken_share: float = 0.02) -> tuple[int, set[str]]:
     """Write `datasets` small datasets under `folder`; (records written, ids broken).
 
-    Group g copies every dataset of the repository once, its record and
-    source ids suffixed with `-gG` (links and spans renamed with them), so
-    ids are unique across the corpus and every link still resolves.
+    Group g copies every dataset of the repository once, its record, source
+    and actor ids suffixed with `-gG` (links and spans renamed with them, and
+    Wikidata ids followed by G's digits), so ids are unique across the corpus,
+    every link still resolves, and no copy repeats another's events.
     """
     rng = random.Random(seed)
     templates = sorted(p for p in (REPO / "datasets").iterdir() if p.is_dir())
@@ -101,6 +137,7 @@ def make_small_corpus(folder: Path, datasets: int, seed: int,
         target = folder / f"{template.name}-g{group:04d}"
         shutil.copytree(template, target)
         suffix_source_ids(target, suffix)
+        copy_actors(target, [(suffix, f"{group:05d}")])
         descriptor = json.loads((target / "datapackage.json").read_text("utf-8"))
         descriptor["name"] = f"{descriptor['name']}-g{group:04d}"
         lines = []

@@ -3,7 +3,8 @@
 Each row runs the loop over the same corpus with one more stage than the row
 above (read the lines; parse; the engine's verdict; the repeated-key guard; the
 walk that gathers values; the screens; the id digest; the spans kept for the
-recall aid, merged a block at a time), so that the difference
+recall aid, merged a block at a time; the digests and windows of the event keys,
+for the run's possible duplicates), so that the difference
 between two rows is what that stage costs a record where it stands, with the
 caches as the real loop leaves them.  A profiler cannot say this: most stages
 are single calls into C that it cannot split, and its own cost per call is of
@@ -32,6 +33,7 @@ from bench import make_corpus  # beside this script, which Python puts on the pa
 
 from validator import registry
 from validator.checks.walk import view
+from validator.engine.across import EventKeys
 from validator.engine.dataset import dataset_layers
 from validator.engine.engines import compiled
 from validator.engine.ids import id_digest
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
 STAGES = ("read the lines (blocks)", "+ orjson parse", "+ engine verdict (is_valid)",
           "+ repeated-key guard", "+ gather values (view)", "+ screens", "+ id digest",
-          "+ cited ranges (recall aid)")
+          "+ cited ranges (recall aid)", "+ event keys (K1, K2)")
 MANDATORY = 3  # the stages up to the guard: what any strict validator here must pay
 
 
@@ -77,7 +79,7 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
             if isinstance(handle, Problem):
                 continue
             covered = Coverage()
-            cite = covered.spans.extend
+            cite, add_keys = covered.spans.extend, EventKeys().add
             with handle:
                 for _, lines, _ in blocks(handle, None, digits=False):
                     covered.settle(past=SETTLE_AT)
@@ -101,6 +103,8 @@ def staged(tasks: list[RecordTask], stages: int) -> Callable[[], int]:
                                     id_digest(record["id"])
                                 if stages >= 7:
                                     cite(facts.spans)
+                                if stages >= 8:
+                                    add_keys(record, passed)
                                 passed += 1
                             continue
                         passed += 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutations import MUTATIONS, Mutation, no_draw
+from writing import shift_dates
 
 from validator.pointers import pointer
 
@@ -130,15 +131,45 @@ def _rewrite_article(transform: Callable[[bytes], bytes], *, rehash: bool = True
 
 
 def _beside(edit: Callable[[Path], None]) -> Callable[[Path], None]:
-    """A second dataset beside the case's, a copy with its own record ids, then edited."""
+    """A second dataset beside the case's, a copy with its own record ids, then edited.
+
+    Its records are a week earlier, so that they code other events than the
+    case's (else each would be a possible duplicate, codebook K2).
+    """
     def mutate(folder: Path) -> None:
         other = folder.parent / "other"
         shutil.copytree(folder, other)
         events = other / EVENTS
-        events.write_text(events.read_text("utf-8").replace('"id": "newsbytes-', '"id": "other-'),
-                          "utf-8")
+        records = [shift_dates(json.loads(line), -1)
+                   for line in events.read_text("utf-8").splitlines()]
+        events.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n"
+                                  for record in records).replace('"id": "newsbytes-',
+                                                                 '"id": "other-'), "utf-8")
         edit(other)
     return mutate
+
+
+def _repeat_first(folder: Path) -> None:
+    """The first record again under a new id: the same visit, on the same days (K1)."""
+    records = _records(folder)
+    _write_records(folder, [*records, {**records[0], "id": "newsbytes-2023-07-29-005"}])
+
+
+def _repeat_beside(folder: Path) -> None:
+    """A dataset beside the case's whose one record is the case's first under a new id (K2)."""
+    other = folder.parent / "other"
+    shutil.copytree(folder, other)
+    _write_records(other, [{**_records(folder)[0], "id": "other-001"}])
+
+
+def _trip_as_visit(folder: Path) -> None:
+    """The second visit made a multilateral meeting, and the first a `visit` part of it (M7)."""
+    records = _records(folder)
+    meeting = records[1]
+    meeting["diplomatic_visit"]["mode"] = "multilateral"
+    meeting["classification"].update(cameo="040", plover_mode="multilateral")
+    records[0]["links"] = [{"relation": "part_of", "record": meeting["id"]}]
+    _write_records(folder, records)
 
 
 def _cite_second_article(folder: Path) -> None:
@@ -367,9 +398,13 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
                              "utf-8")),
     CaseMutation("actor-wikidata-conflict", "two-datasets", _beside(_replace(
         "actors.csv", ",Q56226,", ",Q56227,"))),
+    CaseMutation("event-possible-duplicate", "same-visit-twice", _repeat_first),
+    CaseMutation("event-possible-duplicate-elsewhere", "same-visit-beside", _repeat_beside),
     # Schema 1.1.0: its new fields broken, in a dataset the upgrade command moved to it.
     _at_1_1_0(_case("link-dangling", "no-such-record", 0, setting(
         ["links"], [{"relation": "same_event", "record": "voa-0000000-001"}]))),
+    _at_1_1_0(CaseMutation("visit-part-of-multilateral", "trip-as-visit-1-1-0",
+                           _trip_as_visit)),
     _at_1_1_0(_case("date-precision-mismatch", "late-month-1-1-0", 1, setting(
         ["date"], {"start": "2023-07-11", "end": "2023-07-20", "precision": "part_of_month",
                    "month_part": "late"}))),

@@ -14,6 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 from record_strategies import DATE_TEXTS, HOST_KINDS, VERSIONS, records
 
+from validator.checks import duplicates
 from validator.findings import RULES, Finding, make
 
 WORDS = ["minister", "visit", "Pyongyang", "weapons", "said", "on", "Wednesday", "talks",
@@ -80,6 +81,11 @@ def datasets(draw: st.DrawFn, most: int = 4, *,
     person, a state or an organisation in turn, so that a visit has actors to host it;
     a person may be of a state or organisation (`affiliations`, codebook H2).
     The version is drawn first, so a failure shrinks towards the first.
+    A record with an event key of one drawn before it (codebook K1: the same
+    visitors and hosts, or supplier, recipient and weapon category) is linked to
+    each such record (`same_event`), whatever its dates, so that the dataset
+    codes one event once even after a mutation moves a date; at 1.0.0, which
+    has no links, it is left out (no record links to it there).
     """
     version = draw(st.sampled_from(versions))
     text = draw(articles())
@@ -93,15 +99,27 @@ def datasets(draw: st.DrawFn, most: int = 4, *,
     published = draw(calendar_dates())
     count = draw(st.integers(1, most))
     ids = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
+    drawn: list[dict[str, Any]] = []
+    keyed: dict[str, list[str]] = {}  # the ids of the records drawn so far, by event key
+    for record_id in ids:
+        record = draw(records(text=text, source=source, actors=actors, published=published,
+                              record_id=record_id, spans=spans(text, source), names=names,
+                              kinds=kinds, version=version, affiliations=affiliations,
+                              others=tuple(other for other in ids if other != record_id)))
+        keys = duplicates.keys(record)
+        same = list(dict.fromkeys(other for key in keys for other in keyed.get(key, ())))
+        if same and version == "1.0.0":
+            continue
+        if same:  # appended: the pointers of its spans into its links still resolve
+            record.setdefault("links", []).extend(
+                {"relation": "same_event", "record": other} for other in same)
+        drawn.append(record)
+        for key in keys:
+            keyed.setdefault(key, []).append(record_id)
     return {
         "version": version, "text": text, "source": source, "actors": actors,
         "names": names, "kinds": kinds, "affiliations": affiliations,
-        "published": published,
-        "records": [draw(records(text=text, source=source, actors=actors, published=published,
-                                 record_id=i, spans=spans(text, source), names=names,
-                                 kinds=kinds, version=version, affiliations=affiliations,
-                                 others=tuple(other for other in ids if other != i)))
-                    for i in ids],
+        "published": published, "records": drawn,
     }
 
 

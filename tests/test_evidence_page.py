@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import articles, datasets, json_values
 from values import paths
-from writing import read_records, write_dataset
+from writing import read_records, shift_dates, write_dataset
 
 from validator import validate
 from validator.reading.discovery import discover
@@ -158,7 +158,8 @@ def test_clean_records_are_drawn_up_to_the_limit_and_every_flagged_one(tmp_path:
 
     def repeat(records: list[dict]) -> None:
         template = records[0]
-        records[:] = [{**template, "id": f"r-{i}"} for i in range(12)]
+        records[:] = [{**shift_dates(template, -i), "id": f"r-{i}"}  # a week apart: 12 events
+                      for i in range(12)]
         records[9]["modality"] = "rumoured"  # not in the schema: a finding on line 10
 
     _rewrite(folder, repeat)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from writing import shift_dates
 
 from validator import validate
 from validator.cli import main
@@ -494,8 +495,9 @@ def _big_corpus(folder: Path, datasets: int, records: int) -> Path:
     for index in range(datasets):
         target = _dataset(folder / f"ds-{index}")
         lines = []
-        for number in range(records):
-            record = json.loads(originals[number % len(originals)])
+        for number in range(records):  # each pass over the originals a week before the last
+            record = shift_dates(json.loads(originals[number % len(originals)]),
+                                 -((index * records + number) // len(originals)))
             record["id"] = f"r-{index}-{number}"
             lines.append(json.dumps(record, ensure_ascii=False))
         (target / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")

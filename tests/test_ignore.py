@@ -17,7 +17,7 @@ from make_cases import flatten
 from mutations import CERTAIN, no_draw
 from running import sarif_errors
 from strategies import datasets
-from writing import write_dataset
+from writing import shift_dates, write_dataset
 
 from validator import RULES, UsageError, validate
 from validator.checks import records as record_rules
@@ -105,8 +105,9 @@ def _noisy(folder: Path, count: int) -> Path:
     shutil.copytree(BASE, dataset)
     originals = (dataset / "events.jsonl").read_text("utf-8").splitlines()
     lines = []
-    for number in range(count):
-        record = json.loads(originals[number % len(originals)])
+    for number in range(count):  # each pass over the originals a week before the last
+        record = shift_dates(json.loads(originals[number % len(originals)]),
+                             -(number // len(originals)))
         record["id"] = f"r-{number}"
         record["classification"]["plover_context"] = ["maritime"]
         if number == count - 1:

@@ -49,3 +49,25 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
     """The records of a written dataset."""
     text = (folder / "events.jsonl").read_text("utf-8")
     return [json.loads(line) for line in text.splitlines()]
+
+
+def shift_dates(record: dict[str, Any], weeks: int) -> dict[str, Any]:
+    """`record` with each of its dates moved by whole weeks (weekdays kept), as another event.
+
+    Copies of a record on the same days are possible duplicates (codebook K1,
+    K2): tests that copy records give each copy its own days this way.  The
+    start and end of each date move; a date's precision is kept, so this suits
+    day and window dates only.
+    """
+    import copy
+    import datetime as dt
+
+    from validator.checks.walk import dates
+
+    moved = copy.deepcopy(record)
+    for _, date in dates(moved):
+        for key in ("start", "end"):
+            if key in date:
+                date[key] = (dt.date.fromisoformat(date[key])
+                             + dt.timedelta(weeks=weeks)).isoformat()
+    return moved

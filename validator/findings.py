@@ -238,6 +238,21 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("actor-wikidata-conflict", "One actor id, two Wikidata ids", W, Layer.REFERENCES,
          "Rows of the actors tables of a run give one actor id different Wikidata ids "
          "(codebook AC4)."),
+    Rule("event-possible-duplicate", "Possible duplicate event", W, Layer.REFERENCES,
+         "Two records of one dataset, not linked to each other, may code one event: visits "
+         "(or calls) with the same visitors and hosts, or arms allegations with the same "
+         "supplier, recipient and weapon category, whose dates lie within two days (their "
+         "windows of days overlap or are at most two days apart; an allegation is dated by "
+         "its transfer, else its claim). Code one record, or link the two (codebook K1)."),
+    Rule("event-possible-duplicate-elsewhere", "Possible duplicate event in another dataset",
+         W, Layer.REFERENCES,
+         "As event-possible-duplicate, for two records of different datasets of a run: link "
+         "them with same_event, or with another relation if they are two events (codebook K2)."),
+    Rule("visit-part-of-multilateral", "Trip to a multilateral meeting coded as a visit", W,
+         Layer.REFERENCES,
+         "A record of mode visit is linked part_of a record of mode multilateral, which may "
+         "stand in another dataset of the run: a trip to attend a multilateral meeting has "
+         "mode multilateral (codebook M7)."),
     # Evidence in the article texts.
     Rule("span-out-of-range", "Span outside text", E, Layer.EVIDENCE,
          "An evidence span does not satisfy 0 <= start < end <= length of the text."),

@@ -1,18 +1,21 @@
 """The references layer: every actor and source a record names is in its dataset's tables, and listed.
 
 Rules: record-id-duplicate, actor-unknown, source-unknown, actor-not-listed, source-not-listed,
-link-dangling, wikidata-inconsistent, actor-wikidata-conflict.
+link-dangling, wikidata-inconsistent, actor-wikidata-conflict, event-possible-duplicate,
+event-possible-duplicate-elsewhere, visit-part-of-multilateral.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from samples import BASE, CONTEXT, RECORDS, found, visit
+from strategies import datasets
 
 from validator.checks.context import DatasetContext
 from validator.checks.evidence import span_problems
@@ -209,3 +212,286 @@ def test_identities_across_datasets_are_the_same_in_any_process(tmp_path) -> Non
     sizes = Sizes(parallel_bytes=0)
     assert validate([str(work)], jobs=2, sizes=sizes) == serial
     assert validate([str(work)], jobs=2, mapper=_far_map, sizes=sizes) == serial
+
+
+# --- event-possible-duplicate(-elsewhere) (codebook K1, K2) ------------------------------
+
+REPO = BASE.parent.parent.parent.parent
+DATASETS = REPO / "datasets"
+
+
+def _day(text: str) -> dict:
+    return {"start": text, "precision": "day"}
+
+
+def test_two_windows_are_within_two_days_when_at_most_two_days_lie_between_them() -> None:
+    from validator.checks.duplicates import near, window
+
+    first = window(_day("2024-06-10"))
+    assert near(first, window(_day("2024-06-12")))  # two days after
+    assert near(window(_day("2024-06-08")), first)  # two days before
+    assert not near(first, window(_day("2024-06-13")))
+    assert not near(window(_day("2024-06-07")), first)
+    spell = window({"start": "2024-06-01", "end": "2024-06-05", "precision": "window"})
+    assert near(spell, window(_day("2024-06-07")))
+    assert not near(spell, window(_day("2024-06-08")))
+    assert near(spell, window(_day("2024-06-03")))  # inside it
+    # An open end reaches the end of the period its precision names (here, June).
+    june = window({"start": "2024-06-01", "precision": "month", "end_bound": "open"})
+    assert near(june, window(_day("2024-07-02")))
+    assert not near(june, window(_day("2024-07-03")))
+    assert window({"precision": "not_given", "reason": "not_in_text"}) is None
+
+
+def test_a_visit_matches_the_same_visitors_and_hosts_and_a_call_only_a_call() -> None:
+    from validator.checks.duplicates import matches
+
+    first = visit()
+    again = {**visit(), "id": "again"}
+    assert matches(first, again) is not None
+    again["diplomatic_visit"]["visitors"] = ["sergei-shoigu", "sergei-shoigu"]  # a set
+    assert matches(first, again) is not None
+    again["diplomatic_visit"]["hosts"] = ["north-korea", "china"]
+    assert matches(first, again) is None
+    call = visit()
+    call["diplomatic_visit"]["mode"] = "phone"
+    assert matches(first, call) is None
+    assert matches(call, copy.deepcopy(call)) is not None
+    later = visit()
+    later["date"] = _day("2023-08-01")  # the window ends on 29 July: three days later
+    assert matches(first, later) is None
+    later["date"] = _day("2023-07-31")
+    assert matches(first, later) is not None
+
+
+def test_an_allegation_matches_on_supplier_recipient_and_a_weapon_category() -> None:
+    """Stage, claimant and modality are not part of the key: a later stage, another
+    claimant or a denial of the same transfer is the same transfer."""
+    from validator.checks.duplicates import keys, matches
+
+    claim = allegation()
+    other = allegation()
+    details = other["arms_allegation"]
+    details.update(stage="delivered", claimant={"actor": "iran"})
+    other["modality"] = "negated"
+    assert matches(claim, other) is not None
+    details["weapons"] = [{"category": "uav"}, *details["weapons"]]
+    assert matches(claim, other) is not None  # one category in common is enough
+    details["weapons"] = [{"category": "uav"}]
+    assert matches(claim, other) is None
+    details["weapons"] = claim["arms_allegation"]["weapons"]
+    details["recipient"] = "china"
+    assert matches(claim, other) is None
+    details["recipient"] = None  # unknown: it matches no one
+    assert keys(other) == []
+    # Dated by the transfer when it has a start, else by the claim.
+    details["recipient"] = claim["arms_allegation"]["recipient"]
+    details["transfer_date"] = _day("2022-01-01")
+    assert matches(claim, other) is None
+    details["transfer_date"] = {"precision": "not_given", "reason": "not_in_text"}
+    assert matches(claim, other) is not None
+
+
+@given(data=datasets())
+def test_the_digests_of_the_hot_path_are_those_of_the_keys_compared(data) -> None:
+    """What every record keeps (written flat, cached) and what a candidate pair is compared
+    on (read again) are one key and one window, for generated and real records."""
+    from validator.checks.duplicates import digests, event_keys, key_digest
+
+    real = [json.loads(line) for path in sorted(DATASETS.glob("*/events.jsonl"))
+            for line in path.read_text("utf-8").splitlines()]
+    impossible = allegation()
+    impossible["date"]["start"] = "2023-02-30"  # a date no calendar has: no key
+    for record in [*data["records"], *real[:: max(1, len(real) // 5)], impossible]:
+        found = digests(record)
+        kept = [(digest, *found[1:]) for digest in found[0]] if found else []
+        assert kept == [(key_digest(key), first, last)
+                        for key, first, last in event_keys(record)]
+    assert digests(impossible) is None
+
+
+def test_links_in_either_direction_and_of_any_relation_clear_a_pair() -> None:
+    from validator.checks.duplicates import linked
+
+    first, second = visit(), {**visit(), "id": "second"}
+    assert not linked(first, second)
+    second["links"] = [{"relation": "related", "record": first["id"]}]
+    assert linked(first, second)
+    assert linked(second, first)
+
+
+def _copy(name: str, to: Path) -> Path:
+    import shutil
+
+    shutil.copytree(DATASETS / name, to)
+    return to
+
+
+def _lines(dataset: Path) -> list[dict]:
+    return [json.loads(line) for line in
+            (dataset / "events.jsonl").read_text("utf-8").splitlines()]
+
+
+def _write(dataset: Path, records: list[dict]) -> None:
+    (dataset / "events.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+
+
+def test_a_same_event_link_taken_away_leaves_a_possible_duplicate(tmp_path) -> None:
+    """The S-400 delivery told by two stories: linked, nothing; unlinked, the later record
+    is reported at its allegation, naming the earlier by id and line."""
+    from validator import validate
+    from validator.reading.positions import locate
+
+    dataset = _copy("voa-2019-11-25-turkey-s400", tmp_path / "s400")
+    assert validate([str(dataset)], alone=True).findings == ()
+    records = _lines(dataset)
+    records[3]["links"] = records[3]["links"][1:]  # voa-6180932-001: same_event 6180015-001
+    _write(dataset, records)
+    report = validate([str(dataset)], alone=True)
+    line = (dataset / "events.jsonl").read_text("utf-8").splitlines()[3]
+    assert [(f.code, f.line, f.column, f.pointer) for f in report.findings] == [
+        ("event-possible-duplicate", 4, locate(line, "/arms_allegation")[1], "/arms_allegation")]
+    assert report.findings[0].message == (
+        "may be the same event as record 'voa-6180015-001' (line 1): the same supplier "
+        "('russia'), recipient ('turkey') and weapon category ('air_defence_systems'), dated "
+        "within 2 days; code one record with both articles in reporting.sources, or link the "
+        "two if they are two events (codebook K1)")
+
+
+def _two_payne_datasets(tmp_path: Path) -> tuple[Path, Path]:
+    first = _copy("voa-2021-05-15-payne-washington", tmp_path / "run" / "a")
+    second = _copy("voa-2021-05-15-payne-washington", tmp_path / "run" / "b")
+    records = _lines(second)
+    for record in records:
+        record["id"] = "b-" + record["id"]
+    _write(second, records)
+    return first, second
+
+
+def test_the_same_visit_in_two_datasets_is_reported_in_the_later_until_linked(
+        tmp_path) -> None:
+    from validator import validate
+
+    first, second = _two_payne_datasets(tmp_path)
+    report = validate([str(first.parent)])
+    assert [(f.code, f.file, f.line) for f in report.findings] == [
+        ("event-possible-duplicate-elsewhere", f"{second}/events.jsonl", 1)]
+    assert report.findings[0].message.startswith(
+        f"may be the same event as record 'voa-6205843-001' at {first}/events.jsonl:1: visit "
+        "with the same visitors ('marise-payne') and hosts ('united-states'), dated within "
+        "2 days; link the two with same_event")
+    assert validate([str(second)], alone=True).findings == ()  # a run of one: no pair
+    records = _lines(first)
+    records[0]["links"] = [{"relation": "same_event", "record": "b-voa-6205843-001"}]
+    _write(first, records)
+    assert validate([str(first.parent)]).findings == ()
+    ignored = validate([str(first.parent)], ignore=["event-possible-duplicate-elsewhere"])
+    assert ignored.findings == ()
+
+
+def test_possible_duplicates_are_the_same_for_any_processes_and_chunks(tmp_path) -> None:
+    """Chunks of one file and datasets on other processes or a cluster's map merge their
+    keys in order: one finding a repeat, each naming the first record it repeats."""
+    from validator import validate
+    from validator.reading.limits import Sizes
+
+    first, second = _two_payne_datasets(tmp_path)
+    (line,) = (second / "events.jsonl").read_text("utf-8").splitlines()
+    repeats = [json.loads(line) for _ in range(400)]
+    for number, record in enumerate(repeats):
+        record["id"] = f"b-{number}"
+    _write(second, repeats)
+    sizes = Sizes(chunk_bytes=16 * 1024, parallel_bytes=0)
+    alone = validate([str(second)], jobs=1, alone=True)
+    assert [(f.code, f.line) for f in alone.findings] == [
+        ("event-possible-duplicate", number) for number in range(2, 401)]
+    assert all("record 'b-0' (line 1)" in f.message for f in alone.findings)
+    both = validate([str(first.parent)], jobs=1)  # each names the first of the run: a's
+    assert [(f.code, f.line) for f in both.findings] == [
+        ("event-possible-duplicate-elsewhere", number) for number in range(1, 401)]
+    assert all("'voa-6205843-001' at " in f.message for f in both.findings)
+    for serial, paths, beside in ((alone, [second], True), (both, [first.parent], False)):
+        assert validate([str(p) for p in paths], jobs=2, sizes=sizes, alone=beside) == serial
+        assert validate([str(p) for p in paths], jobs=2, mapper=_far_map, sizes=sizes,
+                        alone=beside) == serial
+
+
+def test_equal_digests_of_other_keys_are_compared_and_not_reported(tmp_path,
+                                                                    monkeypatch) -> None:
+    """Every key given one digest: candidates are read again and compared exactly."""
+    from validator import validate
+    from validator.checks import duplicates
+    from validator.engine.across import EventKeys
+
+    def colliding(keys: EventKeys, record: dict, position: int) -> None:
+        found = duplicates.digests(record)
+        for _ in found[0] if found else ():
+            first, last = found[1:]
+            keys.digests.append(7)
+            keys.firsts.append(first)
+            keys.lasts.append(last)
+            keys.records.append(position)
+
+    dataset = _copy("voa-2024-06-28-dprk-russia-arms", tmp_path / "arms")
+    monkeypatch.setattr(EventKeys, "add", colliding)
+    assert validate([str(dataset)], alone=True).findings == ()
+    records = _lines(dataset)
+    records.append({**records[0], "id": "voa-7677701-101"})  # a real repeat stays found
+    records.append({**records[0]})  # a repeated id: record-id-duplicate's
+    _write(dataset, records)
+    found = validate([str(dataset)], alone=True).findings
+    assert [(f.code, f.line) for f in found] == [
+        ("event-possible-duplicate", 9), ("record-id-duplicate", 10),
+        ("event-possible-duplicate", 10)]
+    # The repeated id is not paired with its own id's record, but with the next it repeats.
+    assert "record 'voa-7677701-001' (line 1)" in found[0].message
+    assert "record 'voa-7677701-101' (line 9)" in found[2].message
+
+
+# --- visit-part-of-multilateral (codebook M7) -----------------------------------------------
+
+def test_a_visit_linked_part_of_a_multilateral_record_elsewhere_is_reported(tmp_path) -> None:
+    """Rubio's trip to the G7 (another dataset) coded as a bilateral visit to Canada; a
+    pull-aside at the meeting (a third location) is no trip."""
+    from validator import validate
+    from validator.reading.positions import locate
+
+    rubio = _copy("voa-2025-03-10-rubio-saudi-arabia", tmp_path / "run" / "rubio")
+    _copy("voa-2025-03-13-g7-charlevoix", tmp_path / "run" / "g7")
+    records = _lines(rubio)
+    [trip] = [r for r in records if r["id"] == "voa-8005899-004"]
+    trip["diplomatic_visit"].update(mode="visit", hosts=["canada"])
+    trip["classification"].update(cameo="042", plover_mode="visit")
+    assert "canada" in trip["actors"]
+    _write(rubio, records)
+    number = records.index(trip) + 1
+    line = (rubio / "events.jsonl").read_text("utf-8").splitlines()[number - 1]
+    expected = [("visit-part-of-multilateral", f"{rubio}/events.jsonl", number,
+                 locate(line, "/links/0/record")[1], "/links/0/record")]
+    for paths in ([rubio.parent], [rubio]):  # the G7 dataset in the run, or beside it
+        found = validate([str(p) for p in paths]).findings
+        assert [(f.code, f.file, f.line, f.column, f.pointer) for f in found] == expected
+    assert found[-1].message == (
+        "record 'voa-8005899-004' is part of the multilateral meeting 'voa-8010030-001', so "
+        "it is a trip to attend it: its mode is multilateral, not visit (codebook M7)")
+    assert validate([str(rubio)], alone=True, ignore=["link-dangling"]).findings == ()
+
+
+def test_copies_of_one_event_give_pairs_in_proportion_to_their_number() -> None:
+    """Every copy is paired with a first one, and no copy with all the others (which would
+    be quadratic: a million copies of one record)."""
+    from validator.engine.across import SAME_WINDOW, EventKeys
+
+    copies = 3000
+    keys = EventKeys()
+    record = visit()
+    for position in range(copies):
+        keys.add(record, position)
+    moved = visit()
+    moved["date"] = {"start": "2023-07-30", "precision": "day"}  # another window, in reach
+    keys.add(moved, copies)
+    pairs = keys.pairs()
+    assert len(pairs) <= (copies + 1) * 2 * SAME_WINDOW
+    assert {later for _, later in pairs} == set(range(1, copies + 1))
+    assert all(earlier < SAME_WINDOW for earlier, _ in pairs)  # each names a first copy

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from validator.findings import make
+from validator.escaping import escape
+from validator.findings import Problem, make
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -51,6 +52,8 @@ class Link:
     pointer: str
     source: str  # the id of the record that links
     target: str  # the id it links to
+    relation: str = ""  # the link's relation (part_of, same_event, ...)
+    mode: str = ""  # the visit mode of the record that links; "" for an allegation
 
 
 @dataclass
@@ -84,9 +87,15 @@ class RecordLinks:
             return
         source = record.get("id")
         source = source if isinstance(source, str) else ""
+        visit = record.get("diplomatic_visit")
+        mode = visit.get("mode", "") if isinstance(visit, dict) else ""
+        links = record["links"]
         for pointer, target in found:
             column = column_of(pointer) if column_of is not None else 1
-            self.links.append(Link(file, line, column, pointer, source, target))
+            relation = links[int(pointer.split("/")[2])].get("relation", "")
+            self.links.append(Link(file, line, column, pointer, source, target,
+                                   relation if isinstance(relation, str) else "",
+                                   mode if isinstance(mode, str) else ""))
 
     def merge(self, later: RecordLinks) -> None:
         """Append the links of a later chunk or dataset."""
@@ -110,3 +119,16 @@ def link_findings(links: RecordLinks | Iterable[Link],
         else:
             continue
         yield make("link-dangling", message, link.file, link.line, link.column, link.pointer)
+
+
+def part_of_multilateral(source: str, target: str) -> Problem:
+    """The problem of a visit linked `part_of` the multilateral record `target` (codebook M7).
+
+    A trip to attend a multilateral meeting is part of that meeting, coded with
+    mode `multilateral`; a meeting at a third place during it (a pull-aside) is
+    no trip, so only mode `visit` is reported.
+    """
+    return Problem("visit-part-of-multilateral",
+                   f"record {escape(source)} is part of the multilateral meeting "
+                   f"{escape(target)}, so it is a trip to attend it: its mode is "
+                   "multilateral, not visit (codebook M7)")

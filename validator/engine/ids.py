@@ -78,17 +78,7 @@ class RecordIds:
 
     def candidates(self) -> Iterator[list[int]]:
         """Groups of positions, in order, whose digests are equal."""
-        # Sorting all digests at once would need a list of them all (some 40
-        # bytes an id); sorting them in 256 buckets by their low byte needs an
-        # array copy and one bucket's list at a time.
-        buckets = [array.array("Q") for _ in range(256)]
-        for digest in self.digests:
-            buckets[digest & 0xFF].append(digest)
-        repeated: set[int] = set()
-        while buckets:
-            ordered = sorted(buckets.pop())
-            repeated.update(a for a, b in zip(ordered, itertools.islice(ordered, 1, None),
-                                              strict=False) if a == b)
+        repeated = repeated_digests(self.digests)
         groups: dict[int, list[int]] = {}
         if repeated:
             for position, digest in enumerate(self.digests):
@@ -101,6 +91,21 @@ class RecordIds:
         return (self.files[bisect.bisect_right(self.starts, position) - 1],
                 self.lines[position], self.offsets[position])
 
+
+def repeated_digests(digests: array.array[int]) -> set[int]:
+    """The digests that stand more than once in `digests`."""
+    # Sorting all digests at once would need a list of them all (some 40
+    # bytes a digest); sorting them in 256 buckets by their low byte needs an
+    # array copy and one bucket's list at a time.
+    buckets = [array.array("Q") for _ in range(256)]
+    for digest in digests:
+        buckets[digest & 0xFF].append(digest)
+    repeated: set[int] = set()
+    while buckets:
+        ordered = sorted(buckets.pop())
+        repeated.update(a for a, b in zip(ordered, itertools.islice(ordered, 1, None),
+                                          strict=False) if a == b)
+    return repeated
 
 
 def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:

@@ -21,10 +21,12 @@ from validator import registry
 from validator.capping import capped
 from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
+from validator.checks.duplicates import CODES as DUPLICATE_CODES
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
 from validator.checks.walk import spans, view
 from validator.engine import engines
+from validator.engine.across import EventKeys
 from validator.engine.engines import compiled
 from validator.engine.ids import RecordIds, id_digest
 from validator.escaping import escape
@@ -77,6 +79,7 @@ class RecordResult:
     records: int
     links: RecordLinks = field(default_factory=RecordLinks)  # links to other records (1.1.0)
     covered: Coverage = field(default_factory=Coverage)  # what the spans cite (the recall aid)
+    keys: EventKeys = field(default_factory=EventKeys)  # event keys, by id position (K1, K2)
 
 
 @dataclass(frozen=True)
@@ -171,16 +174,17 @@ def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - t
             result.findings.append(make(handle.code, f"events file changed during the run: "
                                         f"{handle.message}", task.display))
         return
-    validator = compiled(task.context.version, registry.RECORD_SCHEMA)
-    findings, ids, context, name = result.findings, result.ids, task.context, task.display
+    findings, ids, context, name, number = result.findings, result.ids, task.context, \
+        task.display, task.first_line - 1
+    validator = compiled(context.version, registry.RECORD_SCHEMA)
     size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
     hot = hot_path(context, size - task.start, task.ignore, task.sizes.narrow_bytes)
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
-    number = task.first_line - 1
     ids.start_file(name)  # the hot loop below adds ids without `add`
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
-    covered, keep = result.covered, task.recall
+    covered, keep, add_keys = result.covered, task.recall, \
+        _no_keys if task.ignore >= DUPLICATE_CODES else result.keys.add  # event keys (K1, K2)
     cite = covered.spans.extend  # the spans of a clean record, settled a block at a time
     with handle:
         handle.seek(task.start)
@@ -222,6 +226,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - t
                                 add_digest(id_digest(record["id"]))
                                 add_line(number)
                                 add_offset(line_offset)
+                                add_keys(record, len(ids.digests) - 1)
                                 if keep:
                                     cite(facts.spans)
                                 if "links" in record:  # rare: the id of another record
@@ -233,6 +238,10 @@ def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - t
                         pass
                 findings.extend(_record(raw, number, line_offset, task, validator, result,
                                         parsed))
+
+
+def _no_keys(record: JSON, position: int) -> None:
+    """Keep no event keys: a run that ignores both codes of K1 and K2."""
 
 
 def check_line(line: bytes, context: DatasetContext, name: str,
@@ -276,6 +285,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     record_id = record.get("id")
     if isinstance(record_id, str):
         result.ids.add(record_id, name, number, offset)
+        if valid and not task.ignore >= DUPLICATE_CODES:
+            result.keys.add(record, len(result.ids.digests) - 1)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
     if task.recall:

@@ -1,8 +1,9 @@
 """One run over datasets: schedule each dataset's layers and record chunks, merge in order.
 
 This is the only module that knows about datasets as a collection: the
-index of record ids, the links and the actors that give a Wikidata id are
-the only state shared across them, small and mergeable, and results merge
+index of record ids, the links, the digests of the records' event keys
+(`engine.across`) and the actors that give a Wikidata id are the only state
+shared across them, small and mergeable, and results merge
 in input order, so any number of processes (or a Dask cluster) gives the
 findings of one.
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from validator.checks import identities
 from validator.checks.links import RecordLinks, link_findings
 from validator.checks.records import no_records
+from validator.engine.across import EventKeys, duplicate_findings, part_of_findings
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
 from validator.engine.ids import RecordIds, id_digest, id_findings
@@ -105,6 +107,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     beside = [] if alone else datasets_beside(locations)
     ids, roots = ids_beside(beside)  # first, so that a repeat is reported in this run's files
     links = RecordLinks()
+    keys = EventKeys()
     records = 0
     seen = []
     for location, result in zip(locations, datasets, strict=True):
@@ -116,6 +119,7 @@ def validate(paths: Iterable[str] = ("datasets",),
         in_dataset = 0
         for chunk in checked:
             findings.extend(chunk.findings)
+            keys.merge(chunk.keys, len(ids.digests))
             ids.merge(chunk.ids)
             links.merge(chunk.links)
             in_dataset += chunk.records
@@ -124,6 +128,7 @@ def validate(paths: Iterable[str] = ("datasets",),
             findings.extend(_empty_events(result, checked))
         seen.append(_seen(location, result, in_dataset, checked))
     findings += _across(datasets, ids, roots, links, codes)
+    findings += duplicate_findings(keys, ids, roots, codes)
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
                   tuple(seen), len(beside))
@@ -213,6 +218,8 @@ def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tupl
     if links.links and "link-dangling" not in codes:
         known = frozenset(ids.digests)  # a digest collision could only hide a dangling link
         found.extend(link_findings(links, lambda record_id: id_digest(record_id) in known))
+    if links.links and "visit-part-of-multilateral" not in codes:
+        found.extend(f for f in part_of_findings(links, ids, roots) if f.file not in outside)
     if not codes >= identities.CODES:  # the actors of every dataset, in the run's order
         found.extend(identities.identity_findings(
             (entry for result in datasets for entry in result.actors), codes))

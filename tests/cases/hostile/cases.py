@@ -133,6 +133,25 @@ def _codes(*codes: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+def weeks_earlier(record: dict[str, object], weeks: int) -> dict[str, object]:
+    """Move a copied record's dates `weeks` weeks back (weekdays kept), in place.
+
+    A copy on the same days as its original would be a possible duplicate of
+    it (codebook K1): a trap that copies records moves each copy, so that it
+    gives only the findings it is about.
+    """
+    import datetime as dt
+
+    from validator.checks.walk import dates
+
+    for _, date in dates(record):
+        for key in ("start", "end"):
+            if key in date:
+                date[key] = (dt.date.fromisoformat(date[key])
+                             - dt.timedelta(weeks=weeks)).isoformat()
+    return record
+
+
 def _record_line(text: str) -> Callable[[Path], None]:
     return _append("events.jsonl", text.encode("utf-8") + b"\n")
 

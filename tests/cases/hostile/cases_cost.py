@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cases import Hostile, _codes
+from cases import Hostile, _codes, weeks_earlier
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def unclosed_string_literal(folder: Path, size: int) -> None:
 
 def many_span_findings(folder: Path, size: int) -> None:
     """One record whose `size` evidence spans each quote the wrong text."""
-    record = _first_record(folder)
+    record = weeks_earlier(_first_record(folder), 1)
     record["id"] = "hostile-many-spans"
     source = record["reporting"]["sources"][0]  # type: ignore[index]
     record["evidence"] = [{"source": source, "start": 0, "end": 1, "text": "\u2603"}] * size
@@ -175,11 +175,12 @@ def unknown_actors(folder: Path, size: int) -> None:
     """
     with (folder / "actors.csv").open("a", encoding="utf-8") as handle:
         handle.writelines(f"actor-{i:06d},Actor {i},person,,,,\n" for i in range(size))
-    record = _first_record(folder)
+    first = json.dumps(_first_record(folder))
     with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
-        for i in range(size // 250):
+        for i in range(size // 250):  # each a week before the last: no two one event
+            record = weeks_earlier(json.loads(first), i + 1)
             record["id"] = f"hostile-unknown-{i}"
-            record["actors"] = [*_first_record(folder)["actors"],  # type: ignore[misc]
+            record["actors"] = [*record["actors"],  # type: ignore[misc]
                                 *(f"nobody-{i:04d}-{j}" for j in range(10))]
             handle.write(json.dumps(record) + "\n")
 
@@ -201,10 +202,11 @@ def wrong_spans_in_a_long_article(folder: Path, size: int) -> None:
     lines: the file's 1,000 findings read it thousands of times.
     """
     article_not_nfc_at_end(folder, size)
-    record = _first_record(folder)
-    source = record["reporting"]["sources"][0]  # type: ignore[index]
+    first = json.dumps(_first_record(folder))
+    source = json.loads(first)["reporting"]["sources"][0]
     with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
-        for i in range(110):
+        for i in range(110):  # each a week before the last: no two one event
+            record = weeks_earlier(json.loads(first), i + 1)
             record["id"] = f"hostile-wrong-spans-{i}"
             record["evidence"] = [{"source": source, "start": 0, "end": 5, "text": "Zzzzz"}] * 10
             handle.write(json.dumps(record) + "\n")

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from cases import Hostile
+from cases import Hostile, weeks_earlier
 
 # What a terminal obeys: OSC 0 (the window title), an OSC 8 hyperlink, CSI (7-bit and
 # 8-bit), BEL, NUL, CR, a bidi override.
@@ -31,7 +31,7 @@ def _first_record(folder: Path) -> dict[str, object]:
     record: dict[str, object] = json.loads(
         (folder / "events.jsonl").read_text("utf-8").splitlines()[0])
     record["id"] = "hostile-output-copy"
-    return record
+    return weeks_earlier(record, 1)
 
 
 def _append_record(edit: Callable[[dict[str, object]], None]) -> Callable[[Path], None]:

@@ -1,0 +1,212 @@
+"""Checks across the records of a run that read a few records again: K1, K2 and M7.
+
+Possible duplicates (codebook K1, K2, `validator.checks.duplicates`): each
+record keeps only the digests of its event keys, each with its window of days
+as two ordinals and its position among the run's record ids (`EventKeys`:
+20 bytes a key, so two million records take some 40 MB, and the indexes of
+chunks merge by concatenation, as `RecordIds`).  Once every record was read,
+the keys whose digests stand more than once are swept in the order of their
+windows for pairs within two days, and the few records of those pairs are
+read again (`RecordIds.where` locates them) to compare them exactly, look at
+their links and word the finding: a digest collision is never reported.  Each
+record is reported once, naming the first record of the run before it that it
+may repeat.
+
+A trip linked `part_of` a multilateral meeting (codebook M7) needs the mode
+of the linked record, which may stand in any dataset: the run's links carry
+their relation and the linking record's mode (`checks.links.Link`), and the
+records that `part_of` links of visits name are read again, so this costs
+nothing a record.
+"""
+
+from __future__ import annotations
+
+import array
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from validator.checks import duplicates
+from validator.checks.links import part_of_multilateral
+from validator.engine.ids import RecordIds, id_digest, repeated_digests
+from validator.findings import make
+from validator.reading.lines import read_line
+from validator.reading.positions import located
+from validator.reading.strict_json import parse_json
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from validator.checks.links import RecordLinks
+    from validator.findings import Finding
+
+JSON = Any
+SAME_WINDOW = 8  # keys of one window paired with all others (see EventKeys.pairs)
+Roots = dict[str, tuple[str, str]]  # events file as findings name it -> (folder, path in it)
+
+
+@dataclass
+class EventKeys:
+    """The event keys of the records of a run (or of one chunk), as digests and windows."""
+
+    digests: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    firsts: array.array[int] = field(default_factory=lambda: array.array("i"))  # day ordinals
+    lasts: array.array[int] = field(default_factory=lambda: array.array("i"))
+    records: array.array[int] = field(default_factory=lambda: array.array("I"))  # id positions
+
+    def add(self, record: JSON, position: int) -> None:
+        """Note the keys of a schema-valid record, whose id stands at `position`."""
+        found = duplicates.digests(record)
+        if found is not None:
+            digests, first, last = found
+            for digest in digests:
+                self.digests.append(digest)
+                self.firsts.append(first)
+                self.lasts.append(last)
+                self.records.append(position)
+
+    def merge(self, later: EventKeys, base: int) -> None:
+        """Append the keys of a later chunk, whose id positions start at `base` in the run."""
+        self.digests.extend(later.digests)
+        self.firsts.extend(later.firsts)
+        self.lasts.extend(later.lasts)
+        self.records.extend(position + base for position in later.records)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        """(earlier, later) id positions of records with equal digests within two days.
+
+        Keys of one digest are swept in the order of their windows.  Of the keys
+        with one window, the first SAME_WINDOW (in run order) are paired with
+        every key of another window that reaches theirs; each later one with
+        those and with the SAME_WINDOW first (in run order) of the others: a
+        million copies of one record give some millions of pairs, not 10^12.
+        """
+        repeated = repeated_digests(self.digests)
+        groups: dict[int, list[int]] = {}
+        if repeated:
+            for index, digest in enumerate(self.digests):
+                if digest in repeated:
+                    groups.setdefault(digest, []).append(index)
+        found: set[tuple[int, int]] = set()
+        firsts, lasts, records = self.firsts, self.lasts, self.records
+
+        def pair(one: int, two: int) -> None:
+            if records[one] != records[two]:
+                found.add((min(records[one], records[two]), max(records[one], records[two])))
+
+        for group in groups.values():
+            group.sort(key=lambda index: (firsts[index], lasts[index], records[index]))
+            active: list[int] = []  # keys whose windows may still reach the next one
+            window: tuple[int, int] | None = None
+            same: list[int] = []  # the first keys of the window now swept
+            others: list[int] = []  # the first keys of other windows that reach it
+            for index in group:
+                if (firsts[index], lasts[index]) == window:
+                    for one in (*same, *others):
+                        pair(one, index)
+                    if len(same) < SAME_WINDOW:
+                        same.append(index)
+                        active.append(index)
+                    continue
+                window = firsts[index], lasts[index]
+                reach = firsts[index] - duplicates.TOLERANCE
+                active = [other for other in active if lasts[other] >= reach]
+                for one in active:
+                    pair(one, index)
+                others = sorted(active, key=lambda one: records[one])[:SAME_WINDOW]
+                same = [index]
+                active.append(index)
+        return found
+
+
+class _Seen(NamedTuple):
+    """What the pairs need of a record read again: a few values, never the record."""
+
+    id: str
+    keys: list[tuple[str, int, int]]  # duplicates.event_keys
+    targets: frozenset[str]  # the ids its links name
+    where: str  # the pointer a duplicate is reported at
+    mode: str  # a visit's mode, else ""
+    file: str
+    line: int
+
+
+class _Records:
+    """Records of a run read again by their id positions, a summary of the last few kept."""
+
+    def __init__(self, ids: RecordIds, roots: Roots, keep: int = 4096) -> None:
+        self.ids, self.roots, self.keep = ids, roots, keep
+        self._seen: OrderedDict[int, _Seen | None] = OrderedDict()
+
+    def text(self, position: int) -> tuple[str, str, int] | None:
+        """(text, file, line) of the line of a position, or None if it went."""
+        file, line, offset = self.ids.where(position)
+        where = self.roots.get(file)
+        text = read_line(Path(where[0]), where[1], offset) if where else None
+        return None if text is None else (text, file, line)
+
+    def get(self, position: int) -> _Seen | None:
+        """The summary of the record at a position, or None if it went or is no record."""
+        if position in self._seen:
+            self._seen.move_to_end(position)
+            return self._seen[position]
+        read = self.text(position)
+        record = parse_json(read[0]) if read is not None else None
+        seen = None
+        if read is not None and isinstance(record, dict) and isinstance(record.get("id"), str):
+            visit = record.get("diplomatic_visit")
+            mode = visit.get("mode") if isinstance(visit, dict) else ""
+            seen = _Seen(record["id"], duplicates.event_keys(record), duplicates.targets(record),
+                         duplicates.pointer_of(record), mode if isinstance(mode, str) else "",
+                         read[1], read[2])
+        self._seen[position] = seen
+        if len(self._seen) > self.keep:  # the first records of many pairs stay
+            self._seen.popitem(last=False)
+        return seen
+
+
+def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
+                       codes: frozenset[str]) -> Iterator[Finding]:
+    """A finding for each record that may repeat an earlier record of the run (K1, K2)."""
+    if codes >= duplicates.CODES:
+        return
+    records = _Records(ids, roots)
+    reported: set[int] = set()
+    for earlier, later in sorted(keys.pairs(), key=lambda pair: (pair[1], pair[0])):
+        if later in reported:
+            continue
+        one, two = records.get(earlier), records.get(later)
+        if one is None or two is None or one.id == two.id:  # a repeated id says it already
+            continue
+        key = duplicates.shared(one.keys, two.keys)
+        if key is None or one.id in two.targets or two.id in one.targets:
+            continue
+        problem = duplicates.duplicate(two.where, one.id, key, one.line,
+                                       None if one.file == two.file else one.file)
+        read = records.text(later)
+        if problem.code not in codes and read is not None:
+            reported.add(later)
+            yield located(problem, *read)
+
+
+def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots) -> Iterator[Finding]:
+    """A finding for each visit linked `part_of` a multilateral record (codebook M7)."""
+    visits = [link for link in links.links if link.relation == "part_of"
+              and link.mode == "visit" and link.target != link.source]
+    if not visits:
+        return
+    wanted = {id_digest(link.target) for link in visits}
+    records = _Records(ids, roots)
+    multilateral: set[str] = set()
+    for position, digest in enumerate(ids.digests):
+        if digest in wanted:
+            found = records.get(position)
+            if found is not None and found.mode == "multilateral":
+                multilateral.add(found.id)
+    for link in visits:
+        if link.target in multilateral:
+            problem = part_of_multilateral(link.source, link.target)
+            yield make(problem.code, problem.message, link.file, link.line, link.column,
+                       link.pointer)
+
