@@ -111,11 +111,23 @@ def datasets(draw: st.DrawFn, most: int = 4, *,
         if same and version == "1.0.0":
             continue
         if same:  # appended: the pointers of its spans into its links still resolve
-            record.setdefault("links", []).extend(
-                {"relation": "same_event", "record": other} for other in same)
+            links = record.setdefault("links", [])
+            links.extend(link for link in ({"relation": "same_event", "record": other}
+                                           for other in same) if link not in links)
         drawn.append(record)
         for key in keys:
             keyed.setdefault(key, []).append(record_id)
+    # A visit is not part of a multilateral meeting (codebook M7): such a link says related.
+    multilateral = {record["id"] for record in drawn
+                    if record.get("diplomatic_visit", {}).get("mode") == "multilateral"}
+    for record in drawn:
+        if record.get("diplomatic_visit", {}).get("mode") == "visit":
+            for link in record.get("links", ()):
+                if link["relation"] == "part_of" and link["record"] in multilateral:
+                    link["relation"] = next(  # links are unique items
+                        relation for relation in ("related", "follows", "same_event")
+                        if {"relation": relation, "record": link["record"]}
+                        not in record["links"])
     return {
         "version": version, "text": text, "source": source, "actors": actors,
         "names": names, "kinds": kinds, "affiliations": affiliations,
