@@ -63,6 +63,22 @@ def unlisted_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]
             listed.add(source)  # once per source is enough
 
 
+def uncited_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """An article the record's reporting lists is cited by one of its spans (codebook E5).
+
+    A source the sources table lacks is source-unknown's to report.
+    """
+    known = context.sources
+    cited = {span["source"] for _, span in spans(record)}
+    for index, source in enumerate(record["reporting"]["sources"]):
+        if source not in cited and (known is None or source in known):
+            yield Problem("source-uncited",
+                          f"source {escape(source)} is in the record's reporting sources, but "
+                          "no span cites it: cite the words in which it reports the event, or "
+                          "leave it out", pointer=join(("reporting", "sources", index)))
+            cited.add(source)  # once per source is enough
+
+
 def _actors_known(view: RecordView, context: DatasetContext) -> bool:
     known = context.actors
     return known is None or (known.issuperset(view.record["actors"])
@@ -91,6 +107,20 @@ def _sources_listed(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
+def _sources_cited(view: RecordView, context: DatasetContext) -> bool:
+    # Nearly always one source, cited by the first span.
+    spans = view.spans
+    for source in view.record["reporting"]["sources"]:
+        for span in spans:
+            if span["source"] == source:
+                break
+        else:
+            known = context.sources
+            if known is None or source in known:
+                return False
+    return True
+
+
 # Where the record schema keeps references (every one the walk yields is one of these).
 _ACTOR_REF, _PARTY = "common.schema.json#/$defs/actor_ref", "common.schema.json#/$defs/party"
 _SOURCE_REF = "common.schema.json#/$defs/source_ref"
@@ -112,4 +142,5 @@ CHECKS = (RecordCheck(unknown_actors, _actors_known, _actor_rows,
           RecordCheck(unknown_sources, _sources_known, _source_rows,
                       codes=frozenset({"source-unknown"})),
           RecordCheck(unlisted_actors, _actors_listed, codes=frozenset({"actor-not-listed"})),
-          RecordCheck(unlisted_sources, _sources_listed, codes=frozenset({"source-not-listed"})))
+          RecordCheck(unlisted_sources, _sources_listed, codes=frozenset({"source-not-listed"})),
+          RecordCheck(uncited_sources, _sources_cited, codes=frozenset({"source-uncited"})))

@@ -1,10 +1,14 @@
-"""What a visit's parts agree on: its status and modality (codebook S3), its hosts (H1).
+"""What a visit's parts agree on: its status and modality (codebook S3), its hosts (H1), its mode (M1).
 
 A planned visit is planned in both its modality and its status (or its status
 is cancelled): a visit with status planned or cancelled is one the text plans.
 `hosts` is the state or organisation whose territory or seat the visitors
 come to, never a person: the people who receive them are counterparts in
-`roles`.  The actors table says what kind each actor is; an actor it lacks,
+`roles`.  A meeting of three or more states or organisations as parties is
+multilateral: the parties are the sides of its visitors (a state or
+organisation, or a person's or delegation's affiliation), of its conveners and
+participants, and its host when it has one; several hosts are a tour (V3),
+one stop each, and a call (P4) is mode phone whoever takes part.  The actors table says what kind each actor is; an actor it lacks,
 or a kind its codelist lacks, is left to `actor-unknown` and `table-value`.
 """
 
@@ -79,5 +83,59 @@ def _hosts_are_states(view: RecordView, context: DatasetContext) -> bool:
                                              for host in visit["hosts"])
 
 
+PARTY_KINDS = frozenset({"state", "organisation"})
+_PARTY_ROLES = frozenset({"convener", "participant"})
+_IN_ONE_PLACE = frozenset({"visit", "third_location"})  # the modes M1 asks about (not phone)
+
+
+def _parties(visit: JSON, context: DatasetContext) -> set[str]:
+    """The states and organisations that take part in a visit as parties (codebook M1)."""
+    kinds, affiliations = context.kinds or {}, context.affiliations or {}
+
+    def side(actor: str) -> str | None:
+        if kinds.get(actor) in PARTY_KINDS:
+            return actor
+        affiliation = affiliations.get(actor)
+        return affiliation if affiliation and kinds.get(affiliation) in PARTY_KINDS else None
+
+    parties = {side(visitor) for visitor in visit["visitors"]}
+    for role in visit.get("roles") or ():
+        if role["role"] in _PARTY_ROLES:
+            parties.add(side(role["actor"]) or (side(role["side"]) if "side" in role else None))
+    if len(visit["hosts"]) == 1:  # several hosts: a tour, a visit to each (V3)
+        parties.add(side(visit["hosts"][0]))
+    parties.discard(None)
+    return parties  # type: ignore[return-value]  # None was discarded
+
+
+def _may_be_multilateral(record: JSON) -> bool:
+    """Whether a visit is in one place and has room for three parties (most have not)."""
+    visit = record.get("diplomatic_visit")
+    return visit is not None and visit["mode"] in _IN_ONE_PLACE and \
+        len(visit["visitors"]) + len(visit.get("roles") or ()) + (len(visit["hosts"]) == 1) >= 3
+
+
+def multilateral_modes(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """Three or more states or organisations as parties of a meeting in one place: multilateral."""
+    if not _may_be_multilateral(record):
+        return
+    visit = record["diplomatic_visit"]
+    parties = _parties(visit, context)
+    if len(parties) >= 3:
+        named = ", ".join(escape(party) for party in sorted(parties))
+        yield Problem("mode-not-multilateral",
+                      f"{len(parties)} states or organisations take part as parties ({named}) "
+                      f"but the mode is {visit['mode']}: a meeting of three or more parties is "
+                      "multilateral (CAMEO 040); a tour with one host a stop is a visit to "
+                      "each, a remote meeting a call", pointer="/diplomatic_visit/mode")
+
+
+def _modes_fit(view: RecordView, context: DatasetContext) -> bool:
+    record = view.record
+    return not _may_be_multilateral(record) or \
+        len(_parties(record["diplomatic_visit"], context)) < 3
+
+
 CHECKS = (RecordCheck(visit_status, _status_agrees, codes=frozenset({"status-modality-mismatch"})),
-          RecordCheck(host_kinds, _hosts_are_states, codes=frozenset({"host-not-state"})))
+          RecordCheck(host_kinds, _hosts_are_states, codes=frozenset({"host-not-state"})),
+          RecordCheck(multilateral_modes, _modes_fit, codes=frozenset({"mode-not-multilateral"})))

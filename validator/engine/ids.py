@@ -19,7 +19,7 @@ from validator.reading.strict_json import parse_json
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from validator.findings import Finding
+    from validator.findings import Finding, Problem
 
 
 def id_digest(record_id: str) -> int:
@@ -101,6 +101,17 @@ class RecordIds:
         return (self.files[bisect.bisect_right(self.starts, position) - 1],
                 self.lines[position], self.offsets[position])
 
+
+
+def reread(problem: Problem, root: str, path: str, file: str, line: int,
+           offset: int) -> Finding:
+    """A problem of the record at `file:line` (its line starting at byte `offset`), located.
+
+    The line is read again; if it cannot be, the finding names the line alone.
+    """
+    text = read_line(Path(root), path, offset)
+    return located(problem, text, file, line) if text is not None else \
+        make(problem.code, problem.message, file, line, 1, problem.pointer)
 
 
 def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:

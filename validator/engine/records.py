@@ -23,6 +23,8 @@ from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
+from validator.checks.transfers import CODES as TRANSFER_CODES
+from validator.checks.transfers import Transfers
 from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.engines import compiled
@@ -77,6 +79,8 @@ class RecordResult:
     records: int
     links: RecordLinks = field(default_factory=RecordLinks)  # links to other records (1.1.0)
     covered: Coverage = field(default_factory=Coverage)  # what the spans cite (the recall aid)
+    # The allegations' transfers, for the dataset's checks across its records (G3, F3).
+    transfers: Transfers = field(default_factory=Transfers)
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     covered, keep = result.covered, task.recall
     cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
+    transfers = None if TRANSFER_CODES <= task.ignore else result.transfers.add
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
@@ -223,6 +228,8 @@ def _check(task: RecordTask, result: RecordResult) -> None:
                                     cite(map(CITED, facts.spans))
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
+                                if transfers is not None and "arms_allegation" in record:
+                                    transfers(record, number, line_offset)
                                 continue
                     except fast_error:
                         pass
@@ -265,6 +272,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         result.ids.add(record_id, name, number, offset)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
+    if valid and not TRANSFER_CODES <= task.ignore:
+        result.transfers.add(record, number, offset)
     if task.recall:
         for span in _span_objects(record):
             result.covered.add(span)

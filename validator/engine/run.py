@@ -15,12 +15,12 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from validator.checks import identities
+from validator.checks import identities, transfers
 from validator.checks.links import RecordLinks, link_findings
 from validator.checks.records import no_records
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
-from validator.engine.ids import RecordIds, id_digest, id_findings
+from validator.engine.ids import RecordIds, id_digest, id_findings, reread
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import RecordResult, check_records
 from validator.findings import Finding, UsageError, ignored_codes, make
@@ -114,11 +114,15 @@ def validate(paths: Iterable[str] = ("datasets",),
             whole = result.tasks[0]
             checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
         in_dataset = 0
+        found = transfers.Transfers()  # this dataset's only: dropped once it is judged
         for chunk in checked:
             findings.extend(chunk.findings)
             ids.merge(chunk.ids)
             links.merge(chunk.links)
+            found.merge(chunk.transfers)
             in_dataset += chunk.records
+        if found.found:
+            findings.extend(_transfer_findings(result, found, codes))
         records += in_dataset
         if not in_dataset and "events-empty" not in codes:
             findings.extend(_empty_events(result, checked))
@@ -217,6 +221,17 @@ def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tupl
         found.extend(identities.identity_findings(
             (entry for result in datasets for entry in result.actors), codes))
     return found
+
+
+def _transfer_findings(result: DatasetResult, found: transfers.Transfers,
+                       codes: frozenset[str]) -> list[Finding]:
+    """The findings of records of one dataset that report one transfer differently.
+
+    Each is located in its line, read again (only records with a finding are).
+    """
+    task = result.tasks[0]
+    return [reread(problem, task.root, task.path, task.display, one.line, one.offset)
+            for one, problem in transfers.transfer_problems(found.found, codes)]
 
 
 def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
