@@ -20,7 +20,8 @@ KINDS_1_0_0 = {"person", "state", "organisation", "delegation"}
 # the records were coded then, which the tests of versions, upgrades and links leave alone.
 CODING = ("date-text-uncited", "date-inference-unmarked", "span-actor-unnamed",
           "wikidata-inconsistent", "actor-wikidata-conflict", "status-modality-mismatch",
-          "purpose-uncited", "host-not-state")
+          "purpose-uncited", "host-not-state", "field-uncited", "source-uncited",
+          "mode-not-multilateral", "stage-inconsistent", "verification-inconsistent")
 
 
 def records_1_0_0() -> dict[str, list[dict[str, Any]]]:

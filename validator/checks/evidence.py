@@ -304,10 +304,7 @@ def _covered(field: str, targets: list[str]) -> bool:
     pointers as strings is comparing their reference tokens (a pointer that
     is not one resolves nowhere: span-pointer-unresolved says so).
     """
-    for target in targets:
-        if field == target or field.startswith(target + "/"):
-            return True
-    return False
+    return any(field == target or field.startswith(target + "/") for target in targets)
 
 
 def _uncited(record: JSON, cited: list[JSON]) -> Iterator[tuple[str, str]]:

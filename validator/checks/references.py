@@ -63,20 +63,35 @@ def unlisted_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]
             listed.add(source)  # once per source is enough
 
 
+def _uncited(record: JSON, cited: list[JSON], known: JSON) -> Iterator[tuple[int, str]]:
+    """(index, source) of each listed source that no span cites and the table has.
+
+    `known` is the sources table (None: not read).  A listed source is nearly
+    always one, cited by the record's first span: each is looked for only until found.
+    """
+    seen: set[str] = set()
+    for index, source in enumerate(record["reporting"]["sources"]):
+        if source in seen:
+            continue
+        seen.add(source)
+        for span in cited:
+            if span["source"] == source:
+                break
+        else:
+            if known is None or source in known:
+                yield index, source
+
+
 def uncited_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """An article the record's reporting lists is cited by one of its spans (codebook E5).
 
     A source the sources table lacks is source-unknown's to report.
     """
-    known = context.sources
-    cited = {span["source"] for _, span in spans(record)}
-    for index, source in enumerate(record["reporting"]["sources"]):
-        if source not in cited and (known is None or source in known):
-            yield Problem("source-uncited",
-                          f"source {escape(source)} is in the record's reporting sources, but "
-                          "no span cites it: cite the words in which it reports the event, or "
-                          "leave it out", pointer=join(("reporting", "sources", index)))
-            cited.add(source)  # once per source is enough
+    for index, source in _uncited(record, [span for _, span in spans(record)], context.sources):
+        yield Problem("source-uncited",
+                      f"source {escape(source)} is in the record's reporting sources, but no "
+                      "span cites it: cite the words in which it reports the event, or leave "
+                      "it out", pointer=join(("reporting", "sources", index)))
 
 
 def _actors_known(view: RecordView, context: DatasetContext) -> bool:
@@ -108,17 +123,7 @@ def _sources_listed(view: RecordView, context: DatasetContext) -> bool:
 
 
 def _sources_cited(view: RecordView, context: DatasetContext) -> bool:
-    # Nearly always one source, cited by the first span.
-    spans = view.spans
-    for source in view.record["reporting"]["sources"]:
-        for span in spans:
-            if span["source"] == source:
-                break
-        else:
-            known = context.sources
-            if known is None or source in known:
-                return False
-    return True
+    return next(_uncited(view.record, view.spans, context.sources), None) is None
 
 
 # Where the record schema keeps references (every one the walk yields is one of these).

@@ -1,4 +1,4 @@
-"""What a visit's parts agree on: its status and modality (codebook S3), its hosts (H1), its mode (M1).
+"""What a visit's parts agree on: its status and modality (S3), its hosts (H1), its mode (M1).
 
 A planned visit is planned in both its modality and its status (or its status
 is cancelled): a visit with status planned or cancelled is one the text plans.
@@ -8,8 +8,9 @@ come to, never a person: the people who receive them are counterparts in
 multilateral: the parties are the sides of its visitors (a state or
 organisation, or a person's or delegation's affiliation), of its conveners and
 participants, and its host when it has one; several hosts are a tour (V3),
-one stop each, and a call (P4) is mode phone whoever takes part.  The actors table says what kind each actor is; an actor it lacks,
-or a kind its codelist lacks, is left to `actor-unknown` and `table-value`.
+one stop each, and a call (P4) is mode phone whoever takes part.  The actors
+table says what kind each actor is; an actor it lacks, or a kind its codelist
+lacks, is left to `actor-unknown` and `table-value`.
 """
 
 from __future__ import annotations

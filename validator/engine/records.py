@@ -165,7 +165,7 @@ def check_records(task: RecordTask) -> RecordResult:
     return result
 
 
-def _check(task: RecordTask, result: RecordResult) -> None:
+def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - one hot loop
     """Check every record of the task's byte range into `result` (see check_records)."""
     import orjson
 
@@ -186,7 +186,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:
     add_digest, add_line, add_offset = ids.digests.append, ids.lines.append, ids.offsets.append
     covered, keep = result.covered, task.recall
     cite = covered.pending.extend  # the spans of a clean record, settled a block at a time
-    transfers = None if TRANSFER_CODES <= task.ignore else result.transfers.add
+    transfers = None if task.ignore >= TRANSFER_CODES else result.transfers.add
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
@@ -272,7 +272,7 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         result.ids.add(record_id, name, number, offset)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
-    if valid and not TRANSFER_CODES <= task.ignore:
+    if valid and not task.ignore >= TRANSFER_CODES:
         result.transfers.add(record, number, offset)
     if task.recall:
         for span in _span_objects(record):
