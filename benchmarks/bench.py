@@ -110,6 +110,26 @@ def _break(record: dict[str, Any], rng: random.Random) -> None:
         del record["summary"]
 
 
+def _one_account(records: list[dict[str, Any]]) -> None:
+    """Each allegation takes the stage and verification of the first record of its transfer.
+
+    Copied many times and unlinked, the records of one transfer at different
+    stages (which the real datasets link) would each be reported
+    (stage-inconsistent, verification-inconsistent): the corpus is of clean records.
+    """
+    first: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for record in records:
+        allegation = record.get("arms_allegation")
+        if not allegation or allegation["supplier"] is None or allegation["recipient"] is None:
+            continue
+        keys = [(allegation["supplier"], allegation["recipient"], weapon["category"])
+                for weapon in allegation["weapons"]]
+        root = next((first[key] for key in keys if key in first), allegation)
+        allegation.update(stage=root["stage"], verification=root["verification"])
+        for key in keys:
+            first.setdefault(key, allegation)
+
+
 def make_corpus(folder: Path, records: int, datasets: int,
                 seed: int) -> tuple[list[dict[str, Any]], set[str]]:
     """Write `datasets` datasets with `records` records in all.
@@ -146,6 +166,7 @@ def make_corpus(folder: Path, records: int, datasets: int,
             for _, span in spans(original):
                 span["source"] += suffix
             original.pop("links", None)  # they name the real records' ids, renamed here
+        _one_account(originals)
         with (target / "events.jsonl").open("w", encoding="utf-8") as handle:
             for number in range(per_dataset):
                 record = copy.deepcopy(originals[number % len(originals)])

@@ -319,7 +319,8 @@ def _visitor_is_host(record, data, draw):
     if not visit:
         return None
     if not visit["hosts"]:
-        states = [actor for actor in record["actors"] + data["actors"]
+        # A visitor first, so that the visit has no more parties (mode-not-multilateral).
+        states = [actor for actor in visit["visitors"] + record["actors"] + data["actors"]
                   if data["kinds"].get(actor) in HOST_KINDS]
         if not states:
             return None
@@ -382,6 +383,11 @@ def _uncited_purpose(record, data, draw):
                 if "meetings" in visit:
                     evidence.append({**span, "supports": "/diplomatic_visit/meetings"})
     visit.setdefault("purpose", "To talk.")
+    # Its visitors and hosts stay cited, as lists (no actor to name): field-uncited is not this.
+    for key in ("visitors", "hosts"):
+        if visit[key]:
+            record["evidence"].append({**record["evidence"][0],
+                                       "supports": f"/diplomatic_visit/{key}"})
     return "/diplomatic_visit/purpose"
 
 

@@ -499,3 +499,35 @@ def test_a_chain_of_links_covers_only_the_records_it_joins() -> None:
                       links=(f"r{index - 1}",) if index else ()) for index in range(2000)]
     reported = transfers_of(*records)
     assert [record for record, _, _ in reported] == [f"r{index}" for index in range(3, 2000)]
+
+
+def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> None:
+    """Found once every record of the dataset is read: at the line and column of the field,
+    at most the rule's limit a file, then a note of how many more."""
+    import json
+    import shutil
+
+    from samples import BASE
+
+    from validator import validate
+    from validator.reading.limits import MAX_FINDINGS_PER_RULE
+
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    records = [json.loads(line) for line in (folder / "events.jsonl").read_text("utf-8")
+               .splitlines()]
+    for index in range(MAX_FINDINGS_PER_RULE + 2):
+        again = copy.deepcopy(records[2])
+        again["id"] = f"copy-{index}"
+        again["arms_allegation"]["stage"] = "agreed"
+        records.append(again)
+    text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    (folder / "events.jsonl").write_text(text, "utf-8")
+    findings = validate([str(folder)]).findings
+    assert [(f.code, f.line) for f in findings] == [
+        *(("stage-inconsistent", line) for line in range(5, 5 + MAX_FINDINGS_PER_RULE)),
+        ("findings-capped", 5 + MAX_FINDINGS_PER_RULE)]
+    first = text.splitlines()[4]
+    assert findings[0].column == first.index('"agreed"') + 1
+    assert findings[-1].message == ("2 more stage-inconsistent findings in this file are not "
+                                    f"reported (the limit is {MAX_FINDINGS_PER_RULE})")
