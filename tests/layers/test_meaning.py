@@ -382,7 +382,7 @@ def test_three_parties_meet_multilaterally(visitors, hosts, roles, mode, expecte
     if roles:
         details["roles"] = roles
     assert [(p.code, p.pointer) for p in multilateral_modes(record, PARTIES)] == expected
-    assert VISITING[2].passes(walk_view(record), PARTIES) is (expected == [])
+    assert VISITING[1].passes(walk_view(record), PARTIES) is (expected == [])
 
 
 def test_without_the_actors_kinds_no_party_is_counted() -> None:

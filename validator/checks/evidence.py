@@ -279,21 +279,19 @@ def _cited_targets(record: JSON, cited: list[JSON]) -> list[str] | None:
     """The pointers the record's spans are cited for; None when one cites the whole record.
 
     `cited` is every span of the record, the record's own evidence first (as
-    `walk.spans` and `walk.view` give them).  A span of the record's own with no
-    pointer, or pointed at "", cites the whole record; a meeting's or a
+    `walk.spans` and `walk.view` give them).  A span pointed at "", or one of
+    the record's own with no pointer, cites the whole record; a meeting's or a
     response's span with no pointer cites that part, which holds no decided field.
     """
-    unpointed = len(record["evidence"])
     targets = []
-    for index, span in enumerate(cited):
+    own = len(record["evidence"])
+    for span in cited:
         target = span.get("supports")
-        if target is None:
-            if index < unpointed:
-                return None
-        elif not target:
-            return None
-        else:
+        if target:
             targets.append(target)
+        elif target == "" or own > 0:
+            return None
+        own -= 1
     return targets
 
 
@@ -332,8 +330,37 @@ def field_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           pointer=field)
 
 
+_VISIT, _ALLEGATION = "/diplomatic_visit", "/arms_allegation"
+_PARTIES = ("/arms_allegation/supplier", "/arms_allegation/recipient")
+_LISTS = tuple((key, f"{_VISIT}/{key}", tuple(f"{_VISIT}/{key}/{index}" for index in range(32)))
+               for key in ("visitors", "hosts"))  # a list, its pointer and its first items'
+
+
 def _fields_cited(view: RecordView, context: DatasetContext) -> bool:
-    return next(_uncited(view.record, view.spans), None) is None
+    # `_uncited`, written out: the few pointers cited are looked up in their list.
+    record = view.record
+    cited = _cited_targets(record, view.spans)
+    if cited is None:
+        return True
+    visit = record.get("diplomatic_visit")
+    if visit is not None and _VISIT not in cited:
+        if "purpose" in visit and _PURPOSE not in cited:
+            return False
+        for key, whole, items in _LISTS:
+            count = len(visit[key])
+            if count and whole not in cited:
+                if count > len(items):  # a list longer than any seen: the long way
+                    return next(_uncited(record, view.spans), None) is None
+                for index in range(count):
+                    if items[index] not in cited:
+                        return False
+    allegation = record.get("arms_allegation")
+    if allegation is not None and _ALLEGATION not in cited:
+        if allegation["supplier"] is not None and _PARTIES[0] not in cited:
+            return False
+        if allegation["recipient"] is not None and _PARTIES[1] not in cited:
+            return False
+    return True
 
 
 CHECKS = (RecordCheck(span_problems, _quotes_exact,

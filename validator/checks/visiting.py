@@ -77,53 +77,60 @@ def host_kinds(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           pointer=join("/diplomatic_visit/hosts", index))
 
 
-def _hosts_are_states(view: RecordView, context: DatasetContext) -> bool:
-    kinds = context.kinds
-    visit = view.record.get("diplomatic_visit")
-    return not kinds or visit is None or all(kinds.get(host) not in NOT_HOSTS
-                                             for host in visit["hosts"])
-
-
 PARTY_KINDS = frozenset({"state", "organisation"})
 _PARTY_ROLES = frozenset({"convener", "participant"})
 _IN_ONE_PLACE = frozenset({"visit", "third_location"})  # the modes M1 asks about (not phone)
 
 
-def _parties(visit: JSON, context: DatasetContext) -> set[str]:
-    """The states and organisations that take part in a visit as parties (codebook M1)."""
+def _side(actor: str, kinds: dict[str, str], affiliations: dict[str, str]) -> str | None:
+    """The state or organisation an actor is, or is affiliated with, or None."""
+    if kinds.get(actor) in PARTY_KINDS:
+        return actor
+    affiliation = affiliations.get(actor)
+    return affiliation if affiliation and kinds.get(affiliation) in PARTY_KINDS else None
+
+
+def _parties(visit: JSON, context: DatasetContext) -> set[str | None]:
+    """The states and organisations that take part in a visit as parties (codebook M1).
+
+    None among them stands for actors with no state or organisation to stand for.
+    """
     kinds, affiliations = context.kinds or {}, context.affiliations or {}
-
-    def side(actor: str) -> str | None:
-        if kinds.get(actor) in PARTY_KINDS:
-            return actor
-        affiliation = affiliations.get(actor)
-        return affiliation if affiliation and kinds.get(affiliation) in PARTY_KINDS else None
-
-    parties = {side(visitor) for visitor in visit["visitors"]}
+    parties = {_side(visitor, kinds, affiliations) for visitor in visit["visitors"]}
     for role in visit.get("roles") or ():
         if role["role"] in _PARTY_ROLES:
-            parties.add(side(role["actor"]) or (side(role["side"]) if "side" in role else None))
+            parties.add(_side(role["actor"], kinds, affiliations)
+                        or (_side(role["side"], kinds, affiliations) if "side" in role else None))
     if len(visit["hosts"]) == 1:  # several hosts: a tour, a visit to each (V3)
-        parties.add(side(visit["hosts"][0]))
-    parties.discard(None)
-    return parties  # type: ignore[return-value]  # None was discarded
+        parties.add(_side(visit["hosts"][0], kinds, affiliations))
+    return parties
 
 
-def _may_be_multilateral(record: JSON) -> bool:
+def _may_be_multilateral(visit: JSON) -> bool:
     """Whether a visit is in one place and has room for three parties (most have not)."""
-    visit = record.get("diplomatic_visit")
-    return visit is not None and visit["mode"] in _IN_ONE_PLACE and \
-        len(visit["visitors"]) + len(visit.get("roles") or ()) + (len(visit["hosts"]) == 1) >= 3
+    if visit["mode"] not in _IN_ONE_PLACE:
+        return False
+    room = len(visit["visitors"]) + (len(visit["hosts"]) == 1)
+    if room < 3 and "roles" in visit:
+        room += sum(role["role"] in _PARTY_ROLES for role in visit["roles"])
+    return room >= 3
+
+
+def _too_many(visit: JSON, context: DatasetContext) -> list[str] | None:
+    """The parties of a visit in one place, sorted, when there are three or more, else None."""
+    if not _may_be_multilateral(visit):
+        return None
+    parties = _parties(visit, context)
+    parties.discard(None)
+    return sorted(parties) if len(parties) >= 3 else None  # type: ignore[arg-type]
 
 
 def multilateral_modes(record: JSON, context: DatasetContext) -> Iterator[Problem]:
     """Three or more states or organisations as parties of a meeting in one place: multilateral."""
-    if not _may_be_multilateral(record):
-        return
-    visit = record["diplomatic_visit"]
-    parties = _parties(visit, context)
-    if len(parties) >= 3:
-        named = ", ".join(escape(party) for party in sorted(parties))
+    visit = record.get("diplomatic_visit")
+    parties = None if visit is None else _too_many(visit, context)
+    if parties is not None:
+        named = ", ".join(escape(party) for party in parties)
         yield Problem("mode-not-multilateral",
                       f"{len(parties)} states or organisations take part as parties ({named}) "
                       f"but the mode is {visit['mode']}: a meeting of three or more parties is "
@@ -131,12 +138,22 @@ def multilateral_modes(record: JSON, context: DatasetContext) -> Iterator[Proble
                       "each, a remote meeting a call", pointer="/diplomatic_visit/mode")
 
 
-def _modes_fit(view: RecordView, context: DatasetContext) -> bool:
-    record = view.record
-    return not _may_be_multilateral(record) or \
-        len(_parties(record["diplomatic_visit"], context)) < 3
+def visit_parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """The parties: each host a state or organisation (H1), three or more multilateral (M1)."""
+    yield from host_kinds(record, context)
+    yield from multilateral_modes(record, context)
+
+
+def _parties_fit(view: RecordView, context: DatasetContext) -> bool:
+    visit = view.record.get("diplomatic_visit")
+    if visit is None:
+        return True
+    kinds = context.kinds
+    if kinds and not all(kinds.get(host) not in NOT_HOSTS for host in visit["hosts"]):
+        return False
+    return _too_many(visit, context) is None
 
 
 CHECKS = (RecordCheck(visit_status, _status_agrees, codes=frozenset({"status-modality-mismatch"})),
-          RecordCheck(host_kinds, _hosts_are_states, codes=frozenset({"host-not-state"})),
-          RecordCheck(multilateral_modes, _modes_fit, codes=frozenset({"mode-not-multilateral"})))
+          RecordCheck(visit_parties, _parties_fit,
+                      codes=frozenset({"host-not-state", "mode-not-multilateral"})))
