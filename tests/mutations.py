@@ -251,10 +251,26 @@ def _inference_unmarked(record, data, draw):
     return "/date/text"
 
 
+def _shares_a_transfer(record, data):
+    """Whether another record of the dataset reports the same transfer (codebook G3, F3)."""
+    allegation = record["arms_allegation"]
+    keys = {(allegation["supplier"], allegation["recipient"], weapon["category"])
+            for weapon in allegation["weapons"]}
+    return allegation["supplier"] is not None and allegation["recipient"] is not None and any(
+        other["id"] != record["id"] and "arms_allegation" in other
+        and keys & {(other["arms_allegation"]["supplier"], other["arms_allegation"]["recipient"],
+                     weapon["category"]) for weapon in other["arms_allegation"]["weapons"]}
+        for other in data.get("records", ()))
+
+
 def _delivered_after_claim(record, data, draw):
-    """A delivery reported as fact, dated the day after the claim that reports it."""
+    """A delivery reported as fact, dated the day after the claim that reports it.
+
+    Not in a record whose transfer another record reports: its stage would
+    differ from theirs (stage-inconsistent is not this).
+    """
     allegation = record.get("arms_allegation")
-    if not allegation:
+    if not allegation or _shares_a_transfer(record, data):
         return None
     claim = record["date"]
     if record["modality"] in {"planned", "hypothetical"}:  # reported as fact, if it may be
