@@ -190,6 +190,38 @@ def _cite_second_article(folder: Path) -> None:
                           setting(["evidence", 0, "source"], "second-article"))).apply(folder)
 
 
+PARTY_KINDS = {"state", "organisation"}
+
+
+def _parties_of(visit, data):
+    """The states and organisations among a visit's visitors, and its host if it has one."""
+    parties = {actor for actor in visit["visitors"] if data["kinds"].get(actor) in PARTY_KINDS}
+    if len(visit["hosts"]) == 1 and data["kinds"].get(visit["hosts"][0]) in PARTY_KINDS:
+        parties.add(visit["hosts"][0])
+    return parties
+
+
+def _three_parties(record, data, draw):
+    """A visit of three states or organisations, coded as a visit (mode, CAMEO 042)."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    spare = [actor for actor in data["actors"] if data["kinds"].get(actor) in PARTY_KINDS
+             and actor not in visit["hosts"] and actor not in visit["visitors"]]
+    while len(_parties_of(visit, data)) < 3 and spare:
+        actor = spare.pop(0)
+        if actor not in record["actors"]:
+            record["actors"].append(actor)
+        visit["visitors"].append(actor)
+    if len(_parties_of(visit, data)) < 3:
+        return None
+    record["classification"].update(cameo="042", plover_mode="visit")
+    visit["mode"] = "visit"
+    # The visitors added are cited, as a list (no actor to name): field-uncited is not this.
+    record["evidence"].append({**record["evidence"][0], "supports": "/diplomatic_visit/visitors"})
+    return "/diplomatic_visit/mode"
+
+
 @dataclass(frozen=True)
 class CaseMutation:
     """One way to break one rule in a dataset folder: the code it must trigger and how."""
@@ -197,6 +229,27 @@ class CaseMutation:
     code: str
     name: str
     apply: Callable[[Path], None]
+
+
+def _list_second_article(folder: Path) -> None:
+    """A second article, declared and in the sources table, that a record lists but no span cites."""
+    _cite_second_article(folder)
+    records = _records(folder)
+    records[0]["evidence"][0]["source"] = records[0]["reporting"]["sources"][0]  # cited again
+    records[0]["reporting"]["sources"].append("second-article")
+    _write_records(folder, records)
+
+
+def _same_transfer(edit: Callable[[dict], None]) -> Callable[[Path], None]:
+    """A copy of the third record (an allegation) under a new id, then edited."""
+    def mutate(folder: Path) -> None:
+        records = _records(folder)
+        again = json.loads(json.dumps(records[2]))
+        again["id"] = "newsbytes-2023-07-29-005"
+        again["coding"].pop("note", None)
+        edit(again["arms_allegation"])
+        _write_records(folder, [*records, again])
+    return mutate
 
 
 def _extra_file(folder: Path) -> None:
@@ -372,6 +425,13 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     _case("actor-not-listed", "host-not-listed", 0, setting(["diplomatic_visit", "hosts"],
                                                             ["north-korea", "china"])),
     CaseMutation("source-not-listed", "second-article-cited", _cite_second_article),
+    CaseMutation("source-uncited", "second-article-listed", _list_second_article),
+    _case("mode-not-multilateral", "three-parties", 0, _three_parties),
+    # Across the records of a dataset.
+    CaseMutation("stage-inconsistent", "agreed-and-sought", _same_transfer(
+        lambda allegation: allegation.update(stage="agreed"))),
+    CaseMutation("verification-inconsistent", "corroborated-and-not", _same_transfer(
+        lambda allegation: allegation.update(verification="corroborated"))),
     on_record(0, SHARED["past-end"]),
     on_record(0, SHARED["shift-span"], "shifted"),
     on_record(0, SHARED["supports-nothing"]),

@@ -21,7 +21,9 @@ KINDS_1_0_0 = {"person", "state", "organisation", "delegation"}
 CODING = ("date-text-uncited", "date-inference-unmarked", "span-actor-unnamed",
           "wikidata-inconsistent", "actor-wikidata-conflict", "status-modality-mismatch",
           "purpose-uncited", "host-not-state", "event-possible-duplicate",
-          "event-possible-duplicate-elsewhere", "visit-part-of-multilateral")
+          "event-possible-duplicate-elsewhere", "visit-part-of-multilateral", "field-uncited",
+          "source-uncited", "mode-not-multilateral", "stage-inconsistent",
+          "verification-inconsistent")
 
 
 def records_1_0_0() -> dict[str, list[dict[str, Any]]]:

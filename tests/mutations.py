@@ -145,6 +145,7 @@ def _past_end(record, data, draw):
 
 
 def _supports_nothing(record, data, draw):
+    record["evidence"].append(dict(record["evidence"][0]))  # what it cited stays cited
     record["evidence"][0]["supports"] = "/diplomatic_visit/guests/0"
     return "/evidence/0/supports"
 
@@ -269,10 +270,26 @@ def _inference_unmarked(record, data, draw):
     return "/date/text"
 
 
+def _shares_a_transfer(record, data):
+    """Whether another record of the dataset reports the same transfer (codebook G3, F3)."""
+    allegation = record["arms_allegation"]
+    keys = {(allegation["supplier"], allegation["recipient"], weapon["category"])
+            for weapon in allegation["weapons"]}
+    return allegation["supplier"] is not None and allegation["recipient"] is not None and any(
+        other["id"] != record["id"] and "arms_allegation" in other
+        and keys & {(other["arms_allegation"]["supplier"], other["arms_allegation"]["recipient"],
+                     weapon["category"]) for weapon in other["arms_allegation"]["weapons"]}
+        for other in data.get("records", ()))
+
+
 def _delivered_after_claim(record, data, draw):
-    """A delivery reported as fact, dated the day after the claim that reports it."""
+    """A delivery reported as fact, dated the day after the claim that reports it.
+
+    Not in a record whose transfer another record reports: its stage would
+    differ from theirs (stage-inconsistent is not this).
+    """
     allegation = record.get("arms_allegation")
-    if not allegation:
+    if not allegation or _shares_a_transfer(record, data):
         return None
     claim = record["date"]
     transfer = allegation.get("transfer_date")
@@ -342,10 +359,11 @@ def _visitor_is_host(record, data, draw):
     if not visit:
         return None
     if not visit["hosts"]:
-        # Not the state of a participant, who would then meet the visitors for the host (H2).
+        # A visitor first, so that the visit has no more parties (mode-not-multilateral);
+        # not the state of a participant, who would then meet the visitors for the host (H2).
         sides = {(data.get("affiliations") or {}).get(actor)
                  for meeting in visit.get("meetings", ()) for actor in meeting["participants"]}
-        states = [actor for actor in record["actors"] + data["actors"]
+        states = [actor for actor in visit["visitors"] + record["actors"] + data["actors"]
                   if data["kinds"].get(actor) in HOST_KINDS and actor not in sides]
         if not states:
             return None
@@ -354,6 +372,8 @@ def _visitor_is_host(record, data, draw):
     host = visit["hosts"][0]
     if host not in visit["visitors"]:
         visit["visitors"].append(host)
+    # The visitors cited as a list (no actor to name): field-uncited is not this.
+    record["evidence"].append({**record["evidence"][0], "supports": "/diplomatic_visit/visitors"})
     return pointer("diplomatic_visit", "visitors", visit["visitors"].index(host))
 
 
@@ -369,6 +389,7 @@ def _person_hosts(record, data, draw):
         return None
     _listed(record, people[0])
     visit["hosts"].append(people[0])
+    record["evidence"].append({**record["evidence"][0], "supports": "/diplomatic_visit/hosts"})
     return pointer("diplomatic_visit", "hosts", len(visit["hosts"]) - 1)
 
 
@@ -462,7 +483,65 @@ def _uncited_purpose(record, data, draw):
                 if "meetings" in visit:
                     evidence.append({**span, "supports": "/diplomatic_visit/meetings"})
     visit.setdefault("purpose", "To talk.")
+    # Its visitors and hosts stay cited, as lists (no actor to name): field-uncited is not this.
+    for key in ("visitors", "hosts"):
+        if visit[key]:
+            record["evidence"].append({**record["evidence"][0],
+                                       "supports": f"/diplomatic_visit/{key}"})
     return "/diplomatic_visit/purpose"
+
+
+def _recited(record, covers, copies):
+    """Each span cited for one of `covers` (None: the record's own with no pointer) now
+    cites the date, and for each that cited the record or its part, a copy cites each of
+    `copies` (the parts whose dates it may quote)."""
+    holders = [(record["evidence"], True)]
+    holders += [(part["evidence"], False)
+                for key in ("diplomatic_visit", "arms_allegation") if key in record
+                for part in record[key].get("meetings", []) + record[key].get("responses", [])]
+    for evidence, own in holders:
+        for span in list(evidence):  # in place: a pointer may name a span by its index
+            target = span.get("supports")
+            if target in covers or (target is None and own):
+                span["supports"] = "/date"
+                if target in {None, "", "/diplomatic_visit", "/arms_allegation"}:
+                    evidence.extend({**span, "supports": copy} for copy in copies)
+
+
+def _uncited_party(record, data, draw):
+    """A visit's first visitor, or an allegation's supplier, that no span is cited for.
+
+    Every other decided field stays cited: a visit keeps its first visitor only
+    (spans cited for the others now cite the date), and copies of its first span
+    cite the purpose and the hosts as a list (no actor to name); an allegation's
+    recipient becomes unknown.
+    """
+    visit = record.get("diplomatic_visit")
+    first = record["evidence"][0]
+    if visit:
+        party = "/diplomatic_visit/visitors/0"
+        _recited(record, {"", "/diplomatic_visit", "/diplomatic_visit/visitors",
+                          *(pointer("diplomatic_visit", "visitors", index)
+                            for index in range(len(visit["visitors"])))},
+                 ["/diplomatic_visit/meetings"] if "meetings" in visit else [])
+        del visit["visitors"][1:]
+        if "purpose" in visit:
+            record["evidence"].append({**first, "supports": "/diplomatic_visit/purpose"})
+        if visit["hosts"]:
+            record["evidence"].append({**first, "supports": "/diplomatic_visit/hosts"})
+        return party
+    allegation = record["arms_allegation"]
+    if allegation["supplier"] is None:
+        return None
+    _recited(record, {"", "/arms_allegation", "/arms_allegation/supplier"},
+             [pointer("arms_allegation", key) for key in ("transfer_date", "responses")
+              if key in allegation])
+    allegation["recipient"] = None
+    return "/arms_allegation/supplier"
+
+
+IN_ONE_PLACE = {"visit": ("042", "visit"), "third_location": ("044", "third-party"),
+                "multilateral": ("040", "multilateral")}  # visit mode: CAMEO, PLOVER mode
 
 
 def _supplier_is_recipient(record, data, draw):
@@ -698,8 +777,10 @@ def _restatus(record, data, draw):
 
 def _recite_purpose(record, data, draw):
     """Spans cited for the purpose, the visit, the record, another field or their meeting."""
-    targets = st.sampled_from(["/summary", "/diplomatic_visit/status", "/diplomatic_visit/",
-                               "/date", None, "", "/diplomatic_visit",
+    elsewhere = ["/summary", "/diplomatic_visit/status", "/diplomatic_visit/", "/date"]
+    # Half the time none is cited for it (records have more spans than a draw each misses).
+    targets = st.sampled_from(elsewhere if draw(st.booleans()) else
+                              [*elsewhere, None, "", "/diplomatic_visit",
                                "/diplomatic_visit/purpose"])
     paths = places_of(record, _is_span)
     for place in paths:  # every span, so that sometimes none is cited for the purpose
@@ -713,6 +794,55 @@ def _recite_purpose(record, data, draw):
     if visit and draw(st.booleans()):
         visit["purpose"] = "To talk."
     return pointer(*path, "supports")
+
+
+def _recite_fields(record, data, draw):
+    """Spans cited for the record, a part, a decided field, a list of them, or elsewhere."""
+    targets = st.sampled_from([None, "", "/date", "/summary", "/diplomatic_visit",
+                               "/diplomatic_visit/", "/diplomatic_visit/visitors",
+                               "/diplomatic_visit/visitors/0", "/diplomatic_visit/visitors/1",
+                               "/diplomatic_visit/hosts/0", "/diplomatic_visit/hostsx",
+                               "/arms_allegation", "/arms_allegation/supplier",
+                               "/arms_allegation/recipient", "/arms_allegation/stage"])
+    paths = places_of(record, _is_span)
+    for place in paths:  # every span, so that sometimes none is cited for a field
+        target, span = draw(targets), at(record, place)
+        if target is None:
+            span.pop("supports", None)
+        else:
+            span["supports"] = target
+    return pointer(*paths[-1], "supports")
+
+
+def _cite_all_elsewhere(record, data, draw):
+    """Every span, or some, cites another article than the one the record lists."""
+    paths = places_of(record, _is_span)
+    every = draw(st.booleans())
+    for place in paths:
+        if every or draw(st.booleans()):
+            at(record, place)["source"] = "zz-elsewhere"
+    if draw(st.booleans()):
+        record["reporting"]["sources"].append("zz-elsewhere")
+    return "/reporting/sources/0"
+
+
+def _reparty(record, data, draw):
+    """A visit's visitors, hosts and mode (with codes that agree) drawn afresh."""
+    visit = record.get("diplomatic_visit")
+    if not visit:
+        return None
+    # Mostly every state and organisation of the dataset: three of them make a meeting.
+    parties = [actor for actor in data["actors"] if data["kinds"].get(actor) in HOST_KINDS]
+    everyone = dict.fromkeys(record["actors"] + data["actors"])
+    visit["visitors"] = (parties if parties and draw(st.booleans()) else
+                         [actor for actor in everyone if draw(st.booleans())]) \
+        or [record["actors"][0]]
+    visit["hosts"] = [actor for actor in data["actors"] if draw(st.booleans())]
+    mode = draw(st.sampled_from(sorted(IN_ONE_PLACE)))
+    cameo, plover_mode = IN_ONE_PLACE[mode]
+    record["classification"].update(cameo=cameo, plover_mode=plover_mode)
+    visit["mode"] = mode
+    return "/diplomatic_visit/mode"
 
 
 def _rehost(record, data, draw):
@@ -790,6 +920,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("host-not-state", "person-hosts", _person_hosts),
     Mutation("counterpart-missing", "unreceived-participant", _unreceived_participant,
              since="1.1.0"),
+    Mutation("field-uncited", "uncited-party", _uncited_party),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),
@@ -817,6 +948,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("status-modality-mismatch", "restatus", _restatus, certain=False),
     Mutation("purpose-uncited", "recite-purpose", _recite_purpose, certain=False),
     Mutation("host-not-state", "rehost", _rehost, certain=False),
+    Mutation("field-uncited", "recite-fields", _recite_fields, certain=False),
+    Mutation("source-uncited", "cite-all-elsewhere", _cite_all_elsewhere, certain=False),
+    Mutation("mode-not-multilateral", "reparty", _reparty, certain=False),
     Mutation("classification-mismatch", "reclassify", _reclassify, certain=False),
     Mutation("country-code-unknown", "recountry", _recountry, certain=False),
     Mutation("codelist-open-value", "open-lists", _open_lists, certain=False),

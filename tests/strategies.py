@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from record_strategies import DATE_TEXTS, HOST_KINDS, VERSIONS, records
 
 from validator.checks import duplicates
+from validator.checks.context import DatasetContext
+from validator.checks.visiting import multilateral_modes
 from validator.findings import RULES, Finding, make
 
 WORDS = ["minister", "visit", "Pyongyang", "weapons", "said", "on", "Wednesday", "talks",
@@ -117,6 +119,7 @@ def datasets(draw: st.DrawFn, most: int = 4, *,
         drawn.append(record)
         for key in keys:
             keyed.setdefault(key, []).append(record_id)
+    following_the_codebook(drawn, DatasetContext(version, kinds=kinds, affiliations=affiliations))
     # A visit is not part of a multilateral meeting (codebook M7): such a link says related.
     multilateral = {record["id"] for record in drawn
                     if record.get("diplomatic_visit", {}).get("mode") == "multilateral"}
@@ -133,6 +136,47 @@ def datasets(draw: st.DrawFn, most: int = 4, *,
         "names": names, "kinds": kinds, "affiliations": affiliations,
         "published": published, "records": drawn,
     }
+
+
+# --- What the record strategies do not draw yet, made to hold after the draw ----------
+# (codebook E3, M1, G3, F3; drawn from nothing, so that the records drawn after stay
+# as they were).
+
+
+
+def following_the_codebook(drawn: list[dict[str, Any]],
+                           context: DatasetContext) -> list[dict[str, Any]]:
+    """The records, with what field-uncited, mode-not-multilateral, stage-inconsistent and
+    verification-inconsistent ask: every record cited as a whole, once (E3); a visit of
+    three parties multilateral, as the check counts them (M1); one stage and one
+    verification for the allegations of one transfer (G3, F3)."""
+    for record in drawn:
+        if not any(span.get("supports", "") == "" for span in record["evidence"]):
+            record["evidence"].append({key: value for key, value in record["evidence"][0].items()
+                                       if key != "supports"})
+        visit = record.get("diplomatic_visit")
+        if visit and next(multilateral_modes(record, context), None) is not None:
+            visit["mode"] = "multilateral"
+            record["classification"].update(cameo="040", plover_mode="multilateral")
+    _one_account(drawn)
+    return drawn
+
+
+def _one_account(drawn: list[dict[str, Any]]) -> None:
+    """The stage and verification of the first record of each transfer, on all its records."""
+    transfers = [(allegation, {(allegation["supplier"], allegation["recipient"], weapon["category"])
+                               for weapon in allegation["weapons"]})
+                 for record in drawn if (allegation := record.get("arms_allegation"))
+                 and allegation["supplier"] is not None and allegation["recipient"] is not None]
+    first = list(range(len(transfers)))  # the first record of each one's transfer
+    for index, (_, keys) in enumerate(transfers):
+        for earlier in range(index):
+            if keys & transfers[earlier][1]:
+                both = {first[index], first[earlier]}
+                first = [min(both) if root in both else root for root in first]
+    for index, (allegation, _) in enumerate(transfers):
+        root = transfers[first[index]][0]
+        allegation.update(stage=root["stage"], verification=root["verification"])
 
 
 @st.composite

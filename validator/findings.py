@@ -229,6 +229,9 @@ RULES: Final[dict[str, Rule]] = _rules(
          "A record's details name an actor that its top-level actors list leaves out."),
     Rule("source-not-listed", "Cited article not in record's sources", W, Layer.REFERENCES,
          "An evidence span cites an article that the record's reporting sources leave out."),
+    Rule("source-uncited", "Listed article without a span", W, Layer.REFERENCES,
+         "An article of the record's reporting sources (a row of the sources table) is cited "
+         "by none of its spans (codebook E5)."),
     Rule("link-dangling", "Link to no record", E, Layer.REFERENCES,
          "A record's link names a record id that no dataset of the run has, or the record "
          "itself (schema 1.1.0 links)."),
@@ -265,6 +268,9 @@ RULES: Final[dict[str, Rule]] = _rules(
          "record that holds it, or for the record (codebook D11)."),
     Rule("purpose-uncited", "Purpose without a span", W, Layer.EVIDENCE,
          "No span points at a visit's purpose, the visit or the record (codebook V5, E3)."),
+    Rule("field-uncited", "Decided field without a span", W, Layer.EVIDENCE,
+         "No span points at a visitor, a host, the supplier or the recipient, nor at a part of "
+         "the record that holds it, nor cites the whole record (codebook E3)."),
     Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
          "A span cited for a visitor, host, participant, claimant, supplier or recipient "
          "does not name that actor: not by its name, a person's surname, a state's country "
@@ -304,6 +310,17 @@ RULES: Final[dict[str, Rule]] = _rules(
          "A participant of a visit's meeting whose affiliation in the actors table is a host "
          "(and who is not a visitor, host or delegation member) has no role counterpart, or "
          "convener, with side that host in the visit or the meeting (codebook H2)."),
+    Rule("mode-not-multilateral", "Three or more parties, not multilateral", W, Layer.MEANING,
+         "A visit or meeting at a third place has three or more states or organisations as "
+         "parties (its visitors' sides, its conveners and participants, and its host when it "
+         "has one) but is not mode multilateral; a tour of several hosts and a call are not "
+         "such a meeting (codebook M1, V3, P4)."),
+    Rule("stage-inconsistent", "One transfer, two stages", W, Layer.MEANING,
+         "Records of a dataset with the same supplier, recipient and a weapon category give "
+         "different stages, and neither links the other (codebook G3)."),
+    Rule("verification-inconsistent", "One transfer, two verifications", W, Layer.MEANING,
+         "Records of a dataset with the same supplier, recipient and a weapon category give "
+         "different verification, and neither has a coding note to say why (codebook F3)."),
     Rule("supplier-is-recipient", "Supplier is recipient", E, Layer.MEANING,
          "An arms allegation names the same actor as supplier and recipient."),
     Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,

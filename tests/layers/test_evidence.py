@@ -1,7 +1,7 @@
 """The evidence layer: every span quotes its article exactly, its pointer resolves, the text is unambiguous.
 
 Rules: span-out-of-range, span-text-mismatch, span-pointer-unresolved, date-text-uncited,
-purpose-uncited, span-actor-unnamed, text-not-nfc, text-line-ending.
+purpose-uncited, field-uncited, span-actor-unnamed, text-not-nfc, text-line-ending.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import (
     CHECKS,
     date_citations,
-    purpose_citations,
+    field_citations,
     span_problems,
     supports_pointers,
 )
@@ -456,7 +456,7 @@ def test_a_purpose_has_a_span_cited_for_it(supports, in_meeting, expected) -> No
             other["supports"] = "/summary"
     holder = record["diplomatic_visit"]["meetings"][0] if in_meeting else record
     holder["evidence"].append(span)
-    assert found(purpose_citations, record) == expected
+    assert found(field_citations, record) == expected
     assert CHECKS[-1].passes(view(record), CONTEXT) is (expected == [])
 
 
@@ -465,14 +465,96 @@ def test_a_visit_without_a_purpose_needs_no_span_for_one() -> None:
     del record["diplomatic_visit"]["purpose"]
     record["evidence"] = [span for span in record["evidence"]
                           if span.get("supports") != "/diplomatic_visit/purpose"]
-    assert found(purpose_citations, record) == []
+    assert found(field_citations, record) == []
 
 
 def test_the_purpose_message_says_where_to_point_a_span() -> None:
     record = visit()
     record["evidence"] = [span for span in record["evidence"]
                           if span.get("supports") != "/diplomatic_visit/purpose"]
-    (problem,) = purpose_citations(record, CONTEXT)
+    (problem,) = field_citations(record, CONTEXT)
     assert problem.message == ("purpose is cited by no span: point the span that gives it at "
                                "/diplomatic_visit/purpose, or leave the purpose out when the "
                                "text gives none")
+
+
+# --- field-uncited (codebook E3) ----------------------------------------------------
+
+HOST_SPAN = {"source": "newsbytes-2023-07-29", "start": 137, "end": 208,
+             "text": "Russian Defence Minister Sergei Shoigu (R) is on a visit to North Korea"}
+UNCITED_HOST = [("field-uncited", "/diplomatic_visit/hosts/0")]
+
+
+@pytest.mark.parametrize(("supports", "in_meeting", "expected"), [
+    ("/diplomatic_visit/hosts/0", False, []),
+    ("/diplomatic_visit/hosts", False, []),  # the list holds each host
+    ("/diplomatic_visit", False, []),
+    ("", False, []),
+    (None, False, []),  # one of the record's own spans, cited for the record
+    ("/diplomatic_visit/hosts/0", True, []),  # a meeting's span pointed at the host
+    (None, True, UNCITED_HOST),  # cited for its meeting only
+    ("/diplomatic_visit/meetings/0", True, UNCITED_HOST),
+    ("/diplomatic_visit/hosts/1", False, UNCITED_HOST),
+    ("/diplomatic_visit/host", False, UNCITED_HOST),
+    ("/diplomatic_visit/", False, UNCITED_HOST),  # the member "" of the visit
+    ("/location", False, UNCITED_HOST),
+])
+def test_a_host_has_a_span_cited_for_it(supports, in_meeting, expected) -> None:
+    record = visit()
+    record["evidence"] = [span for span in record["evidence"]
+                          if span.get("supports") != "/diplomatic_visit/hosts/0"]
+    span = dict(HOST_SPAN)
+    if supports is not None:
+        span["supports"] = supports
+    holder = record["diplomatic_visit"]["meetings"][0] if in_meeting else record
+    holder["evidence"].append(span)
+    assert found(field_citations, record) == expected
+    assert CHECKS[-1].passes(view(record), CONTEXT) is (expected == [])
+
+
+def allegation() -> dict:
+    return json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+
+
+def _cited_elsewhere(record: dict, covers: set[str]) -> dict:
+    for span in record["evidence"]:
+        if span.get("supports", "") in covers:
+            span["supports"] = "/summary"
+    return record
+
+
+def test_every_visitor_and_host_and_both_parties_of_a_transfer_are_cited() -> None:
+    record = _cited_elsewhere(visit(), {"", "/diplomatic_visit", "/diplomatic_visit/visitors/0",
+                                        "/diplomatic_visit/hosts/0"})
+    record["diplomatic_visit"]["visitors"].append("kim-jong-un")
+    assert found(field_citations, record) == [
+        ("field-uncited", "/diplomatic_visit/visitors/0"),
+        ("field-uncited", "/diplomatic_visit/visitors/1"),
+        ("field-uncited", "/diplomatic_visit/hosts/0")]
+    claim = allegation()
+    assert found(field_citations, claim) == []
+    _cited_elsewhere(claim, {"", "/arms_allegation", "/arms_allegation/supplier",
+                             "/arms_allegation/recipient"})
+    assert found(field_citations, claim) == [("field-uncited", "/arms_allegation/supplier"),
+                                             ("field-uncited", "/arms_allegation/recipient")]
+    claim["arms_allegation"]["recipient"] = None  # an unknown party: nothing to cite
+    assert found(field_citations, claim) == [("field-uncited", "/arms_allegation/supplier")]
+    claim["evidence"].append({**claim["evidence"][0], "supports": "/arms_allegation"})
+    assert found(field_citations, claim) == []
+    assert CHECKS[-1].passes(view(claim), CONTEXT)
+
+
+def test_the_field_message_says_where_to_point_a_span() -> None:
+    record = _cited_elsewhere(visit(), {"/diplomatic_visit/hosts/0"})
+    (problem,) = field_citations(record, CONTEXT)
+    assert problem.message == (
+        "/diplomatic_visit/hosts/0 is cited by no span: point the span that shows it at "
+        "/diplomatic_visit/hosts/0, or at /diplomatic_visit when one sentence shows several "
+        "fields")
+    claim = _cited_elsewhere(allegation(), {"", "/arms_allegation", "/arms_allegation/supplier"})
+    claim["arms_allegation"]["recipient"] = None
+    (problem,) = field_citations(claim, CONTEXT)
+    assert problem.message == (
+        "/arms_allegation/supplier is cited by no span: point the span that shows it at "
+        "/arms_allegation/supplier, or at /arms_allegation when one sentence shows several "
+        "fields")

@@ -2,7 +2,9 @@
 
 Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-weekday-mismatch,
 date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
-status-modality-mismatch, host-not-state, counterpart-missing, supplier-is-recipient, classification-mismatch, country-code-unknown, wikidata-id-malformed.
+status-modality-mismatch, host-not-state, counterpart-missing, mode-not-multilateral,
+stage-inconsistent, verification-inconsistent, supplier-is-recipient, classification-mismatch,
+country-code-unknown, wikidata-id-malformed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from validator.checks.context import DatasetContext
 from validator.checks.dating import inferences, stage_dates, weekdays
 from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
 from validator.checks.tables import Table, actor_problems
+from validator.checks.transfers import Transfers, transfer_problems
 from validator.checks.visiting import CHECKS as VISITING
-from validator.checks.visiting import counterparts, host_kinds, visit_status
+from validator.checks.visiting import counterparts, host_kinds, multilateral_modes, visit_status
 from validator.checks.walk import view as walk_view
 from validator.escaping import escape
 
@@ -426,3 +429,192 @@ def test_the_counterpart_message_names_the_host_and_the_role_to_add() -> None:
         "affiliation in the actors table) and meets the visitors, but has no role receiving "
         f"them for it: add a role counterpart of {escape('kim-jong-un')} with side "
         f"{escape('north-korea')} to the visit's roles")
+
+
+# --- mode-not-multilateral (codebook M1, with V3 and P4) -----------------------------
+
+PARTIES = DatasetContext("1.2.0", frozenset(), None, None,
+                         {"china": "state", "iran": "state", "russia": "state", "un": "organisation",
+                          "ma-zhaoxu": "person", "ryabkov": "person", "gharibabadi": "person",
+                          "iran-delegation": "delegation", "loner": "person"},
+                         {"ma-zhaoxu": "china", "ryabkov": "russia", "gharibabadi": "iran",
+                          "iran-delegation": "iran", "loner": "nowhere"})
+M1 = [("mode-not-multilateral", "/diplomatic_visit/mode")]
+
+
+@pytest.mark.parametrize(("visitors", "hosts", "roles", "mode", "expected"), [
+    (["iran", "russia"], ["china"], [], "visit", M1),  # Beijing, with Iran and Russia
+    (["iran", "russia"], ["china"], [], "third_location", M1),
+    (["iran", "russia"], ["china"], [], "multilateral", []),
+    (["iran", "russia"], ["china"], [], "phone", []),  # a remote meeting is a call (P4)
+    (["ryabkov", "gharibabadi"], ["china"], [], "visit", M1),  # persons stand for their states
+    (["ryabkov", "iran-delegation"], ["china"], [], "visit", M1),
+    (["ryabkov", "ryabkov-2"], ["china"], [], "visit", []),  # one unknown to the table
+    (["ryabkov", "russia"], ["china"], [], "visit", []),  # two of one side: two parties
+    (["loner", "ryabkov"], ["china"], [], "visit", []),  # an affiliation the table lacks
+    (["ryabkov"], ["china", "iran", "un"], [], "visit", []),  # a tour: one stop a host (V3)
+    (["ryabkov"], [], [{"actor": "china", "role": "convener"},
+                       {"actor": "gharibabadi", "role": "participant", "side": "iran"}],
+     "third_location", M1),
+    (["ryabkov"], [], [{"actor": "loner", "role": "participant", "side": "iran"},
+                       {"actor": "un", "role": "convener"}], "visit", M1),
+    (["ryabkov"], ["china"], [{"actor": "iran", "role": "observer"}], "visit", []),
+    (["ryabkov"], ["china"], [{"actor": "ma-zhaoxu", "role": "counterpart", "side": "china"}],
+     "visit", []),
+])
+def test_three_parties_meet_multilaterally(visitors, hosts, roles, mode, expected) -> None:
+    record = visit()
+    details = record["diplomatic_visit"]
+    details.update(visitors=visitors, hosts=hosts, mode=mode)
+    if roles:
+        details["roles"] = roles
+    assert [(p.code, p.pointer) for p in multilateral_modes(record, PARTIES)] == expected
+    assert VISITING[1].passes(walk_view(record), PARTIES) is (expected == [])
+
+
+def test_without_the_actors_kinds_no_party_is_counted() -> None:
+    record = visit()
+    record["diplomatic_visit"].update(visitors=["iran", "russia"], hosts=["china"])
+    assert found(multilateral_modes, record) == []
+    assert found(multilateral_modes, allegation()) == []
+
+
+def test_the_multilateral_message_names_the_parties() -> None:
+    record = visit()
+    record["diplomatic_visit"].update(visitors=["ryabkov", "iran"], hosts=["china"])
+    (problem,) = multilateral_modes(record, PARTIES)
+    assert problem.message == (
+        f"3 states or organisations take part as parties ({escape('china')}, {escape('iran')}, "
+        f"{escape('russia')}) but the mode is visit: a meeting of three or more parties is "
+        "multilateral (CAMEO 040); a tour with one host a stop is a visit to each, a remote "
+        "meeting a call")
+
+
+# --- stage-inconsistent, verification-inconsistent (codebook G3, F3) -----------------
+
+def _claim(record_id: str, stage: str = "delivered", verification: str = "confirmed", *,
+           categories: tuple[str, ...] = ("missiles",), parties: tuple = ("russia", "iran"),
+           note: str = "", links: tuple[str, ...] = ()) -> dict:
+    record = allegation()
+    record["id"] = record_id
+    details = record["arms_allegation"]
+    details.update(supplier=parties[0], recipient=parties[1], stage=stage,
+                   verification=verification,
+                   weapons=[{"category": category} for category in categories])
+    record["coding"].pop("note", None)
+    if note:
+        record["coding"]["note"] = note
+    if links:
+        record["links"] = [{"relation": "same_event", "record": link} for link in links]
+    return record
+
+
+def transfers_of(*records: dict, ignore: frozenset[str] = frozenset()) -> list[tuple]:
+    gathered = Transfers()
+    for line, record in enumerate(records, 1):
+        gathered.add(record, line, 0)
+    return [(one.record, problem.code, problem.pointer)
+            for one, problem in transfer_problems(gathered.found, ignore)]
+
+
+STAGE = "/arms_allegation/stage"
+VERIFICATION = "/arms_allegation/verification"
+
+
+def test_one_transfer_at_two_stages_unlinked_is_reported_on_the_later() -> None:
+    assert transfers_of(_claim("a", "shipped", "corroborated"),
+                        _claim("b", "delivered", "corroborated")) == [
+        ("b", "stage-inconsistent", STAGE)]
+    # A link either way, of any relation, says the records know of each other.
+    assert transfers_of(_claim("a", "shipped", "corroborated"),
+                        _claim("b", "delivered", "corroborated", links=("a",))) == []
+    assert transfers_of(_claim("a", "shipped", "corroborated", links=("b",)),
+                        _claim("b", "delivered", "corroborated")) == []
+
+
+@pytest.mark.parametrize(("other", "expected"), [
+    ({"categories": ("missiles", "uav")}, [("b", "stage-inconsistent", STAGE)]),  # one in common
+    ({"categories": ("uav",)}, []),  # another weapon: another transfer
+    ({"parties": ("iran", "russia")}, []),  # the other way round
+    ({"parties": (None, "iran")}, []),  # a supplier not known: not known to be the same
+    ({"categories": ()}, []),  # no weapon named
+])
+def test_the_same_transfer_is_the_same_parties_and_a_weapon_category(other, expected) -> None:
+    assert transfers_of(_claim("a", "shipped"), _claim("b", "delivered", **other)) == expected
+
+
+def test_one_transfer_verified_twice_without_a_note_is_reported() -> None:
+    assert transfers_of(_claim("a", verification="confirmed"),
+                        _claim("b", verification="unverified")) == [
+        ("b", "verification-inconsistent", VERIFICATION)]
+    for noted in ("a", "b"):  # either record's note may say why
+        assert transfers_of(_claim("a", verification="confirmed", note="why" * (noted == "a")),
+                            _claim("b", verification="unverified",
+                                   note="why" * (noted == "b"))) == []
+    assert transfers_of(_claim("a", verification="confirmed", note=" "),
+                        _claim("b", verification="unverified")) != []  # a blank note says nothing
+    # A link does not explain another verification.
+    assert transfers_of(_claim("a", "shipped", "confirmed"),
+                        _claim("b", "delivered", "unverified", links=("a",))) == [
+        ("b", "verification-inconsistent", VERIFICATION)]
+
+
+def test_each_record_is_reported_once_against_an_unlinked_earlier_one() -> None:
+    records = [_claim("a", "shipped"), _claim("b", "delivered", links=("a",)),
+               _claim("c", "shipped", links=("b",)), _claim("d", "used", links=("a", "b"))]
+    assert transfers_of(*records) == [("d", "stage-inconsistent", STAGE)]  # d is not linked to c
+    assert transfers_of(*records, ignore=frozenset({"stage-inconsistent"})) == []
+
+
+def test_the_transfer_messages_name_the_other_record() -> None:
+    gathered = Transfers()
+    gathered.add(_claim("a", "shipped", "confirmed"), 3, 0)
+    gathered.add(_claim("b", "delivered", "unverified"), 7, 0)
+    assert [problem.message for _, problem in transfer_problems(gathered.found)] == [
+        (f"stage delivered, but record {escape('a')} (line 3) gives the same transfer "
+        f"({escape('russia')} to {escape('iran')}) stage shipped: link the two records, or code "
+        "the stage both reports support"),
+        (f"verification unverified, but record {escape('a')} (line 3) gives the same transfer "
+        f"({escape('russia')} to {escape('iran')}) verification confirmed: give both the same, "
+        "or say in coding.note why they differ")]
+
+
+def test_a_chain_of_links_covers_only_the_records_it_joins() -> None:
+    """Alternating stages, each record linked to the one before: from the fourth on, each
+    has an earlier record of the other stage that it is not linked to."""
+    records = [_claim(f"r{index}", ("shipped", "delivered")[index % 2],
+                      links=(f"r{index - 1}",) if index else ()) for index in range(2000)]
+    reported = transfers_of(*records)
+    assert [record for record, _, _ in reported] == [f"r{index}" for index in range(3, 2000)]
+
+
+def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> None:
+    """Found once every record of the dataset is read: at the line and column of the field,
+    at most the rule's limit a file, then a note of how many more."""
+    import json
+    import shutil
+
+    from samples import BASE
+
+    from validator import validate
+    from validator.reading.limits import MAX_FINDINGS_PER_RULE
+
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    records = [json.loads(line) for line in (folder / "events.jsonl").read_text("utf-8")
+               .splitlines()]
+    for index in range(MAX_FINDINGS_PER_RULE + 2):
+        again = copy.deepcopy(records[2])
+        again["id"] = f"copy-{index}"
+        again["arms_allegation"]["stage"] = "agreed"
+        records.append(again)
+    text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    (folder / "events.jsonl").write_text(text, "utf-8")
+    findings = validate([str(folder)]).findings
+    assert [(f.code, f.line) for f in findings] == [
+        *(("stage-inconsistent", line) for line in range(5, 5 + MAX_FINDINGS_PER_RULE)),
+        ("findings-capped", 5 + MAX_FINDINGS_PER_RULE)]
+    first = text.splitlines()[4]
+    assert findings[0].column == first.index('"agreed"') + 1
+    assert findings[-1].message == ("2 more stage-inconsistent findings in this file are not "
+                                    f"reported (the limit is {MAX_FINDINGS_PER_RULE})")

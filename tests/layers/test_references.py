@@ -1,8 +1,8 @@
 """The references layer: every actor and source a record names is in its dataset's tables, and listed.
 
 Rules: record-id-duplicate, actor-unknown, source-unknown, actor-not-listed, source-not-listed,
-link-dangling, wikidata-inconsistent, actor-wikidata-conflict, event-possible-duplicate,
-event-possible-duplicate-elsewhere, visit-part-of-multilateral.
+source-uncited, link-dangling, wikidata-inconsistent, actor-wikidata-conflict,
+event-possible-duplicate, event-possible-duplicate-elsewhere, visit-part-of-multilateral.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from samples import BASE, CONTEXT, RECORDS, found, visit
 from strategies import datasets
 
-from validator.checks.context import DatasetContext
+from validator.checks.context import Article, DatasetContext
 from validator.checks.evidence import span_problems
-from validator.checks.references import unknown_actors
+from validator.checks.references import CHECKS as REFERENCES
+from validator.checks.references import uncited_sources, unknown_actors
 from validator.checks.suggest import did_you_mean
+from validator.checks.walk import view
 from validator.escaping import escape
 
 
@@ -495,3 +497,46 @@ def test_copies_of_one_event_give_pairs_in_proportion_to_their_number() -> None:
     assert len(pairs) <= (copies + 1) * 2 * SAME_WINDOW
     assert {later for _, later in pairs} == set(range(1, copies + 1))
     assert all(earlier < SAME_WINDOW for earlier, _ in pairs)  # each names a first copy
+
+
+# --- source-uncited (codebook E5) ---------------------------------------------------
+
+TWO_ARTICLES = DatasetContext("1.0.0", frozenset(), {
+    source: Article(source, f"articles/{source}.txt", None, None)
+    for source in ("newsbytes-2023-07-29", "voa-1")})
+
+
+@pytest.mark.parametrize(("listed", "context", "expected"), [
+    (["newsbytes-2023-07-29"], TWO_ARTICLES, []),
+    (["newsbytes-2023-07-29", "voa-1"], TWO_ARTICLES, [("source-uncited", "/reporting/sources/1")]),
+    (["voa-1", "newsbytes-2023-07-29"], TWO_ARTICLES, [("source-uncited", "/reporting/sources/0")]),
+    (["voa-1", "voa-1"], TWO_ARTICLES, [("source-uncited", "/reporting/sources/0")]),  # once
+    (["newsbytes-2023-07-29", "zz-other"], TWO_ARTICLES, []),  # source-unknown's to report
+    (["newsbytes-2023-07-29", "zz-other"], DatasetContext("1.0.0"),  # no table: every one
+     [("source-uncited", "/reporting/sources/1")]),
+])
+def test_every_listed_article_is_cited(listed, context, expected) -> None:
+    record = visit()
+    record["reporting"]["sources"] = listed
+    assert [(p.code, p.pointer) for p in uncited_sources(record, context)] == expected
+    assert REFERENCES[-1].passes(view(record), context) is (expected == [])
+
+
+def test_a_span_of_a_meeting_or_a_response_cites_its_article_too() -> None:
+    record = visit()
+    record["reporting"]["sources"].append("voa-1")
+    record["diplomatic_visit"]["meetings"][0]["evidence"][0]["source"] = "voa-1"
+    assert list(uncited_sources(record, TWO_ARTICLES)) == []
+    claim = denied_from_elsewhere()
+    claim["reporting"]["sources"].append(claim["arms_allegation"]["responses"][0]["evidence"][0]
+                                         ["source"])
+    assert list(uncited_sources(claim, DatasetContext("1.0.0"))) == []
+
+
+def test_the_uncited_source_message_says_what_to_do() -> None:
+    record = visit()
+    record["reporting"]["sources"].append("voa-1")
+    (problem,) = uncited_sources(record, TWO_ARTICLES)
+    assert problem.message == (f"source {escape('voa-1')} is in the record's reporting sources, "
+                               "but no span cites it: cite the words in which it reports the "
+                               "event, or leave it out")

@@ -63,6 +63,37 @@ def unlisted_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]
             listed.add(source)  # once per source is enough
 
 
+def _uncited(record: JSON, cited: list[JSON], known: JSON) -> Iterator[tuple[int, str]]:
+    """(index, source) of each listed source that no span cites and the table has.
+
+    `known` is the sources table (None: not read).  A listed source is nearly
+    always one, cited by the record's first span: each is looked for only until found.
+    """
+    seen: set[str] = set()
+    for index, source in enumerate(record["reporting"]["sources"]):
+        if source in seen:
+            continue
+        seen.add(source)
+        for span in cited:
+            if span["source"] == source:
+                break
+        else:
+            if known is None or source in known:
+                yield index, source
+
+
+def uncited_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """An article the record's reporting lists is cited by one of its spans (codebook E5).
+
+    A source the sources table lacks is source-unknown's to report.
+    """
+    for index, source in _uncited(record, [span for _, span in spans(record)], context.sources):
+        yield Problem("source-uncited",
+                      f"source {escape(source)} is in the record's reporting sources, but no "
+                      "span cites it: cite the words in which it reports the event, or leave "
+                      "it out", pointer=join(("reporting", "sources", index)))
+
+
 def _actors_known(view: RecordView, context: DatasetContext) -> bool:
     known = context.actors
     return known is None or (known.issuperset(view.record["actors"])
@@ -91,6 +122,24 @@ def _sources_listed(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
+def listed_sources(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """Codebook E5, both halves: spans cite only listed articles, and every listed one."""
+    yield from unlisted_sources(record, context)
+    yield from uncited_sources(record, context)
+
+
+def _sources_listed_and_cited(view: RecordView, context: DatasetContext) -> bool:
+    listed, spans = view.record["reporting"]["sources"], view.spans
+    if len(listed) == 1:  # nearly every record: every span cites it, so it is cited
+        only = listed[0]
+        for span in spans:  # noqa: SIM110 - all() over a generator is slower, per record
+            if span["source"] != only:
+                return False
+        return True
+    return _sources_listed(view, context) and next(
+        _uncited(view.record, spans, context.sources), None) is None
+
+
 # Where the record schema keeps references (every one the walk yields is one of these).
 _ACTOR_REF, _PARTY = "common.schema.json#/$defs/actor_ref", "common.schema.json#/$defs/party"
 _SOURCE_REF = "common.schema.json#/$defs/source_ref"
@@ -112,4 +161,5 @@ CHECKS = (RecordCheck(unknown_actors, _actors_known, _actor_rows,
           RecordCheck(unknown_sources, _sources_known, _source_rows,
                       codes=frozenset({"source-unknown"})),
           RecordCheck(unlisted_actors, _actors_listed, codes=frozenset({"actor-not-listed"})),
-          RecordCheck(unlisted_sources, _sources_listed, codes=frozenset({"source-not-listed"})))
+          RecordCheck(listed_sources, _sources_listed_and_cited,
+                      codes=frozenset({"source-not-listed", "source-uncited"})))

@@ -1,11 +1,16 @@
-"""What a visit's parts agree on: its status and modality (S3), hosts (H1), counterparts (H2).
+"""What a visit's parts agree on: status and modality (S3), hosts (H1, H2), mode (M1).
 
 A planned visit is planned in both its modality and its status (or its status
 is cancelled): a visit with status planned or cancelled is one the text plans.
 `hosts` is the state or organisation whose territory or seat the visitors
 come to, never a person: the people who receive them are counterparts in
-`roles`.  The actors table says what kind each actor is; an actor it lacks,
-or a kind its codelist lacks, is left to `actor-unknown` and `table-value`.
+`roles`.  A meeting of three or more states or organisations as parties is
+multilateral: the parties are the sides of its visitors (a state or
+organisation, or a person's or delegation's affiliation), of its conveners and
+participants, and its host when it has one; several hosts are a tour (V3),
+one stop each, and a call (P4) is mode phone whoever takes part.  The actors
+table says what kind each actor is; an actor it lacks, or a kind its codelist
+lacks, is left to `actor-unknown` and `table-value`.
 
 H2 as a check: a *host-side meeting participant* is a participant of one of
 the visit's meetings whose `affiliation` in the actors table is one of the
@@ -86,15 +91,83 @@ def host_kinds(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           pointer=join("/diplomatic_visit/hosts", index))
 
 
-def _hosts_are_states(view: RecordView, context: DatasetContext) -> bool:
-    kinds = context.kinds
+PARTY_KINDS = frozenset({"state", "organisation"})
+_PARTY_ROLES = frozenset({"convener", "participant"})
+_IN_ONE_PLACE = frozenset({"visit", "third_location"})  # the modes M1 asks about (not phone)
+
+
+def _side(actor: str, kinds: dict[str, str], affiliations: dict[str, str]) -> str | None:
+    """The state or organisation an actor is, or is affiliated with, or None."""
+    if kinds.get(actor) in PARTY_KINDS:
+        return actor
+    affiliation = affiliations.get(actor)
+    return affiliation if affiliation and kinds.get(affiliation) in PARTY_KINDS else None
+
+
+def _parties(visit: JSON, context: DatasetContext) -> set[str | None]:
+    """The states and organisations that take part in a visit as parties (codebook M1).
+
+    None among them stands for actors with no state or organisation to stand for.
+    """
+    kinds, affiliations = context.kinds or {}, context.affiliations or {}
+    parties = {_side(visitor, kinds, affiliations) for visitor in visit["visitors"]}
+    for role in visit.get("roles") or ():
+        if role["role"] in _PARTY_ROLES:
+            parties.add(_side(role["actor"], kinds, affiliations)
+                        or (_side(role["side"], kinds, affiliations) if "side" in role else None))
+    if len(visit["hosts"]) == 1:  # several hosts: a tour, a visit to each (V3)
+        parties.add(_side(visit["hosts"][0], kinds, affiliations))
+    return parties
+
+
+def _may_be_multilateral(visit: JSON) -> bool:
+    """Whether a visit is in one place and has room for three parties (most have not)."""
+    if visit["mode"] not in _IN_ONE_PLACE:
+        return False
+    room = len(visit["visitors"]) + (len(visit["hosts"]) == 1)
+    if room < 3 and "roles" in visit:
+        room += sum(role["role"] in _PARTY_ROLES for role in visit["roles"])
+    return room >= 3
+
+
+def _too_many(visit: JSON, context: DatasetContext) -> list[str] | None:
+    """The parties of a visit in one place, sorted, when there are three or more, else None."""
+    if not _may_be_multilateral(visit):
+        return None
+    parties = _parties(visit, context)
+    parties.discard(None)
+    return sorted(parties) if len(parties) >= 3 else None  # type: ignore[arg-type]
+
+
+def multilateral_modes(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """Three or more states or organisations as parties of a meeting in one place: multilateral."""
+    visit = record.get("diplomatic_visit")
+    parties = None if visit is None else _too_many(visit, context)
+    if parties is not None:
+        named = ", ".join(escape(party) for party in parties)
+        yield Problem("mode-not-multilateral",
+                      f"{len(parties)} states or organisations take part as parties ({named}) "
+                      f"but the mode is {visit['mode']}: a meeting of three or more parties is "
+                      "multilateral (CAMEO 040); a tour with one host a stop is a visit to "
+                      "each, a remote meeting a call", pointer="/diplomatic_visit/mode")
+
+
+def visit_parties(record: JSON, context: DatasetContext) -> Iterator[Problem]:
+    """The parties: each host a state or organisation (H1), three or more multilateral (M1)."""
+    yield from host_kinds(record, context)
+    yield from multilateral_modes(record, context)
+
+
+def _parties_fit(view: RecordView, context: DatasetContext) -> bool:
     visit = view.record.get("diplomatic_visit")
-    if not kinds or visit is None:
+    if visit is None:
         return True
-    for host in visit["hosts"]:  # noqa: SIM110 - all() over a generator costs half again
-        if kinds.get(host) in NOT_HOSTS:
-            return False
-    return True
+    kinds = context.kinds
+    if kinds:
+        for host in visit["hosts"]:  # a loop: all() over a generator costs half again
+            if kinds.get(host) in NOT_HOSTS:
+                return False
+    return _too_many(visit, context) is None
 
 
 def _receives(roles: Iterable[JSON], actor: str, side: str) -> bool:
@@ -144,7 +217,8 @@ def _counterparts_given(view: RecordView, context: DatasetContext) -> bool:
 
 
 CHECKS = (RecordCheck(visit_status, _status_agrees, codes=frozenset({"status-modality-mismatch"})),
-          RecordCheck(host_kinds, _hosts_are_states, codes=frozenset({"host-not-state"})),
+          RecordCheck(visit_parties, _parties_fit,
+                      codes=frozenset({"host-not-state", "mode-not-multilateral"})),
           # No narrowing: stated in JSON Schema (for each host's person, "not in a meeting
           # without a role"), it cost the engine 2 to 2.5 µs a real record, the screen 0.6 to
           # 1.4 (benchmarks: docs/coding/h2-2026-12.md).

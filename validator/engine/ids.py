@@ -19,7 +19,7 @@ from validator.reading.strict_json import parse_json
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from validator.findings import Finding
+    from validator.findings import Finding, Problem
 
 
 def id_digest(record_id: str) -> int:
@@ -106,6 +106,17 @@ def repeated_digests(digests: array.array[int]) -> set[int]:
         repeated.update(a for a, b in zip(ordered, itertools.islice(ordered, 1, None),
                                           strict=False) if a == b)
     return repeated
+
+
+def reread(problem: Problem, root: str, path: str, file: str, line: int,
+           offset: int) -> Finding:
+    """A problem of the record at `file:line` (its line starting at byte `offset`), located.
+
+    The line is read again; if it cannot be, the finding names the line alone.
+    """
+    text = read_line(Path(root), path, offset)
+    return located(problem, text, file, line) if text is not None else \
+        make(problem.code, problem.message, file, line, 1, problem.pointer)
 
 
 def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:

@@ -24,6 +24,8 @@ from validator.checks.context import DatasetContext
 from validator.checks.duplicates import CODES as DUPLICATE_CODES
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
+from validator.checks.transfers import CODES as TRANSFER_CODES
+from validator.checks.transfers import Transfers
 from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.across import EventKeys
@@ -80,6 +82,8 @@ class RecordResult:
     links: RecordLinks = field(default_factory=RecordLinks)  # links to other records (1.1.0)
     covered: Coverage = field(default_factory=Coverage)  # what the spans cite (the recall aid)
     keys: EventKeys = field(default_factory=EventKeys)  # event keys, by id position (K1, K2)
+    # The allegations' transfers, for the dataset's checks across its records (G3, F3).
+    transfers: Transfers = field(default_factory=Transfers)
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,7 @@ def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - t
     covered, keep, add_keys = result.covered, task.recall, \
         _no_keys if task.ignore >= DUPLICATE_CODES else result.keys.add  # event keys (K1, K2)
     cite = covered.spans.extend  # the spans of a clean record, settled a block at a time
+    transfers = None if task.ignore >= TRANSFER_CODES else result.transfers.add
     with handle:
         handle.seek(task.start)
         for block_offset, lines, plain in blocks(handle, task.end, digits=not hot.exact_numbers,
@@ -231,6 +236,8 @@ def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - t
                                     cite(facts.spans)
                                 if "links" in record:  # rare: the id of another record
                                     _add_links(result, record, raw, name, number)
+                                if transfers is not None and "arms_allegation" in record:
+                                    transfers(record, number, line_offset)
                                 continue
                     except fast_error:
                         pass
@@ -289,6 +296,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
             result.keys.add(record, len(result.ids.digests) - 1)
     if valid and "links" in record:
         _add_links(result, record, line, name, number)
+    if valid and not task.ignore >= TRANSFER_CODES:
+        result.transfers.add(record, number, offset)
     if task.recall:
         for span in _span_objects(record):
             result.covered.add(span)

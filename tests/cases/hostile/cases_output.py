@@ -61,6 +61,7 @@ def _old_command_key(record: dict[str, object]) -> None:
 def _supports(record: dict[str, object]) -> None:
     evidence = record["evidence"]
     assert isinstance(evidence, list)
+    evidence.append(dict(evidence[0]))  # what it cited stays cited (field-uncited is not this)
     evidence[0]["supports"] = "/x" + TERMINAL + COMMAND
 
 
