@@ -610,7 +610,8 @@ def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> N
         records.append(again)
     text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     (folder / "events.jsonl").write_text(text, "utf-8")
-    findings = validate([str(folder)]).findings
+    # Copies of one transfer are possible duplicates too (K1): not what this test is about.
+    findings = validate([str(folder)], ignore=["event-possible-duplicate"]).findings
     assert [(f.code, f.line) for f in findings] == [
         *(("stage-inconsistent", line) for line in range(5, 5 + MAX_FINDINGS_PER_RULE)),
         ("findings-capped", 5 + MAX_FINDINGS_PER_RULE)]

@@ -471,13 +471,15 @@ def test_a_visit_linked_part_of_a_multilateral_record_elsewhere_is_reported(tmp_
     line = (rubio / "events.jsonl").read_text("utf-8").splitlines()[number - 1]
     expected = [("visit-part-of-multilateral", f"{rubio}/events.jsonl", number,
                  locate(line, "/links/0/record")[1], "/links/0/record")]
+    # The trip's roles name the G7's parties, so M1 (mode-not-multilateral) says so too.
+    m1 = ["mode-not-multilateral"]
     for paths in ([rubio.parent], [rubio]):  # the G7 dataset in the run, or beside it
-        found = validate([str(p) for p in paths]).findings
+        found = validate([str(p) for p in paths], ignore=m1).findings
         assert [(f.code, f.file, f.line, f.column, f.pointer) for f in found] == expected
     assert found[-1].message == (
         "record 'voa-8005899-004' is part of the multilateral meeting 'voa-8010030-001', so "
         "it is a trip to attend it: its mode is multilateral, not visit (codebook M7)")
-    assert validate([str(rubio)], alone=True, ignore=["link-dangling"]).findings == ()
+    assert validate([str(rubio)], alone=True, ignore=["link-dangling", *m1]).findings == ()
 
 
 def test_copies_of_one_event_give_pairs_in_proportion_to_their_number() -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from validator.checks import dating, evidence, meaning, naming, references, visiting
+from validator.checks import citing, dating, evidence, meaning, naming, references, visiting
 from validator.escaping import escape
 from validator.findings import Problem
 
 JSON = Any
 
-RECORD_CHECKS = (references.CHECKS + evidence.CHECKS + naming.CHECKS + meaning.CHECKS
-                 + dating.CHECKS + visiting.CHECKS)
+RECORD_CHECKS = (references.CHECKS + evidence.CHECKS + citing.CHECKS + naming.CHECKS
+                 + meaning.CHECKS + dating.CHECKS + visiting.CHECKS)
 
 
 def no_records() -> Problem:
