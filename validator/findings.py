@@ -193,8 +193,8 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("table-unique", "Table key repeated", E, Layer.TABLES,
          "A CSV value that must be unique (an id, a text path) appears twice."),
     Rule("table-foreign-key", "Table reference", E, Layer.TABLES,
-         "A CSV cell refers to a row that the table does not have "
-         "(an actor's affiliation names an unknown actor)."),
+         "A CSV cell refers to a row that the table it names does not have "
+         "(an actor's affiliation, or an alias's actor, names an unknown actor)."),
     Rule("table-format", "Table unreadable", E, Layer.TABLES,
          "A CSV table cannot be read as CSV (a broken quote, a NUL byte, a wrong dialect)."),
     # Records against the JSON Schema.
@@ -293,6 +293,10 @@ RULES: Final[dict[str, Rule]] = _rules(
          "A country is not an assigned ISO 3166-1 alpha-3 code."),
     Rule("wikidata-id-malformed", "Malformed Wikidata id", E, Layer.MEANING,
          "An actor's Wikidata id is not Q followed by a number without leading zeros."),
+    Rule("alias-ambiguous", "Alias names two actors", E, Layer.MEANING,
+         "An alias of the aliases table (schema 1.3.0) is also the name of another actor of "
+         "the dataset, or an alias of another actor, compared as span-actor-unnamed compares "
+         "names; a span that names one would pass for the other (codebook AC5)."),
     # The tool itself.
     Rule("internal-error", "Validator fault", E, Layer.TOOL,
          "The validator failed on this file; the rest of the run went on. "
