@@ -207,9 +207,11 @@ def _codelist_changes(old: dict[str, Codelist], new: dict[str, Codelist]) -> lis
 def _table_changes(old: str, new: str) -> list[str]:
     lines: list[str] = []
     before_tables, after_tables = registry.load(old).tables, registry.load(new).tables
-    lines += [f"- Table `{table}` added (optional: a dataset without it stays valid), columns "
-              + ", ".join(f"`{f['name']}`" for f in registry.load(new).table_schema(table)["fields"])
-              + "." for table in after_tables if table not in before_tables]
+    for table in (t for t in after_tables if t not in before_tables):
+        fields_ = registry.load(new).table_schema(table)["fields"]
+        columns = ", ".join(f"`{f['name']}`" for f in fields_)
+        lines.append(f"- Table `{table}` added (optional: a dataset without it stays valid), "
+                     f"columns {columns}.")
     lines += [f"- Table `{table}` removed." for table in before_tables
               if table not in after_tables]
     for table in (t for t in before_tables if t in after_tables):

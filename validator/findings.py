@@ -289,14 +289,14 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,
          "The CAMEO code maps to another PLOVER event or mode than the record gives, "
          "or the mode does not fit the PLOVER event."),
-    Rule("country-code-unknown", "Unknown country", E, Layer.MEANING,
-         "A country is not an assigned ISO 3166-1 alpha-3 code."),
-    Rule("wikidata-id-malformed", "Malformed Wikidata id", E, Layer.MEANING,
-         "An actor's Wikidata id is not Q followed by a number without leading zeros."),
     Rule("alias-ambiguous", "Alias names two actors", E, Layer.MEANING,
          "An alias of the aliases table (schema 1.3.0) is also the name of another actor of "
          "the dataset, or an alias of another actor, compared as span-actor-unnamed compares "
          "names; a span that names one would pass for the other (codebook AC5)."),
+    Rule("country-code-unknown", "Unknown country", E, Layer.MEANING,
+         "A country is not an assigned ISO 3166-1 alpha-3 code."),
+    Rule("wikidata-id-malformed", "Malformed Wikidata id", E, Layer.MEANING,
+         "An actor's Wikidata id is not Q followed by a number without leading zeros."),
     # The tool itself.
     Rule("internal-error", "Validator fault", E, Layer.TOOL,
          "The validator failed on this file; the rest of the run went on. "

@@ -37,14 +37,14 @@ def _record_1_2_0_to_1_3_0(record: JSON) -> JSON:
 
 
 def _table_schemas(descriptor: JSON, version: str) -> JSON:
-    """Each sources or actors table resource carries `version`'s Table Schema, inline.
+    """Each table resource (sources, actors, aliases) carries `version`'s Table Schema, inline.
 
-    A sources or actors resource with no `type` becomes a `table` (what it is);
+    A resource of a table with no `type` becomes a `table` (what it is);
     one typed otherwise is left without a schema, which 1.2.0 allows.
     """
     released = registry.load(version)
     for resource in descriptor.get("resources") or ():
-        if isinstance(resource, dict) and resource.get("name") in registry.TABLES:
+        if isinstance(resource, dict) and resource.get("name") in released.tables:
             resource.setdefault("type", "table")
             if resource["type"] == "table":
                 resource["schema"] = copy.deepcopy(released.table_schema(resource["name"]))

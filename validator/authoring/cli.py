@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument("--path", action="store_true",
                        help="print the path of the bundled record schema instead")
     shown.add_argument("--tables", action="store_true",
-                       help="print the Table Schemas of the version's tables (sources, actors; aliases from 1.3.0)")
+                       help="print the Table Schemas of the version's tables "
+                            "(sources, actors; aliases from 1.3.0)")
     shown.add_argument("--profile", action="store_true",
                        help="print the JSON Schema of datapackage.json")
     shown.add_argument("--folder", action="store_true",

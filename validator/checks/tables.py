@@ -189,27 +189,6 @@ def _readers_of(table_schema: JSON) -> tuple[tuple[str, CellReader], ...] | None
     return readers
 
 
-# By the Table Schema's identity (kept alive), as _READERS.
-_WITHIN: dict[int, tuple[JSON, JSON]] = {}
-
-
-def within(table_schema: JSON) -> JSON:
-    """The Table Schema without its foreign keys into other tables (the aliases' actor).
-
-    frictionless checks those only in a whole package; the dataset's layers
-    check them against the other table (`validator.checks.aliases`).
-    """
-    known = _WITHIN.get(id(table_schema))
-    if known is not None and known[0] is table_schema:
-        return known[1]
-    keys = table_schema.get("foreignKeys", [])
-    own = [key for key in keys if key["reference"].get("resource", "") == ""]
-    local = table_schema if len(own) == len(keys) else {**table_schema, "foreignKeys": own}
-    if len(_WITHIN) < 64:  # released schemas are few; a caller's own are not kept
-        _WITHIN[id(table_schema)] = (table_schema, local)
-    return local
-
-
 def _foreign_keys(table_schema: JSON) -> Iterator[tuple[list[str], bool, list[str]]]:
     """(fields, whether they refer to this same table, fields referred to) of each foreign key.
 

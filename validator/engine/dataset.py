@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.capping import capped_by_code
-from validator.checks import descriptor as descriptor_rules
 from validator.checks import aliases as alias_rules
+from validator.checks import descriptor as descriptor_rules
 from validator.checks import identities, naming, table_dates, tables
 from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
@@ -303,7 +303,7 @@ class _Layers:
             yield self._file(path, table)
             return None
         table_schema = version.table_schema(name)
-        local = tables.within(table_schema)  # keys into other tables: see _aliases
+        local = alias_rules.within(table_schema)  # keys into other tables: see _aliases
         problems = [] if tables.passes(table, local) else \
             list(tables.schema_problems(data, table, local))
         columns = tuple(column["name"] for column in table_schema["fields"])

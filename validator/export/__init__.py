@@ -3,9 +3,10 @@
 `textevents export DATASETS --to DIR` validates the datasets, then writes
 one file a table into a new folder: events, participants (one row an actor
 in a role), weapons (one row a quantity), dates, evidence spans, links,
-actors, their aliases (a dataset's aliases table, schema 1.3.0) and sources.  Columns are the same for every dataset and schema
-version, actors carry a corpus-wide key (their Wikidata id where the table
-gives one), and the CSV export is a Frictionless Data Package of its own
+actors, their aliases (a dataset's aliases table, schema 1.3.0) and
+sources.  Columns are the same for every dataset and schema version,
+actors carry a corpus-wide key (their Wikidata id where the table gives
+one), and the CSV export is a Frictionless Data Package of its own
 whose field descriptions are the data dictionary (`docs/export.md`).
 Records stream one at a time: memory does not grow with the corpus.
 """
