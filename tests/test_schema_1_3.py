@@ -9,15 +9,13 @@ with one gets located findings for each bad row, never a traceback.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import shutil
+from pathlib import Path
 
 import pytest
 from samples import ARTICLE_TEXT, aliased, visit
 
 from validator import changes, check_record, registry, validate
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 NEW = registry.load("1.3.0")
 PARADE = "Kim oversaw a military parade"
@@ -131,3 +129,42 @@ def test_at_1_2_0_an_aliases_resource_is_a_file_like_any_other(tmp_path: Path) -
     events = (folder / "events.jsonl").read_text("utf-8").replace('"1.3.0"', '"1.2.0"')
     (folder / "events.jsonl").write_text(events, "utf-8")
     assert _findings(folder) == []
+
+
+def _back_to_1_2_0(folder: Path) -> None:
+    """A dataset of datasets/ as it was at 1.2.0: its aliases table declared without a schema."""
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text("utf-8"))
+    descriptor["textevents_version"] = "1.2.0"
+    for resource in descriptor["resources"]:
+        if resource["name"] in registry.TABLES:
+            resource["schema"] = registry.load("1.2.0").table_schema(resource["name"])
+        if resource["name"] == "aliases":
+            del resource["schema"]
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    events = folder / "events.jsonl"
+    events.write_text(events.read_text("utf-8").replace('"schema_version": "1.3.0"',
+                                                        '"schema_version": "1.2.0"'), "utf-8")
+
+
+def test_the_upgrade_moves_datasets_at_1_2_0_to_1_3_0_and_can_run_again(tmp_path: Path) -> None:
+    """datasets/ back at 1.2.0 (an aliases table there is a plain file) upgrades to the same
+    1.3.0 datasets: records, tables and descriptors as datasets/ holds them; a second run
+    changes nothing (the lead re-runs it after merging records edited at 1.2.0)."""
+    from validator import upgrade
+
+    repo = Path(__file__).parent.parent / "datasets"
+    work = tmp_path / "datasets"
+    shutil.copytree(repo, work)
+    for folder in work.iterdir():
+        _back_to_1_2_0(folder)
+    assert validate([str(work)]).findings == ()
+    assert upgrade.main([str(work), "--to", "1.3.0"]) == 0
+    for folder in sorted(work.iterdir()):
+        for name in ("events.jsonl", "sources.csv", "actors.csv"):
+            assert (folder / name).read_bytes() == (repo / folder.name / name).read_bytes()
+        assert json.loads((folder / "datapackage.json").read_text("utf-8")) == \
+            json.loads((repo / folder.name / "datapackage.json").read_text("utf-8"))
+    assert validate([str(work)]).findings == ()
+    assert upgrade.main([str(work), "--check"]) == 0  # nothing left to do
+    assert upgrade.main([str(work), "--to", "1.3.0"]) == 0

@@ -294,9 +294,9 @@ def test_upgrade_record_refuses_what_it_cannot_read() -> None:
 def test_list_versions_names_each_version_and_its_upgrade(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert upgrade.main(["--list-versions"]) == 0
-    assert capsys.readouterr().out == \
-        "1.0.0  upgrades to 1.1.0\n1.1.0  upgrades to 1.2.0\n1.2.0  upgrades to 1.3.0\n" \
-        "1.3.0  newest\n"
+    assert capsys.readouterr().out == (
+        "1.0.0  upgrades to 1.1.0\n1.1.0  upgrades to 1.2.0\n1.2.0  upgrades to 1.3.0\n"
+        "1.3.0  newest\n")
 
 
 def test_no_dataset_and_no_list_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -354,7 +354,8 @@ def test_the_aliases_table_adds_names() -> None:
                                "nato": ("the alliance",), "nobody": ("Nobody",)})
     assert names["kim-jong-un"] == ("Kim Jong Un", "Un", "Kim", "Chairman Kim", "Marshal Kim")
     assert names["nato"] == ("NATO", "the alliance")
-    assert "Uncle Sam" in names["us-delegation"] and "Uncle Sam" in names["united-states"]
+    assert "Uncle Sam" in names["us-delegation"]
+    assert "Uncle Sam" in names["united-states"]
     assert "nobody" not in names  # an alias of no actor of the table names nothing
     assert actor_names(ROWS, {}) == actor_names(ROWS)
     assert actor_names([{"id": "x", "name": "", "kind": "person"}]) == {"x": ()}
