@@ -253,7 +253,7 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
          "A span cited for a visitor, host, participant, claimant, supplier or recipient "
          "does not name that actor: not by its name, a person's surname, a state's country "
-         "name, demonym or capital, nor an alias of the actors table (codebook E4)."),
+         "name, demonym or capital, nor an alias of the aliases table (codebook E4, AC8)."),
     Rule("text-not-nfc", "Text not NFC", E, Layer.EVIDENCE,
          "An article text is not in Unicode normalisation form C, so offsets are ambiguous."),
     Rule("text-line-ending", "Text has CR", E, Layer.EVIDENCE,
@@ -292,7 +292,7 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("alias-ambiguous", "Alias names two actors", E, Layer.MEANING,
          "An alias of the aliases table (schema 1.3.0) is also the name of another actor of "
          "the dataset, or an alias of another actor, compared as span-actor-unnamed compares "
-         "names; a span that names one would pass for the other (codebook AC5)."),
+         "names; a span that names one would pass for the other (codebook AC8)."),
     Rule("country-code-unknown", "Unknown country", E, Layer.MEANING,
          "A country is not an assigned ISO 3166-1 alpha-3 code."),
     Rule("wikidata-id-malformed", "Malformed Wikidata id", E, Layer.MEANING,
