@@ -6,7 +6,7 @@ foreign key into the actors table, which frictionless checks only within a
 whole package, is checked here (`table-foreign-key`), and so is what no Table
 Schema can say: an alias names one actor of the dataset only.  An alias that is
 another actor's name or alias (`alias-ambiguous`) would let a span that names
-one actor pass for the other (`span-actor-unnamed`, codebook E4).  Names are
+one actor pass for the other (`span-actor-unnamed`, codebook E4, AC8).  Names are
 compared as that rule compares them: whole words, without case or punctuation.
 """
 
