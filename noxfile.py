@@ -259,8 +259,8 @@ def recipes(session: nox.Session) -> None:
 @nox.session(default=False)
 def frictionless(session: nox.Session) -> None:
     """Run `frictionless validate` on each dataset's datapackage.json; then, alone, on a copy
-    moved to schema 1.2.0 (Table Schemas in the descriptor), where it refuses planted bad
-    cells (tests/consumers/frictionless_check.py)."""
+    moved to the newest schema (Table Schemas in the descriptor, an aliases table), where it
+    refuses planted bad cells (tests/consumers/frictionless_check.py)."""
     session.install(".")
     for descriptor in sorted((ROOT / "datasets").glob("*/datapackage.json")):
         session.run("frictionless", "validate", str(descriptor))

@@ -104,6 +104,32 @@ def copy_actors(dataset: Path, copies: list[tuple[str, str]]) -> None:
                               "affiliation": row["affiliation"] and row["affiliation"] + suffix,
                               "wikidata": row["wikidata"] and row["wikidata"] + tag}
                              for row in rows)
+    _copy_aliases(dataset, copies)
+
+
+def _copy_aliases(dataset: Path, copies: list[tuple[str, str]]) -> None:
+    """The aliases table (schema 1.3.0) of a dataset whose actors were copied.
+
+    One copy: its rows name the suffixed ids.  Several copies of one actor
+    would share its aliases, which `alias-ambiguous` refuses: the table and
+    its resource are left out (the spans name their actors in full).
+    """
+    aliases = dataset / "aliases.csv"
+    if not aliases.exists():
+        return
+    if len(copies) == 1:
+        with aliases.open(encoding="utf-8", newline="") as table:
+            rows = list(csv.DictReader(table))
+        with aliases.open("w", encoding="utf-8", newline="") as table:
+            writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**row, "actor": row["actor"] + copies[0][0]} for row in rows)
+        return
+    aliases.unlink()
+    descriptor = json.loads((dataset / "datapackage.json").read_text("utf-8"))
+    descriptor["resources"] = [resource for resource in descriptor["resources"]
+                               if resource.get("path") != "aliases.csv"]
+    (dataset / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
 
 
 def suffix_source_ids(dataset: Path, suffix: str) -> None:

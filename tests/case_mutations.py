@@ -351,6 +351,26 @@ def _schema_as_path(folder: Path) -> None:
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
 
 
+def _at_1_3_0(case: CaseMutation) -> CaseMutation:
+    return _at("1.3.0", case)
+
+
+def _aliases(rows: str, **resource: str) -> Callable[[Path], None]:
+    """An aliases table (schema 1.3.0) of `rows` (its lines after the header), declared."""
+    def write(folder: Path) -> None:
+        from validator import registry
+
+        (folder / "aliases.csv").write_text(f"actor,alias,language\n{rows}", "utf-8")
+        descriptor = _descriptor(folder)
+        at = next(i for i, r in enumerate(descriptor["resources"]) if r["name"] == "actors")
+        declared = {"name": "aliases", "type": "table", "path": "aliases.csv", "format": "csv",
+                    "mediatype": "text/csv", "encoding": "utf-8",
+                    "schema": registry.load("1.3.0").table_schema("aliases")}
+        descriptor["resources"].insert(at + 1, {**declared, **resource})
+        (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    return write
+
+
 CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     CaseMutation("path-unsafe", "traversal", _edit_descriptor(
         lambda d: d["resources"].append({"name": "escape", "path": "../outside.txt"}))),
@@ -493,6 +513,16 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
         "sources.csv", "2023-07-29T18:25", "29 July 2023"))),
     # Codebook H2 needs roles (1.1.0): Kim meets Shoigu for North Korea, coded host_delegation.
     _at_1_1_0(on_record(0, SHARED["unreceived-participant"], "host-delegation-1-1-0")),
+    # Schema 1.3.0: the aliases table, each bad row located.
+    _at_1_3_0(CaseMutation("alias-ambiguous", "delegation-as-its-state-1-3-0", _aliases(
+        "kim-jong-un,Kim,\nchina-delegation,China,\n"))),
+    _at_1_3_0(CaseMutation("table-foreign-key", "alias-of-unknown-actor-1-3-0", _aliases(
+        "kim-jong-nu,Kim,\n"))),
+    _at_1_3_0(CaseMutation("table-value", "empty-alias-1-3-0", _aliases("kim-jong-un,,\n"))),
+    _at_1_3_0(CaseMutation("table-unique", "alias-twice-1-3-0", _aliases(
+        "kim-jong-un,Kim,\nkim-jong-un,Kim,ko-Latn\n"))),
+    _at_1_3_0(CaseMutation("descriptor-invalid", "aliases-as-text-1-3-0", _aliases(
+        "kim-jong-un,Kim,\n", type="text"))),
     # A record of another version than its dataset's: located at its schema_version.
     _case("schema-not-in-codelist", "record-version", 0, setting(["schema_version"], "1.1.0")),
 )

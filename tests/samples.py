@@ -26,3 +26,28 @@ def visit() -> dict[str, Any]:
 def found(check: Any, record: Any) -> list[tuple[str, str]]:
     """(code, pointer) of what a record check yields for `record` in the base case's context."""
     return [(p.code, p.pointer) for p in check(record, CONTEXT)]
+
+
+def aliased(folder: Path, rows: str | None) -> Path:
+    """A copy of the base case at `folder`, moved to schema 1.3.0, with `rows` as aliases.csv.
+
+    `rows` are the table's lines after its header (None: no aliases table); the
+    descriptor declares it with its released Table Schema, after the actors.
+    """
+    import shutil
+
+    from validator import registry, upgrade
+
+    shutil.copytree(BASE, folder)
+    upgrade.write(upgrade.plan(folder, "1.3.0"))
+    if rows is None:
+        return folder
+    (folder / "aliases.csv").write_text(f"actor,alias,language\n{rows}", "utf-8")
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    resources = descriptor["resources"]
+    at = next(i for i, r in enumerate(resources) if r["name"] == "actors") + 1
+    resources.insert(at, {"name": "aliases", "type": "table", "path": "aliases.csv",
+                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "schema": registry.load("1.3.0").table_schema("aliases")})
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    return folder

@@ -206,7 +206,9 @@ def test_schema_prints_the_bundle_its_path_the_tables_and_the_versions(capsys) -
     assert Path(out.strip()).read_text("utf-8") == run(capsys, "schema", newest)[1]
     assert run(capsys, "schema", "--list")[1].split() == list(registry.versions())
     tables = json.loads(run(capsys, "schema", "--tables")[1])
-    assert sorted(tables) == ["actors", "sources"]
+    assert sorted(tables) == ["actors", "aliases", "sources"]  # the aliases table from 1.3.0
+    assert sorted(json.loads(run(capsys, "schema", "1.2.0", "--tables")[1])) == [
+        "actors", "sources"]
     assert json.loads(run(capsys, "schema", "--profile")[1]) == registry.load(newest).profile
 
 

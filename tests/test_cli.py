@@ -149,7 +149,7 @@ def test_version_names_package_and_schema() -> None:
     from importlib.metadata import version
 
     out = run("--version").stdout
-    assert out == f"textevents {version('textevents')} (schema 1.0.0, 1.1.0, 1.2.0)\n"
+    assert out == f"textevents {version('textevents')} (schema 1.0.0, 1.1.0, 1.2.0, 1.3.0)\n"
 
 
 def test_version_is_unknown_outside_an_installed_package(monkeypatch) -> None:
@@ -159,7 +159,7 @@ def test_version_is_unknown_outside_an_installed_package(monkeypatch) -> None:
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "version", not_installed)
-    assert run("--version").stdout == "textevents unknown (schema 1.0.0, 1.1.0, 1.2.0)\n"
+    assert run("--version").stdout == "textevents unknown (schema 1.0.0, 1.1.0, 1.2.0, 1.3.0)\n"
 
 
 def test_the_library_declares_its_types() -> None:

@@ -52,6 +52,10 @@ def test_every_table_has_its_columns_and_a_row_for_each_thing(exported: Path) ->
     assert len(_rows(exported, "links")) == sum(len(r.get("links", [])) for r in records)
     actors = sum(len(_rows(folder, "actors")) for folder in DATASETS.iterdir())
     assert len(_rows(exported, "actors")) == actors
+    aliases = sum(len(_rows(folder, "aliases")) for folder in DATASETS.iterdir()
+                  if (folder / "aliases.csv").exists())
+    assert aliases > 0
+    assert len(_rows(exported, "aliases")) == aliases
     assert {r["record_id"] for r in _rows(exported, "events")} == {r["id"] for r in records}
 
 
@@ -68,6 +72,9 @@ def test_the_tables_join(exported: Path) -> None:
         assert row["target_record_id"] in events
     for row in _rows(exported, "weapons"):
         assert events[row["record_id"]]["event_type"] == "arms_allegation"
+    for row in _rows(exported, "aliases"):  # schema 1.3.0: each alias's actor has its row
+        assert actors[row["dataset"], row["actor_id"]]["actor_key"] == row["actor_key"]
+        assert row["alias"]
 
 
 def test_an_actor_with_a_wikidata_id_has_one_key_across_datasets(exported: Path) -> None:

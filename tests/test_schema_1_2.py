@@ -63,6 +63,8 @@ def test_every_repository_record_is_valid_at_1_2_0_with_only_its_version_changed
 def test_every_repository_table_passes_its_1_2_0_table_schema() -> None:
     """The screen (which frictionless' verdict holds) and the ISO form: dates as dates."""
     for path in sorted((REPO / "datasets").glob("*/*.csv")):
+        if path.stem not in NEW.tables:
+            continue  # a table of a later version (aliases.csv, 1.3.0)
         table = tables.read_table(path.read_text("utf-8"))
         assert isinstance(table, tables.Table)
         schema = NEW.table_schema(path.stem)

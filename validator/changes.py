@@ -206,7 +206,15 @@ def _codelist_changes(old: dict[str, Codelist], new: dict[str, Codelist]) -> lis
 
 def _table_changes(old: str, new: str) -> list[str]:
     lines: list[str] = []
-    for table in registry.TABLES:
+    before_tables, after_tables = registry.load(old).tables, registry.load(new).tables
+    for table in (t for t in after_tables if t not in before_tables):
+        fields_ = registry.load(new).table_schema(table)["fields"]
+        columns = ", ".join(f"`{f['name']}`" for f in fields_)
+        lines.append(f"- Table `{table}` added (optional: a dataset without it stays valid), "
+                     f"columns {columns}.")
+    lines += [f"- Table `{table}` removed." for table in before_tables
+              if table not in after_tables]
+    for table in (t for t in before_tables if t in after_tables):
         before = {f["name"]: f for f in registry.load(old).table_schema(table)["fields"]}
         after = {f["name"]: f for f in registry.load(new).table_schema(table)["fields"]}
         notes = [f"column `{name}` added" for name in after if name not in before]
@@ -249,7 +257,11 @@ def breaking(old: str, new: str) -> list[str]:
                   if code not in now_list.code_set]
         if now_list.closed and not was_list.closed:
             found.append(f"codelist {name} now closed")
-    for table in registry.TABLES:
+    after_tables = registry.load(new).tables
+    found += [f"table {table} removed" for table in registry.load(old).tables
+              if table not in after_tables]
+    # A table the new version adds is optional (registry.OPTIONAL_TABLES): not breaking.
+    for table in (t for t in registry.load(old).tables if t in after_tables):
         columns = [[f["name"] for f in registry.load(v).table_schema(table)["fields"]]
                    for v in (old, new)]
         if columns[0] != columns[1]:

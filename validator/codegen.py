@@ -143,7 +143,7 @@ def reference(version: str) -> str:
             lines.append(f"| `{path}` | {_escape(kind)} | {'yes' if required else ''} | "
                          f"{link} | {_escape(description)} |")
         lines.append("")
-    for table in registry.TABLES:
+    for table in loaded.tables:
         table_schema = loaded.table_schema(table)
         lines += [f"## Table `{table}`", "", _escape(table_schema["description"]), "",
                   "| column | type | required | description |", "|---|---|---|---|"]

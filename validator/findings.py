@@ -193,8 +193,8 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("table-unique", "Table key repeated", E, Layer.TABLES,
          "A CSV value that must be unique (an id, a text path) appears twice."),
     Rule("table-foreign-key", "Table reference", E, Layer.TABLES,
-         "A CSV cell refers to a row that the table does not have "
-         "(an actor's affiliation names an unknown actor)."),
+         "A CSV cell refers to a row that the table it names does not have "
+         "(an actor's affiliation, or an alias's actor, names an unknown actor)."),
     Rule("table-format", "Table unreadable", E, Layer.TABLES,
          "A CSV table cannot be read as CSV (a broken quote, a NUL byte, a wrong dialect)."),
     # Records against the JSON Schema.
@@ -274,7 +274,7 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
          "A span cited for a visitor, host, participant, claimant, supplier or recipient "
          "does not name that actor: not by its name, a person's surname, a state's country "
-         "name, demonym or capital, nor an alias of the actors table (codebook E4)."),
+         "name, demonym or capital, nor an alias of the aliases table (codebook E4, AC8)."),
     Rule("text-not-nfc", "Text not NFC", E, Layer.EVIDENCE,
          "An article text is not in Unicode normalisation form C, so offsets are ambiguous."),
     Rule("text-line-ending", "Text has CR", E, Layer.EVIDENCE,
@@ -326,6 +326,10 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("classification-mismatch", "Codes disagree", E, Layer.MEANING,
          "The CAMEO code maps to another PLOVER event or mode than the record gives, "
          "or the mode does not fit the PLOVER event."),
+    Rule("alias-ambiguous", "Alias names two actors", E, Layer.MEANING,
+         "An alias of the aliases table (schema 1.3.0) is also the name of another actor of "
+         "the dataset, or an alias of another actor, compared as span-actor-unnamed compares "
+         "names; a span that names one would pass for the other (codebook AC8)."),
     Rule("country-code-unknown", "Unknown country", E, Layer.MEANING,
          "A country is not an assigned ISO 3166-1 alpha-3 code."),
     Rule("wikidata-id-malformed", "Malformed Wikidata id", E, Layer.MEANING,

@@ -33,7 +33,8 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
                  published: Mapping[str, dt.date] | None = None,
                  actors: Iterable[str] | None = None, ignore: Iterable[str] = (),
                  name: str = "<record>",
-                 actor_rows: Iterable[Mapping[str, str]] | None = None) -> list[Finding]:
+                 actor_rows: Iterable[Mapping[str, str]] | None = None,
+                 alias_rows: Iterable[Mapping[str, str]] = ()) -> list[Finding]:
     """The findings of one record, sorted; an empty list when it is valid.
 
     `record` is a parsed value (a dict), or the JSON text of one (`str` or
@@ -44,7 +45,10 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     and `actors` the actor ids the record may name.  `actor_rows`, the rows
     of an actors table (`id`, `name`, `kind`, `country`, `affiliation` and
     `aliases` as far as given), also give the ways each actor is named, and
-    their ids stand for `actors` when that is left out.  Leave any of them out
+    their ids stand for `actors` when that is left out; `alias_rows`, the
+    rows of an aliases table (`actor`, `alias`), add the aliases of those
+    actors (schema 1.3.0; the table's own rules are a dataset's, not checked
+    here).  Leave any of them out
     and the checks that need it do not run.
 
     Findings name the file `name`, at line 1 (and further lines, if the JSON
@@ -75,7 +79,7 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     if actors is None and rows is not None:
         actors = [row.get("id", "") for row in rows]
     context = DatasetContext(version, None if actors is None else frozenset(actors), sources,
-                             None if rows is None else actor_names(rows),
+                             None if rows is None else actor_names(rows, _aliases(alias_rows)),
                              None if rows is None else actor_column(rows, "kind"),
                              None if rows is None else actor_column(rows, "affiliation"))
     found = check_line(line, context, name, codes, parsed)
@@ -86,6 +90,15 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
                               for p in text_problems(text))
               if finding.code not in codes]
     return sorted(set(found))  # the same finding twice says no more
+
+
+def _aliases(rows: Iterable[Mapping[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Each actor's aliases, from rows of an aliases table."""
+    found: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        actor, alias = row.get("actor") or "", row.get("alias") or ""
+        found[actor] = (*found.get(actor, ()), alias)
+    return found
 
 
 def _version_of(record: JSON) -> str:

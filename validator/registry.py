@@ -25,7 +25,8 @@ JSON = Any  # a parsed JSON value; the schemas are plain dicts and lists
 RECORD_SCHEMA = "event.schema.json"
 PROFILE_SCHEMA = "datapackage.profile.json"
 CODELIST_SCHEMA = "codelists.schema.json"
-TABLES = ("sources", "actors")
+TABLES = ("sources", "actors")  # the tables every version has, each required
+OPTIONAL_TABLES = ("aliases",)  # tables a later version adds, each optional (1.3.0)
 
 
 class SchemaUnavailableError(Exception):
@@ -102,8 +103,14 @@ class SchemaVersion:
         """The JSON Schema of `datapackage.json`."""
         return self.documents[PROFILE_SCHEMA]
 
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables this version defines: TABLES, then the OPTIONAL_TABLES it has."""
+        return TABLES + tuple(table for table in OPTIONAL_TABLES
+                              if f"tables/{table}.json" in self.documents)
+
     def table_schema(self, table: str) -> JSON:
-        """The Frictionless Table Schema of the `sources` or `actors` table."""
+        """The Frictionless Table Schema of one of the version's `tables`."""
         return self.documents[f"tables/{table}.json"]
 
 

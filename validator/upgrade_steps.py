@@ -30,29 +30,51 @@ def _record_1_1_0_to_1_2_0(record: JSON) -> JSON:
     return record
 
 
-def _descriptor_1_1_0_to_1_2_0(descriptor: JSON) -> JSON:
-    """Each table resource carries its released Table Schema, inline, for frictionless.
+def _record_1_2_0_to_1_3_0(record: JSON) -> JSON:
+    """1.3.0 only adds to 1.2.0 (a minor version): a 1.2.0 record says the same in 1.3.0."""
+    record["schema_version"] = "1.3.0"
+    return record
 
-    A sources or actors resource with no `type` becomes a `table` (what it is);
+
+def _table_schemas(descriptor: JSON, version: str) -> JSON:
+    """Each table resource (sources, actors, aliases) carries `version`'s Table Schema, inline.
+
+    A resource of a table with no `type` becomes a `table` (what it is);
     one typed otherwise is left without a schema, which 1.2.0 allows.
     """
-    released = registry.load("1.2.0")
+    released = registry.load(version)
     for resource in descriptor.get("resources") or ():
-        if isinstance(resource, dict) and resource.get("name") in registry.TABLES:
+        if isinstance(resource, dict) and resource.get("name") in released.tables:
             resource.setdefault("type", "table")
             if resource["type"] == "table":
                 resource["schema"] = copy.deepcopy(released.table_schema(resource["name"]))
     return descriptor
 
 
+def _descriptor_1_1_0_to_1_2_0(descriptor: JSON) -> JSON:
+    """Each table resource carries its released Table Schema, inline, for frictionless."""
+    return _table_schemas(descriptor, "1.2.0")
+
+
+def _descriptor_1_2_0_to_1_3_0(descriptor: JSON) -> JSON:
+    """Each table resource's Table Schema becomes 1.3.0's (only its title and comment differ).
+
+    1.3.0 adds an optional aliases table; a dataset gets one when a contributor
+    writes it, so the step adds none.
+    """
+    return _table_schemas(descriptor, "1.3.0")
+
+
 # Each step: from a version to the next, and what it does to a record (given a copy).
 STEPS: dict[str, tuple[str, Callable[[JSON], JSON]]] = {
     "1.0.0": ("1.1.0", _record_1_0_0_to_1_1_0),
     "1.1.0": ("1.2.0", _record_1_1_0_to_1_2_0),
+    "1.2.0": ("1.3.0", _record_1_2_0_to_1_3_0),
 }
 # What a step does to the descriptor beyond its textevents_version (given a copy), if anything.
 DESCRIPTOR_STEPS: dict[str, Callable[[JSON], JSON]] = {
     "1.1.0": _descriptor_1_1_0_to_1_2_0,
+    "1.2.0": _descriptor_1_2_0_to_1_3_0,
 }
 
 

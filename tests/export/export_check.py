@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 TEXTEVENTS = str(Path(sys.executable).parent / "textevents")  # the session's own command
 
 TABLES = ("events", "participants", "weapons", "dates", "evidence", "links", "actors",
-          "sources")
+          "aliases", "sources")
 PEAK = ("import resource, subprocess, sys\n"
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")

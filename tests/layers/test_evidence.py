@@ -353,6 +353,18 @@ def test_the_ways_an_actor_is_named() -> None:
     assert "Russian" not in names["sergei-shoigu"]  # a person is not named by a demonym
     assert {"US delegation to the talks", "United States"} <= set(names["us-delegation"])
     assert names["nato"] == ("NATO",)  # an empty aliases column adds nothing
+
+
+def test_the_aliases_table_adds_names() -> None:
+    """Aliases of the aliases table (schema 1.3.0) name their actor, and a delegation's side."""
+    names = actor_names(ROWS, {"kim-jong-un": ("Marshal Kim",), "united-states": ("Uncle Sam",),
+                               "nato": ("the alliance",), "nobody": ("Nobody",)})
+    assert names["kim-jong-un"] == ("Kim Jong Un", "Un", "Kim", "Chairman Kim", "Marshal Kim")
+    assert names["nato"] == ("NATO", "the alliance")
+    assert "Uncle Sam" in names["us-delegation"]
+    assert "Uncle Sam" in names["united-states"]
+    assert "nobody" not in names  # an alias of no actor of the table names nothing
+    assert actor_names(ROWS, {}) == actor_names(ROWS)
     assert actor_names([{"id": "x", "name": "", "kind": "person"}]) == {"x": ()}
 
 

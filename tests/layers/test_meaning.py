@@ -4,6 +4,7 @@ Rules: date-range-reversed, date-precision-mismatch, date-text-mismatch, date-we
 date-inference-unmarked, stage-after-claim, date-after-publication, visitor-is-host,
 status-modality-mismatch, host-not-state, counterpart-missing, mode-not-multilateral,
 stage-inconsistent, verification-inconsistent, supplier-is-recipient, classification-mismatch,
+alias-ambiguous,
 country-code-unknown, wikidata-id-malformed.
 """
 
@@ -14,6 +15,7 @@ import copy
 import pytest
 from samples import CONTEXT, RECORDS, found, visit
 
+from validator.checks.aliases import ambiguous
 from validator.checks.context import DatasetContext
 from validator.checks.dating import inferences, stage_dates, weekdays
 from validator.checks.meaning import countries, date_ranges, date_texts, open_codelists
@@ -619,3 +621,44 @@ def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> N
     assert findings[0].column == first.index('"agreed"') + 1
     assert findings[-1].message == ("2 more stage-inconsistent findings in this file are not "
                                     f"reported (the limit is {MAX_FINDINGS_PER_RULE})")
+
+
+# --- alias-ambiguous (codebook AC5) ------------------------------------------------------
+
+ACTORS = [{"id": "kim-jong-un", "name": "Kim Jong Un"}, {"id": "kim-yo-jong", "name": "Kim Yo Jong"},
+          {"id": "north-korea", "name": "North Korea"}, {"id": "nameless", "name": "..."}]
+
+
+def _aliases(*rows: tuple[str, str]) -> Table:
+    return Table(("actor", "alias", "language"),
+                 tuple((line, {"actor": actor, "alias": alias, "language": ""})
+                       for line, (actor, alias) in enumerate(rows, start=2)))
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([("kim-jong-un", "Kim"), ("kim-yo-jong", "Kim Yo-jong")], []),  # her own name again
+    ([("kim-jong-un", "Kim"), ("kim-jong-un", "KIM")], []),  # one actor twice
+    ([("kim-jong-un", "Kim"), ("kim-yo-jong", "kim")], [(3, "/1/alias")]),
+    ([("kim-yo-jong", "Kim Jong-un")], [(2, "/0/alias")]),  # another's name, as words
+    ([("kim-jong-un", "the North"), ("north-korea", "N. Korea"), ("kim-jong-un", "North Korea")],
+     [(4, "/2/alias")]),
+    ([("kim-jong-un", "..."), ("north-korea", "...")], []),  # no words: names nothing
+    ([("", "Kim"), ("kim-yo-jong", "Kim")], []),  # a row without an actor is the schema's
+    ([("kim-jong-un", "Kim"), ("kim-yo-jong", "Kim"), ("north-korea", "Kim")],
+     [(3, "/1/alias"), (4, "/2/alias")]),  # each, at its row
+])
+def test_an_alias_names_one_actor_only(rows, expected) -> None:
+    assert [(p.line, p.pointer) for p in ambiguous(_aliases(*rows), ACTORS)] == expected
+    assert all(p.code == "alias-ambiguous" and p.column == 2
+               for p in ambiguous(_aliases(*rows), ACTORS))
+
+
+def test_the_ambiguous_alias_message_names_both_actors_and_what_to_do() -> None:
+    first, second = ambiguous(_aliases(("kim-jong-un", "Kim"), ("kim-yo-jong", "Kim"),
+                                       ("north-korea", "kim jong un")), ACTORS)
+    assert first.message == (
+        "alias 'Kim' of 'kim-yo-jong' is also an alias (line 2) of 'kim-jong-un', so a span "
+        "that names one would pass for the other; drop the alias (cite the fuller name), or "
+        "keep it for one actor")
+    assert second.message.startswith(
+        "alias 'kim jong un' of 'north-korea' is also the name of 'kim-jong-un'")

@@ -1,4 +1,4 @@
-"""The tables layer: the sources and actors tables against their Table Schemas.
+"""The tables layer: the sources, actors and aliases tables against their Table Schemas.
 
 Rules: table-header, table-row, table-value, table-unique, table-foreign-key, table-format.
 """
@@ -12,6 +12,7 @@ import pytest
 from samples import BASE
 
 from validator import registry, validate
+from validator.checks.aliases import aliases_by_actor, unknown_actors, within
 from validator.checks.tables import Table, actor_problems, read_table
 from validator.checks.tables import _closest_key as closest_key
 from validator.checks.tables import schema_problems as table_problems
@@ -216,3 +217,36 @@ def test_1_2_0_dates_are_read_as_dates_and_held_to_iso_8601(
         assert words in problem.message
     # The screen passes exactly the tables in which frictionless finds nothing.
     assert screened == (not list(table_problems(text.encode(), table, SOURCES_1_2_0)))
+
+
+ALIASES = Table(("actor", "alias", "language"), (
+    (2, {"actor": "kim-jong-un", "alias": "Kim", "language": ""}),
+    (3, {"actor": "kim-jong-on", "alias": "Chairman Kim", "language": ""}),
+    (4, {"actor": "", "alias": "Kim", "language": ""}),
+    (5, {"actor": "kim-jong-un", "alias": " ", "language": ""}),
+    (6, {"actor": "kim-jong-un", "alias": "Marshal Kim", "language": "en"})))
+
+
+def test_an_alias_of_an_actor_the_actors_table_lacks_is_a_foreign_key_problem() -> None:
+    """The aliases' foreign key is into another table, which frictionless sees only in a package."""
+    ids = frozenset({"kim-jong-un", "russia"})
+    assert [(p.code, p.message, p.line, p.column, p.pointer)
+            for p in unknown_actors(ALIASES, ids)] == [
+        ("table-foreign-key", ("actor 'kim-jong-on' is not an id of the actors table; "
+         "did you mean 'kim-jong-un'?"), 3, 1, "/1/actor")]  # an empty actor is the schema's
+    assert aliases_by_actor(ALIASES, ids) == {"kim-jong-un": ("Kim", "Marshal Kim")}
+
+
+def test_a_table_is_checked_alone_without_its_keys_into_other_tables() -> None:
+    aliases = registry.load("1.3.0").table_schema("aliases")
+    local = within(aliases)
+    assert local["foreignKeys"] == []
+    assert local["fields"] == aliases["fields"]
+    assert within(aliases) is local  # made once for a released schema
+    actors = registry.load("1.3.0").table_schema("actors")
+    assert within(actors) is actors  # its one key is into itself
+    assert within({"fields": []}) == {"fields": []}
+    text = "actor,alias,language\nkim-jong-on,Kim,\n"
+    table = read_table(text)
+    assert isinstance(table, Table)
+    assert list(table_problems(text.encode(), table, local)) == []  # no resource-error

@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument("--path", action="store_true",
                        help="print the path of the bundled record schema instead")
     shown.add_argument("--tables", action="store_true",
-                       help="print the Table Schemas of the sources and actors tables")
+                       help="print the Table Schemas of the version's tables "
+                            "(sources, actors; aliases from 1.3.0)")
     shown.add_argument("--profile", action="store_true",
                        help="print the JSON Schema of datapackage.json")
     shown.add_argument("--folder", action="store_true",
@@ -211,7 +212,7 @@ def _schema(args: argparse.Namespace) -> int:
         value = record_type_schema(version, args.event_type)
         sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
     elif args.tables:
-        value = {table: documents.table_schema(table) for table in registry.TABLES}
+        value = {table: documents.table_schema(table) for table in documents.tables}
         sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
     elif args.profile:
         sys.stdout.write(json.dumps(documents.profile, indent=2, ensure_ascii=False) + "\n")

@@ -6,10 +6,12 @@ actors table gives: its name; for a person, the surname (the last word of
 the name); for a state or a delegation, its country's names from ISO 3166
 (pycountry) and the demonyms and capitals of `validator/data/country_words.csv`
 (the article may say "Russian" or "Pyongyang"); for a delegation, also the
-names of the actor it acts for; and any alias of an `aliases` column (a later
-table version's, values separated by `|`).  Words are compared whole and
-without case or punctuation: "U.S." is named by "U.S." or "US", and "Kim
-Jong-un" by "Kim Jong Un".
+names of the actor it acts for; and each of its aliases in the dataset's
+aliases table (schema 1.3.0; `validator.checks.aliases`), or in an `aliases`
+key of a row given to `validator.check_record` (values separated by `|`).
+Words are compared whole and without case or punctuation: "U.S." is named by
+"U.S." or "US", and "Kim Jong-un" by "Kim Jong Un".  A Korean or Chinese name
+puts the family name first, so "Kim" names Kim Jong Un only as an alias.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from validator.findings import Problem
 from validator.pointers import join, resolve
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from validator.checks.context import DatasetContext
     from validator.checks.walk import RecordView
@@ -77,8 +79,8 @@ def _country_names(code: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _own_names(row: Mapping[str, str]) -> list[str]:
-    """An actor's names from its own row (see the module)."""
+def _own_names(row: Mapping[str, str], aliases: Mapping[str, Sequence[str]]) -> list[str]:
+    """An actor's names from its own row and its aliases (see the module)."""
     name = row.get("name") or ""
     found = [name]
     kind = row.get("kind")
@@ -86,22 +88,26 @@ def _own_names(row: Mapping[str, str]) -> list[str]:
         found.append(name.split()[-1])
     if kind in {"state", "delegation"}:
         found += _country_names(row.get("country") or "")
-    return found + (row.get("aliases") or "").split("|")
+    return [*found, *(row.get("aliases") or "").split("|"), *aliases.get(row.get("id", ""), ())]
 
 
-def actor_names(rows: Iterable[Mapping[str, str]]) -> dict[str, tuple[str, ...]]:
+def actor_names(rows: Iterable[Mapping[str, str]],
+                aliases: Mapping[str, Sequence[str]] | None = None,
+                ) -> dict[str, tuple[str, ...]]:
     """The ways each actor of an actors table may be named, by actor id (see the module).
 
+    `aliases` gives each actor's aliases (the aliases table's, by actor id).
     A delegation is also named by every name of the actor it acts for (its
     `affiliation`): "U.S. officials" name the US delegation.
     """
     table = {row.get("id", ""): row for row in rows}
+    given = aliases or {}
     names: dict[str, tuple[str, ...]] = {}
     for actor, row in table.items():
-        found = _own_names(row)
+        found = _own_names(row, given)
         side = table.get(row.get("affiliation") or "")
         if row.get("kind") == "delegation" and side is not None:
-            found += _own_names(side)
+            found += _own_names(side, given)
         names[actor] = tuple(dict.fromkeys(name for name in found if words(name).strip()))
     return names
 

@@ -1,4 +1,4 @@
-"""The sources and actors tables: CSV shape, then their shipped Table Schema.
+"""The sources, actors and aliases tables: CSV shape, then their shipped Table Schema.
 
 Python's csv module (strict mode) reads the rows first, so that broken quoting
 is caught and every row has its physical line; frictionless then checks the

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import registry
 from validator.capping import capped_by_code
+from validator.checks import aliases as alias_rules
 from validator.checks import descriptor as descriptor_rules
 from validator.checks import identities, naming, table_dates, tables
 from validator.checks.context import Article, DatasetContext
@@ -175,14 +176,14 @@ class _Layers:
         version = registry.load(descriptor["textevents_version"])
         self.version = version.version
         profile = compiled(version.version, registry.PROFILE_SCHEMA)
-        unsafe_problems = list(descriptor_rules.unsafe_paths(descriptor, registry.TABLES))
+        unsafe_problems = list(descriptor_rules.unsafe_paths(descriptor, version.tables))
         yield from map(self._descriptor, unsafe_problems)
         unsafe = {p.pointer for p in unsafe_problems}
         # The profile's path pattern says the same as the path policy; report it once.
         yield from (self._descriptor(p) for p in schema_problems(
             profile, descriptor, codes={}, default_code="descriptor-invalid")
             if p.pointer not in unsafe)
-        paths = yield from self._resources(descriptor, unsafe)
+        paths = yield from self._resources(descriptor, unsafe, version.tables)
         yield from self._table_schemas(descriptor, version, unsafe)
         contents: dict[str, bytes] = {}
         for name, path in paths.items():
@@ -194,8 +195,10 @@ class _Layers:
         actors = yield from self._table("actors", paths, contents, version)
         if actors is not None:
             self.actors = identities.actor_entries(actors, self.location.name(paths["actors"]))
+        aliases = yield from self._aliases(paths, contents, version, actors)
         sources = yield from self._table("sources", paths, contents, version)
-        self.context = yield from self._context(version, actors, sources, contents, paths)
+        self.context = yield from self._context(version, actors, sources, contents, paths,
+                                                aliases)
         if "events" in paths:
             yield from self._events(paths["events"])
 
@@ -230,8 +233,8 @@ class _Layers:
             return None
         return value
 
-    def _resources(self, descriptor: JSON,
-                   unsafe: set[str]) -> Generator[Finding, None, dict[str, str]]:
+    def _resources(self, descriptor: JSON, unsafe: set[str],
+                   table_names: tuple[str, ...]) -> Generator[Finding, None, dict[str, str]]:
         """Resource names to paths; declared files exist, undeclared files do not."""
         paths: dict[str, str] = {}
         seen_paths: set[str] = set()
@@ -248,7 +251,7 @@ class _Layers:
             self._pointers[path] = join(where, "path")
         # A Table Schema given as a path is a file of the dataset's, declared by its resource.
         seen_paths |= {path for where, path in descriptor_rules.schema_paths(
-            descriptor, registry.TABLES) if where not in unsafe and path not in seen_paths}
+            descriptor, table_names) if where not in unsafe and path not in seen_paths}
         unreadable: list[tuple[str, OSError]] = []
         files = dataset_files(self.location.root, lambda *failed: unreadable.append(failed))
         for relative in descriptor_rules.undeclared(files, seen_paths):
@@ -262,7 +265,7 @@ class _Layers:
     def _table_schemas(self, descriptor: JSON, version: registry.SchemaVersion,
                        unsafe: set[str]) -> Iterator[Finding]:
         """Each Table Schema a table resource carries must be its version's own (1.2.0)."""
-        for where, table, given in descriptor_rules.table_schemas(descriptor, registry.TABLES):
+        for where, table, given in descriptor_rules.table_schemas(descriptor, version.tables):
             if where in unsafe:
                 continue
             if isinstance(given, str):
@@ -310,8 +313,9 @@ class _Layers:
             yield self._file(path, table)
             return None
         table_schema = version.table_schema(name)
-        problems = [] if tables.passes(table, table_schema) else \
-            list(tables.schema_problems(data, table, table_schema))
+        local = alias_rules.within(table_schema)  # keys into other tables: see _aliases
+        problems = [] if tables.passes(table, local) else \
+            list(tables.schema_problems(data, table, local))
         columns = tuple(column["name"] for column in table_schema["fields"])
         header = tables.header_problem(table.header, columns)
         if header and not any(p.code == "table-header" for p in problems):
@@ -323,9 +327,29 @@ class _Layers:
         # Rows are only used by later checks when their columns are the expected ones.
         return table if table.header == columns else None
 
+    def _aliases(self, paths: dict[str, str], contents: dict[str, bytes],
+                 version: registry.SchemaVersion, actors: tables.Table | None,
+                 ) -> Generator[Finding, None, dict[str, tuple[str, ...]]]:
+        """The aliases table, if the version has one and the dataset declares it (1.3.0).
+
+        Its rows name actors of the actors table, each alias one actor only;
+        each known actor's aliases, for the names of the record checks.
+        """
+        if "aliases" not in version.tables:
+            return {}  # an earlier version: a resource of that name is a file like any other
+        table = yield from self._table("aliases", paths, contents, version)
+        if table is None or actors is None:
+            return {}
+        rows = [row for _, row in actors.rows]
+        ids = frozenset(row.get("id", "") for row in rows)
+        yield from (self._file(paths["aliases"], p) for p in (
+            *alias_rules.unknown_actors(table, ids), *alias_rules.ambiguous(table, rows)))
+        return alias_rules.aliases_by_actor(table, ids)
+
     def _context(self, version: registry.SchemaVersion, actors: tables.Table | None,
                  sources: tables.Table | None, contents: dict[str, bytes],
-                 paths: dict[str, str]) -> Generator[Finding, None, DatasetContext]:
+                 paths: dict[str, str], aliases: dict[str, tuple[str, ...]],
+                 ) -> Generator[Finding, None, DatasetContext]:
         articles: dict[str, Article] = {}
         for index, (line, row) in enumerate(sources.rows if sources else ()):
             text = None
@@ -359,7 +383,7 @@ class _Layers:
         actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
         rows = [row for _, row in actors.rows] if actors else None
         return DatasetContext(version.version, actor_ids, articles if sources else None,
-                              None if rows is None else naming.actor_names(rows),
+                              None if rows is None else naming.actor_names(rows, aliases),
                               None if rows is None else naming.actor_column(rows, "kind"),
                               None if rows is None else naming.actor_column(rows, "affiliation"))
 

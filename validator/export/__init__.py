@@ -3,9 +3,10 @@
 `textevents export DATASETS --to DIR` validates the datasets, then writes
 one file a table into a new folder: events, participants (one row an actor
 in a role), weapons (one row a quantity), dates, evidence spans, links,
-actors and sources.  Columns are the same for every dataset and schema
-version, actors carry a corpus-wide key (their Wikidata id where the table
-gives one), and the CSV export is a Frictionless Data Package of its own
+actors, their aliases (a dataset's aliases table, schema 1.3.0) and
+sources.  Columns are the same for every dataset and schema version,
+actors carry a corpus-wide key (their Wikidata id where the table gives
+one), and the CSV export is a Frictionless Data Package of its own
 whose field descriptions are the data dictionary (`docs/export.md`).
 Records stream one at a time: memory does not grow with the corpus.
 """
@@ -24,7 +25,14 @@ from validator.engine.engines import compiled
 from validator.engine.run import validate
 from validator.escaping import printable
 from validator.export.dictionary import package_descriptor
-from validator.export.tables import TABLES, Keys, actor_rows, record_rows, source_rows
+from validator.export.tables import (
+    TABLES,
+    Keys,
+    actor_rows,
+    alias_rows,
+    record_rows,
+    source_rows,
+)
 from validator.export.writers import check_format, new_folder, open_tables
 from validator.findings import Severity, UsageError
 from validator.reading.lines import blocks
@@ -97,6 +105,15 @@ def _table(root: Path, relative: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8", "replace"))))
 
 
+def _path_of(descriptor: JSON, name: str) -> str:
+    """The path of the resource `name` (an optional table's: none, no rows)."""
+    for resource in descriptor.get("resources") or () if isinstance(descriptor, dict) else ():
+        if isinstance(resource, dict) and resource.get("name") == name \
+                and isinstance(resource.get("path"), str):
+            return str(resource["path"])
+    return ""
+
+
 def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
     """Every row one dataset gives, table by table; ("skipped", ()) for a record left out."""
     import orjson
@@ -110,6 +127,10 @@ def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
     keys = Keys(name, actors)
     for row in actor_rows(keys, actors):
         yield "actors", row
+    aliases = _path_of(descriptor, "aliases")
+    if aliases and seen.version is not None and "aliases" in registry.load(seen.version).tables:
+        for row in alias_rows(keys, _table(root, aliases)):
+            yield "aliases", row
     for row in source_rows(name, _table(root, "sources.csv")):
         yield "sources", row
     if seen.events is None or seen.version is None:

@@ -30,6 +30,8 @@ TABLE_TITLES = {
     "evidence": "One row an evidence span, wherever the record cites it.",
     "links": "One row a typed link from a record to another.",
     "actors": "One row an actors-table row of each dataset, with a corpus-wide key.",
+    "aliases": "One row an alias of an actor (the aliases table of a dataset at schema "
+               "1.3.0 or later), with the actor's corpus-wide key.",
     "sources": "One row an article of each dataset.",
 }
 

@@ -137,6 +137,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("wikidata", description="The wikidata column of actors.csv."),
         _c("affiliation_key", description="The corpus-wide key of the actor it belongs to."),
     ),
+    "aliases": (
+        _c("actor_key", description="The corpus-wide key of the actor the alias names "
+                                    "(joins actors.actor_key)."),
+        DATASET,
+        _c("actor_id", description="The actor column of aliases.csv (schema 1.3.0)."),
+        _c("alias", description="The alias column of aliases.csv: another name of the actor."),
+        _c("language", description="The language column of aliases.csv (a BCP 47 tag)."),
+    ),
     "sources": (
         _c("source_key", description="<dataset>/<source id>."),
         DATASET,
@@ -256,6 +264,14 @@ def actor_rows(keys: Keys, actors: Mapping[str, Mapping[str, str]]) -> Iterator[
                *(row.get(name) or None for name in ("name", "kind", "country", "office",
                                                      "wikidata")),
                keys.of(row.get("affiliation") or None))
+
+
+def alias_rows(keys: Keys, aliases: Iterable[Mapping[str, str]]) -> Iterator[Row]:
+    """The aliases table's rows (schema 1.3.0), with the corpus-wide key of their actor."""
+    for row in aliases:
+        actor = row.get("actor") or None
+        yield (keys.of(actor), keys.dataset, actor,
+               *(row.get(name) or None for name in ("alias", "language")))
 
 
 def source_rows(dataset: str, sources: Iterable[Mapping[str, str]]) -> Iterator[Row]:
