@@ -390,7 +390,19 @@ def _person_hosts(record, data, draw):
     _listed(record, people[0])
     visit["hosts"].append(people[0])
     record["evidence"].append({**record["evidence"][0], "supports": "/diplomatic_visit/hosts"})
+    if _multilateral_now(record, data):  # the person's state made a third party (M1)
+        return None
     return pointer("diplomatic_visit", "hosts", len(visit["hosts"]) - 1)
+
+
+def _multilateral_now(record, data) -> bool:
+    """Whether a visit now has three or more parties but another mode (codebook M1)."""
+    from validator.checks.context import DatasetContext
+    from validator.checks.visiting import multilateral_modes
+
+    context = DatasetContext(record["schema_version"], kinds=data["kinds"],
+                             affiliations=data.get("affiliations"))
+    return next(multilateral_modes(record, context), None) is not None
 
 
 RECEIVING = ("counterpart", "convener")  # roles that receive the visitors (codebook H2, M3)
@@ -445,6 +457,8 @@ def _unreceived_participant(record, data, draw):
                                                  "evidence": [span]}]
             meetings[0]["participants"].append(actor)
         number = next(i for i, meeting in enumerate(meetings) if actor in meeting["participants"])
+        if _multilateral_now(record, data):  # a host of its own made a third party (M1)
+            return None
         return pointer("diplomatic_visit", "meetings", number, "participants",
                        meetings[number]["participants"].index(actor))
     return None
@@ -534,7 +548,7 @@ def _uncited_party(record, data, draw):
     if allegation["supplier"] is None:
         return None
     _recited(record, {"", "/arms_allegation", "/arms_allegation/supplier"},
-             [pointer("arms_allegation", key) for key in ("transfer_date", "responses")
+             [pointer("arms_allegation", key) for key in ("transfer_date", "use_date", "responses")
               if key in allegation])
     allegation["recipient"] = None
     return "/arms_allegation/supplier"
@@ -736,18 +750,19 @@ def _restage(record, data, draw):
     allegation = record.get("arms_allegation")
     if not allegation:
         return None
-    # Mostly what the rule is about (a delivery or use reported as fact), now and then not.
-    allegation["stage"] = draw(st.sampled_from(["sought", "delivered", "used", "delivered"]))
-    record["modality"] = draw(st.sampled_from(["asserted", "planned", "negated", "asserted",
-                                               "asserted"]))
+    # Mostly what the rule is about (a delivery or use reported as fact), now and then not:
+    # the guard's fixed run of 30 datasets must meet the rule's case.
+    allegation["stage"] = draw(st.sampled_from(["delivered", "used", "delivered", "sought"]))
+    record["modality"] = draw(st.sampled_from(["asserted", "asserted", "asserted", "planned",
+                                               "negated"]))
     allegation.pop("transfer_modality", None)  # actual: the rule's case
     if not _plain(record["date"]):  # a claim dated by its day (schema 1.1.0 has others)
         record["date"] = {"start": data["published"].isoformat(), "precision": "day"}
     claim = dt.date.fromisoformat(record["date"]["start"])
-    start = claim + dt.timedelta(days=draw(st.integers(-1, 5)))
+    start = claim + dt.timedelta(days=draw(st.integers(-1, 6)))
     allegation["transfer_date"] = {"start": start.isoformat(), "precision": "day"}
     if draw(st.booleans()):
-        record["date"]["end"] = (claim + dt.timedelta(days=draw(st.integers(0, 2)))).isoformat()
+        record["date"]["end"] = (claim + dt.timedelta(days=draw(st.integers(0, 1)))).isoformat()
         record["date"]["precision"] = "window"
     return "/arms_allegation/transfer_date/start"
 

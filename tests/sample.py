@@ -17,7 +17,7 @@ from strategies import datasets
 from validator.checks.context import Article, DatasetContext
 from validator.checks.naming import actor_column, actor_names
 
-SIZE = 120  # datasets of each version, of one to four records each
+SIZE = 150  # datasets of each version, of one to four records each
 
 
 @functools.cache

@@ -292,6 +292,13 @@ def uncovered(text: str, covered: Sequence[Range]) -> tuple[Sentence, ...]:
     return tuple(found)
 
 
+def uncovered_by_source(articles: Mapping[str, Any], coverage: Coverage,
+                        ) -> dict[str, tuple[Sentence, ...]]:
+    """`uncovered` of each article (by source id; its `text`, if read) that `coverage` has."""
+    return {source: uncovered(article.text, coverage.of(source))
+            for source, article in articles.items() if article.text is not None}
+
+
 def _inside(start: int, end: int, covered: Sequence[Range]) -> bool:
     """Whether [start, end) lies within one range of `covered`."""
     at = bisect.bisect_right(covered, (start, sys.maxsize)) - 1  # the last starting at or before

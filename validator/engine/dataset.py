@@ -38,7 +38,7 @@ from validator.reading.paths import (
 from validator.reading.positions import Locator
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
-from validator.recall import uncovered
+from validator.recall import uncovered_by_source
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
@@ -62,8 +62,7 @@ class DatasetResult:
     version: str | None = None  # the schema version it declares, if one that is released
     # Its actors with a Wikidata id, for the run's checks across datasets (checks.identities).
     actors: tuple[identities.ActorEntry, ...] = ()
-    # Each article's uncovered sentences (the recall aid) by source id, when its records were
-    # checked here in one task: found in the worker, so that they are found in parallel.
+    # The recall aid's sentences by source, found in the worker that ran the one record task.
     uncovered: dict[str, tuple[Sentence, ...]] | None = None
 
 
@@ -72,21 +71,17 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
                   recall: bool = True) -> DatasetResult:
     """Every layer of one dataset, and its records unless its events file is split.
 
-    A pure function of the dataset's files, so a pool can run one per process.
-    The rules whose codes are in `ignore` are not checked.  Without `recall`,
-    the record tasks keep nothing of what the spans cite (see RecordTask).
+    A pure function of the dataset's files (a pool runs one a process); the rules
+    of `ignore` are not checked.  Without `recall`, the record tasks keep nothing
+    of what the spans cite (see RecordTask), and no sentence is looked for.
     """
     result = dataset_layers(location, jobs, ignore, sizes)
     if not recall:
         result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
-    # One task is run here; the chunks of a split file are left for the pool.
-    if len(result.tasks) == 1:
+    if len(result.tasks) == 1:  # one task is run here; a split file's chunks, by the pool
         result.checked.append(checked := check_records(result.tasks[0]))
         if recall and result.context and result.context.sources:
-            result.uncovered = {
-                source: uncovered(article.text, checked.covered.of(source))
-                for source, article in result.context.sources.items()
-                if article.text is not None}
+            result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
     return result
 
 
