@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import nox
@@ -51,9 +52,10 @@ def tests(session: nox.Session) -> None:
 def pythons(session: nox.Session) -> None:
     """The test suite on the newer Pythons the package lists (`tests` runs the oldest)."""
     _install(session, "test")
-    # A temporary folder of its own: CI runs this beside `tests` (.ci/run).
-    session.run("pytest", f"--basetemp={Path(session.create_tmp()).resolve() / 'pytest'}",
-                *session.posargs)
+    # A temporary folder of its own, as `tests` has (CI runs this beside it: .ci/run), and
+    # outside the checkout: findings name files under the current folder relatively.
+    base = Path(tempfile.gettempdir()) / f"textevents-{session.name}"
+    session.run("pytest", f"--basetemp={base}", *session.posargs)
 
 
 @nox.session

@@ -301,7 +301,8 @@ def _delivered_after_claim(record, data, draw):
         record["modality"] = "asserted"
     last = max(dt.date.fromisoformat(claim[key]) for key in ("start", "end") if key in claim)
     allegation["stage"] = "delivered"
-    allegation.pop("transfer_modality", None)  # actual: reported as fact
+    if "transfer_modality" in allegation:  # actual: reported as fact (a span may cite it)
+        allegation["transfer_modality"] = "actual"
     if transfer is None:
         allegation["transfer_date"] = {"start": (last + dt.timedelta(days=1)).isoformat(),
                                        "precision": "day"}
@@ -349,6 +350,26 @@ def _listed(record, actor):
         record["actors"].append(actor)
 
 
+def _one_event_still(apply):
+    """A mutation that changes an event's parties, skipped where it makes the record repeat
+    another record's event (codebook K1): it must break its own rule only."""
+    import functools
+
+    from validator.checks import duplicates
+
+    @functools.wraps(apply)
+    def applied(record, data, draw):
+        where = apply(record, data, draw)
+        keys = set(duplicates.keys(record))
+        others = [other for other in data["records"] if other is not record
+                  and other.get("id") != record.get("id")]
+        if where is not None and any(keys & set(duplicates.keys(other)) for other in others):
+            return None
+        return where
+    return applied
+
+
+@_one_event_still
 def _visitor_is_host(record, data, draw):
     """A host of the visit (a state or organisation) also among its visitors.
 
@@ -377,6 +398,8 @@ def _visitor_is_host(record, data, draw):
     return pointer("diplomatic_visit", "visitors", visit["visitors"].index(host))
 
 
+
+@_one_event_still
 def _person_hosts(record, data, draw):
     """A person of the record or the dataset, not a visitor, added to a visit's hosts."""
     visit = record.get("diplomatic_visit")
@@ -408,6 +431,7 @@ def _multilateral_now(record, data) -> bool:
 RECEIVING = ("counterpart", "convener")  # roles that receive the visitors (codebook H2, M3)
 
 
+@_one_event_still
 def _unreceived_participant(record, data, draw):
     """A host's person (by affiliation) in a visit's meeting with no role receiving the
     visitors for that host (records with roles: codebook H2).
@@ -522,6 +546,7 @@ def _recited(record, covers, copies):
                     evidence.extend({**span, "supports": copy} for copy in copies)
 
 
+@_one_event_still
 def _uncited_party(record, data, draw):
     """A visit's first visitor, or an allegation's supplier, that no span is cited for.
 
@@ -558,6 +583,7 @@ IN_ONE_PLACE = {"visit": ("042", "visit"), "third_location": ("044", "third-part
                 "multilateral": ("040", "multilateral")}  # visit mode: CAMEO, PLOVER mode
 
 
+@_one_event_still
 def _supplier_is_recipient(record, data, draw):
     allegation = record.get("arms_allegation")
     if not allegation:
@@ -755,7 +781,8 @@ def _restage(record, data, draw):
     allegation["stage"] = draw(st.sampled_from(["delivered", "used", "delivered", "sought"]))
     record["modality"] = draw(st.sampled_from(["asserted", "asserted", "asserted", "planned",
                                                "negated"]))
-    allegation.pop("transfer_modality", None)  # actual: the rule's case
+    if "transfer_modality" in allegation:  # actual: the rule's case (a span may cite it)
+        allegation["transfer_modality"] = "actual"
     if not _plain(record["date"]):  # a claim dated by its day (schema 1.1.0 has others)
         record["date"] = {"start": data["published"].isoformat(), "precision": "day"}
     claim = dt.date.fromisoformat(record["date"]["start"])
