@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.checks import duplicates
 from validator.checks.links import part_of_multilateral
-from validator.engine.ids import RecordIds, id_digest, repeated_digests
+from validator.engine.ids import RecordIds, id_digest, repeated_groups
 from validator.findings import make
 from validator.reading.lines import read_line
 from validator.reading.positions import located
@@ -82,12 +82,7 @@ class EventKeys:
         those and with the SAME_WINDOW first (in run order) of the others: a
         million copies of one record give some millions of pairs, not 10^12.
         """
-        repeated = repeated_digests(self.digests)
-        groups: dict[int, list[int]] = {}
-        if repeated:
-            for index, digest in enumerate(self.digests):
-                if digest in repeated:
-                    groups.setdefault(digest, []).append(index)
+        groups = repeated_groups(self.digests)
         found: set[tuple[int, int]] = set()
         firsts, lasts, records = self.firsts, self.lasts, self.records
 
@@ -95,7 +90,7 @@ class EventKeys:
             if records[one] != records[two]:
                 found.add((min(records[one], records[two]), max(records[one], records[two])))
 
-        for group in groups.values():
+        for group in groups:
             group.sort(key=lambda index: (firsts[index], lasts[index], records[index]))
             active: list[int] = []  # keys whose windows may still reach the next one
             window: tuple[int, int] | None = None

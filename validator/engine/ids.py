@@ -78,18 +78,23 @@ class RecordIds:
 
     def candidates(self) -> Iterator[list[int]]:
         """Groups of positions, in order, whose digests are equal."""
-        repeated = repeated_digests(self.digests)
-        groups: dict[int, list[int]] = {}
-        if repeated:
-            for position, digest in enumerate(self.digests):
-                if digest in repeated:
-                    groups.setdefault(digest, []).append(position)
-        yield from groups.values()
+        yield from repeated_groups(self.digests)
 
     def where(self, position: int) -> tuple[str, int, int]:
         """(file, line, offset) of a position."""
         return (self.files[bisect.bisect_right(self.starts, position) - 1],
                 self.lines[position], self.offsets[position])
+
+
+def repeated_groups(digests: array.array[int]) -> list[list[int]]:
+    """The positions in `digests` of each digest that stands there more than once, in order."""
+    repeated = repeated_digests(digests)
+    groups: dict[int, list[int]] = {}
+    if repeated:
+        for position, digest in enumerate(digests):
+            if digest in repeated:
+                groups.setdefault(digest, []).append(position)
+    return list(groups.values())
 
 
 def repeated_digests(digests: array.array[int]) -> set[int]:
