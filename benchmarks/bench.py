@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import copy
+import csv
 import json
+import math
 import os
 import random
 import shutil
@@ -37,11 +39,11 @@ import jsonschema_rs
 import orjson
 
 from validator import registry
-from validator.checks.walk import spans
+from validator.checks.walk import actor_refs, spans
 from validator.engine.engines import compiled
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, beside small.py
-from small import copy_actors, make_small_corpus, rename_actors, suffix_source_ids
+from small import copy_actors, make_small_corpus, suffix_source_ids
 
 REPO = Path(__file__).resolve().parent.parent
 # The version the corpus is made at: that of the repository's datasets, its templates.
@@ -124,6 +126,62 @@ def _relink(record: dict[str, Any], order: dict[str, int], index: int, first: in
         record["links"] = links
 
 
+def _host_side(record: dict[str, Any], affiliations: dict[str, str]) -> set[str] | None:
+    """The actor ids of a record renamed apart from the rest; None if it has no such split.
+
+    The hosts (or the recipient; with none, the last visitor or the supplier),
+    and every actor linked to one of them through the actors table's
+    affiliations, either way, so that a participant keeps its affiliation.
+    The split must leave actors of the record's event key (codebook K1) on
+    both sides, or two passes renaming one side alike would code one event.
+    """
+    visit, allegation = record.get("diplomatic_visit"), record.get("arms_allegation")
+    if visit:
+        parties = [*visit["visitors"], *visit["hosts"]]
+        side = set(visit["hosts"]) or set(visit["visitors"][-1:])
+    elif allegation and allegation["supplier"] and allegation["recipient"]:
+        parties = [allegation["supplier"], allegation["recipient"]]
+        side = {allegation["recipient"]}
+    else:
+        return set()  # no event key: every copy is an event of its own
+    cited = {actor for _, actor in actor_refs(record)}
+    grown = True
+    while grown:
+        linked = {affiliations[actor] for actor in side if affiliations.get(actor)}
+        linked |= {actor for actor in cited if affiliations.get(actor) in side}
+        grown = not linked <= side
+        side |= linked
+    return side if side & set(parties) and set(parties) - side else None
+
+
+def _rename_sides(record: dict[str, Any], side: set[str], others: str, hosts: str) -> None:
+    """Suffix the actor ids of `side` with `hosts`, every other actor id with `others`."""
+    for path, actor in list(actor_refs(record)):
+        holder: Any = record
+        for key in path[:-1]:
+            holder = holder[key]
+        holder[path[-1]] = actor + (hosts if actor in side else others)
+
+
+def _copied(template: Path) -> tuple[list[dict[str, Any]], list[set[str]]]:
+    """The records of a template dataset that the corpus copies, with their host sides.
+
+    A record whose event names one party only (a lone visitor, or visitors and
+    hosts on one side) is left out: only an actor row for each copy would make
+    its copies distinct events, and the actors tables would grow with the corpus.
+    """
+    with (template / "actors.csv").open(encoding="utf-8", newline="") as table:
+        affiliations = {row["id"]: row["affiliation"] for row in csv.DictReader(table)}
+    originals, sides = [], []
+    for line in (template / "events.jsonl").read_text("utf-8").splitlines():
+        original = json.loads(line)
+        side = _host_side(original, affiliations)
+        if side is not None:
+            originals.append(original)
+            sides.append(side)
+    return originals, sides
+
+
 def make_corpus(folder: Path, records: int, datasets: int,
                 seed: int) -> tuple[list[dict[str, Any]], set[str]]:
     """Write `datasets` datasets with `records` records in all.
@@ -138,6 +196,8 @@ def make_corpus(folder: Path, records: int, datasets: int,
         if declared["textevents_version"] != VERSION:
             raise SystemExit(f"{template.name} is at {declared['textevents_version']}, "
                              f"not {VERSION}: upgrade it (textevents upgrade)")
+    copied = {template: _copied(template) for template in templates}
+    templates = [template for template in templates if copied[template][0]]
     per_dataset = records // datasets
     sample: list[dict[str, Any]] = []
     broken: set[str] = set()
@@ -152,25 +212,31 @@ def make_corpus(folder: Path, records: int, datasets: int,
         # Source ids of its own, as real datasets have: no two datasets share tables.
         suffix = f"-bench{index:04d}"
         suffix_source_ids(target, suffix)
-        originals = [json.loads(line) for line in
-                     (template / "events.jsonl").read_text("utf-8").splitlines()]
+        originals, sides = copied[template]
+        originals = copy.deepcopy(originals)
         for original in originals:
             reporting = original["reporting"]
             reporting["sources"] = [source + suffix for source in reporting["sources"]]
             for _, span in spans(original):
                 span["source"] += suffix
-        # Each pass over the template's records codes events of its own: its own actors
-        # (rows of the actors table, Wikidata ids followed by the digits of dataset and pass),
-        # or its copies would be possible duplicates of each other (codebook K1, K2).
+        # Each pass over the template's records codes events of its own, or its copies
+        # would be possible duplicates of each other (codebook K1, K2): its hosts' (or
+        # recipient's) side takes one of `width` copies of the actors, the other side
+        # another, a pair of its own each pass.  The actors table holds `width` copies
+        # (Wikidata ids followed by the digits of dataset and copy): it grows with the
+        # root of a dataset's records, not with them, as a real one would not.
         passes = -(-per_dataset // len(originals))
-        copy_actors(target, [(f"-b{index:04d}p{turn}", f"{index:04d}{turn:05d}")
-                             for turn in range(passes)])
+        width = math.isqrt(passes - 1) + 1 if passes > 1 else 1
+        copy_actors(target, [(f"-b{index:04d}c{which}", f"{index:04d}{which:05d}")
+                             for which in range(width)])
         order = {original["id"]: which for which, original in enumerate(originals)}
         with (target / "events.jsonl").open("w", encoding="utf-8") as handle:
             for number in range(per_dataset):
                 turn, which = divmod(number, len(originals))
                 record = copy.deepcopy(originals[which])
-                rename_actors(record, f"-b{index:04d}p{turn}")
+                others, hosts = divmod(turn, width)
+                _rename_sides(record, sides[which], f"-b{index:04d}c{others}",
+                              f"-b{index:04d}c{hosts}")
                 record["id"] = f"bench-{index:04d}-{number:07d}"
                 _relink(record, order, index, turn * len(originals), per_dataset)
                 if rng.random() < 0.01:
