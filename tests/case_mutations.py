@@ -36,7 +36,7 @@ def _write_records(folder: Path, records: list[dict]) -> None:
 
 
 def _dataset(folder: Path) -> dict:
-    """What record mutations know of a dataset: its first article, its actors."""
+    """What record mutations know of a dataset: its first article, its actors, its records."""
     with (folder / "sources.csv").open(encoding="utf-8", newline="") as handle:
         source = next(csv.DictReader(handle))
     with (folder / "actors.csv").open(encoding="utf-8", newline="") as handle:
@@ -45,7 +45,9 @@ def _dataset(folder: Path) -> dict:
             "published": dt.date.fromisoformat(source["published"][:10]),
             "actors": [row["id"] for row in rows], "names": {row["id"]: row["name"] for row in rows},
             "kinds": {row["id"]: row["kind"] for row in rows},
-            "affiliations": {row["id"]: row["affiliation"] for row in rows if row["affiliation"]}}
+            "affiliations": {row["id"]: row["affiliation"] for row in rows if row["affiliation"]},
+            "records": [json.loads(line) for line in
+                        (folder / "events.jsonl").read_text("utf-8").splitlines() if line.strip()]}
 
 
 def on_record(index: int, mutation: Mutation, name: str | None = None) -> CaseMutation:
@@ -453,6 +455,8 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     CaseMutation("verification-inconsistent", "corroborated-and-not", _same_transfer(
         lambda allegation: allegation.update(verification="corroborated"))),
     on_record(0, SHARED["past-end"]),
+    on_record(0, SHARED["uncited-party"]),
+    on_record(0, SHARED["uncited-place"]),  # a field of codebook E3 besides the parties
     on_record(0, SHARED["shift-span"], "shifted"),
     on_record(0, SHARED["supports-nothing"]),
     CaseMutation("text-not-nfc", "nfd", _rewrite_article(lambda b: b + "Café\n".encode()

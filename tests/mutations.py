@@ -526,6 +526,7 @@ def _uncited_purpose(record, data, draw):
         if visit[key]:
             record["evidence"].append({**record["evidence"][0],
                                        "supports": f"/diplomatic_visit/{key}"})
+    _cite_the_rest(record, data, "diplomatic_visit")  # a visit's rest needs no name
     return "/diplomatic_visit/purpose"
 
 
@@ -544,6 +545,55 @@ def _recited(record, covers, copies):
                 span["supports"] = "/date"
                 if target in {None, "", "/diplomatic_visit", "/arms_allegation"}:
                     evidence.extend({**span, "supports": copy} for copy in copies)
+
+
+def _uncited_place(record, data, draw):
+    """A place that no span is cited for: spans cited for it, or for the whole record, now
+    cite the date, with copies cited for the visit or allegation, and a copy of the
+    record's first span cites that part too (every other decided field is in it)."""
+    if "location" not in record:
+        return None
+    kind = "diplomatic_visit" if "diplomatic_visit" in record else "arms_allegation"
+    for path in places_of(record, _is_span):  # cited for the place or a part inside it
+        span = at(record, path)
+        target = span.get("supports", "")
+        if target == "/location" or target.startswith("/location/"):
+            span["supports"] = "/date"
+    _recited(record, {""}, [f"/{kind}"])  # the copies cite its dates' parts (D11)
+    record["evidence"].append({**record["evidence"][0], "supports": f"/{kind}"})
+    return "/location"
+
+
+def _cite_the_rest(record, data, kind):
+    """Copies of the record's first span cited for the decided fields (codebook E3) of
+    `kind` ("diplomatic_visit" or "arms_allegation") besides its parties and purpose, and
+    for the place; a named claimant by a span of its name.  False when the article has no
+    such span: a mutation that re-cites the rest breaks one rule only, or none."""
+    first = {key: value for key, value in record["evidence"][0].items() if key != "supports"}
+    targets = ["/location"] if "location" in record else []
+    part = record[kind]
+    if kind == "diplomatic_visit":
+        if part.get("status", "unknown") != "unknown":
+            targets.append("/diplomatic_visit/status")
+        if any(role["role"] == "counterpart" for role in part.get("roles", ())):
+            targets.append("/diplomatic_visit/roles")
+    else:
+        targets += ["/arms_allegation/stage", "/arms_allegation/weapons",
+                    "/arms_allegation/verification"]
+        claimant = part["claimant"]
+        inner = next((key for key in ("attribution", "on_behalf_of") if key in claimant), None)
+        if inner is not None:  # a pointer inside the claimant cites it, naming no actor
+            targets.append(f"/arms_allegation/claimant/{inner}")
+        else:
+            name = data["names"].get(claimant["actor"], "")
+            found = re.search(rf"\b{re.escape(name)}\b", data["text"]) if name else None
+            if found is None:
+                return False
+            record["evidence"].append({"source": data["source"], "start": found.start(),
+                                       "end": found.end(), "text": name,
+                                       "supports": "/arms_allegation/claimant"})
+    record["evidence"].extend({**first, "supports": target} for target in targets)
+    return True
 
 
 @_one_event_still
@@ -568,7 +618,7 @@ def _uncited_party(record, data, draw):
             record["evidence"].append({**first, "supports": "/diplomatic_visit/purpose"})
         if visit["hosts"]:
             record["evidence"].append({**first, "supports": "/diplomatic_visit/hosts"})
-        return party
+        return party if _cite_the_rest(record, data, "diplomatic_visit") else None
     allegation = record["arms_allegation"]
     if allegation["supplier"] is None:
         return None
@@ -576,7 +626,8 @@ def _uncited_party(record, data, draw):
              [pointer("arms_allegation", key) for key in ("transfer_date", "use_date", "responses")
               if key in allegation])
     allegation["recipient"] = None
-    return "/arms_allegation/supplier"
+    return "/arms_allegation/supplier" if _cite_the_rest(record, data, "arms_allegation") \
+        else None
 
 
 IN_ONE_PLACE = {"visit": ("042", "visit"), "third_location": ("044", "third-party"),
@@ -845,7 +896,13 @@ def _recite_fields(record, data, draw):
                                "/diplomatic_visit/visitors/0", "/diplomatic_visit/visitors/1",
                                "/diplomatic_visit/hosts/0", "/diplomatic_visit/hostsx",
                                "/arms_allegation", "/arms_allegation/supplier",
-                               "/arms_allegation/recipient", "/arms_allegation/stage"])
+                               "/arms_allegation/recipient", "/arms_allegation/stage",
+                               "/arms_allegation/weapons", "/arms_allegation/weapons/0",
+                               "/arms_allegation/claimant/attribution",
+                               "/arms_allegation/verification", "/location", "/location/name",
+                               "/diplomatic_visit/status", "/diplomatic_visit/roles/0",
+                               "/diplomatic_visit/roles/0/side",
+                               "/diplomatic_visit/meetings/0/roles/0"])
     paths = places_of(record, _is_span)
     for place in paths:  # every span, so that sometimes none is cited for a field
         target, span = draw(targets), at(record, place)
@@ -963,6 +1020,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("counterpart-missing", "unreceived-participant", _unreceived_participant,
              since="1.1.0"),
     Mutation("field-uncited", "uncited-party", _uncited_party),
+    Mutation("field-uncited", "uncited-place", _uncited_place),
     Mutation("supplier-is-recipient", "supplier-is-recipient", _supplier_is_recipient),
     Mutation("country-code-unknown", "not-a-country", _not_a_country),
     Mutation("actor-unknown", "unknown-actor", _unknown_actor),

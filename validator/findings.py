@@ -269,8 +269,10 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("purpose-uncited", "Purpose without a span", W, Layer.EVIDENCE,
          "No span points at a visit's purpose, the visit or the record (codebook V5, E3)."),
     Rule("field-uncited", "Decided field without a span", W, Layer.EVIDENCE,
-         "No span points at a visitor, a host, the supplier or the recipient, nor at a part of "
-         "the record that holds it, nor cites the whole record (codebook E3)."),
+         "No span points at a decided field (a visitor, host or counterpart, the place, a known "
+         "visit status; the supplier, recipient, claimant, stage, a weapon, an assessed "
+         "verification), nor at a part of the record that holds it or a part inside it, nor "
+         "cites the whole record (codebook E3)."),
     Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
          "A span cited for a visitor, host, participant, claimant, supplier or recipient "
          "does not name that actor: not by its name, a person's surname, a state's country "

@@ -536,6 +536,13 @@ def _cited_elsewhere(record: dict, covers: set[str]) -> dict:
     return record
 
 
+ACCOUNT = [("field-uncited", "/arms_allegation/claimant"),
+           ("field-uncited", "/arms_allegation/stage"),
+           ("field-uncited", "/arms_allegation/weapons/0"),
+           ("field-uncited", "/arms_allegation/verification")]
+UNSTAGED = [ACCOUNT[0], *ACCOUNT[2:]]  # the base allegation's stage has its own span
+
+
 def test_every_visitor_and_host_and_both_parties_of_a_transfer_are_cited() -> None:
     record = _cited_elsewhere(visit(), {"", "/diplomatic_visit", "/diplomatic_visit/visitors/0",
                                         "/diplomatic_visit/hosts/0"})
@@ -549,12 +556,90 @@ def test_every_visitor_and_host_and_both_parties_of_a_transfer_are_cited() -> No
     _cited_elsewhere(claim, {"", "/arms_allegation", "/arms_allegation/supplier",
                              "/arms_allegation/recipient"})
     assert found(field_citations, claim) == [("field-uncited", "/arms_allegation/supplier"),
-                                             ("field-uncited", "/arms_allegation/recipient")]
+                                             ("field-uncited", "/arms_allegation/recipient"),
+                                             *UNSTAGED]
     claim["arms_allegation"]["recipient"] = None  # an unknown party: nothing to cite
-    assert found(field_citations, claim) == [("field-uncited", "/arms_allegation/supplier")]
+    assert found(field_citations, claim) == [("field-uncited", "/arms_allegation/supplier"),
+                                             *UNSTAGED]
     claim["evidence"].append({**claim["evidence"][0], "supports": "/arms_allegation"})
     assert found(field_citations, claim) == []
     assert CITING[0].passes(view(claim), CONTEXT)
+
+
+# A span cited for a field, for a part holding it, or for a part inside it, shows the
+# field; the values that say the text gives nothing need no span.
+@pytest.mark.parametrize(("change", "supports", "expected"), [
+    ({}, None, ACCOUNT),
+    ({}, "/arms_allegation/claimant", ACCOUNT[1:]),
+    ({}, "/arms_allegation/claimant/on_behalf_of", ACCOUNT[1:]),  # inside the claimant
+    ({}, "/arms_allegation/claiman", ACCOUNT),  # not a token of the pointer
+    ({}, "/arms_allegation/weapons", [*ACCOUNT[:2], ACCOUNT[3]]),
+    ({}, "/arms_allegation/weapons/0/description", [*ACCOUNT[:2], ACCOUNT[3]]),
+    ({}, "/arms_allegation/weapons/1", ACCOUNT),
+    ({"verification": "not_assessed"}, None, ACCOUNT[:3]),
+    ({"verification": "corroborated"}, "/arms_allegation/verification", ACCOUNT[:3]),
+    ({"weapons": [{"category": "unspecified"}] * 2}, "/arms_allegation/weapons/0",
+     [*ACCOUNT[:2], ("field-uncited", "/arms_allegation/weapons/1"), ACCOUNT[3]]),
+])
+def test_an_allegations_account_is_cited(change, supports, expected) -> None:
+    claim = _cited_elsewhere(allegation(), {"", "/arms_allegation", "/arms_allegation/claimant",
+                                            "/arms_allegation/stage"})
+    claim["arms_allegation"].update(change)
+    for party in ("supplier", "recipient"):  # cited alone, so that only the account is asked
+        claim["evidence"].append({**claim["evidence"][0],
+                                  "supports": f"/arms_allegation/{party}"})
+    if supports is not None:
+        claim["evidence"].append({**claim["evidence"][0], "supports": supports})
+    assert found(field_citations, claim) == expected
+    assert CITING[0].passes(view(claim), CONTEXT) is (expected == [])
+
+
+PLACE, STATUS = ("field-uncited", "/location"), ("field-uncited", "/diplomatic_visit/status")
+COUNTERPART = ("field-uncited", "/diplomatic_visit/roles/1")
+IN_MEETING = ("field-uncited", "/diplomatic_visit/meetings/0/roles/0")
+
+
+@pytest.mark.parametrize(("supports", "in_meeting", "expected"), [
+    (None, False, []),  # one of the record's own spans, cited for the record
+    ("", True, []),  # a meeting's span cited for the whole record
+    ("/location", False, [STATUS, COUNTERPART, IN_MEETING]),
+    ("/location/name", False, [STATUS, COUNTERPART, IN_MEETING]),
+    ("/locations", False, [PLACE, STATUS, COUNTERPART, IN_MEETING]),
+    ("/diplomatic_visit", False, [PLACE]),
+    ("/diplomatic_visit/status", False, [PLACE, COUNTERPART, IN_MEETING]),
+    ("/diplomatic_visit/roles", False, [PLACE, STATUS, IN_MEETING]),
+    ("/diplomatic_visit/roles/1", False, [PLACE, STATUS, IN_MEETING]),
+    ("/diplomatic_visit/roles/0", False, [PLACE, STATUS, COUNTERPART, IN_MEETING]),
+    ("/diplomatic_visit/roles/1/side", False, [PLACE, STATUS, IN_MEETING]),
+    (None, True, [PLACE, STATUS, COUNTERPART]),  # a meeting's span cites its meeting
+    ("/diplomatic_visit/meetings/0", True, [PLACE, STATUS, COUNTERPART]),
+    ("/diplomatic_visit/meetings/0/roles/0", False, [PLACE, STATUS, COUNTERPART]),
+    ("/diplomatic_visit/meetings/1", True, [PLACE, STATUS, COUNTERPART, IN_MEETING]),
+])
+def test_a_visits_place_status_and_counterparts_are_cited(supports, in_meeting,
+                                                           expected) -> None:
+    record = _cited_elsewhere(visit(), {"", "/location", "/diplomatic_visit/status"})
+    held = record["diplomatic_visit"]
+    held["roles"] = [{"actor": "kim-jong-un", "role": "host_leader", "side": "north-korea"},
+                     {"actor": "kim-jong-un", "role": "counterpart", "side": "north-korea"}]
+    meetings = held["meetings"]
+    meetings[0]["roles"] = [{"actor": "kim-jong-un", "role": "counterpart"}]
+    meetings[0]["evidence"] = [{**span, "supports": "/summary"} for span in meetings[0]["evidence"]]
+    span = {**record["evidence"][0]}
+    span.pop("supports", None)
+    if supports is not None:
+        span["supports"] = supports
+    (meetings[0] if in_meeting else record)["evidence"].append(span)
+    assert found(field_citations, record) == expected
+    assert CITING[0].passes(view(record), CONTEXT) is (expected == [])
+
+
+def test_an_unknown_status_needs_no_span() -> None:
+    record = _cited_elsewhere(visit(), {"", "/diplomatic_visit/status"})
+    assert found(field_citations, record) == [STATUS]
+    record["diplomatic_visit"]["status"] = "unknown"
+    assert found(field_citations, record) == []
+    assert CITING[0].passes(view(record), CONTEXT)
 
 
 def test_the_field_message_says_where_to_point_a_span() -> None:
@@ -566,8 +651,24 @@ def test_the_field_message_says_where_to_point_a_span() -> None:
         "fields")
     claim = _cited_elsewhere(allegation(), {"", "/arms_allegation", "/arms_allegation/supplier"})
     claim["arms_allegation"]["recipient"] = None
-    (problem,) = field_citations(claim, CONTEXT)
+    claim["evidence"].append({**claim["evidence"][0], "supports": "/arms_allegation/stage"})
+    problem = next(field_citations(claim, CONTEXT))
     assert problem.message == (
         "/arms_allegation/supplier is cited by no span: point the span that shows it at "
         "/arms_allegation/supplier, or at /arms_allegation when one sentence shows several "
         "fields")
+    record = _cited_elsewhere(visit(), {"/location"})
+    (problem,) = field_citations(record, CONTEXT)
+    assert problem.message == ("/location is cited by no span: point the span that shows it "
+                               "at /location, or cite the whole record with a span of no "
+                               "pointer")
+    record = visit()
+    record["diplomatic_visit"]["meetings"][0].update(
+        roles=[{"actor": "kim-jong-un", "role": "counterpart"}],
+        evidence=[{**span, "supports": "/summary"}
+                  for span in record["diplomatic_visit"]["meetings"][0]["evidence"]])
+    (problem,) = field_citations(record, CONTEXT)
+    assert problem.message == (
+        "/diplomatic_visit/meetings/0/roles/0 is cited by no span: point the span that shows "
+        "it at /diplomatic_visit/meetings/0/roles/0, or at /diplomatic_visit/meetings/0 (a span "
+        "of that meeting with no pointer) when one sentence shows several of its fields")

@@ -1,10 +1,14 @@
 """Fields with a span that shows them: each decided field is cited (codebook E3, V5).
 
 A span is cited for a field when its `supports` points at the field, at a
-part of the record that holds it, or at the whole record (a span of the
-record's own evidence with no pointer).  The purpose keeps its own code
-(`purpose-uncited`, V5); a date's text has its own rule (`date-text-uncited`,
-D11, in `validator.checks.evidence`).
+part of the record that holds it, or at a part inside it (`/location/name`
+shows the place); or when it cites the whole record (a span of the record's
+own evidence with no pointer).  A meeting's span with no pointer cites its
+meeting.  The decided fields: each visitor, host and counterpart, the place,
+the purpose and a known status; the supplier and recipient when known, the
+claimant, the stage, each weapon and an assessed verification.  The purpose
+keeps its own code (`purpose-uncited`, V5); a date's text has its own rule
+(`date-text-uncited`, D11, in `validator.checks.evidence`).
 """
 
 from __future__ import annotations
@@ -25,14 +29,18 @@ JSON = Any
 
 
 _PURPOSE = "/diplomatic_visit/purpose"
+_STATUS = "/diplomatic_visit/status"
 
 
 def _decided(record: JSON) -> Iterator[tuple[str, str]]:
     """(rule code, pointer) of each field a coder decided that needs a span (codebook E3).
 
     The purpose (V5) keeps the code it had before the rest; a date's text has its own
-    rule (D11, date-text-uncited).  None of these is inside a meeting or a response.
+    rule (D11, date-text-uncited).  A status `unknown` and a verification `not_assessed`
+    say the text gives nothing to cite; an unknown party has nothing to cite either.
     """
+    if "location" in record:
+        yield "field-uncited", "/location"
     visit = record.get("diplomatic_visit")
     if visit is not None:
         if "purpose" in visit:
@@ -40,11 +48,26 @@ def _decided(record: JSON) -> Iterator[tuple[str, str]]:
         for key in ("visitors", "hosts"):
             for index in range(len(visit[key])):
                 yield "field-uncited", f"/diplomatic_visit/{key}/{index}"
+        if visit.get("status", "unknown") != "unknown":
+            yield "field-uncited", _STATUS
+        for index, role in enumerate(visit.get("roles", ())):
+            if role["role"] == "counterpart":
+                yield "field-uncited", f"/diplomatic_visit/roles/{index}"
+        for meeting, held in enumerate(visit.get("meetings", ())):
+            for index, role in enumerate(held.get("roles", ())):
+                if role["role"] == "counterpart":
+                    yield "field-uncited", f"/diplomatic_visit/meetings/{meeting}/roles/{index}"
     allegation = record.get("arms_allegation")
     if allegation is not None:
         for key in ("supplier", "recipient"):
             if allegation.get(key) is not None:
                 yield "field-uncited", f"/arms_allegation/{key}"
+        yield "field-uncited", "/arms_allegation/claimant"
+        yield "field-uncited", "/arms_allegation/stage"
+        for index in range(len(allegation.get("weapons") or ())):
+            yield "field-uncited", f"/arms_allegation/weapons/{index}"
+        if allegation.get("verification", "not_assessed") != "not_assessed":
+            yield "field-uncited", "/arms_allegation/verification"
 
 
 def _cited_targets(record: JSON, cited: list[JSON]) -> list[str] | None:
@@ -52,8 +75,9 @@ def _cited_targets(record: JSON, cited: list[JSON]) -> list[str] | None:
 
     `cited` is every span of the record, the record's own evidence first (as
     `walk.spans` and `walk.view` give them).  A span pointed at "", or one of
-    the record's own with no pointer, cites the whole record; a meeting's or a
-    response's span with no pointer cites that part, which holds no decided field.
+    the record's own with no pointer, cites the whole record; a meeting's span
+    with no pointer cites its meeting (`_cites_itself`), a response's the
+    response, which holds no decided field.
     """
     targets = []
     own = len(record["evidence"])
@@ -68,13 +92,24 @@ def _cited_targets(record: JSON, cited: list[JSON]) -> list[str] | None:
 
 
 def _covered(field: str, targets: list[str]) -> bool:
-    """Whether a span is cited for the field or a part that holds it.
+    """Whether a span is cited for the field, a part that holds it, or a part inside it.
 
     The decided fields' pointers have no escaped characters, so comparing the
     pointers as strings is comparing their reference tokens (a pointer that
     is not one resolves nowhere: span-pointer-unresolved says so).
     """
-    return any(field == target or field.startswith(target + "/") for target in targets)
+    inside = field + "/"
+    return any(field == target or field.startswith(target + "/") or target.startswith(inside)
+               for target in targets)
+
+
+def _cites_itself(record: JSON, field: str) -> bool:
+    """Whether a meeting's field is shown by a span of that meeting with no pointer."""
+    parts = field.split("/")  # "", "diplomatic_visit", "meetings", index, ...
+    if len(parts) < 4 or parts[2] != "meetings":
+        return False
+    meeting = record["diplomatic_visit"]["meetings"][int(parts[3])]
+    return any("supports" not in span for span in meeting["evidence"])
 
 
 def _uncited(record: JSON, cited: list[JSON]) -> Iterator[tuple[str, str]]:
@@ -83,7 +118,7 @@ def _uncited(record: JSON, cited: list[JSON]) -> Iterator[tuple[str, str]]:
     if targets is None:
         return
     for code, field in _decided(record):
-        if not _covered(field, targets):
+        if not _covered(field, targets) and not _cites_itself(record, field):
             yield code, field
 
 
@@ -95,29 +130,63 @@ def field_citations(record: JSON, context: DatasetContext) -> Iterator[Problem]:
                           "/diplomatic_visit/purpose, or leave the purpose out when the text "
                           "gives none", pointer=field)
         else:
-            part = field.rsplit("/", 2)[0] if field.startswith("/diplomatic_visit/") \
-                else "/arms_allegation"
-            yield Problem(code, f"{field} is cited by no span: point the span that shows it at "
-                          f"{field}, or at {part} when one sentence shows several fields",
-                          pointer=field)
+            yield Problem(code, f"{field} is cited by no span: point the span that shows it "
+                          f"at {field}{_or_part(field)}", pointer=field)
+
+
+def _or_part(field: str) -> str:
+    """Where else a span may point: the part of the record that holds the field."""
+    parts = field.split("/")
+    if len(parts) == 2:  # the place: a part of its own
+        return ", or cite the whole record with a span of no pointer"
+    if parts[2] == "meetings":
+        return (f", or at {'/'.join(parts[:4])} (a span of that meeting with no pointer) "
+                "when one sentence shows several of its fields")
+    return f", or at /{parts[1]} when one sentence shows several fields"
 
 
 _VISIT, _ALLEGATION = "/diplomatic_visit", "/arms_allegation"
 _PARTIES = ("/arms_allegation/supplier", "/arms_allegation/recipient")
+_ACCOUNT = ("/arms_allegation/claimant", "/arms_allegation/stage")
+_WEAPONS, _VERIFICATION = "/arms_allegation/weapons", "/arms_allegation/verification"
+_ROLES = "/diplomatic_visit/roles"
 _LISTS = tuple((key, f"{_VISIT}/{key}", tuple(f"{_VISIT}/{key}/{index}" for index in range(32)))
                for key in ("visitors", "hosts"))  # a list, its pointer and its first items'
 
 
+def _shown(field: str, cited: list[str]) -> bool:
+    """Whether a span is cited for the field or a part inside it.
+
+    `_covered`, less the parts that hold the field: the screen asks for those first.
+    """
+    if field in cited:
+        return True
+    inside = field + "/"
+    return any(target.startswith(inside) for target in cited)
+
+
 def _fields_cited(view: RecordView, context: DatasetContext) -> bool:
-    # `_uncited`, written out: the few pointers cited are looked up in their list.
+    # `_uncited`, written out: the few pointers cited are looked up in their list.  A
+    # rare shape (a long list, a counterpart) takes the long way.
     record = view.record
     cited = _cited_targets(record, view.spans)
     if cited is None:
         return True
+    if "location" in record and not _shown("/location", cited):
+        return False
     visit = record.get("diplomatic_visit")
     if visit is not None and _VISIT not in cited:
         if "purpose" in visit and _PURPOSE not in cited:
             return False
+        if visit.get("status", "unknown") != "unknown" and not _shown(_STATUS, cited):
+            return False
+        roles = visit.get("roles", ())
+        if roles and _ROLES not in cited:
+            for index, role in enumerate(roles):
+                if role["role"] == "counterpart" and not _shown(f"{_ROLES}/{index}", cited):
+                    return False
+        if any("roles" in meeting for meeting in visit.get("meetings", ())):
+            return next(_uncited(record, view.spans), None) is None
         for key, whole, items in _LISTS:
             count = len(visit[key])
             if count and whole not in cited:
@@ -131,6 +200,15 @@ def _fields_cited(view: RecordView, context: DatasetContext) -> bool:
         if allegation["supplier"] is not None and _PARTIES[0] not in cited:
             return False
         if allegation["recipient"] is not None and _PARTIES[1] not in cited:
+            return False
+        if not (_shown(_ACCOUNT[0], cited) and _shown(_ACCOUNT[1], cited)):
+            return False
+        weapons = allegation.get("weapons")
+        if weapons and _WEAPONS not in cited:
+            for index in range(len(weapons)):
+                if not _shown(f"{_WEAPONS}/{index}", cited):
+                    return False
+        if allegation["verification"] != "not_assessed" and not _shown(_VERIFICATION, cited):
             return False
     return True
 
