@@ -387,7 +387,9 @@ def _spans(record: dict[str, Any]) -> list[dict[str, Any]]:
 # The pointers of role references, and how a span names an actor (span-actor-unnamed).
 ROLE = re.compile(r"/diplomatic_visit/(?:visitors|hosts)/[0-9]+"
                   r"|/diplomatic_visit/meetings/[0-9]+/participants/[0-9]+"
-                  r"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)")
+                  r"|/diplomatic_visit/(?:meetings/[0-9]+/)?roles/[0-9]+(?:/actor)?"
+                  r"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)"
+                  r"|/arms_allegation/responses/[0-9]+(?:/actor)?")
 
 
 def _names(quote: str, name: str) -> bool:

@@ -274,7 +274,8 @@ RULES: Final[dict[str, Rule]] = _rules(
          "verification), nor at a part of the record that holds it or a part inside it, nor "
          "cites the whole record (codebook E3)."),
     Rule("span-actor-unnamed", "Span does not name its actor", W, Layer.EVIDENCE,
-         "A span cited for a visitor, host, participant, claimant, supplier or recipient "
+         "A span cited for a visitor, host, participant, actor in a role (a counterpart), "
+         "claimant, supplier, recipient or response's actor "
          "does not name that actor: not by its name, a person's surname, a state's country "
          "name, demonym or capital, nor an alias of the aliases table (codebook E4, AC8)."),
     Rule("text-not-nfc", "Text not NFC", E, Layer.EVIDENCE,

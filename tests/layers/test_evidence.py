@@ -21,6 +21,7 @@ from validator.checks.evidence import (
     supports_pointers,
 )
 from validator.checks.evidence import _closest_pointer as closest_pointer
+from validator.checks.naming import CHECKS as EVIDENCE_NAMES
 from validator.checks.naming import actor_names, named_actors
 from validator.checks.walk import view
 from validator.escaping import escape
@@ -415,6 +416,28 @@ def test_meeting_participants_and_allegation_roles_are_named_too() -> None:
                          _span("The weapons went", "/arms_allegation/recipient")]
     assert [(p.code, p.pointer) for p in named_actors(claim, NAMES)] == [
         ("span-actor-unnamed", "/evidence/3/text")]  # no supplier to name; no recipient named
+
+
+def test_an_actor_in_a_role_and_a_responses_actor_are_named_too() -> None:
+    record = visit()
+    held = record["diplomatic_visit"]
+    held["roles"] = [{"actor": "kim-jong-un", "role": "counterpart", "side": "north-korea"}]
+    held["meetings"][0]["roles"] = [{"actor": "sergei-shoigu", "role": "convener"}]
+    record["evidence"] = [_span("Kim met him", "/diplomatic_visit/roles/0"),
+                          _span("The leader met him", "/diplomatic_visit/roles/0/actor"),
+                          _span("The leader met him", "/diplomatic_visit/roles/0/side"),
+                          _span("They met", "/diplomatic_visit/meetings/0/roles/0"),
+                          _span("They met", "/diplomatic_visit/roles")]  # the list: no actor
+    assert [(p.code, p.pointer) for p in named_actors(record, NAMES)] == [
+        ("span-actor-unnamed", "/evidence/1/text"), ("span-actor-unnamed", "/evidence/3/text")]
+    assert not EVIDENCE_NAMES[0].passes(view(record), NAMES)
+    claim = json.loads((BASE / "events.jsonl").read_text("utf-8").splitlines()[2])
+    claim["arms_allegation"]["responses"] = [{"actor": "north-korea", "kind": "denial",
+                                              "evidence": [_span("Pyongyang denied it", "")]}]
+    claim["evidence"] = [_span("Pyongyang denied it", "/arms_allegation/responses/0"),
+                         _span("A denial came", "/arms_allegation/responses/0/actor")]
+    assert [(p.code, p.pointer) for p in named_actors(claim, NAMES)] == [
+        ("span-actor-unnamed", "/evidence/1/text")]
 
 
 def test_without_the_actors_names_nothing_is_said() -> None:

@@ -1,7 +1,8 @@
 """Evidence that names its actor: a span cited for a role names the actor in it (codebook E4).
 
-A span pointed at a visitor, a host, a meeting's participant, the claimant,
-the supplier or the recipient must name that actor, in one of the ways the
+A span pointed at a visitor, a host, a meeting's participant, an actor in a
+role (a counterpart, say), the claimant, the supplier, the recipient or a
+response's actor must name that actor, in one of the ways the
 actors table gives: its name; for a person, the surname (the last word of
 the name); for a state or a delegation, its country's names from ISO 3166
 (pycountry) and the demonyms and capitals of `validator/data/country_words.csv`
@@ -37,11 +38,15 @@ if TYPE_CHECKING:
 
 JSON = Any
 
-# The pointers of role references: a visitor, a host, a participant; the claimant, the
-# supplier and the recipient.
-_ROLE = re.compile(r"/diplomatic_visit/(?:visitors|hosts)/(?:0|[1-9][0-9]*)"
-                   r"|/diplomatic_visit/meetings/(?:0|[1-9][0-9]*)/participants/(?:0|[1-9][0-9]*)"
-                   r"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)")
+# The pointers of role references: a visitor, a host, a participant, an actor in a role
+# (a counterpart, a convener) of the visit or a meeting; the claimant, the supplier, the
+# recipient and a response's actor.
+_INDEX = r"(?:0|[1-9][0-9]*)"
+_ROLE = re.compile(rf"/diplomatic_visit/(?:visitors|hosts)/{_INDEX}"
+                   rf"|/diplomatic_visit/meetings/{_INDEX}/participants/{_INDEX}"
+                   rf"|/diplomatic_visit/(?:meetings/{_INDEX}/)?roles/{_INDEX}(?:/actor)?"
+                   rf"|/arms_allegation/(?:claimant(?:/actor)?|supplier|recipient)"
+                   rf"|/arms_allegation/responses/{_INDEX}(?:/actor)?")
 _NOT_A_WORD = re.compile(r"[\W_]+")
 _INITIAL = re.compile(r"\b(\w)\.")  # a letter and its full stop: "U.S." is "US"
 MOST_SHOWN = 3  # names a message lists
@@ -131,7 +136,7 @@ def _unnamed(record: JSON, span: JSON, names: dict[str, tuple[str, ...]]) -> str
         actor = resolve(record, target)
     except LookupError:
         return None  # span-pointer-unresolved says so
-    if isinstance(actor, dict):  # the claimant
+    if isinstance(actor, dict):  # the claimant, a role, a response
         actor = actor.get("actor")
     known = names.get(actor) if isinstance(actor, str) else None
     if not known:  # no actor (an unknown supplier), or one the table lacks: actor-unknown's
@@ -171,7 +176,7 @@ def _actors_named(view: RecordView, context: DatasetContext) -> bool:
             actor = resolve(record, target)
         except LookupError:
             continue
-        if isinstance(actor, dict):  # the claimant
+        if isinstance(actor, dict):  # the claimant, a role, a response
             actor = actor.get("actor")
         known = names.get(actor) if isinstance(actor, str) else None
         if not known:
