@@ -35,7 +35,7 @@ from validator.pointers import pointer
 from validator.reading.discovery import _not_around
 from validator.reading.limits import MAX_DEPTH
 from validator.reading.positions import Locator, locate
-from validator.reading.strict_json import _depth, _repeated_key, parse_json, too_deep
+from validator.reading.strict_json import _deepest, _depth, _repeated_key, parse_json, too_deep
 
 COLUMNS = ("id", "name", "kind")
 
@@ -75,6 +75,7 @@ def test_the_depth_scan_agrees_with_the_old_one_on_json(value, levels, indent,
                                                          ascii_only) -> None:
     text = json.dumps(_deep(value, levels), indent=indent, ensure_ascii=ascii_only)
     assert _depth(text) == _old_depth(text)
+    assert _deepest(text) == _depth(text)[0]
 
 
 def _reference_depth(text: str) -> tuple[int, int]:
@@ -104,6 +105,7 @@ def test_the_depth_scan_on_any_text(text, levels) -> None:
     """On any text, well-formed or not: a string that never closes holds the rest."""
     text = "[" * levels + text
     assert _depth(text) == _reference_depth(text)
+    assert _deepest(text) == _reference_depth(text)[0]  # the screen too_deep asks first
 
 
 def test_an_unclosed_string_is_scanned_once() -> None:

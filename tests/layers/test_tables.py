@@ -5,10 +5,13 @@ Rules: table-header, table-row, table-value, table-unique, table-foreign-key, ta
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from samples import BASE
 
 from validator import registry, validate
@@ -250,3 +253,30 @@ def test_a_table_is_checked_alone_without_its_keys_into_other_tables() -> None:
     table = read_table(text)
     assert isinstance(table, Table)
     assert list(table_problems(text.encode(), table, local)) == []  # no resource-error
+
+
+# --- Date and time cells: the standard library's fast path reads them as dateutil does ---
+
+_ISO_CELLS = st.from_regex(
+    r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?\Z")
+
+
+@given(cell=st.one_of(_ISO_CELLS, st.datetimes(timezones=st.sampled_from(
+    [None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=-9, minutes=-30))])).map(
+    lambda moment: moment.replace(microsecond=0).isoformat())))
+def test_a_datetime_cell_reads_as_dateutil_reads_it(cell: str) -> None:
+    """frictionless reads these cells with dateutil; validate must agree with it on each."""
+    from dateutil import parser
+
+    from validator.checks.table_dates import datetime_reader
+
+    read = datetime_reader({}, [""])
+    assert read is not None
+    try:
+        expected = parser.parse(cell), True
+    except Exception:  # noqa: BLE001 - dateutil refuses with any error
+        expected = None, False
+    value, clean = read(cell)
+    assert (value, clean) == expected
+    if value is not None:  # equal instants: the same offset too
+        assert value.utcoffset() == expected[0].utcoffset()

@@ -163,7 +163,12 @@ def read_regular_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES) ->
     if isinstance(handle, Problem):
         return handle
     with handle:
-        data = handle.read(limit + 1)
+        # read(n) allocates n bytes before it reads: ask for what the file holds (and
+        # one more), not for the limit, then for the rest if it grew since.
+        expected = min(os.fstat(handle.fileno()).st_size, limit)
+        data = handle.read(expected + 1)
+        if expected < len(data) <= limit:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         return Problem("file-too-large", f"{escape(relative)} is larger than {limit} bytes")
     return data
