@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=25, deadline=None)
-settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True,
+# CI: the same examples every run, as many as keep .ci/run near 25 minutes (150 took the
+# tests session to 21 of its 32; `deep` below is the long hunt).
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
                           print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 # A long hunt, by hand: random (not derandomised) and many examples.
