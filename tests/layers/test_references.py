@@ -312,16 +312,6 @@ def test_the_digests_of_the_hot_path_are_those_of_the_keys_compared(data) -> Non
     assert digests(impossible) is None
 
 
-def test_links_in_either_direction_and_of_any_relation_clear_a_pair() -> None:
-    from validator.checks.duplicates import linked
-
-    first, second = visit(), {**visit(), "id": "second"}
-    assert not linked(first, second)
-    second["links"] = [{"relation": "related", "record": first["id"]}]
-    assert linked(first, second)
-    assert linked(second, first)
-
-
 def _copy(name: str, to: Path) -> Path:
     import shutil
 
@@ -369,6 +359,20 @@ def _two_payne_datasets(tmp_path: Path) -> tuple[Path, Path]:
         record["id"] = "b-" + record["id"]
     _write(second, records)
     return first, second
+
+
+def test_links_in_either_direction_and_of_any_relation_clear_a_pair(tmp_path) -> None:
+    """The run clears a pair when either record links the other, whatever the relation."""
+    from validator import validate
+    from validator.checks.duplicates import targets
+
+    assert targets({**visit(), "links": [{"relation": "related", "record": "x"}]}) == {"x"}
+    first, second = _two_payne_datasets(tmp_path)
+    assert validate([str(first.parent)]).findings != ()
+    records = _lines(second)  # the later links the earlier
+    records[0]["links"] = [{"relation": "related", "record": "voa-6205843-001"}]
+    _write(second, records)
+    assert validate([str(first.parent)]).findings == ()
 
 
 def test_the_same_visit_in_two_datasets_is_reported_in_the_later_until_linked(
