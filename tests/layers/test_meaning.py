@@ -415,6 +415,24 @@ def test_a_meeting_s_own_role_receives_only_in_that_meeting() -> None:
         ("counterpart-missing", KIM)]
 
 
+def test_host_side_participants_by_the_thousand_are_looked_up_once() -> None:
+    """20,000 host-side participants of one meeting, each a counterpart in the visit's roles,
+    and 20,000 visitors: each participant is looked up in sets (scanning the roles and the
+    visitors for each took minutes)."""
+    people = [f"official-{number}" for number in range(20_000)]
+    sides = DatasetContext("1.2.0", frozenset(), None, None, None,
+                           dict.fromkeys(people, "north-korea"))
+    record = _at_1_2_0([_role("counterpart", actor=person) for person in people],
+                       visitors=[f"guest-{number}" for number in range(20_000)])
+    record["diplomatic_visit"]["meetings"][0]["participants"] = people
+    (check,) = [c for c in VISITING if c.problems is counterparts]
+    assert list(counterparts(record, sides)) == []
+    assert check.passes(walk_view(record), sides)
+    record["diplomatic_visit"]["roles"][-1]["side"] = "russia"
+    assert [(p.code, p.pointer) for p in counterparts(record, sides)] == [
+        ("counterpart-missing", "/diplomatic_visit/meetings/0/participants/19999")]
+
+
 def test_without_roles_or_affiliations_no_counterpart_is_asked_for() -> None:
     """1.0.0 has no roles to give; a table without affiliations names no host's people."""
     old = visit()
