@@ -608,6 +608,22 @@ def test_a_chain_of_links_covers_only_the_records_it_joins() -> None:
     assert [record for record, _, _ in reported] == [f"r{index}" for index in range(3, 2000)]
 
 
+def test_records_of_one_id_pass_over_the_records_linked_to_it_once() -> None:
+    """20,000 records linked to the id 'x', one that is not, then 20,000 records of that id
+    (record-id-duplicate's) at another stage: each names the unlinked one, and the linked
+    are passed over once for the id, not once for each of its records (minutes)."""
+    records = [*(_claim(f"r{index}", "shipped", links=("x",)) for index in range(20_000)),
+               _claim("free", "shipped"),
+               *(_claim("x", "delivered") for _ in range(20_000))]
+    gathered = Transfers()
+    for line, record in enumerate(records, 1):
+        gathered.add(record, line, 0)
+    reported = list(transfer_problems(gathered.found))
+    assert [(one.line, problem.code) for one, problem in reported] == [
+        (line, "stage-inconsistent") for line in range(20_002, 40_002)]
+    assert all("record 'free' (line 20001)" in problem.message for _, problem in reported)
+
+
 def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> None:
     """Found once every record of the dataset is read: at the line and column of the field,
     at most the rule's limit a file, then a note of how many more."""
