@@ -10,7 +10,7 @@ windows for pairs within two days, and the few records of those pairs are
 read again (`RecordIds.where` locates them) to compare them exactly, look at
 their links and word the finding: a digest collision is never reported.  Each
 record is reported once, naming the first record of the run before it that it
-may repeat.
+may repeat (of the first SAME_WINDOW near it, compared in turn).
 
 A trip linked `part_of` a multilateral meeting (codebook M7) needs the mode
 of the linked record, which may stand in any dataset: the run's links carry
