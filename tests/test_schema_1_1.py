@@ -102,6 +102,12 @@ def _drop(path: str) -> Callable[[Record], None]:
     return edit
 
 
+def _cite_counterpart(record: Record) -> None:
+    """Cite the first role, a counterpart (field-uncited), with the span where Shoigu meets Kim."""
+    span = record[V]["meetings"][0]["evidence"][0]
+    record["evidence"].append({**span, "supports": f"/{V}/roles/0"})
+
+
 def _both(*edits: Callable[[Record], None]) -> Callable[[Record], None]:
     def edit(record: Record) -> None:
         for one in edits:
@@ -155,7 +161,8 @@ VALID: list[tuple[str, Callable[[], Record], Callable[[Record], None]]] = [
         _set(f"{V}/roles", [{"actor": "kim-jong-un", "role": "counterpart"},
                             {"actor": "china-delegation", "role": "observer", "side": "china"}]),
         _set("actors", ["sergei-shoigu", "north-korea", "kim-jong-un", "russia",
-                        "china-delegation", "china"]))),
+                        "china-delegation", "china"]),
+        _cite_counterpart)),
     ("a link", visit, _set("links", [{"relation": "same_event",
                                       "record": "voa-7677701-004"}])),
     ("a phone call", visit, _both(
@@ -234,8 +241,9 @@ INVALID: list[tuple[str, Callable[[], Record], Callable[[Record], None],
     ("a group member not listed", allegation, _set("groups", [{
         "actor": "united-states", "members": ["russia", "iran"]}]),
      [("actor-not-listed", "/groups/0/members/1")]),
-    ("a role's actor unknown", visit, _set(f"{V}/roles", [{"actor": "kim-jong-nu",
-                                                          "role": "counterpart"}]),
+    ("a role's actor unknown", visit, _both(_set(f"{V}/roles", [{"actor": "kim-jong-nu",
+                                                                "role": "counterpart"}]),
+                                           _cite_counterpart),
      [("actor-unknown", f"/{V}/roles/0/actor"), ("actor-not-listed", f"/{V}/roles/0/actor")]),
     ("a role not listed", visit, _set(f"{V}/roles", [{"actor": "north-korea", "role": "host"}]),
      [("schema-not-in-codelist", f"/{V}/roles/0/role")]),

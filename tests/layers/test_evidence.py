@@ -480,6 +480,7 @@ UNCITED_PURPOSE = [("purpose-uncited", "/diplomatic_visit/purpose")]
     ("/diplomatic_visit/purposes", False, UNCITED_PURPOSE),
     ("/summary", False, UNCITED_PURPOSE),
     ("diplomatic_visit", False, UNCITED_PURPOSE),  # not a pointer: cites nothing
+    ("/diplomatic_visit/purpose/0", False, []),  # inside it (resolves nowhere: E2 says so)
 ])
 def test_a_purpose_has_a_span_cited_for_it(supports, in_meeting, expected) -> None:
     record = visit()
@@ -534,6 +535,7 @@ UNCITED_HOST = [("field-uncited", "/diplomatic_visit/hosts/0")]
     ("/diplomatic_visit/host", False, UNCITED_HOST),
     ("/diplomatic_visit/", False, UNCITED_HOST),  # the member "" of the visit
     ("/location", False, UNCITED_HOST),
+    ("/diplomatic_visit/hosts/0/name", False, []),  # inside it (resolves nowhere: E2 says so)
 ])
 def test_a_host_has_a_span_cited_for_it(supports, in_meeting, expected) -> None:
     record = visit()
@@ -587,6 +589,14 @@ def test_every_visitor_and_host_and_both_parties_of_a_transfer_are_cited() -> No
     claim["evidence"].append({**claim["evidence"][0], "supports": "/arms_allegation"})
     assert found(field_citations, claim) == []
     assert CITING[0].passes(view(claim), CONTEXT)
+    claim["evidence"][-1]["supports"] = "/arms_allegation/supplier/id"  # inside it: E2's
+    assert found(field_citations, claim) == UNSTAGED
+    assert CITING[0].passes(view(claim), CONTEXT) is False
+    claim["arms_allegation"]["verification"] = "not_assessed"
+    claim["evidence"].append({**claim["evidence"][0], "supports": "/arms_allegation/claimant"})
+    claim["evidence"].append({**claim["evidence"][0], "supports": "/arms_allegation/weapons"})
+    assert found(field_citations, claim) == []
+    assert CITING[0].passes(view(claim), CONTEXT)
 
 
 # A span cited for a field, for a part holding it, or for a part inside it, shows the
@@ -615,6 +625,26 @@ def test_an_allegations_account_is_cited(change, supports, expected) -> None:
         claim["evidence"].append({**claim["evidence"][0], "supports": supports})
     assert found(field_citations, claim) == expected
     assert CITING[0].passes(view(claim), CONTEXT) is (expected == [])
+
+
+def test_fields_and_spans_by_the_thousand_are_matched_in_linear_time() -> None:
+    """A visit of 20,000 visitors and an allegation of 20,000 weapons, each cited by a span
+    of its own: check and screen look each pointer up (one comparison a pair took minutes)."""
+    record = visit()
+    span = record["evidence"][0]
+    record["diplomatic_visit"]["visitors"] = ["sergei-shoigu"] * 20_000
+    record["evidence"] = [*record["evidence"], *(
+        {**span, "supports": f"/diplomatic_visit/visitors/{index}"} for index in range(20_000))]
+    assert found(field_citations, record) == []
+    assert CITING[0].passes(view(record), CONTEXT)
+    claim = allegation()
+    span = claim["evidence"][0]
+    claim["arms_allegation"]["weapons"] = [{"category": "unspecified"}] * 20_000
+    claim["evidence"] = [*claim["evidence"], *(
+        {**span, "supports": f"/arms_allegation/weapons/{index}/category"}
+        for index in range(20_000))]
+    assert found(field_citations, claim) == []
+    assert CITING[0].passes(view(claim), CONTEXT)
 
 
 PLACE, STATUS = ("field-uncited", "/location"), ("field-uncited", "/diplomatic_visit/status")

@@ -415,6 +415,24 @@ def test_a_meeting_s_own_role_receives_only_in_that_meeting() -> None:
         ("counterpart-missing", KIM)]
 
 
+def test_host_side_participants_by_the_thousand_are_looked_up_once() -> None:
+    """20,000 host-side participants of one meeting, each a counterpart in the visit's roles,
+    and 20,000 visitors: each participant is looked up in sets (scanning the roles and the
+    visitors for each took minutes)."""
+    people = [f"official-{number}" for number in range(20_000)]
+    sides = DatasetContext("1.2.0", frozenset(), None, None, None,
+                           dict.fromkeys(people, "north-korea"))
+    record = _at_1_2_0([_role("counterpart", actor=person) for person in people],
+                       visitors=[f"guest-{number}" for number in range(20_000)])
+    record["diplomatic_visit"]["meetings"][0]["participants"] = people
+    (check,) = [c for c in VISITING if c.problems is counterparts]
+    assert list(counterparts(record, sides)) == []
+    assert check.passes(walk_view(record), sides)
+    record["diplomatic_visit"]["roles"][-1]["side"] = "russia"
+    assert [(p.code, p.pointer) for p in counterparts(record, sides)] == [
+        ("counterpart-missing", "/diplomatic_visit/meetings/0/participants/19999")]
+
+
 def test_without_roles_or_affiliations_no_counterpart_is_asked_for() -> None:
     """1.0.0 has no roles to give; a table without affiliations names no host's people."""
     old = visit()
@@ -588,6 +606,22 @@ def test_a_chain_of_links_covers_only_the_records_it_joins() -> None:
                       links=(f"r{index - 1}",) if index else ()) for index in range(2000)]
     reported = transfers_of(*records)
     assert [record for record, _, _ in reported] == [f"r{index}" for index in range(3, 2000)]
+
+
+def test_records_of_one_id_pass_over_the_records_linked_to_it_once() -> None:
+    """20,000 records linked to the id 'x', one that is not, then 20,000 records of that id
+    (record-id-duplicate's) at another stage: each names the unlinked one, and the linked
+    are passed over once for the id, not once for each of its records (minutes)."""
+    records = [*(_claim(f"r{index}", "shipped", links=("x",)) for index in range(20_000)),
+               _claim("free", "shipped"),
+               *(_claim("x", "delivered") for _ in range(20_000))]
+    gathered = Transfers()
+    for line, record in enumerate(records, 1):
+        gathered.add(record, line, 0)
+    reported = list(transfer_problems(gathered.found))
+    assert [(one.line, problem.code) for one, problem in reported] == [
+        (line, "stage-inconsistent") for line in range(20_002, 40_002)]
+    assert all("record 'free' (line 20001)" in problem.message for _, problem in reported)
 
 
 def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> None:

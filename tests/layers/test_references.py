@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from samples import BASE, CONTEXT, RECORDS, found, visit
 from strategies import datasets
@@ -312,16 +312,6 @@ def test_the_digests_of_the_hot_path_are_those_of_the_keys_compared(data) -> Non
     assert digests(impossible) is None
 
 
-def test_links_in_either_direction_and_of_any_relation_clear_a_pair() -> None:
-    from validator.checks.duplicates import linked
-
-    first, second = visit(), {**visit(), "id": "second"}
-    assert not linked(first, second)
-    second["links"] = [{"relation": "related", "record": first["id"]}]
-    assert linked(first, second)
-    assert linked(second, first)
-
-
 def _copy(name: str, to: Path) -> Path:
     import shutil
 
@@ -369,6 +359,20 @@ def _two_payne_datasets(tmp_path: Path) -> tuple[Path, Path]:
         record["id"] = "b-" + record["id"]
     _write(second, records)
     return first, second
+
+
+def test_links_in_either_direction_and_of_any_relation_clear_a_pair(tmp_path) -> None:
+    """The run clears a pair when either record links the other, whatever the relation."""
+    from validator import validate
+    from validator.checks.duplicates import targets
+
+    assert targets({**visit(), "links": [{"relation": "related", "record": "x"}]}) == {"x"}
+    first, second = _two_payne_datasets(tmp_path)
+    assert validate([str(first.parent)]).findings != ()
+    records = _lines(second)  # the later links the earlier
+    records[0]["links"] = [{"relation": "related", "record": "voa-6205843-001"}]
+    _write(second, records)
+    assert validate([str(first.parent)]).findings == ()
 
 
 def test_the_same_visit_in_two_datasets_is_reported_in_the_later_until_linked(
@@ -499,6 +503,67 @@ def test_copies_of_one_event_give_pairs_in_proportion_to_their_number() -> None:
     assert len(pairs) <= (copies + 1) * 2 * SAME_WINDOW
     assert {later for _, later in pairs} == set(range(1, copies + 1))
     assert all(earlier < SAME_WINDOW for earlier, _ in pairs)  # each names a first copy
+
+
+def test_windows_that_all_overlap_give_pairs_in_proportion_to_their_number() -> None:
+    """Records of one key whose windows all differ and all overlap (each from its own day
+    to one far end) are paired with a few first ones each, not with every other: the
+    sweep once paired each with all the windows before it that reach it (quadratic)."""
+    import datetime as dt
+
+    from validator.engine.across import SAME_WINDOW, EventKeys
+
+    copies = 3000
+    keys = EventKeys()
+    day = dt.date(2023, 1, 1)
+    for position in range(copies):
+        record = visit()
+        record["date"] = {"start": (day + dt.timedelta(position)).isoformat(),
+                          "end": "2040-12-31", "precision": "window"}
+        keys.add(record, copies - 1 - position)  # the latest window first in the run
+    pairs = keys.pairs()
+    assert len(pairs) <= copies * SAME_WINDOW
+    assert {later for _, later in pairs} == set(range(1, copies))
+    assert (0, copies - 1) in pairs  # the last in the run names the first
+
+
+_WINDOWS = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 12)), max_size=40).flatmap(
+    lambda windows: st.tuples(st.just(windows), st.permutations(range(len(windows)))))
+
+
+@given(_WINDOWS)
+@example(([(0, length) for length in range(12)], range(12)))  # one start, twelve ends
+@example(([(0, 0)] * 12 + [(1, 0)] * 3 + [(40, 0)], range(15, -1, -1)))  # copies of a window
+def test_each_record_is_paired_with_the_first_records_of_the_run_near_it(drawn) -> None:
+    """Of the records of one key, each is paired with the first SAME_WINDOW records of the
+    run (before it) whose windows are within two days of its own, and with no other: what
+    every pair is compared with, one by one (a pair's key may prove another, or a link
+    clear it), to name the first record it may repeat."""
+    from validator.checks.duplicates import near
+    from validator.engine.across import SAME_WINDOW, EventKeys
+
+    windows, order = drawn  # run order is not the order of the windows
+    keys = EventKeys()
+    spans = {}
+    for position, (first, length) in zip(order, windows, strict=True):
+        record = visit()
+        start = _june(first)
+        record["date"] = {"start": start, "end": _june(first + length), "precision": "window"}
+        keys.add(record, position)
+        spans[position] = (first, first + length)
+    expected = set()
+    for later, span in spans.items():
+        earlier = sorted(one for one, other in spans.items()
+                         if one < later and near(other, span))[:SAME_WINDOW]
+        expected.update((one, later) for one in earlier)
+    assert keys.pairs() == expected
+
+
+def _june(day: int) -> str:
+    """The ISO date `day` days after 1 June 2024."""
+    import datetime as dt
+
+    return (dt.date(2024, 6, 1) + dt.timedelta(day)).isoformat()
 
 
 # --- source-uncited (codebook E5) ---------------------------------------------------

@@ -240,6 +240,24 @@ def test_an_alias_of_an_actor_the_actors_table_lacks_is_a_foreign_key_problem() 
     assert aliases_by_actor(ALIASES, ids) == {"kim-jong-un": ("Kim", "Marshal Kim")}
 
 
+def test_only_the_aliases_a_file_shows_get_a_hint() -> None:
+    """20,000 aliases of actors the table lacks, against 5,000 actors: each is reported (to be
+    counted), and only the first MAX_FINDINGS_PER_RULE, which a file shows, ask which id is
+    closest (each asking took 0.4 ms: some 15 minutes for an aliases table of 64 MiB)."""
+    from validator.reading.limits import MAX_FINDINGS_PER_RULE
+
+    ids = frozenset(f"actor-{number:06d}" for number in range(5_000))
+    table = Table(("actor", "alias", "language"), tuple(
+        (number + 2, {"actor": f"actor-{number:07d}", "alias": "Kim", "language": ""})
+        for number in range(20_000)))
+    problems = list(unknown_actors(table, ids))
+    assert [p.pointer for p in problems] == [f"/{number}/actor" for number in range(20_000)]
+    assert problems[0].message == ("actor 'actor-0000000' is not an id of the actors table; "
+                                   "did you mean 'actor-000000'?")
+    hinted = ["did you mean" in p.message for p in problems]
+    assert hinted == [True] * MAX_FINDINGS_PER_RULE + [False] * (20_000 - MAX_FINDINGS_PER_RULE)
+
+
 def test_a_table_is_checked_alone_without_its_keys_into_other_tables() -> None:
     aliases = registry.load("1.3.0").table_schema("aliases")
     local = within(aliases)
@@ -262,7 +280,7 @@ _ISO_CELLS = st.from_regex(
 
 
 @given(cell=st.one_of(_ISO_CELLS, st.datetimes(timezones=st.sampled_from(
-    [None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=-9, minutes=-30))])).map(
+    [None, dt.UTC, dt.timezone(dt.timedelta(hours=-9, minutes=-30))])).map(
     lambda moment: moment.replace(microsecond=0).isoformat())))
 def test_a_datetime_cell_reads_as_dateutil_reads_it(cell: str) -> None:
     """frictionless reads these cells with dateutil; validate must agree with it on each."""

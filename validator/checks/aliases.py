@@ -19,6 +19,7 @@ from validator.checks.suggest import did_you_mean
 from validator.escaping import escape
 from validator.findings import Problem
 from validator.pointers import pointer
+from validator.reading.limits import MAX_FINDINGS_PER_RULE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -54,15 +55,21 @@ def _column(table: Table, name: str) -> int:
 
 
 def unknown_actors(table: Table, actor_ids: frozenset[str]) -> Iterator[Problem]:
-    """Each row whose actor is not an id of the actors table (an empty one is the schema's)."""
+    """Each row whose actor is not an id of the actors table (an empty one is the schema's).
+
+    Only the first MAX_FINDINGS_PER_RULE, which a file shows, name the closest
+    id: the others are only counted.
+    """
     column = _column(table, "actor")
+    hints = MAX_FINDINGS_PER_RULE
     for index, (line, row) in enumerate(table.rows):
         actor = row.get("actor", "")
         if actor and actor not in actor_ids:
+            hint = did_you_mean(actor, actor_ids) if hints > 0 else ""
+            hints -= 1
             yield Problem("table-foreign-key",
-                          f"actor {escape(actor)} is not an id of the actors table"
-                          f"{did_you_mean(actor, actor_ids)}", line, column,
-                          pointer(index, "actor"))
+                          f"actor {escape(actor)} is not an id of the actors table{hint}",
+                          line, column, pointer(index, "actor"))
 
 
 def ambiguous(table: Table, actor_rows: Iterable[Mapping[str, str]]) -> Iterator[Problem]:

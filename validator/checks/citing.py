@@ -70,7 +70,31 @@ def _decided(record: JSON) -> Iterator[tuple[str, str]]:
             yield "field-uncited", "/arms_allegation/verification"
 
 
-def _cited_targets(record: JSON, cited: list[JSON]) -> list[str] | None:
+class _Cited:
+    """The pointers spans are cited for, and the parts that hold them, as sets to look up.
+
+    `inside` holds each pointer's first tokens (up to the depth of the deepest
+    decided field): a field in it has a span cited for a part inside it.
+    """
+
+    DEPTH = 5  # tokens of the deepest decided field: /diplomatic_visit/meetings/0/roles/0
+
+    def __init__(self, targets: list[str]) -> None:
+        self.targets = set(targets)
+        self.inside: set[str] = set()
+        for target in self.targets:
+            cut = 0
+            for _ in range(self.DEPTH):
+                cut = target.find("/", cut + 1)
+                if cut < 0:
+                    break
+                self.inside.add(target[:cut])
+
+    def __contains__(self, target: str) -> bool:
+        return target in self.targets
+
+
+def _cited_targets(record: JSON, cited: list[JSON]) -> _Cited | None:
     """The pointers the record's spans are cited for; None when one cites the whole record.
 
     `cited` is every span of the record, the record's own evidence first (as
@@ -88,19 +112,24 @@ def _cited_targets(record: JSON, cited: list[JSON]) -> list[str] | None:
         elif target == "" or own > 0:
             return None
         own -= 1
-    return targets
+    return _Cited(targets)
 
 
-def _covered(field: str, targets: list[str]) -> bool:
+def _covered(field: str, cited: _Cited) -> bool:
     """Whether a span is cited for the field, a part that holds it, or a part inside it.
 
     The decided fields' pointers have no escaped characters, so comparing the
     pointers as strings is comparing their reference tokens (a pointer that
     is not one resolves nowhere: span-pointer-unresolved says so).
     """
-    inside = field + "/"
-    return any(field == target or field.startswith(target + "/") or target.startswith(inside)
-               for target in targets)
+    if _shown(field, cited):
+        return True
+    cut = field.rfind("/")
+    while cut > 0:  # the parts that hold it
+        if field[:cut] in cited.targets:
+            return True
+        cut = field.rfind("/", 0, cut)
+    return False
 
 
 def _cites_itself(record: JSON, field: str) -> bool:
@@ -154,15 +183,12 @@ _LISTS = tuple((key, f"{_VISIT}/{key}", tuple(f"{_VISIT}/{key}/{index}" for inde
                for key in ("visitors", "hosts"))  # a list, its pointer and its first items'
 
 
-def _shown(field: str, cited: list[str]) -> bool:
+def _shown(field: str, cited: _Cited) -> bool:
     """Whether a span is cited for the field or a part inside it.
 
     `_covered`, less the parts that hold the field: the screen asks for those first.
     """
-    if field in cited:
-        return True
-    inside = field + "/"
-    return any(target.startswith(inside) for target in cited)
+    return field in cited.targets or field in cited.inside
 
 
 def _fields_cited(view: RecordView, context: DatasetContext) -> bool:
@@ -176,7 +202,7 @@ def _fields_cited(view: RecordView, context: DatasetContext) -> bool:
         return False
     visit = record.get("diplomatic_visit")
     if visit is not None and _VISIT not in cited:
-        if "purpose" in visit and _PURPOSE not in cited:
+        if "purpose" in visit and not _shown(_PURPOSE, cited):
             return False
         if visit.get("status", "unknown") != "unknown" and not _shown(_STATUS, cited):
             return False
@@ -193,13 +219,13 @@ def _fields_cited(view: RecordView, context: DatasetContext) -> bool:
                 if count > len(items):  # a list longer than any seen: the long way
                     return next(_uncited(record, view.spans), None) is None
                 for index in range(count):
-                    if items[index] not in cited:
+                    if not _shown(items[index], cited):
                         return False
     allegation = record.get("arms_allegation")
     if allegation is not None and _ALLEGATION not in cited:
-        if allegation["supplier"] is not None and _PARTIES[0] not in cited:
+        if allegation["supplier"] is not None and not _shown(_PARTIES[0], cited):
             return False
-        if allegation["recipient"] is not None and _PARTIES[1] not in cited:
+        if allegation["recipient"] is not None and not _shown(_PARTIES[1], cited):
             return False
         if not (_shown(_ACCOUNT[0], cited) and _shown(_ACCOUNT[1], cited)):
             return False

@@ -24,7 +24,8 @@ at most two days before the other starts).  A record whose date gives no start
 Whether two records match depends on every record of a run, so this is no
 record check: a run keeps a digest of each key with its window
 (`validator.engine.across`), finds the candidates among them, and reads the
-few records involved again to compare them here (`matches`, `linked`).
+few records involved again to compare them here (`shared` of their `event_keys`;
+a pair is cleared when either record's link `targets` name the other).
 
 This module is pure: it reads no file.
 """
@@ -186,12 +187,6 @@ def targets(record: JSON) -> frozenset[str]:
     """The record ids a record's links name."""
     return frozenset(link["record"] for link in record.get("links") or ()
                      if isinstance(link, dict) and isinstance(link.get("record"), str))
-
-
-def linked(one: JSON, other: JSON) -> bool:
-    """Whether either record links to the other (any relation)."""
-    return any(isinstance(link, dict) and link.get("record") == b.get("id")
-               for a, b in ((one, other), (other, one)) for link in a.get("links") or ())
 
 
 def _shared(key: str) -> str:

@@ -97,6 +97,7 @@ def transfer_problems(transfers: Iterable[Transfer],
     # the first record without a note of each verification.
     stages: dict[tuple[str, str, str], dict[str, list[Transfer]]] = {}
     unnoted: dict[tuple[str, str, str], dict[str, Transfer]] = {}
+    passed: dict[tuple[tuple[str, str, str], str, str], int] = {}  # see _unlinked
     for later in ordered:
         staged: Transfer | None = None
         verified: Transfer | None = None
@@ -104,7 +105,7 @@ def transfer_problems(transfers: Iterable[Transfer],
             key = (later.supplier, later.recipient, category)
             by_stage = stages.setdefault(key, {})
             if staged is None:
-                staged = _unlinked(later, by_stage, linked)
+                staged = _unlinked(later, key, by_stage, linked, passed)
             by_stage.setdefault(later.stage, []).append(later)
             if not later.noted:
                 firsts = unnoted.setdefault(key, {})
@@ -128,19 +129,27 @@ def transfer_problems(transfers: Iterable[Transfer],
                 "coding.note why they differ", pointer="/arms_allegation/verification")
 
 
-def _unlinked(later: Transfer, by_stage: dict[str, list[Transfer]],
-              linked: set[frozenset[str]]) -> Transfer | None:
+def _unlinked(later: Transfer, key: tuple[str, str, str], by_stage: dict[str, list[Transfer]],
+              linked: set[frozenset[str]],
+              passed: dict[tuple[tuple[str, str, str], str, str], int]) -> Transfer | None:
     """The first earlier transfer of another stage that `later` is not linked to, or None.
 
-    Each earlier one looked at and passed over is linked to `later`: the looks
-    are bounded by the stages and `later`'s links.
+    The stages are looked at as they first came, each one's records in order.
+    Each earlier one passed over is linked to `later`'s id, and is passed over
+    once for that id (`passed` keeps, by key, id and stage, how many of the
+    stage's records were): the looks are bounded by the stages and the links,
+    even when many records share an id (record-id-duplicate's).
     """
     for stage, earlier in by_stage.items():
         if stage == later.stage:
             continue
-        for one in earlier:
-            if frozenset((one.record, later.record)) not in linked:
-                return one
+        number = passed.get((key, later.record, stage), 0)
+        while number < len(earlier) and \
+                frozenset((earlier[number].record, later.record)) in linked:
+            number += 1
+        passed[key, later.record, stage] = number
+        if number < len(earlier):
+            return earlier[number]
     return None
 
 

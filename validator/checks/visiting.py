@@ -170,9 +170,10 @@ def _parties_fit(view: RecordView, context: DatasetContext) -> bool:
     return _too_many(visit, context) is None
 
 
-def _receives(roles: Iterable[JSON], actor: str, side: str) -> bool:
-    return any(role["actor"] == actor and role["role"] in RECEIVING_ROLES
-               and role.get("side") == side for role in roles)
+def _receiving(roles: Iterable[JSON]) -> set[tuple[str, str]]:
+    """(actor, side) of each role that receives the visitors for a side (see RECEIVING_ROLES)."""
+    return {(role["actor"], role["side"]) for role in roles
+            if role["role"] in RECEIVING_ROLES and "side" in role}
 
 
 def _unreceived(record: JSON, affiliations: dict[str, str],
@@ -185,15 +186,16 @@ def _unreceived(record: JSON, affiliations: dict[str, str],
     if visit is None or not visit["hosts"] or not visit.get("meetings") or not (
             "roles" in visit or any("roles" in meeting for meeting in visit["meetings"])):
         return  # no host side, no meeting, or no roles coded (see the module)
-    hosts = visit["hosts"]
+    hosts = set(visit["hosts"])
+    visitors = hosts.union(visit["visitors"], visit.get("delegation", ()))  # none of the host's
+    received = _receiving(visit.get("roles", ()))
     for number, meeting in enumerate(visit["meetings"]):
+        here = _receiving(meeting["roles"]) if "roles" in meeting else received
         for index, actor in enumerate(meeting["participants"]):
             side = affiliations.get(actor)
-            if side is None or side not in hosts or actor in hosts \
-                    or actor in visit["visitors"] or actor in visit.get("delegation", ()):
+            if side is None or side not in hosts or actor in visitors:
                 continue
-            if not _receives(visit.get("roles", ()), actor, side) \
-                    and not _receives(meeting.get("roles", ()), actor, side):
+            if (actor, side) not in received and (actor, side) not in here:
                 yield number, index, actor, side
 
 

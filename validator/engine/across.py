@@ -10,7 +10,7 @@ windows for pairs within two days, and the few records of those pairs are
 read again (`RecordIds.where` locates them) to compare them exactly, look at
 their links and word the finding: a digest collision is never reported.  Each
 record is reported once, naming the first record of the run before it that it
-may repeat.
+may repeat (of the first SAME_WINDOW near it, compared in turn).
 
 A trip linked `part_of` a multilateral meeting (codebook M7) needs the mode
 of the linked record, which may stand in any dataset: the run's links carry
@@ -22,6 +22,9 @@ nothing a record.
 from __future__ import annotations
 
 import array
+import bisect
+import heapq
+import itertools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
     from validator.findings import Finding
 
 JSON = Any
-SAME_WINDOW = 8  # keys of one window paired with all others (see EventKeys.pairs)
+SAME_WINDOW = 8  # the first records near a record that it is paired with (EventKeys.pairs)
 Roots = dict[str, tuple[str, str]]  # events file as findings name it -> (folder, path in it)
 
 
@@ -76,43 +79,81 @@ class EventKeys:
     def pairs(self) -> set[tuple[int, int]]:
         """(earlier, later) id positions of records with equal digests within two days.
 
-        Keys of one digest are swept in the order of their windows.  Of the keys
-        with one window, the first SAME_WINDOW (in run order) are paired with
-        every key of another window that reaches theirs; each later one with
-        those and with the SAME_WINDOW first (in run order) of the others: a
-        million copies of one record give some millions of pairs, not 10^12.
+        Each record is paired with the first SAME_WINDOW records of the run before
+        it whose keys have its digest and windows within two days of its own (the
+        candidates that `duplicate_findings` compares in turn), so the pairs grow
+        with the records, never with their pairs: a million copies of one record,
+        or a thousand windows that all overlap, give some millions at most.
         """
-        groups = repeated_groups(self.digests)
         found: set[tuple[int, int]] = set()
-        firsts, lasts, records = self.firsts, self.lasts, self.records
-
-        def pair(one: int, two: int) -> None:
-            if records[one] != records[two]:
-                found.add((min(records[one], records[two]), max(records[one], records[two])))
-
-        for group in groups:
-            group.sort(key=lambda index: (firsts[index], lasts[index], records[index]))
-            active: list[int] = []  # keys whose windows may still reach the next one
-            window: tuple[int, int] | None = None
-            same: list[int] = []  # the first keys of the window now swept
-            others: list[int] = []  # the first keys of other windows that reach it
+        for group in repeated_groups(self.digests):
+            windows: dict[tuple[int, int], list[int]] = {}
             for index in group:
-                if (firsts[index], lasts[index]) == window:
-                    for one in (*same, *others):
-                        pair(one, index)
-                    if len(same) < SAME_WINDOW:
-                        same.append(index)
-                        active.append(index)
-                    continue
-                window = firsts[index], lasts[index]
-                reach = firsts[index] - duplicates.TOLERANCE
-                active = [other for other in active if lasts[other] >= reach]
-                for one in active:
-                    pair(one, index)
-                others = sorted(active, key=lambda one: records[one])[:SAME_WINDOW]
-                same = [index]
-                active.append(index)
+                windows.setdefault((self.firsts[index], self.lasts[index]), []).append(
+                    self.records[index])
+            for positions, nearest in _nearest(windows):
+                for position in positions:  # `nearest` is sorted: the first are the earlier
+                    earlier = min(bisect.bisect_left(nearest, position), SAME_WINDOW)
+                    found.update((one, position) for one in nearest[:earlier])
         return found
+
+
+def _nearest(windows: dict[tuple[int, int], list[int]]
+             ) -> Iterator[tuple[list[int], list[int]]]:
+    """Each window's id positions, and the first SAME_WINDOW + 1 of all the windows near it.
+
+    The windows are swept in order of their first days: the windows before one
+    that reach it are those not yet dropped (their last days kept in a heap),
+    the windows after it that it reaches are a run of the order (a segment tree
+    keeps the first positions of each run), so each window costs a few lookups.
+    Exact for windows whose first day is not after their last (any other
+    is date-range-reversed; its pairs are still compared exactly).
+    """
+    keep = SAME_WINDOW + 1
+    order = sorted(windows)
+    heads = [sorted(set(windows[window]))[:keep] for window in order]
+    if len(order) == 1:
+        yield windows[order[0]], heads[0]
+        return
+    starts = [first for first, _ in order]
+    size = 1 << (len(order) - 1).bit_length()
+    tree: list[list[int]] = [[] for _ in range(size)] + heads + [[]] * (size - len(order))  # leaves
+    for node in range(size - 1, 0, -1):
+        tree[node] = heapq.nsmallest(keep, itertools.chain(tree[2 * node], tree[2 * node + 1]))
+    ends: list[tuple[int, int]] = []  # (last day, window) of the windows swept
+    firsts: list[tuple[int, int]] = []  # (position, window) of their first positions
+    dropped: set[int] = set()
+    for number, (first, last) in enumerate(order):
+        while ends and ends[0][0] < first - duplicates.TOLERANCE:
+            dropped.add(heapq.heappop(ends)[1])
+        before: list[tuple[int, int]] = []  # the first positions of the windows not dropped
+        while firsts and len(before) < keep:
+            entry = heapq.heappop(firsts)
+            if entry[1] not in dropped:  # a dropped window's positions go for good
+                before.append(entry)
+        for entry in before:
+            heapq.heappush(firsts, entry)
+        after = _smallest(tree, size + number + 1,
+                          size + bisect.bisect_right(starts, last + duplicates.TOLERANCE), keep)
+        yield windows[(first, last)], heapq.nsmallest(
+            keep, {*heads[number], *(position for position, _ in before), *after})
+        for position in heads[number]:
+            heapq.heappush(firsts, (position, number))
+        heapq.heappush(ends, (last, number))
+
+
+def _smallest(tree: list[list[int]], low: int, high: int, keep: int) -> list[int]:
+    """The `keep` smallest positions of the leaves low..high-1 of a segment tree of them."""
+    parts: list[list[int]] = []
+    while low < high:
+        if low & 1:
+            parts.append(tree[low])
+            low += 1
+        if high & 1:
+            high -= 1
+            parts.append(tree[high])
+        low, high = low // 2, high // 2
+    return heapq.nsmallest(keep, itertools.chain.from_iterable(parts))
 
 
 class _Seen(NamedTuple):

@@ -110,8 +110,10 @@ def _depth(text: str) -> tuple[int, int]:
 
 
 def _deepest(text: str) -> int:
-    """`_depth`'s deepest nesting, without a Python step per string (a descriptor has
-    hundreds): the strings dropped, the levels of the brackets left summed up."""
+    """`_depth`'s deepest nesting, without a Python step per string.
+
+    A descriptor has hundreds: the strings dropped, the levels of the brackets left summed up.
+    """
     levels = map(_LEVEL.__getitem__, _BRACKET.findall(_STRINGS.sub("", text)))
     return max(0, max(accumulate(levels), default=0))
 

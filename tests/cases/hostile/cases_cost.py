@@ -212,6 +212,24 @@ def wrong_spans_in_a_long_article(folder: Path, size: int) -> None:
             handle.write(json.dumps(record) + "\n")
 
 
+def overlapping_windows(folder: Path, size: int) -> None:
+    """`size` copies of a visit, each dated by a window from its own day to the visit's end.
+
+    Windows of one event key that all differ and all overlap: the sweep for
+    possible duplicates (K1) paired each with every window before it.
+    """
+    import datetime as dt
+
+    lines = (folder / "events.jsonl").read_text("utf-8").splitlines()
+    record = json.loads(lines[1])  # a visit dated by a window, its date quoting no text
+    end = dt.date.fromisoformat(record["date"]["end"])
+    with (folder / "events.jsonl").open("a", encoding="utf-8") as handle:
+        for i in range(size):
+            record["id"] = f"hostile-window-{i}"
+            record["date"]["start"] = (end - dt.timedelta(days=4 + i)).isoformat()
+            handle.write(json.dumps(record) + "\n")
+
+
 _CAPPED = "findings-capped"
 
 COSTLY: tuple[Costly, ...] = (
@@ -248,6 +266,8 @@ COSTLY: tuple[Costly, ...] = (
                                              "text-not-nfc", "resource-hash-mismatch",
                                              "date-text-uncited"),  # its spans quote no date
            "bytes"),
+    Costly("overlapping-windows", overlapping_windows, 4_000, (10_000, 20_000), 0,
+           _codes("event-possible-duplicate"), "records"),
     Costly("article-not-nfc-at-end", article_not_nfc_at_end, 8_000_000,
            (24_000_000, 48_000_000), 1, _codes("text-not-nfc", "resource-hash-mismatch"),
            "bytes"),
