@@ -193,9 +193,14 @@ class _Records:
         if read is not None and isinstance(record, dict) and isinstance(record.get("id"), str):
             visit = record.get("diplomatic_visit")
             mode = visit.get("mode") if isinstance(visit, dict) else ""
-            seen = _Seen(record["id"], duplicates.event_keys(record), duplicates.targets(record),
-                         duplicates.pointer_of(record), mode if isinstance(mode, str) else "",
-                         read[1], read[2])
+            try:
+                seen = _Seen(record["id"], duplicates.event_keys(record),
+                             duplicates.targets(record), duplicates.pointer_of(record),
+                             mode if isinstance(mode, str) else "", read[1], read[2])
+            except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+                # The line was schema-valid when checked; read again, it is not: the file
+                # changed during the run. It is compared with nothing (never a traceback).
+                seen = None
         self._seen[position] = seen
         if len(self._seen) > self.keep:  # the first records of many pairs stay
             self._seen.popitem(last=False)
