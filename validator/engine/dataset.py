@@ -23,7 +23,7 @@ from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.texts import text_problems
 from validator.engine.engines import compiled
-from validator.engine.records import RecordResult, RecordTask, check_records
+from validator.engine.records import RecordResult, RecordTask, check_whole_file
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.pointers import join, resolve
@@ -79,7 +79,7 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
     if not recall:
         result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
     if len(result.tasks) == 1:  # one task is run here; a split file's chunks, by the pool
-        result.checked.append(checked := check_records(result.tasks[0]))
+        result.checked.append(checked := check_whole_file(result.tasks[0]))
         if recall and result.context and result.context.sources:
             result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
     return result

@@ -18,25 +18,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.capping import capped
+from validator.capping import capped, capped_by_code
 from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
 from validator.checks.duplicates import CODES as DUPLICATE_CODES
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
 from validator.checks.transfers import CODES as TRANSFER_CODES
-from validator.checks.transfers import Transfers
+from validator.checks.transfers import Transfers, transfer_problems
 from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.across import EventKeys
 from validator.engine.engines import compiled
-from validator.engine.ids import RecordIds, id_digest
+from validator.engine.ids import RecordIds, id_digest, reread
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.reading.fast_json import colons_agree, parse_record
 from validator.reading.limits import (
     MAX_FINDINGS_PER_FILE,
     MAX_FINDINGS_PER_RECORD,
+    MAX_FINDINGS_PER_RULE,
     MAX_LINE_BYTES,
     SIZES,
     Sizes,
@@ -346,3 +347,36 @@ def _screened(record: JSON, context: DatasetContext,
         except Exception as error:  # noqa: BLE001 - the crash barrier: one record
             yield Problem("internal-error", f"{check.name} failed: "
                           f"{type(error).__name__}: {escape(str(error), 80)}")
+
+
+def transfer_findings(task: RecordTask, found: Transfers) -> list[Finding]:
+    """The findings of one events file's records that report one transfer differently.
+
+    From every transfer of the file (`found`; codebook G3, F3).
+
+    At most MAX_FINDINGS_PER_RULE of each rule, with a note of how many more,
+    as in every file; only those kept are located, each in its line, read again.
+    """
+    offsets: dict[int, int] = {}
+    unplaced = []
+    for one, problem in transfer_problems(found.found, task.ignore):
+        offsets[one.line] = one.offset
+        unplaced.append(make(problem.code, problem.message, task.display, one.line, 0,
+                             problem.pointer))
+    return [reread(Problem(kept.code, kept.message, pointer=kept.pointer), task.root,
+                   task.path, task.display, kept.line, offsets[kept.line])
+            if kept.code in TRANSFER_CODES else kept
+            for kept in capped_by_code(unplaced, MAX_FINDINGS_PER_RULE)]
+
+
+def check_whole_file(task: RecordTask) -> RecordResult:
+    """`check_records` over a whole events file, its transfers judged (G3, F3) and dropped.
+
+    A dataset's transfers are judged once its file is read: kept to the run's end,
+    they held some 600 bytes an allegation of every dataset of the run.
+    """
+    result = check_records(task)
+    if result.transfers.found:
+        result.findings.extend(transfer_findings(task, result.transfers))
+        result.transfers = Transfers()
+    return result

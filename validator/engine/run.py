@@ -17,19 +17,18 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from validator.capping import capped_by_code
 from validator.checks import identities, transfers
 from validator.checks.links import RecordLinks, link_findings
 from validator.checks.records import no_records
 from validator.engine.across import EventKeys, duplicate_findings, part_of_findings
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
-from validator.engine.ids import RecordIds, id_digest, id_findings, reread
+from validator.engine.ids import RecordIds, id_digest, id_findings
 from validator.engine.pool import Mapper, worker_map
-from validator.engine.records import RecordResult, check_records
-from validator.findings import Finding, Problem, UsageError, ignored_codes, make
+from validator.engine.records import RecordResult, check_records, transfer_findings
+from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
-from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE, SIZES, Sizes
+from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
 from validator.reading.paths import pin_folder, unreadable_folder
 from validator.recall import Coverage
 from validator.results import ArticleSeen, DatasetSeen, Report
@@ -127,8 +126,8 @@ def validate(paths: Iterable[str] = ("datasets",),
             links.merge(chunk.links)
             found.merge(chunk.transfers)
             in_dataset += chunk.records
-        if found.found:
-            findings.extend(_transfer_findings(result, found, codes))
+        if found.found:  # a split file's; one task's were judged in check_dataset
+            findings.extend(transfer_findings(result.tasks[0], found))
         records += in_dataset
         if not in_dataset and "events-empty" not in codes:
             findings.extend(_empty_events(result, checked))
@@ -230,26 +229,6 @@ def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tupl
         found.extend(identities.identity_findings(
             (entry for result in datasets for entry in result.actors), codes))
     return found
-
-
-def _transfer_findings(result: DatasetResult, found: transfers.Transfers,
-                       codes: frozenset[str]) -> list[Finding]:
-    """The findings of records of one dataset that report one transfer differently.
-
-    At most MAX_FINDINGS_PER_RULE of each rule, with a note of how many more,
-    as in every file; only those kept are located, each in its line, read again.
-    """
-    task = result.tasks[0]
-    offsets: dict[int, int] = {}
-    unplaced = []
-    for one, problem in transfers.transfer_problems(found.found, codes):
-        offsets[one.line] = one.offset
-        unplaced.append(make(problem.code, problem.message, task.display, one.line, 0,
-                             problem.pointer))
-    return [reread(Problem(kept.code, kept.message, pointer=kept.pointer), task.root,
-                   task.path, task.display, kept.line, offsets[kept.line])
-            if kept.code in transfers.CODES else kept
-            for kept in capped_by_code(unplaced, MAX_FINDINGS_PER_RULE)]
 
 
 def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
