@@ -655,6 +655,15 @@ def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> N
     assert findings[0].column == first.index('"agreed"') + 1
     assert findings[-1].message == ("2 more stage-inconsistent findings in this file are not "
                                     f"reported (the limit is {MAX_FINDINGS_PER_RULE})")
+    # The one task of a file is judged where it is checked; a file split in chunks, by the
+    # run once every chunk is back: the same findings either way.
+    from dataclasses import replace
+
+    from validator.reading.limits import SIZES
+
+    split = replace(SIZES, chunk_bytes=4096, parallel_bytes=0)
+    assert validate([str(folder)], jobs=2, sizes=split,
+                    ignore=["event-possible-duplicate"]).findings == tuple(findings)
 
 
 # --- alias-ambiguous (codebook AC5) ------------------------------------------------------

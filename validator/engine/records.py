@@ -352,10 +352,9 @@ def _screened(record: JSON, context: DatasetContext,
 def transfer_findings(task: RecordTask, found: Transfers) -> list[Finding]:
     """The findings of one events file's records that report one transfer differently.
 
-    From every transfer of the file (`found`; codebook G3, F3).
-
-    At most MAX_FINDINGS_PER_RULE of each rule, with a note of how many more,
-    as in every file; only those kept are located, each in its line, read again.
+    `found` holds every transfer of the file (codebook G3, F3).  At most
+    MAX_FINDINGS_PER_RULE of each rule, with a note of how many more, as in
+    every file; only those kept are located, each in its line, read again.
     """
     offsets: dict[int, int] = {}
     unplaced = []
