@@ -14,9 +14,10 @@ may repeat (of the first SAME_WINDOW near it, compared in turn).
 
 A trip linked `part_of` a multilateral meeting (codebook M7) needs the mode
 of the linked record, which may stand in any dataset: the run's links carry
-their relation and the linking record's mode (`checks.links.Link`), and the
-records that `part_of` links of visits name are read again, so this costs
-nothing a record.
+the kind of each (`checks.links.RecordLinks`), and only the records that
+`part_of` links of visits name are read again, so this costs nothing a
+record.  Dangling links (`link_findings`) are found among digests too, and
+only the records of those reported are read again to word them.
 """
 
 from __future__ import annotations
@@ -30,16 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from validator.capping import capped_by_code
 from validator.checks import duplicates
-from validator.checks.links import part_of_multilateral
+from validator.checks.links import PART_OF_VISIT, SELF, link_problem, part_of_multilateral
 from validator.engine.ids import RecordIds, id_digest, repeated_groups
 from validator.findings import make
+from validator.reading.limits import MAX_FINDINGS_PER_RULE
 from validator.reading.lines import read_line
 from validator.reading.positions import located
 from validator.reading.strict_json import parse_json
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from validator.checks.links import RecordLinks
     from validator.findings import Finding
@@ -231,13 +234,61 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
             yield located(problem, *read)
 
 
-def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots) -> Iterator[Finding]:
+def _placed(links: RecordLinks, entries: Iterable[int], ids: RecordIds, code: str,
+            outside: set[str]) -> Iterator[tuple[int, Finding]]:
+    """Each link entry as a finding of `code` at its record's line, not yet worded or located.
+
+    Entries of the datasets beside the run's (files in `outside`) are left out.
+    """
+    for entry in entries:
+        file, line, _ = ids.where(links.records[entry])
+        if file not in outside:
+            yield entry, make(code, "", file, line, 1, f"/links/{links.indexes[entry]}/record")
+
+
+def _capped(placed: list[tuple[int, Finding]]) -> Iterator[tuple[int | None, Finding]]:
+    """At most MAX_FINDINGS_PER_RULE a file, as every rule: only those kept are read again.
+
+    A note of how many more (`findings-capped`) comes with entry None.  Each
+    placed finding is one link's (its file, line and pointer), so it names its entry.
+    """
+    entries = {finding: entry for entry, finding in placed}
+    for finding in capped_by_code((finding for _, finding in placed), MAX_FINDINGS_PER_RULE):
+        yield entries.get(finding), finding
+
+
+def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
+                  outside: set[str]) -> Iterator[Finding]:
+    """A finding for each link that names no record of the run, or its own record.
+
+    Only the digests of the ids the links name are looked for among the run's:
+    a set of every id would take some 90 bytes an id.  A digest collision
+    could only hide a dangling link.
+    """
+    known = set(links.targets).intersection(ids.digests)
+    records = _Records(ids, roots)
+    placed = list(_placed(links, links.suspects(known.__contains__), ids, "link-dangling",
+                          outside))
+    for entry, finding in _capped(placed):
+        if entry is None:
+            yield finding
+            continue
+        read = records.text(links.records[entry])
+        record = parse_json(read[0]) if read is not None else None
+        problem = link_problem(record, links.indexes[entry],
+                               lambda target: id_digest(target) in known)
+        if read is not None and problem is not None:
+            yield located(problem, *read)
+
+
+def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
+                     outside: set[str]) -> Iterator[Finding]:
     """A finding for each visit linked `part_of` a multilateral record (codebook M7)."""
-    visits = [link for link in links.links if link.relation == "part_of"
-              and link.mode == "visit" and link.target != link.source]
+    visits = [entry for entry, kind in enumerate(links.kinds)
+              if kind & PART_OF_VISIT and not kind & SELF]
     if not visits:
         return
-    wanted = {id_digest(link.target) for link in visits}
+    wanted = {links.targets[entry] for entry in visits}
     records = _Records(ids, roots)
     multilateral: set[str] = set()
     for position, digest in enumerate(ids.digests):
@@ -245,9 +296,20 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots) -> Iterat
             found = records.get(position)
             if found is not None and found.mode == "multilateral":
                 multilateral.add(found.id)
-    for link in visits:
-        if link.target in multilateral:
-            problem = part_of_multilateral(link.source, link.target)
-            yield make(problem.code, problem.message, link.file, link.line, link.column,
-                       link.pointer)
-
+    digests = {id_digest(record_id) for record_id in multilateral}
+    linked = [entry for entry in visits if links.targets[entry] in digests]
+    for entry, finding in _capped(list(_placed(links, linked, ids,
+                                               "visit-part-of-multilateral", outside))):
+        if entry is None:
+            yield finding
+            continue
+        read = records.text(links.records[entry])
+        record = parse_json(read[0]) if read is not None else None
+        if read is None or not isinstance(record, dict):  # the file changed during the run
+            continue
+        try:
+            source, target = record["id"], record["links"][links.indexes[entry]]["record"]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if target in multilateral:
+            yield located(part_of_multilateral(source, target, finding.pointer), *read)

@@ -44,7 +44,7 @@ from validator.reading.limits import (
 )
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
-from validator.reading.positions import Locator, locate
+from validator.reading.positions import Locator
 from validator.reading.strict_json import too_deep
 from validator.recall import SETTLE_AT, Coverage
 
@@ -235,8 +235,8 @@ def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - t
                                 add_keys(record, len(ids.digests) - 1)
                                 if keep:
                                     cite(facts.spans)
-                                if "links" in record:  # rare: the id of another record
-                                    _add_links(result, record, raw, name, number)
+                                if "links" in record:  # the ids of other records
+                                    result.links.add(record, len(ids.digests) - 1, id_digest)
                                 if transfers is not None and "arms_allegation" in record:
                                     transfers(record, number, line_offset)
                                 continue
@@ -296,7 +296,7 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         if valid and not task.ignore >= DUPLICATE_CODES:
             result.keys.add(record, len(result.ids.digests) - 1)
     if valid and "links" in record:
-        _add_links(result, record, line, name, number)
+        result.links.add(record, len(result.ids.digests) - 1, id_digest)
     if valid and not task.ignore >= TRANSFER_CODES:
         result.transfers.add(record, number, offset)
     if task.recall:
@@ -321,12 +321,6 @@ def _span_objects(record: JSON) -> list[JSON]:
     except (TypeError, KeyError, AttributeError):  # a record too malformed to walk
         evidence = record.get("evidence")
         return evidence if isinstance(evidence, list) else []
-
-
-def _add_links(result: RecordResult, record: JSON, line: bytes, name: str, number: int) -> None:
-    """Note a schema-valid record's links, each located at its column in the line."""
-    text = line.decode("utf-8")
-    result.links.add(record, name, number, lambda pointer: locate(text, pointer)[1])
 
 
 def _screened(record: JSON, context: DatasetContext,

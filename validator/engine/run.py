@@ -18,12 +18,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.checks import identities, transfers
-from validator.checks.links import RecordLinks, link_findings
+from validator.checks.links import RecordLinks
 from validator.checks.records import no_records
-from validator.engine.across import EventKeys, duplicate_findings, part_of_findings
+from validator.engine.across import (
+    EventKeys,
+    duplicate_findings,
+    link_findings,
+    part_of_findings,
+)
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
-from validator.engine.ids import RecordIds, id_digest, id_findings
+from validator.engine.ids import RecordIds, id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import RecordResult, check_records, transfer_findings
 from validator.findings import Finding, UsageError, ignored_codes, make
@@ -122,10 +127,12 @@ def validate(paths: Iterable[str] = ("datasets",),
         for chunk in checked:
             findings.extend(chunk.findings)
             keys.merge(chunk.keys, len(ids.digests))
+            links.merge(chunk.links, len(ids.digests))
             ids.merge(chunk.ids)
-            links.merge(chunk.links)
             found.merge(chunk.transfers)
             in_dataset += chunk.records
+            # Merged: the chunk's copies would double the run's state to its end.
+            chunk.ids, chunk.keys, chunk.links = RecordIds(), EventKeys(), RecordLinks()
         if found.found:  # a split file's; one task's were judged in check_dataset
             findings.extend(transfer_findings(result.tasks[0], found))
         records += in_dataset
@@ -220,11 +227,10 @@ def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tupl
     roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
     if "record-id-duplicate" not in codes:
         found.extend(f for f in id_findings(ids, roots) if f.file not in outside)
-    if links.links and "link-dangling" not in codes:
-        known = frozenset(ids.digests)  # a digest collision could only hide a dangling link
-        found.extend(link_findings(links, lambda record_id: id_digest(record_id) in known))
-    if links.links and "visit-part-of-multilateral" not in codes:
-        found.extend(f for f in part_of_findings(links, ids, roots) if f.file not in outside)
+    if links and "link-dangling" not in codes:
+        found.extend(link_findings(links, ids, roots, outside))
+    if links and "visit-part-of-multilateral" not in codes:
+        found.extend(part_of_findings(links, ids, roots, outside))
     if not codes >= identities.CODES:  # the actors of every dataset, in the run's order
         found.extend(identities.identity_findings(
             (entry for result in datasets for entry in result.actors), codes))
