@@ -17,7 +17,7 @@ from legacy import CODING, records_1_0_0
 from validator import check_record, upgrade, validate
 from validator.checks.links import PART_OF_VISIT, SELF, RecordLinks, link_problem
 from validator.engine.ids import id_digest
-from validator.findings import RULES
+from validator.findings import RULES, Finding
 from validator.reading.limits import MAX_FINDINGS_PER_RULE, Sizes
 from validator.reading.positions import locate
 
@@ -41,7 +41,7 @@ def _link(folder: Path, index: int, links: list[dict[str, Any]]) -> None:
     events.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
 
 
-def _links_found(folders: list[Path], **options: Any) -> list[Any]:  # noqa: ANN401 - validate's
+def _links_found(folders: list[Path], **options: Any) -> list[Finding]:
     report = validate([str(folder) for folder in folders], alone=True, **options)
     return [f for f in report.findings if f.code in LINKS]
 
