@@ -22,7 +22,7 @@ from validator.findings import Problem
 from validator.reading import fast_json
 from validator.reading import lines as line_reader
 from validator.reading.fast_json import parse_record
-from validator.reading.limits import Sizes
+from validator.reading.limits import MAX_DEPTH, Sizes
 from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
 
@@ -67,6 +67,32 @@ def test_fast_record_parser_edges(raw: bytes) -> None:
     # repr too: 1e+20 == 10**20, and a float must not stand in for an integer.
     fast, strict = parse_record(raw), _strict(raw)
     assert (fast, repr(fast)) == (strict, repr(strict))
+
+
+def _nested(levels: int, inner: str) -> str:
+    """`inner` inside `levels` arrays and objects, in turn: `levels` more levels deep."""
+    return "".join('{"k": ' if level % 2 else "[" for level in range(levels)) + inner + "".join(
+        "}" if level % 2 else "]" for level in reversed(range(levels)))
+
+
+@given(st.one_of(JSON_BYTES, st.builds(_nested, st.integers(0, 70), JSON_BYTES),
+                 st.text(max_size=60)))
+def test_the_document_parser_agrees_with_the_strict_parser(text: str) -> None:
+    """Same value, or the same located problem, for any text, depth limit included."""
+    raw = text.encode("utf-8", "surrogatepass")
+    strict = _strict(raw)
+    if isinstance(decode_utf8(raw), Problem):  # the caller reports text that does not decode
+        return
+    fast = fast_json.parse_document(raw, text)
+    assert (fast, repr(fast)) == (strict, repr(strict))
+
+
+@pytest.mark.parametrize("levels", [63, 64, 65, 200, 300])
+def test_the_document_parser_keeps_the_depth_limit(levels: int) -> None:
+    text = _nested(levels, "1")
+    parsed = fast_json.parse_document(text.encode(), text)
+    assert isinstance(parsed, Problem) == (levels > MAX_DEPTH)
+    assert parsed == parse_json(text)
 
 
 def test_only_depth_is_left_to_the_schema() -> None:

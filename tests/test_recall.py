@@ -6,6 +6,7 @@ import itertools
 import json
 import pickle
 import random
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from validator.recall import (
     Coverage,
     Sentence,
     by_article,
+    letter_runs,
     merged,
     sentences,
     uncovered,
@@ -134,6 +136,13 @@ def test_a_sentence_that_any_range_overlaps_is_not_listed(covered: list[tuple[in
 def test_empty_and_wordless_texts_list_nothing() -> None:
     assert uncovered("", []) == ()
     assert uncovered("It rained on Wednesday.", []) == ()
+
+
+@given(st.text() | st.text(alphabet="aZz {-\u0130\u212a\ud800\u00e9"))
+def test_letter_runs_are_the_runs_a_regular_expression_finds(text: str) -> None:
+    """Lower-case ASCII runs only: "é", "İ" (two characters lowered) and surrogates split them."""
+    assert letter_runs(text) == set(re.findall("[a-z]+", text))
+    assert letter_runs(text.lower()) == set(re.findall("[a-z]+", text.lower()))
 
 
 @st.composite

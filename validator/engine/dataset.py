@@ -27,6 +27,7 @@ from validator.engine.records import RecordResult, RecordTask, check_whole_file
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.pointers import join, resolve
+from validator.reading.fast_json import parse_document
 from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.lines import split
 from validator.reading.paths import (
@@ -36,7 +37,6 @@ from validator.reading.paths import (
     unreadable_folder,
 )
 from validator.reading.positions import Locator
-from validator.reading.strict_json import parse_json
 from validator.reading.text import decode_utf8
 from validator.recall import uncovered_by_source
 
@@ -218,7 +218,7 @@ class _Layers:
             yield self._file(DESCRIPTOR, text)
             return None
         self.descriptor_text = text
-        value = parse_json(text)
+        value = parse_document(data, text)
         if isinstance(value, Problem):
             yield self._file(DESCRIPTOR, value)
             return None
@@ -270,7 +270,7 @@ class _Layers:
                                                    f"{data.message}", pointer=where))
                     continue
                 text = decode_utf8(data)
-                parsed = text if isinstance(text, Problem) else parse_json(text)
+                parsed = text if isinstance(text, Problem) else parse_document(data, text)
                 if isinstance(parsed, Problem):
                     yield self._file(given, parsed)
                     continue
