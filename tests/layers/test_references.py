@@ -410,13 +410,17 @@ def test_possible_duplicates_are_the_same_for_any_processes_and_chunks(tmp_path)
     _write(second, repeats)
     sizes = Sizes(chunk_bytes=16 * 1024, parallel_bytes=0)
     alone = validate([str(second)], jobs=1, alone=True)
+    # A file gives MAX_FINDINGS_PER_RULE of a rule, and a note of how many more, as every rule.
     assert [(f.code, f.line) for f in alone.findings] == [
-        ("event-possible-duplicate", number) for number in range(2, 401)]
-    assert all("record 'b-0' (line 1)" in f.message for f in alone.findings)
+        ("event-possible-duplicate", number) for number in range(2, 102)] + [
+        ("findings-capped", 102)]
+    assert all("record 'b-0' (line 1)" in f.message for f in alone.findings[:-1])
+    assert alone.findings[-1].message.startswith("299 more event-possible-duplicate findings")
     both = validate([str(first.parent)], jobs=1)  # each names the first of the run: a's
     assert [(f.code, f.line) for f in both.findings] == [
-        ("event-possible-duplicate-elsewhere", number) for number in range(1, 401)]
-    assert all("'voa-6205843-001' at " in f.message for f in both.findings)
+        ("event-possible-duplicate-elsewhere", number) for number in range(1, 101)] + [
+        ("findings-capped", 101)]
+    assert all("'voa-6205843-001' at " in f.message for f in both.findings[:-1])
     for serial, paths, beside in ((alone, [second], True), (both, [first.parent], False)):
         assert validate([str(p) for p in paths], jobs=2, sizes=sizes, alone=beside) == serial
         assert validate([str(p) for p in paths], jobs=2, mapper=_far_map, sizes=sizes,

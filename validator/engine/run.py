@@ -17,6 +17,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from validator.capping import capped_by_code
 from validator.checks import identities, transfers
 from validator.checks.links import RecordLinks
 from validator.checks.records import no_records
@@ -33,7 +34,7 @@ from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import RecordResult, check_records, transfer_findings
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
-from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
+from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.paths import pin_folder, unreadable_folder
 from validator.recall import Coverage
 from validator.results import ArticleSeen, DatasetSeen, Report
@@ -140,7 +141,8 @@ def validate(paths: Iterable[str] = ("datasets",),
             findings.extend(_empty_events(result, checked))
         seen.append(_seen(location, result, in_dataset, checked))
     findings += _across(datasets, ids, roots, links, codes)
-    findings += duplicate_findings(keys, ids, roots, codes)
+    # At most MAX_FINDINGS_PER_RULE of each code in a file, with a note, as every rule.
+    findings += capped_by_code(duplicate_findings(keys, ids, roots, codes), MAX_FINDINGS_PER_RULE)
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
                   tuple(seen), len(beside))
