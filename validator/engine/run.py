@@ -104,20 +104,46 @@ def validate(paths: Iterable[str] = ("datasets",),
         jobs = 1
     # Chunks for the progress of one process too (see above); the split is `cut`.
     cut = max(jobs, 2) if progress else jobs
+    beside = [] if alone else datasets_beside(locations)
+    merged = _Merged(locations, codes, *ids_beside(beside))  # beside first: see _Merged
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         # A mapper's cluster may be of any size: enough batches for 16 workers.
         parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
         datasets = _run_tasks(run_map, parts, weights, functools.partial(
-            check_datasets, jobs=cut, ignore=codes, sizes=sizes, recall=recall), progress)
+            check_datasets, jobs=cut, ignore=codes, sizes=sizes, recall=recall), progress,
+            merged.add)
     for result in datasets:
         findings.extend(result.findings)
-    beside = [] if alone else datasets_beside(locations)
-    ids, roots = ids_beside(beside)  # first, so that a repeat is reported in this run's files
-    links = RecordLinks()
-    keys = EventKeys()
-    records = 0
-    seen = []
-    for location, result in zip(locations, datasets, strict=True):
+    findings += merged.findings
+    ids, roots, links, keys = merged.ids, merged.roots, merged.links, merged.keys
+    findings += _across(datasets, ids, roots, links, codes)
+    # At most MAX_FINDINGS_PER_RULE of each code in a file, with a note, as every rule.
+    findings += capped_by_code(duplicate_findings(keys, ids, roots, codes), MAX_FINDINGS_PER_RULE)
+    # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
+    return Report(tuple(sorted(set(findings))), len(locations), merged.records,
+                  tuple(sorted(codes)), tuple(merged.seen), len(beside))
+
+
+class _Merged:
+    """The run's state across datasets, each dataset's merged in once its records are checked.
+
+    Datasets are merged in the run's order (their ids' positions say which
+    record comes first), each as soon as it and every dataset before it is
+    done: a dataset's chunks are then dropped, so that the run never holds
+    the records' state twice.  The ids of the datasets beside the run's come
+    first, so that a repeat is reported in this run's files.
+    """
+
+    def __init__(self, locations: list[DatasetLocation], codes: frozenset[str],
+                 ids: RecordIds, roots: dict[str, tuple[str, str]]) -> None:
+        self.locations, self.codes, self.ids, self.roots = locations, codes, ids, roots
+        self.links, self.keys = RecordLinks(), EventKeys()
+        self.findings: list[Finding] = []
+        self.seen: list[DatasetSeen] = []
+        self.records = 0
+
+    def add(self, result: DatasetResult) -> None:
+        """Merge the next dataset of the run, its records checked."""
         checked = result.checked
         if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
             # Too broken to merge chunk by chunk like a single pass: do the single pass.
@@ -125,46 +151,53 @@ def validate(paths: Iterable[str] = ("datasets",),
             checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
         in_dataset = 0
         found = transfers.Transfers()  # this dataset's only: dropped once it is judged
+        ids = self.ids
         for chunk in checked:
-            findings.extend(chunk.findings)
-            keys.merge(chunk.keys, len(ids.digests))
-            links.merge(chunk.links, len(ids.digests))
+            self.findings.extend(chunk.findings)
+            self.keys.merge(chunk.keys, len(ids.digests))
+            self.links.merge(chunk.links, len(ids.digests))
             ids.merge(chunk.ids)
             found.merge(chunk.transfers)
             in_dataset += chunk.records
-            # Merged: the chunk's copies would double the run's state to its end.
+            # Merged: the chunk's copies would hold the run's state twice.
             chunk.ids, chunk.keys, chunk.links = RecordIds(), EventKeys(), RecordLinks()
         if found.found:  # a split file's; one task's were judged in check_dataset
-            findings.extend(transfer_findings(result.tasks[0], found))
-        records += in_dataset
-        if not in_dataset and "events-empty" not in codes:
-            findings.extend(_empty_events(result, checked))
-        seen.append(_seen(location, result, in_dataset, checked))
-    findings += _across(datasets, ids, roots, links, codes)
-    # At most MAX_FINDINGS_PER_RULE of each code in a file, with a note, as every rule.
-    findings += capped_by_code(duplicate_findings(keys, ids, roots, codes), MAX_FINDINGS_PER_RULE)
-    # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
-    return Report(tuple(sorted(set(findings))), len(locations), records, tuple(sorted(codes)),
-                  tuple(seen), len(beside))
+            self.findings.extend(transfer_findings(result.tasks[0], found))
+        self.records += in_dataset
+        if not in_dataset and "events-empty" not in self.codes:
+            self.findings.extend(_empty_events(result, checked))
+        self.seen.append(_seen(self.locations[len(self.seen)], result, in_dataset, checked))
 
 
 def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: list[int],
                check: Callable[[list[DatasetLocation]], list[DatasetResult]],
-               progress: Callable[[int, int, str], None] | None) -> list[DatasetResult]:
+               progress: Callable[[int, int, str], None] | None,
+               merge: Callable[[DatasetResult], None]) -> list[DatasetResult]:
     """Each dataset's layers and records (batch by batch), then the chunks of large files.
 
+    Each dataset is given to `merge`, in order, once its records are checked.
     Progress counts each dataset's bytes (`weights`) when it is done; a split
     dataset's events file, its share at a time, as each chunk is done.
     """
     total = sum(weights)
     done = 0
     datasets: list[DatasetResult] = []
+    merged = 0
+
+    def merge_done() -> None:  # every dataset done whose datasets before it are done
+        nonlocal merged
+        while merged < len(datasets) and \
+                len(datasets[merged].checked) == len(datasets[merged].tasks):
+            merge(datasets[merged])
+            merged += 1
+
     for batch in run_map(check, parts):
         for result in batch:
             weight = weights[len(datasets)]
             datasets.append(result)
             if len(result.tasks) <= 1:
                 done += weight
+        merge_done()
         if progress and batch:
             progress(done, total, batch[-1].name)
     # The chunks of large events files, from every dataset at once.
@@ -178,6 +211,8 @@ def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: lis
                 done += weight // count + (weight % count if index == count - 1 else 0)
                 if progress:
                     progress(done, total, result.name)
+            merge_done()
+    merge_done()
     return datasets
 
 
@@ -193,13 +228,15 @@ def batches(locations: list[DatasetLocation], weights: list[int], jobs: int,
             sizes: Sizes = SIZES) -> list[list[DatasetLocation]]:
     """The datasets cut into consecutive batches, each one task (order kept).
 
-    One process: one batch (nothing to share out).  Otherwise a batch closes at
+    One process: a dataset a batch (nothing to share out, and `map` runs each
+    when its result is asked for, so that the run merges it and drops its
+    chunks before the next is checked).  Otherwise a batch closes at
     `sizes.batch_bytes` of files or `sizes.batch_datasets` datasets, and
     never holds more than a quarter of a worker's share, so that every
     worker has several batches and none waits for a long last one.
     """
     if jobs <= 1:
-        return [locations] if locations else []
+        return [[location] for location in locations]
     share = max(1, sum(weights) // (4 * jobs))
     limit = min(sizes.batch_bytes, share)
     most = max(1, min(sizes.batch_datasets, len(locations) // (4 * jobs)))
