@@ -6,12 +6,15 @@ again only the records of the links it reports, so these tests drive runs.
 
 from __future__ import annotations
 
+import array
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from legacy import CODING, records_1_0_0
 
 from validator import check_record, upgrade, validate
@@ -147,3 +150,13 @@ def test_a_link_is_valid_1_1_0_but_unknown_at_1_0_0() -> None:
     assert [f.code for f in check_record(record)] == ["schema-unknown-field"]
     record["schema_version"] = "1.1.0"
     assert check_record(record, ignore=CODING) == []
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 600)),
+       st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 600)))
+def test_the_missing_targets_are_those_no_id_has(wanted: list[int], digests: list[int]) -> None:
+    """The bucketed search gives what a set of every id would."""
+    from validator.engine.across import _missing
+
+    assert _missing(array.array("Q", wanted), array.array("Q", digests)) == \
+        set(wanted) - set(digests)

@@ -257,18 +257,39 @@ def _capped(placed: list[tuple[int, Finding]]) -> Iterator[tuple[int | None, Fin
         yield entries.get(finding), finding
 
 
+def _missing(wanted: array.array[int], digests: array.array[int]) -> set[int]:
+    """The digests of `wanted` that `digests` does not hold.
+
+    A set of every digest (or of every one wanted) would take some 70 bytes
+    each; in 256 buckets by their low byte (array copies, 8 bytes each), only
+    one bucket's sets are held at a time.
+    """
+    def buckets(values: array.array[int]) -> list[array.array[int]]:
+        parts = [array.array("Q") for _ in range(256)]
+        for value in values:
+            parts[value & 0xFF].append(value)
+        return parts
+
+    missing: set[int] = set()
+    if not wanted:
+        return missing
+    among = buckets(digests)
+    for part in buckets(wanted):
+        if part:
+            missing |= set(part).difference(among[part[0] & 0xFF])
+    return missing
+
+
 def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
                   outside: set[str]) -> Iterator[Finding]:
     """A finding for each link that names no record of the run, or its own record.
 
-    Only the digests of the ids the links name are looked for among the run's:
-    a set of every id would take some 90 bytes an id.  A digest collision
-    could only hide a dangling link.
+    A digest collision could only hide a dangling link.
     """
-    known = set(links.targets).intersection(ids.digests)
+    unknown = _missing(links.targets, ids.digests)
     records = _Records(ids, roots)
-    placed = list(_placed(links, links.suspects(known.__contains__), ids, "link-dangling",
-                          outside))
+    placed = list(_placed(links, links.suspects(lambda digest: digest not in unknown), ids,
+                          "link-dangling", outside))
     for entry, finding in _capped(placed):
         if entry is None:
             yield finding
@@ -276,7 +297,7 @@ def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         read = records.text(links.records[entry])
         record = parse_json(read[0]) if read is not None else None
         problem = link_problem(record, links.indexes[entry],
-                               lambda target: id_digest(target) in known)
+                               lambda target: id_digest(target) not in unknown)
         if read is not None and problem is not None:
             yield located(problem, *read)
 
