@@ -8,6 +8,7 @@ import pickle
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -203,6 +204,34 @@ def test_any_ordered_map_can_run_the_tasks(tmp_path: Path, monkeypatch) -> None:
     assert ran[1] > 10  # then the big file's chunks
     with ThreadPoolExecutor(2) as pool:
         assert validate([str(tmp_path)], jobs=2, mapper=pool.map, sizes=sizes) == serial
+
+
+def test_a_merged_dataset_s_chunks_keep_no_state_of_the_run(tmp_path: Path,
+                                                            monkeypatch) -> None:
+    """Once merged into the run, a split file's chunks hold no ids, keys, links or
+    transfers: kept, they held the run's state twice, and every allegation to its end."""
+    from validator.engine import run
+
+    dataset = _corpus(tmp_path)
+    merged: list[tuple[int, int, list[Any]]] = []
+    add = run.RunState.add
+
+    def noted(self: Any, result: Any) -> None:
+        before = (sum(len(chunk.ids.digests) for chunk in result.checked),
+                  sum(len(chunk.transfers.found) for chunk in result.checked))
+        add(self, result)
+        merged.append((*before, result.checked))
+
+    monkeypatch.setattr(run.RunState, "add", noted)
+    report = validate([str(dataset)], jobs=2, sizes=Sizes(chunk_bytes=64 * 1024,
+                                                             parallel_bytes=0))
+    ((ids, found, chunks),) = merged
+    assert len(chunks) > 10
+    assert ids == report.records
+    assert found > 0  # its allegations' transfers were there to drop
+    for chunk in chunks:
+        assert (len(chunk.ids.digests), len(chunk.keys.digests), len(chunk.links),
+                len(chunk.transfers.found)) == (0, 0, 0, 0)
 
 
 def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> None:

@@ -105,7 +105,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     # Chunks for the progress of one process too (see above); the split is `cut`.
     cut = max(jobs, 2) if progress else jobs
     beside = [] if alone else datasets_beside(locations)
-    merged = _Merged(locations, codes, *ids_beside(beside))  # beside first: see _Merged
+    merged = RunState(locations, codes, *ids_beside(beside))  # beside first: see RunState
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         # A mapper's cluster may be of any size: enough batches for 16 workers.
         parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
@@ -124,7 +124,7 @@ def validate(paths: Iterable[str] = ("datasets",),
                   tuple(sorted(codes)), tuple(merged.seen), len(beside))
 
 
-class _Merged:
+class RunState:
     """The run's state across datasets, each dataset's merged in once its records are checked.
 
     Datasets are merged in the run's order (their ids' positions say which
@@ -136,6 +136,7 @@ class _Merged:
 
     def __init__(self, locations: list[DatasetLocation], codes: frozenset[str],
                  ids: RecordIds, roots: dict[str, tuple[str, str]]) -> None:
+        """The state of a run of `locations` that begins with the ids (and roots) beside it."""
         self.locations, self.codes, self.ids, self.roots = locations, codes, ids, roots
         self.links, self.keys = RecordLinks(), EventKeys()
         self.findings: list[Finding] = []
@@ -159,8 +160,10 @@ class _Merged:
             ids.merge(chunk.ids)
             found.merge(chunk.transfers)
             in_dataset += chunk.records
-            # Merged: the chunk's copies would hold the run's state twice.
+            # Merged: the chunk's copies would hold the run's state twice (and a split
+            # file's transfers, some 600 bytes an allegation, to the run's end).
             chunk.ids, chunk.keys, chunk.links = RecordIds(), EventKeys(), RecordLinks()
+            chunk.transfers = transfers.Transfers()
         if found.found:  # a split file's; one task's were judged in check_dataset
             self.findings.extend(transfer_findings(result.tasks[0], found))
         self.records += in_dataset
