@@ -267,7 +267,7 @@ COSTLY: tuple[Costly, ...] = (
                                              "date-text-uncited"),  # its spans quote no date
            "bytes"),
     Costly("overlapping-windows", overlapping_windows, 4_000, (10_000, 20_000), 0,
-           _codes("event-possible-duplicate"), "records"),
+           _codes("event-possible-duplicate", _CAPPED), "records"),
     Costly("article-not-nfc-at-end", article_not_nfc_at_end, 8_000_000,
            (24_000_000, 48_000_000), 1, _codes("text-not-nfc", "resource-hash-mismatch"),
            "bytes"),
