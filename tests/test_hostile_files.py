@@ -458,6 +458,16 @@ def test_a_write_that_fails_midway_leaves_the_previous_report(
     assert _leftovers(report.parent) == []
 
 
+def _interruptible() -> None:
+    """In the child, before it runs: SIGINT at its default, as a terminal's process has it.
+
+    A process started with SIGINT ignored (by nohup, or as a script's background
+    job, as a CI runner may start the tests) keeps it ignored, as POSIX says:
+    Python then raises no KeyboardInterrupt, and Ctrl-C is rightly not its to see.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 SIGNAL_DURING_WRITE = textwrap.dedent("""
     import os, signal, sys
     real_fsync = os.fsync
@@ -478,7 +488,8 @@ def test_a_signal_during_the_write_leaves_the_previous_report(
     folder, report = report_beside
     result = subprocess.run([sys.executable, "-c", SIGNAL_DURING_WRITE, sent, str(folder),
                              "--format", "html", "-o", str(report)], capture_output=True,
-                            text=True, timeout=120, check=False)
+                            text=True, timeout=120, check=False,
+                            preexec_fn=_interruptible)
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     assert report.read_text("utf-8") == PREVIOUS
@@ -533,7 +544,8 @@ def test_a_signal_ends_the_run_and_its_workers(tmp_path: Path, sent: str, to_gro
     corpus = _big_corpus(tmp_path / "corpus", datasets, 36_000 // datasets)
     process = subprocess.Popen([sys.executable, "-m", "validator", "--jobs", str(jobs),
                                 str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)  # its own process group, as a shell's
+                               start_new_session=True,  # its own process group, as a shell's
+                               preexec_fn=_interruptible)  # noqa: PLW1509 - no thread runs yet
     try:
         deadline = time.monotonic() + 60
         while len(_group(process.pid)) < jobs + 1 and time.monotonic() < deadline:
