@@ -255,9 +255,10 @@ def _words(text: str) -> list[Word]:
     """Where each listed word or phrase stands in `text`: whole words, in any case.
 
     The words of the text are looked up first (in C: one translation, one
-    split, one set intersection), and only the forms it holds make the expression that
-    finds where they stand: one expression with every form as an alternative
-    takes Python's `re` some 4 ms an article, as it tries each at each place.
+    split, one set intersection), and only the forms it holds make the
+    expression that finds where they stand: one expression with every form as
+    an alternative takes Python's `re` some 4 ms an article, as it tries each
+    at each place.
     """
     by_last, names = _vocabulary()
     lowered = text.lower()

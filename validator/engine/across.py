@@ -1,4 +1,4 @@
-"""Checks across the records of a run that read a few records again: K1, K2 and M7.
+"""Checks across the records of a run that read a few records again: K1, K2, M7, links.
 
 Possible duplicates (codebook K1, K2, `validator.checks.duplicates`): each
 record keeps only the digests of its event keys, each with its window of days

@@ -354,7 +354,7 @@ def transfer_findings(task: RecordTask, found: Transfers) -> list[Finding]:
     unplaced = []
     for one, problem in transfer_problems(found.found, task.ignore):
         offsets[one.line] = one.offset
-        unplaced.append(make(problem.code, problem.message, task.display, one.line, 0,
+        unplaced.append(make(problem.code, problem.message, task.display, one.line, 1,
                              problem.pointer))
     return [reread(Problem(kept.code, kept.message, pointer=kept.pointer), task.root,
                    task.path, task.display, kept.line, offsets[kept.line])

@@ -68,19 +68,31 @@ def parse_record(raw: bytes) -> JSON | Problem:
     invalid UTF-8; long digit runs (orjson could give floats) and repeated
     keys send the line to `parse_json`, which locates the problem.
     """
-    import orjson
-
-    if _LONG_DIGITS not in raw.translate(_SHAPE):
-        try:
-            value = orjson.loads(raw)
-            if _keys_kept(raw, orjson.dumps(value)):
-                return value
-        except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # dumps: deeper than 254
-            pass
+    value = _fast(raw)
+    if value is not _REFUSED:
+        return value
     text = decode_utf8(raw)
     if isinstance(text, Problem):
         return text
     return parse_json(text)
+
+
+_REFUSED: Any = object()  # what `_fast` gives for bytes it leaves to `parse_json`
+
+
+def _fast(raw: bytes) -> JSON:
+    """The value orjson gives `raw` if it keeps every guarantee but depth, else _REFUSED."""
+    import orjson
+
+    if _LONG_DIGITS in raw.translate(_SHAPE):
+        return _REFUSED
+    try:
+        value = orjson.loads(raw)
+        if _keys_kept(raw, orjson.dumps(value)):
+            return value
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # dumps: deeper than 254
+        pass
+    return _REFUSED
 
 
 def parse_document(raw: bytes, text: str) -> JSON | Problem:
@@ -91,16 +103,8 @@ def parse_document(raw: bytes, text: str) -> JSON | Problem:
     `parse_record` and a walk of the containers it gave take a third of that.
     Anything the fast path does not take goes to `parse_json`, which decides.
     """
-    import orjson
-
-    if _LONG_DIGITS not in raw.translate(_SHAPE):
-        try:
-            value = orjson.loads(raw)
-            if _keys_kept(raw, orjson.dumps(value)) and _depth(value) <= MAX_DEPTH:
-                return value
-        except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # dumps: deeper than 254
-            pass
-    return parse_json(text)
+    value = _fast(raw)
+    return value if value is not _REFUSED and _depth(value) <= MAX_DEPTH else parse_json(text)
 
 
 def _depth(value: JSON) -> int:
