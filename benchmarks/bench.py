@@ -3,7 +3,9 @@
 Generates a seeded corpus from the repository's datasets (their real article
 texts, records re-identified, 1% broken on purpose), then measures:
 
-- `validate` end to end, every check on, with 1 process and with all cores;
+- `validate` end to end (the installed command, its default format), every check
+  on, with 1 process and with all cores, and with `--format json`, which adds the
+  recall aid (each article's uncovered sentences);
 - the floor: orjson parse + jsonschema-rs `is_valid` of the same records;
 - the naive baseline: stdlib json + python-jsonschema `iter_errors` (a sample, scaled);
 - check-jsonschema on a sample of the records as one JSON array file, its start-up
@@ -60,6 +62,23 @@ def _datasets_version() -> str:
 
 
 VERSION = _datasets_version()
+
+
+def _validate_command() -> list[str]:
+    """`validate` as a user runs it: the installed command beside this interpreter.
+
+    Not `python -m validator` from the repository, which imports the source
+    tree in the current folder instead of the installed, byte-compiled package
+    (and where bytecode is not written, compiles it again in every run).
+    """
+    installed = Path(sys.executable).with_name("validate")
+    return [str(installed)] if installed.is_file() else [sys.executable, "-m", "validator"]
+
+
+VALIDATE = _validate_command()
+# The format that shows the recall aid (each article's uncovered sentences), which costs
+# more than the default text format; timed in a row of its own.
+WITH_RECALL_AID = ("--format", "json")
 
 # Runs a command and prints (seconds, peak memory of its process tree in KB).  The
 # tree's memory is sampled every 5 ms: the proportional set size of each process
@@ -425,24 +444,25 @@ def small_shape(work: Path, datasets: int, seed: int, repeat: int,
     records, broken = make_small_corpus(corpus, datasets, seed)
     print(f"small shape: {datasets} datasets, {records} records, {len(broken)} broken",
           flush=True)
-    command = [sys.executable, "-m", "validator", "--format", "json"]
-    timed: list[list[tuple[float, float]]] = [[], []]
+    timed: list[list[tuple[float, float]]] = [[], [], []]
     floors = []  # each a fresh process, as validate's runs: start-up on both sides
     for _ in range(repeat):  # turns, as take_turns: a slow spell falls on every side
-        for jobs, runs in zip((1, cores), timed, strict=True):
-            runs.append(measure(*command, "--jobs", str(jobs), str(corpus)))
+        for (jobs, *options), runs in zip(((1,), (cores,), (1, *WITH_RECALL_AID)), timed,
+                                          strict=True):
+            runs.append(measure(*VALIDATE, *options, "--jobs", str(jobs), str(corpus)))
         floors.append(measure(sys.executable, str(REPO / "benchmarks" / "small.py"),
                               "--floor-of", str(corpus))[0])
     rows: list[Row] = []
-    for jobs, runs in zip((1, cores), timed, strict=True):
+    for name, runs in zip(("validate --jobs 1", f"validate --jobs {cores}",
+                           "validate --jobs 1 --format json (recall aid)"), timed, strict=True):
         best = min(seconds for seconds, _ in runs)
-        rows.append(("small", f"validate --jobs {jobs}", records / best,
-                     best * 1000 / datasets, max(peak for _, peak in runs)))
+        rows.append(("small", name, records / best, best * 1000 / datasets,
+                     max(peak for _, peak in runs)))
     best_floor = min(floors)
-    rows.append(("small", "floor: read, hash, csv, is_valid", records / best_floor,
-                 best_floor * 1000 / datasets, None))
-    outputs = [subprocess.run([*command, "--jobs", str(j), str(corpus)], capture_output=True,
-                              check=False).stdout for j in (1, cores)]
+    rows.insert(2, ("small", "floor: read, hash, csv, is_valid", records / best_floor,
+                    best_floor * 1000 / datasets, None))
+    outputs = [subprocess.run([*VALIDATE, *WITH_RECALL_AID, "--jobs", str(j), str(corpus)],
+                              capture_output=True, check=False).stdout for j in (1, cores)]
     turns = ["small, one process vs floor: "
              + ", ".join(f"{f / one:.0%}" for f, (one, _) in zip(floors, timed[0], strict=True)),
              f"small, {cores} cores vs one process: "
@@ -456,7 +476,7 @@ def large_memory(large: Path, records: int, seed: int, cores: int) -> None:
     """Speed and peak memory (process tree) of validate on a corpus of `records` records."""
     print(f"\ngenerating {records} records in {records // 10_000} datasets …", flush=True)
     make_corpus(large, records, max(1, records // 10_000), seed)
-    validate = [sys.executable, "-m", "validator", "--format", "json"]
+    validate = [*VALIDATE, *WITH_RECALL_AID]  # the recall aid keeps the most
     print(f"| {'large corpus':<30} | {'records/s':>10} | {'peak MB (tree)':>14} |")
     print(f"|{'-' * 32}|{'-' * 12}|{'-' * 16}|")
     for jobs in (1, cores):
@@ -488,17 +508,19 @@ def main() -> int:
              for line in path.read_bytes().splitlines()]
     count = len(lines)
     cores = os.cpu_count() or 1
-    validate = [sys.executable, "-m", "validator", "--format", "json"]
-
     rows: list[Row] = []
-    timed, floor_runs = take_turns(validate, corpus, lines, (1, cores), args.repeat)
+    timed, floor_runs = take_turns(VALIDATE, corpus, lines, (1, cores), args.repeat)
     for jobs, runs in zip((1, cores), timed, strict=True):
         best = min(seconds for seconds, _ in runs)
         rows.append(("large", f"validate --jobs {jobs} (every check)", count / best,
                      best * 1000 / args.datasets, max(peak for _, peak in runs)))
+    aid_s, aid_peak = measure(*VALIDATE, *WITH_RECALL_AID, "--jobs", "1", str(corpus),
+                              repeat=args.repeat)
+    rows.append(("large", "validate --jobs 1 --format json (recall aid)", count / aid_s,
+                 aid_s * 1000 / args.datasets, aid_peak))
     floor_rate = count / min(floor_runs)
-    outputs = [subprocess.run([*validate, "--jobs", str(j), str(corpus)], capture_output=True,
-                              check=False).stdout for j in (1, cores)]
+    outputs = [subprocess.run([*VALIDATE, *WITH_RECALL_AID, "--jobs", str(j), str(corpus)],
+                              capture_output=True, check=False).stdout for j in (1, cores)]
     same = outputs[0] == outputs[1]
     findings = len(json.loads(outputs[0])["findings"])
     rows.append(("large", "floor: orjson + jsonschema-rs is_valid", floor_rate, None, None))
@@ -516,8 +538,8 @@ def main() -> int:
     small_rows, small_same, small_turns = small_shape(work, args.small, args.seed, args.repeat,
                                                       cores)
     rows += small_rows
-    version_s, _ = measure(sys.executable, "-m", "validator", "--version", repeat=args.repeat)
-    small_s, _ = measure(sys.executable, "-m", "validator", "--jobs", "1",
+    version_s, _ = measure(*VALIDATE, "--version", repeat=args.repeat)
+    small_s, _ = measure(*VALIDATE, "--jobs", "1",
                          str(REPO / "datasets" / "newsbytes-2023-07-29-shoigu-pyongyang"),
                          repeat=args.repeat)
 

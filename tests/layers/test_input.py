@@ -193,6 +193,25 @@ def test_datasets_are_found_by_folder_and_by_descriptor(tmp_path: Path,
     assert discover(["."])[1] == ["loose"]
 
 
+
+@pytest.mark.parametrize("named", ["corpus", "corpus/", "./corpus", "link", "link/",
+                                   "elsewhere/../corpus", "corpus/group/.."])
+def test_a_searched_folder_names_its_datasets_by_where_they_are(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str) -> None:
+    """Found below a PATH, a dataset is known by its resolved folder, however the PATH is spelt.
+
+    The walk does not resolve each dataset it finds: it joins the names it walked
+    to the PATH's resolved folder.  A link as PATH is followed (the user's own).
+    """
+    monkeypatch.chdir(tmp_path)
+    _dataset(tmp_path / "corpus" / "a")
+    _dataset(tmp_path / "corpus" / "group" / "b")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "corpus")
+    locations, _ = discover([named, "corpus/a", "corpus/group/b/datapackage.json"])
+    assert [d.display for d in locations] == ["corpus/a", "corpus/group/b"]  # each once
+    assert [d.root for d in locations] == [Path(named) / "a", Path(named) / "group" / "b"]
+
 def test_a_dataset_named_from_inside_names_its_files_plainly(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(_dataset(tmp_path / "a"))

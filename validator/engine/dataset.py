@@ -58,7 +58,8 @@ class DatasetResult:
     tasks: list[RecordTask]  # the record tasks of its events file
     checked: list[RecordResult]  # their results, in task order; empty until chunks have run
     title: str | None = None  # the descriptor's title, if it has one
-    context: DatasetContext | None = field(default=None)  # its tables and texts, if read
+    # Its tables and texts, if read; once its one record task has run, its articles only.
+    context: DatasetContext | None = field(default=None)
     version: str | None = None  # the schema version it declares, if one that is released
     # Its actors with a Wikidata id, for the run's checks across datasets (checks.identities).
     actors: tuple[identities.ActorEntry, ...] = ()
@@ -82,7 +83,22 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
         result.checked.append(checked := check_whole_file(result.tasks[0]))
         if recall and result.context and result.context.sources:
             result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
+        _keep_articles_only(result)
     return result
+
+
+def _keep_articles_only(result: DatasetResult) -> None:
+    """Drop what only the record checks needed from a checked dataset's context.
+
+    A worker sends its results back pickled: the actors' ids, names, kinds and
+    affiliations were half of a small dataset's pickling time, and the run
+    needs only the articles (for the report's `seen`).
+    """
+    if result.context is None:
+        return
+    kept = DatasetContext(result.context.version, sources=result.context.sources)
+    result.context = kept
+    result.tasks[:] = [replace(task, context=kept) for task in result.tasks]
 
 
 def dataset_layers(location: DatasetLocation, jobs: int = 1,

@@ -82,10 +82,14 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
             resolved = path.resolve()
             found.setdefault(resolved, DatasetLocation(path, _display(path, cwd, resolved)))
             continue
+        # Resolving each dataset folder (a readlink a part) was most of discovering
+        # thousands: below a resolved PATH, the walk meets no link it follows, so a
+        # folder's resolved path is the PATH's and the names the walk joined to it.
+        top, base = os.fspath(path), path.resolve()
         for folder, dirs, files in os.walk(path, onerror=unreadable, followlinks=False):
             here = Path(folder)
             if DESCRIPTOR in files:
-                resolved = here.resolve()
+                resolved = base / folder[len(top):].lstrip(os.sep) if folder != top else base
                 found.setdefault(resolved, DatasetLocation(here, _display(here, cwd, resolved)))
                 dirs[:] = []  # a dataset's subfolders belong to it
                 continue
