@@ -447,8 +447,8 @@ def small_shape(work: Path, datasets: int, seed: int, repeat: int,
     timed: list[list[tuple[float, float]]] = [[], [], []]
     floors = []  # each a fresh process, as validate's runs: start-up on both sides
     for _ in range(repeat):  # turns, as take_turns: a slow spell falls on every side
-        for (jobs, *options), runs in zip(((1,), (cores,), (1, *WITH_RECALL_AID)), timed,
-                                          strict=True):
+        for (jobs, options), runs in zip(((1, ()), (cores, ()), (1, WITH_RECALL_AID)), timed,
+                                         strict=True):
             runs.append(measure(*VALIDATE, *options, "--jobs", str(jobs), str(corpus)))
         floors.append(measure(sys.executable, str(REPO / "benchmarks" / "small.py"),
                               "--floor-of", str(corpus))[0])
