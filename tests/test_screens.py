@@ -382,6 +382,7 @@ def test_small_datasets_share_an_engine_that_needs_no_tables() -> None:
     contexts = [DatasetContext("1.0.0", frozenset({name}), {name: article}) for name in "ab"]
     small = [records.hot_path(context, SIZES.narrow_bytes - 1) for context in contexts]
     assert small[0].is_valid == small[1].is_valid  # one engine for both
+    assert small[0] is small[1]  # made once for datasets that differ from the shared one alike
     kept = {check.name for check in RECORD_CHECKS if check.passes in small[0].screens}
     assert kept == {c.name for c in RECORD_CHECKS if c.narrowing is None} | {
         "unknown_actors", "unknown_sources"}

@@ -110,15 +110,14 @@ def hot_path(context: DatasetContext, size: int, ignore: frozenset[str] = frozen
     the version's schemas do not have, the released engine and every screen
     decide.  A check whose every code is in `ignore` takes no part.
     """
-    checks = active_checks(ignore)
     if size >= narrow_bytes:
-        return _hot_path(context, context, checks)
+        return _hot_path(context, context, active_checks(ignore))
+    checks = active_checks(ignore)
     shared, narrowed = _shared_hot_path(context.version, checks)
     # The shared engine holds a narrowing only where this dataset's is the same.
-    if all(check.narrowing(context) == extras for check, extras in narrowed
-           if check.narrowing is not None):
-        return shared
-    return _hot_path(DatasetContext(context.version), context, checks)
+    differing = tuple(index for index, (check, extras) in enumerate(narrowed)
+                      if check.narrowing is not None and check.narrowing(context) != extras)
+    return _partly_shared(context.version, checks, differing) if differing else shared
 
 
 @functools.lru_cache(maxsize=32)
@@ -134,15 +133,34 @@ def _shared_hot_path(version: str, checks: tuple[RecordCheck, ...],
     return _hot_path(basis, basis, checks), narrowed
 
 
+@functools.lru_cache(maxsize=64)
+def _partly_shared(version: str, checks: tuple[RecordCheck, ...],
+                   differing: tuple[int, ...]) -> HotPath:
+    """The shared hot path, but the narrowings at `differing` (in its list) left to screens.
+
+    A dataset whose tables give a narrowing of their own (names, say) gets the
+    same as `_hot_path(DatasetContext(version), context, ...)` would build
+    for it, made once for every dataset that differs at the same checks.
+    """
+    _, narrowed = _shared_hot_path(version, checks)
+    basis = DatasetContext(version)
+    return _hot_path(basis, basis, checks,
+                     screened=frozenset(narrowed[index][0] for index in differing))
+
+
 def _hot_path(basis: DatasetContext, context: DatasetContext,
-              checks: tuple[RecordCheck, ...]) -> HotPath:
-    """The engine holding every narrowing `basis` gives the same as `context`, then the rest."""
+              checks: tuple[RecordCheck, ...],
+              screened: frozenset[RecordCheck] = frozenset()) -> HotPath:
+    """The engine holding every narrowing `basis` gives the same as `context`, then the rest.
+
+    The checks in `screened` keep their screens in any case.
+    """
     narrowing: dict[str, JSON] = {}
     screens = []
     for check in checks:
         narrow = check.narrowing
         extras = narrow(basis) if narrow is not None else None
-        if narrow is None or extras is None \
+        if narrow is None or extras is None or check in screened \
                 or (basis is not context and extras != narrow(context)):
             screens.append(check.passes)
             continue
