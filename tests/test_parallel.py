@@ -88,11 +88,14 @@ def test_the_document_parser_agrees_with_the_strict_parser(text: str) -> None:
     assert (fast, repr(fast)) == (strict, repr(strict))
 
 
-@pytest.mark.parametrize("levels", [63, 64, 65, 200, 300])
-def test_the_document_parser_keeps_the_depth_limit(levels: int) -> None:
-    text = _nested(levels, "1")
+@pytest.mark.parametrize(("inner", "more"), [
+    ("1", 0), ('"x]"', 0), ("[]", 1), ("{}", 1), ('{"a": []}', 2), ("[1, {}]", 2), ("[[], 1]", 2)])
+@pytest.mark.parametrize("levels", [61, 62, 63, 64, 65, 200, 300])
+def test_the_document_parser_keeps_the_depth_limit(levels: int, inner: str, more: int) -> None:
+    """Up to the limit and one past it, whether the deepest level is empty, or holds a value."""
+    text = _nested(levels, inner)
     parsed = fast_json.parse_document(text.encode(), text)
-    assert isinstance(parsed, Problem) == (levels > MAX_DEPTH)
+    assert isinstance(parsed, Problem) == (levels + more > MAX_DEPTH)
     assert parsed == parse_json(text)
 
 

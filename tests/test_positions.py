@@ -66,3 +66,12 @@ def test_pointers_escape_and_resolve_rfc_6901_tokens() -> None:
     document = {"a/b": {"c~d": [10, 20]}, "~1": True}
     assert resolve(document, "/a~1b/c~0d/1") == 20
     assert resolve(document, "/~01") is True
+
+
+@given(st.lists(st.one_of(st.text(alphabet="ab/~01", max_size=4), st.integers(0, 20)),
+                max_size=5))
+def test_a_pointer_escapes_each_part_of_its_path(parts: list[str | int]) -> None:
+    """Joined at once when no part needs an escape, and the same as part by part."""
+    assert pointer(*parts) == "".join(
+        "/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
