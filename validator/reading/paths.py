@@ -12,7 +12,6 @@ import errno
 import os
 import re
 import stat
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from validator.escaping import escape
@@ -22,8 +21,10 @@ from validator.reading.limits import MAX_FILE_BYTES
 if TYPE_CHECKING:
     import io
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def unsafe_path_reason(path: object) -> str | None:
@@ -39,7 +40,7 @@ def unsafe_path_reason(path: object) -> str | None:
         return "contains a NUL character"
     if "\\" in path:
         return "contains a backslash"
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
+    if _SCHEME.match(path):
         return "is a URL or has a scheme"
     if path.startswith("/"):
         return "is absolute"
@@ -117,7 +118,7 @@ def open_regular_file(root: Path, relative: str) -> io.BufferedReader | Problem:
     except OSError as error:
         return Problem("path-unsafe", f"{name} cannot be inspected: {_strerror(error)}")
     try:  # each lstat below: a FileNotFoundError or OSError is caught after the loop
-        *folders, last = PurePosixPath(relative).parts
+        *folders, last = relative.split("/")  # a safe path: plain segments, one '/' apart
         for segment in folders:
             info = _stat_at(segment, folder)
             if stat.S_ISLNK(info.st_mode):
