@@ -68,3 +68,12 @@ def resolve(document: JSON, ptr: str) -> JSON:
         else:
             raise LookupError(ptr)
     return value
+
+
+def resolve_or_none(document: JSON, ptr: str) -> JSON:
+    """The value at `ptr`, or None when it does not resolve."""
+    try:
+        return resolve(document, ptr)
+    except LookupError:
+        return None
+

@@ -26,7 +26,7 @@ from validator.engine.engines import compiled
 from validator.engine.records import RecordResult, RecordTask, check_whole_file
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
-from validator.pointers import join, resolve
+from validator.pointers import join, resolve_or_none
 from validator.reading.fast_json import parse_document
 from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.lines import split
@@ -58,13 +58,11 @@ class DatasetResult:
     tasks: list[RecordTask]  # the record tasks of its events file
     checked: list[RecordResult]  # their results, in task order; empty until chunks have run
     title: str | None = None  # the descriptor's title, if it has one
-    # Its tables and texts, if read; once its one record task has run, its articles only.
-    context: DatasetContext | None = field(default=None)
+    context: DatasetContext | None = field(default=None)  # its tables, texts: see check_dataset
     version: str | None = None  # the schema version it declares, if one that is released
     # Its actors with a Wikidata id, for the run's checks across datasets (checks.identities).
     actors: tuple[identities.ActorEntry, ...] = ()
-    # The recall aid's sentences by source, found in the worker that ran the one record task.
-    uncovered: dict[str, tuple[Sentence, ...]] | None = None
+    uncovered: dict[str, tuple[Sentence, ...]] | None = None  # the recall aid's, by source
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
@@ -74,7 +72,9 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
 
     A pure function of the dataset's files (a pool runs one a process); the rules
     of `ignore` are not checked.  Without `recall`, the record tasks keep nothing
-    of what the spans cite (see RecordTask), and no sentence is looked for.
+    of what the spans cite (see RecordTask), and no sentence is looked for; with
+    it, the sentences are found here, in the worker that checked the records.
+    Once the records are checked, the context keeps only the articles.
     """
     result = dataset_layers(location, jobs, ignore, sizes)
     if not recall:
@@ -83,22 +83,10 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
         result.checked.append(checked := check_whole_file(result.tasks[0]))
         if recall and result.context and result.context.sources:
             result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
-        _keep_articles_only(result)
+        if result.context is not None:  # what the run keeps of it (see articles_only)
+            result.context = result.context.articles_only()
+            result.tasks[:] = [replace(task, context=result.context) for task in result.tasks]
     return result
-
-
-def _keep_articles_only(result: DatasetResult) -> None:
-    """Drop what only the record checks needed from a checked dataset's context.
-
-    A worker sends its results back pickled: the actors' ids, names, kinds and
-    affiliations were half of a small dataset's pickling time, and the run
-    needs only the articles (for the report's `seen`).
-    """
-    if result.context is None:
-        return
-    kept = DatasetContext(result.context.version, sources=result.context.sources)
-    result.context = kept
-    result.tasks[:] = [replace(task, context=kept) for task in result.tasks]
 
 
 def dataset_layers(location: DatasetLocation, jobs: int = 1,
@@ -116,17 +104,6 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
                          tasks, [], layers.title, layers.context, layers.version, layers.actors)
-
-
-def _resolve_or_none(document: JSON, ptr: str) -> JSON:
-    try:
-        return resolve(document, ptr)
-    except LookupError:
-        return None
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _publication(value: str) -> dt.date | None:
@@ -257,7 +234,7 @@ class _Layers:
                 continue
             paths[name] = path
             seen_paths.add(path)
-            self._hashes[path] = (_resolve_or_none(descriptor, join(where, "hash")),
+            self._hashes[path] = (resolve_or_none(descriptor, join(where, "hash")),
                                   join(where, "hash"))
             self._pointers[path] = join(where, "path")
         # A Table Schema given as a path is a file of the dataset's, declared by its resource.
@@ -303,7 +280,8 @@ class _Layers:
                                            pointer=self._pointers[path]))
             return None
         expected, hash_pointer = self._hashes[path]
-        problem = descriptor_rules.hash_problem(path, _sha256(data), expected, hash_pointer)
+        digest = hashlib.sha256(data).hexdigest()
+        problem = descriptor_rules.hash_problem(path, digest, expected, hash_pointer)
         if problem:
             yield self._descriptor(problem)
         return data
@@ -378,7 +356,8 @@ class _Layers:
                 else:
                     data = loaded
             if data is not None:
-                mismatch = tables.article_hash_problem(path, _sha256(data), row.get("sha256", ""))
+                digest = hashlib.sha256(data).hexdigest()
+                mismatch = tables.article_hash_problem(path, digest, row.get("sha256", ""))
                 if mismatch:
                     column = sources.header.index("sha256") + 1 if sources else 1
                     yield make(mismatch.code, mismatch.message, where, line, column,
