@@ -13,13 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator.escaping import escape
 from validator.findings import Problem, UsageError
 from validator.reading import paths
 from validator.reading.discovery import discover, in_no_dataset
 from validator.reading.limits import MAX_DEPTH, MAX_INT_DIGITS
-from validator.reading.paths import open_regular_file, read_regular_file, unsafe_path_reason
+from validator.reading.paths import (
+    open_regular_file,
+    read_regular_file,
+    refusal,
+    unsafe_path_reason,
+)
 from validator.reading.strict_json import parse_json
 from validator.reading.text import position
 
@@ -124,9 +131,20 @@ def test_unsafe_paths_are_refused_with_their_reason(path: object, reason: str) -
     assert unsafe_path_reason(path) == reason
 
 
-@pytest.mark.parametrize("path", ["events.jsonl", "articles/voa-1.txt", "a/b_c/d-e.txt"])
+@pytest.mark.parametrize("path", ["events.jsonl", "articles/voa-1.txt", "a/b_c/d-e.txt",
+                                  ".hidden", "..x", "a/...", "x.."])
 def test_safe_paths_are_accepted(path: str) -> None:
     assert unsafe_path_reason(path) is None
+
+
+SEGMENTS = st.one_of(st.sampled_from(["", ".", "..", "...", ".x", "x.", "..x", "a-b_c.txt",
+                                       "http:", "C:", "a b", "é", "a\\b", "a\x00", "x\n"]),
+                     st.text(alphabet="a.-_:\\\x00\né ", max_size=4))
+
+
+@given(st.lists(SEGMENTS, min_size=1, max_size=4).map("/".join))
+def test_the_one_match_for_a_safe_path_agrees_with_the_policy_rule_by_rule(path: str) -> None:
+    assert unsafe_path_reason(path) == (refusal(path) if path else "is not a non-empty string")
 
 
 # --- Opening files and finding datasets ---------------------------------------

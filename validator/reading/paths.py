@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A path the policy accepts, in one match: plain segments, none '.' or '..' (a colon is
+# not among their characters, so no scheme either).  Only a path it refuses is asked why.
+_PLAIN_SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._-]+"
+_PLAIN_PATH = re.compile(f"{_PLAIN_SEGMENT}(?:/{_PLAIN_SEGMENT})*")
 
 
 def unsafe_path_reason(path: object) -> str | None:
@@ -36,6 +40,11 @@ def unsafe_path_reason(path: object) -> str | None:
     """
     if not isinstance(path, str) or not path:
         return "is not a non-empty string"
+    return None if _PLAIN_PATH.fullmatch(path) else refusal(path)
+
+
+def refusal(path: str) -> str | None:
+    """`unsafe_path_reason` of a non-empty string, rule by rule (None: it is safe)."""
     if "\x00" in path:
         return "contains a NUL character"
     if "\\" in path:
