@@ -11,6 +11,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,6 +24,9 @@ from validator.reading.limits import Sizes
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from small import make_small_corpus  # a script: its folder is put on the path above
+
+if TYPE_CHECKING:
+    import pytest
 
 
 @given(weights=st.lists(st.integers(0, 10_000), max_size=300), jobs=st.integers(1, 8),
@@ -93,3 +97,17 @@ def test_a_cell_with_a_scheme_is_a_uri_by_rfc3986_s_own_pattern() -> None:
     from validator.checks import tables
 
     assert tables._HAS_SCHEME.__self__.pattern == abnf_regexp.SCHEME_RE + ":"  # noqa: SLF001
+
+
+def test_a_dataset_s_layers_open_its_folder_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file of the descriptor, tables and texts is opened from the one folder descriptor."""
+    from validator.engine.dataset import dataset_layers
+    from validator.reading import discovery, paths
+
+    opened: list[Path] = []
+    real = paths.open_folder
+    monkeypatch.setattr(paths, "open_folder", lambda root: opened.append(root) or real(root))
+    repository = Path(__file__).parent.parent
+    [location], _ = discovery.discover([str(repository / "datasets" / "voa-2020-01-27-parly-pentagon")])
+    layers = dataset_layers(location)
+    assert (layers.findings, len(layers.context.sources or {}), opened) == ([], 1, [location.root])

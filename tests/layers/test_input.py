@@ -174,6 +174,23 @@ def test_only_a_regular_file_inside_the_dataset_is_opened(
         tmp_path: Path) -> None:
     setup(tmp_path)
     assert open_regular_file(tmp_path, relative) == Problem(code, message)
+    with paths.folder_opened(tmp_path) as at:  # from the folder open already: the same
+        assert open_regular_file(tmp_path, relative, at) == Problem(code, message)
+
+
+def test_a_folder_opened_once_is_the_one_read_and_stays_open(tmp_path: Path) -> None:
+    """Every file from the one descriptor: a folder renamed meanwhile is still the one read."""
+    (tmp_path / "d" / "articles").mkdir(parents=True)
+    (tmp_path / "d" / "articles" / "a.txt").write_text("first", "utf-8")
+    with paths.folder_opened(tmp_path / "d") as at:
+        assert at is not None
+        (tmp_path / "d").rename(tmp_path / "moved")
+        (tmp_path / "d").mkdir()  # another folder under the name
+        assert read_regular_file(tmp_path / "d", "articles/a.txt", at=at) == b"first"
+        assert list(paths.dataset_files(tmp_path / "d", print, at)) == ["articles/a.txt"]
+        os.fstat(at)  # still open
+    with paths.folder_opened(tmp_path / "gone") as missing:
+        assert missing is None  # each open then says why
 
 
 def test_a_file_is_read_up_to_its_limit(tmp_path: Path) -> None:

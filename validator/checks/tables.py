@@ -111,10 +111,7 @@ def _is_uri(cell: str) -> bool:
 
 
 def _rfc3986_uri(cell: str) -> bool:
-    """rfc3986's verdict, for a cell that does not start with a scheme.
-
-    Imported only here: importing rfc3986 was 15 ms of every run's start.
-    """
+    """rfc3986's verdict on a cell without a scheme (imported here: 15 ms of a run's start)."""
     import rfc3986
     from rfc3986 import exceptions, validators
 

@@ -32,6 +32,7 @@ from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, S
 from validator.reading.lines import split
 from validator.reading.paths import (
     dataset_files,
+    folder_opened,
     open_regular_file,
     read_regular_file,
     unreadable_folder,
@@ -128,6 +129,7 @@ class _Layers:
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
         self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
         self._locator: Locator | None = None  # of the descriptor's text
+        self._at: int | None = None  # the dataset folder, open while the layers run
 
     # Locating problems -----------------------------------------------------
 
@@ -148,7 +150,10 @@ class _Layers:
         At most MAX_FINDINGS_PER_RULE of a rule in a file: a descriptor with
         10,000 unsafe paths gives 100 of them, and a note of how many more.
         """
-        return capped_by_code(self._findings(), MAX_FINDINGS_PER_RULE)
+        with folder_opened(self.location.root) as self._at:
+            found = capped_by_code(self._findings(), MAX_FINDINGS_PER_RULE)
+        self._at = None  # closed
+        return found
 
     def _findings(self) -> Iterator[Finding]:
         descriptor = yield from self._read_descriptor()
@@ -202,7 +207,7 @@ class _Layers:
                                                     chunk_bytes=sizes.chunk_bytes)]
 
     def _read_descriptor(self) -> Generator[Finding, None, JSON]:
-        data = read_regular_file(self.location.root, DESCRIPTOR)
+        data = read_regular_file(self.location.root, DESCRIPTOR, at=self._at)
         if isinstance(data, Problem):
             yield self._file(DESCRIPTOR, data)
             return None
@@ -241,7 +246,7 @@ class _Layers:
         seen_paths |= {path for where, path in descriptor_rules.schema_paths(
             descriptor, table_names) if where not in unsafe and path not in seen_paths}
         unreadable: list[tuple[str, OSError]] = []
-        files = dataset_files(self.location.root, lambda *failed: unreadable.append(failed))
+        files = dataset_files(self.location.root, lambda *f: unreadable.append(f), self._at)
         for relative in descriptor_rules.undeclared(files, seen_paths):
             yield make("resource-undeclared", "file is not declared in datapackage.json",
                        self.location.name(relative))
@@ -257,7 +262,7 @@ class _Layers:
             if where in unsafe:
                 continue
             if isinstance(given, str):
-                data = read_regular_file(self.location.root, given)
+                data = read_regular_file(self.location.root, given, at=self._at)
                 if isinstance(data, Problem):
                     yield self._descriptor(Problem(data.code, f"the {table} table's Table Schema: "
                                                    f"{data.message}", pointer=where))
@@ -274,7 +279,7 @@ class _Layers:
                 yield self._descriptor(problem)
 
     def _read(self, path: str, name: str) -> Generator[Finding, None, bytes | None]:
-        data = read_regular_file(self.location.root, path)
+        data = read_regular_file(self.location.root, path, at=self._at)
         if isinstance(data, Problem):
             yield self._descriptor(Problem(data.code, f"resource {escape(name)}: {data.message}",
                                            pointer=self._pointers[path]))
@@ -348,7 +353,7 @@ class _Layers:
             if data is None and path not in paths.values():
                 # Not a declared resource: the file walk reports it if it exists;
                 # its text is still read so that its spans are checked.
-                loaded = read_regular_file(self.location.root, path)
+                loaded = read_regular_file(self.location.root, path, at=self._at)
                 if isinstance(loaded, Problem):
                     column = sources.header.index("path") + 1 if sources else 1
                     yield make(loaded.code, f"article text: {loaded.message}", where, line,
@@ -379,7 +384,7 @@ class _Layers:
 
     def _events(self, path: str) -> Iterator[Finding]:
         """Open the events file once to check it, and its hash if one is declared."""
-        handle = open_regular_file(self.location.root, path)
+        handle = open_regular_file(self.location.root, path, self._at)
         if isinstance(handle, Problem):
             yield self._descriptor(Problem(handle.code, f"resource 'events': {handle.message}",
                                            pointer=self._pointers[path]))
