@@ -32,25 +32,27 @@ def datasets_beside(locations: Iterable[DatasetLocation]) -> list[DatasetLocatio
     entry named like a dataset of the run is skipped before it is looked at, so
     a run over every dataset of a folder costs one listing of it.
     """
-    checked: dict[Path, set[str]] = {}
-    displays: dict[Path, str] = {}
+    checked: dict[str, set[str]] = {}
+    displays: dict[str, str] = {}
     for location in locations:
         if location.display in {"", "."}:
             continue  # the current folder: its parent is outside what was named
-        folder = Path(os.path.abspath(location.root)).parent  # noqa: PTH100 - no link resolved
-        checked.setdefault(folder, set()).add(location.root.name)
-        displays.setdefault(folder, location.display.rpartition("/")[0])
+        # By name, as strings: a Path a dataset was most of the cost, before any folder's.
+        where, name = os.path.split(os.path.abspath(location.root))  # noqa: PTH100 - no link resolved
+        checked.setdefault(where, set()).add(name)
+        displays.setdefault(where, location.display.rpartition("/")[0])
     found = []
-    for folder in sorted(checked):
+    for parent in sorted(checked):
+        folder, skipped, above = Path(parent), checked[parent], displays[parent]
         try:
             names = sorted(entry.name for entry in os.scandir(folder)
-                           if entry.name not in checked[folder] and not entry.name.startswith(".")
+                           if entry.name not in skipped and not entry.name.startswith(".")
                            and entry.is_dir(follow_symlinks=False))
         except OSError:
             continue
         for name in names:
             if _holds_descriptor(folder / name):
-                display = f"{displays[folder]}/{name}" if displays[folder] else name
+                display = f"{above}/{name}" if above else name
                 found.append(DatasetLocation(folder / name, display))
     return found
 
