@@ -599,6 +599,21 @@ def test_the_transfer_messages_name_the_other_record() -> None:
         "or say in coding.note why they differ")]
 
 
+def test_the_stage_message_names_the_earliest_record_it_is_not_linked_to() -> None:
+    """Not the first of the stage that came first: 'c' is shipped, 'b' (line 2) delivered,
+    and 'd', used and linked to 'a' only, names 'b' rather than the shipped 'c' (line 3)."""
+    gathered = Transfers()
+    for line, record in enumerate([_claim("a", "shipped"), _claim("b", "delivered"),
+                                   _claim("c", "shipped"), _claim("d", "used", links=("a",))], 1):
+        gathered.add(record, line, 0)
+    named = {one.record: problem.message.split(" gives")[0]
+             for one, problem in transfer_problems(gathered.found)
+             if problem.code == "stage-inconsistent"}
+    assert named == {"b": f"stage delivered, but record {escape('a')} (line 1)",
+                     "c": f"stage shipped, but record {escape('b')} (line 2)",
+                     "d": f"stage used, but record {escape('b')} (line 2)"}
+
+
 def test_a_chain_of_links_covers_only_the_records_it_joins() -> None:
     """Alternating stages, each record linked to the one before: from the fourth on, each
     has an earlier record of the other stage that it is not linked to."""

@@ -132,14 +132,16 @@ def transfer_problems(transfers: Iterable[Transfer],
 def _unlinked(later: Transfer, key: tuple[str, str, str], by_stage: dict[str, list[Transfer]],
               linked: set[frozenset[str]],
               passed: dict[tuple[tuple[str, str, str], str, str], int]) -> Transfer | None:
-    """The first earlier transfer of another stage that `later` is not linked to, or None.
+    """The earliest transfer of another stage that `later` is not linked to, or None.
 
-    The stages are looked at as they first came, each one's records in order.
-    Each earlier one passed over is linked to `later`'s id, and is passed over
-    once for that id (`passed` keeps, by key, id and stage, how many of the
-    stage's records were): the looks are bounded by the stages and the links,
-    even when many records share an id (record-id-duplicate's).
+    Each stage's records are looked at in order, up to its first unlinked one;
+    the earliest of those (by line) is the one a finding names.  Each earlier
+    one passed over is linked to `later`'s id, and is passed over once for
+    that id (`passed` keeps, by key, id and stage, how many of the stage's
+    records were): the looks are bounded by the stages and the links, even
+    when many records share an id (record-id-duplicate's).
     """
+    found = None
     for stage, earlier in by_stage.items():
         if stage == later.stage:
             continue
@@ -148,9 +150,9 @@ def _unlinked(later: Transfer, key: tuple[str, str, str], by_stage: dict[str, li
                 frozenset((earlier[number].record, later.record)) in linked:
             number += 1
         passed[key, later.record, stage] = number
-        if number < len(earlier):
-            return earlier[number]
-    return None
+        if number < len(earlier) and (found is None or earlier[number].line < found.line):
+            found = earlier[number]
+    return found
 
 
 def _parties(one: Transfer) -> str:
