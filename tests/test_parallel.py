@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import pickle
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from writing import shift_dates
 from validator import validate
 from validator.engine import engines, records
 from validator.engine import ids as id_index
+from validator.engine.pool import worker_map
 from validator.findings import Problem
 from validator.reading import fast_json
 from validator.reading import lines as line_reader
@@ -586,3 +588,30 @@ def test_progress_moves_within_one_large_file_in_one_process(tmp_path: Path) -> 
     total = calls[0][1]
     assert len({done for done, _ in calls}) > 10  # it moves within the file
     assert calls[-1] == (total, total)
+
+
+def _whose(item: int) -> tuple[int, int]:
+    return item, os.getpid()
+
+
+def _fails_at_three(item: int) -> int:
+    if item == 3:
+        raise ValueError(item)
+    return item
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 40])
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_the_processes_map_runs_items_here_too_and_keeps_their_order(count: int,
+                                                                      jobs: int) -> None:
+    """`jobs - 1` workers and this process: the last item (or the only one) is run here,
+    and while a result is not back, this process runs the next item no one has."""
+    with worker_map(jobs) as run_map:
+        results = list(run_map(_whose, range(count)))
+    assert [item for item, _ in results] == list(range(count))
+    ran = [pid for _, pid in results]
+    assert ran[-1:] == [os.getpid()] * min(count, 1)
+    if count >= 2:
+        assert set(ran) - {os.getpid()}  # and a worker some
+    with worker_map(jobs) as run_map, pytest.raises(ValueError, match="3"):
+        list(run_map(_fails_at_three, range(count + 4)))  # raised here or in a worker

@@ -311,3 +311,10 @@ def test_a_run_without_the_recall_aid_keeps_nothing_and_finds_the_same(tmp_path:
     assert spared == kept
     assert _covered(spared.seen) == [()]
     assert _covered(kept.seen) != [()]
+    # Nor the articles' texts (a worker need not send them back), in chunks as whole.
+    split = validate([str(folder)], jobs=2, mapper=map, recall=False,
+                     sizes=Sizes(chunk_bytes=1024, parallel_bytes=0, block_bytes=512))
+    assert len(split.seen[0].articles) == len(kept.seen[0].articles) > 0
+    assert [a.text for a in (*spared.seen[0].articles, *split.seen[0].articles)] == [None] * (
+        2 * len(kept.seen[0].articles))
+    assert all(article.text for article in kept.seen[0].articles)

@@ -269,7 +269,10 @@ def _words(text: str) -> list[Word]:
         lowered, flags = text, re.IGNORECASE
     else:
         flags = re.NOFLAG
-    return [(match.start(), match.end(), names[" ".join(match.group().lower().split())])
+    # A match of a lowered text is its form as listed unless a phrase's words stand
+    # apart by other spaces (a line break, two spaces): only those are put in its form.
+    return [(match.start(), match.end(),
+             names.get(match.group()) or names[" ".join(match.group().lower().split())])
             for match in _expression(frozenset(lasts), flags).finditer(lowered)]
 
 

@@ -23,7 +23,7 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class ArticleSeen:
-    """One row of a dataset's sources table, with its text when it could be read."""
+    """One row of a dataset's sources table, with its text when it could be read (and kept)."""
 
     source: str
     path: str

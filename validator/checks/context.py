@@ -34,11 +34,16 @@ class DatasetContext:
     kinds: dict[str, str] | None = None
     affiliations: dict[str, str] | None = None
 
-    def articles_only(self) -> DatasetContext:
+    def articles_only(self, *, texts: bool = True) -> DatasetContext:
         """This context with its articles alone: what a run keeps once the records are checked.
 
         A worker sends its results back pickled, and the actors' ids, names, kinds
-        and affiliations were half of a small dataset's pickling time.
+        and affiliations were half of a small dataset's pickling time.  Without
+        `texts`, the articles keep no text either (`text` None).
         """
-        return DatasetContext(self.version, sources=self.sources)
+        if texts or self.sources is None:
+            return DatasetContext(self.version, sources=self.sources)
+        return DatasetContext(self.version, sources={
+            source: Article(article.source_id, article.path, None, article.published)
+            for source, article in self.sources.items()})
 

@@ -85,7 +85,7 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
         if recall and result.context and result.context.sources:
             result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
         if result.context is not None:  # what the run keeps of it (see articles_only)
-            result.context = result.context.articles_only()
+            result.context = result.context.articles_only(texts=recall)
             result.tasks[:] = [replace(task, context=result.context) for task in result.tasks]
     return result
 

@@ -82,8 +82,9 @@ def validate(paths: Iterable[str] = ("datasets",),
     With `recall` (the default), each article's `covered` in the report's
     `seen` holds the ranges its dataset's spans cite, for the recall aid of
     the JSON report and the evidence page (`validator.recall`); without it,
-    they are left empty and each span costs nothing (the text, GitHub and
-    SARIF formats show no recall aid).  It never changes the findings.
+    they are left empty, each span costs nothing, and `seen` keeps no
+    article's text (`text` None: the text, GitHub and SARIF formats show
+    neither).  It never changes the findings.
     """
     codes = rules_to_ignore(ignore)
     findings: list[Finding] = []
@@ -105,7 +106,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     # Chunks for the progress of one process too (see above); the split is `cut`.
     cut = max(jobs, 2) if progress else jobs
     beside = [] if alone else datasets_beside(locations)
-    merged = RunState(locations, codes, *ids_beside(beside))  # beside first: see RunState
+    merged = RunState(locations, codes, *ids_beside(beside), texts=recall)  # beside first
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         # A mapper's cluster may be of any size: enough batches for 16 workers.
         parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
@@ -135,9 +136,14 @@ class RunState:
     """
 
     def __init__(self, locations: list[DatasetLocation], codes: frozenset[str],
-                 ids: RecordIds, roots: dict[str, tuple[str, str]]) -> None:
-        """The state of a run of `locations` that begins with the ids (and roots) beside it."""
+                 ids: RecordIds, roots: dict[str, tuple[str, str]], *, texts: bool = True,
+                 ) -> None:
+        """The state of a run of `locations` that begins with the ids (and roots) beside it.
+
+        Without `texts`, what it keeps of each dataset read (`seen`) holds no article text.
+        """
         self.locations, self.codes, self.ids, self.roots = locations, codes, ids, roots
+        self.texts = texts
         self.links, self.keys = RecordLinks(), EventKeys()
         self.findings: list[Finding] = []
         self.seen: list[DatasetSeen] = []
@@ -169,7 +175,8 @@ class RunState:
         self.records += in_dataset
         if not in_dataset and "events-empty" not in self.codes:
             self.findings.extend(_empty_events(result, checked))
-        self.seen.append(_seen(self.locations[len(self.seen)], result, in_dataset, checked))
+        self.seen.append(_seen(self.locations[len(self.seen)], result, in_dataset, checked,
+                               texts=self.texts))
 
 
 def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: list[int],
@@ -311,8 +318,8 @@ def _folder_bytes(location: DatasetLocation) -> int:
 
 
 def _seen(location: DatasetLocation, result: DatasetResult, records: int,
-          checked: list[RecordResult]) -> DatasetSeen:
-    """What the run read of one dataset, for the reports that draw it."""
+          checked: list[RecordResult], *, texts: bool = True) -> DatasetSeen:
+    """What the run read of one dataset, for the reports that draw it (`texts`: its texts)."""
     covered = Coverage()  # what every record cites, over the chunks of its events file
     for chunk in checked:
         covered.merge(chunk.covered)
@@ -320,6 +327,6 @@ def _seen(location: DatasetLocation, result: DatasetResult, records: int,
     found = result.uncovered or {}
     return DatasetSeen(result.name, location.display, str(location.root), result.title,
                        result.tasks[0].path if result.tasks else None, records,
-                       tuple(ArticleSeen(source, article.path, article.text, covered.of(source),
-                                         found.get(source))
+                       tuple(ArticleSeen(source, article.path, article.text if texts else None,
+                                         covered.of(source), found.get(source))
                              for source, article in sources.items()), result.version)
