@@ -80,8 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                              "(references, evidence, meaning); repeatable. Warnings and those "
                              "layers' rules can be ignored; every report names them")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
-                        help="processes that check records, this one among them "
-                             "(default: all cores; with "
+                        help="processes that check records (default: all cores; with "
                              "--scheduler, the cluster's worker threads); "
                              "the findings are the same for any N")
     parser.add_argument("--scheduler", metavar="ADDRESS",
