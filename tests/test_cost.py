@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import tracemalloc
 import unicodedata
 
 import pytest
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from strategies import json_values
 from values import paths
 
-from validator.capping import capped, capped_by_code
+from validator.capping import capped, capped_by_code, capped_by_code_tagged
 from validator.checks.suggest import MAX_CHOICES, closest, did_you_mean
 from validator.checks.tables import (
     MAX_EXTRA_CELLS,
@@ -201,6 +202,25 @@ def test_capped_by_code_counts_each_rule_of_each_file() -> None:
     assert (note.file, note.line, note.severity) == ("a.json", 6, Severity.WARNING)
     assert note.message == ("2 more path-unsafe findings in this file are not reported "
                             "(the limit is 5)")
+
+
+def test_capping_tagged_findings_holds_only_those_kept() -> None:
+    """A million suspect links of one file: 100 findings and their tags, then a note.
+
+    Read lazily, so that no placeholder of the findings left out is held (they
+    were some 200 bytes each, all at once).
+    """
+    placed = ((entry, Finding("a.jsonl", entry + 1, 1, "link-dangling", ""))
+              for entry in range(1_000_000))
+    tracemalloc.start()
+    try:
+        kept = capped_by_code_tagged(placed, 100)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [tag for tag, _ in kept] == [*range(100), None]
+    assert kept[-1][1].message.startswith("999900 more link-dangling findings in this file")
+    assert peak < 2_000_000  # a list of them all: some 200 MB
 
 
 def test_orphans_are_matched_to_datasets_in_linear_time() -> None:

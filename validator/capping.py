@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import collections
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from validator.findings import RULES, Finding, Problem, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+T = TypeVar("T")
 
 
 def capped(problems: Iterable[Problem], limit: int, where: str) -> list[Problem]:
@@ -49,19 +51,30 @@ def capped_by_code(findings: Iterable[Finding], limit: int) -> list[Finding]:
     The note (`findings-capped`, a warning) stands where the first finding left
     out would have, and counts them.  Errors stay errors: each code keeps `limit`.
     """
+    return [finding for _, finding in capped_by_code_tagged(
+        ((None, finding) for finding in findings), limit)]
+
+
+def capped_by_code_tagged(tagged: Iterable[tuple[T, Finding]],
+                          limit: int) -> list[tuple[T | None, Finding]]:
+    """`capped_by_code` of findings that each come with a tag, kept beside it (a note: None).
+
+    Read lazily: only the findings kept, and the first left out of each file
+    and code, are held, however many there are.
+    """
     counts: collections.Counter[tuple[str, str]] = collections.Counter()
-    kept: list[Finding] = []
+    kept: list[tuple[T | None, Finding]] = []
     first_left: dict[tuple[str, str], Finding] = {}
-    for finding in findings:
+    for tag, finding in tagged:
         key = (finding.file, finding.code)
         counts[key] += 1
         if counts[key] <= limit:
-            kept.append(finding)
+            kept.append((tag, finding))
         else:
             first_left.setdefault(key, finding)
     for (file, code), left in first_left.items():
-        kept.append(Finding(file, left.line, left.column, "findings-capped",
-                            f"{counts[(file, code)] - limit} more {code} findings in this file "
-                            f"are not reported (the limit is {limit})", left.pointer,
-                            RULES["findings-capped"].severity))
+        kept.append((None, Finding(file, left.line, left.column, "findings-capped",
+                                   f"{counts[(file, code)] - limit} more {code} findings in "
+                                   f"this file are not reported (the limit is {limit})",
+                                   left.pointer, RULES["findings-capped"].severity)))
     return kept

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from validator.capping import capped_by_code
+from validator.capping import capped_by_code_tagged
 from validator.checks import duplicates
 from validator.checks.links import PART_OF_VISIT, SELF, link_problem, part_of_multilateral
 from validator.engine.ids import RecordIds, id_digest, repeated_groups
@@ -246,15 +246,13 @@ def _placed(links: RecordLinks, entries: Iterable[int], ids: RecordIds, code: st
             yield entry, make(code, "", file, line, 1, f"/links/{links.indexes[entry]}/record")
 
 
-def _capped(placed: list[tuple[int, Finding]]) -> Iterator[tuple[int | None, Finding]]:
+def _capped(placed: Iterable[tuple[int, Finding]]) -> list[tuple[int | None, Finding]]:
     """At most MAX_FINDINGS_PER_RULE a file, as every rule: only those kept are read again.
 
-    A note of how many more (`findings-capped`) comes with entry None.  Each
-    placed finding is one link's (its file, line and pointer), so it names its entry.
+    A note of how many more (`findings-capped`) comes with entry None.  Read
+    lazily: a file of a million suspect links holds only the findings kept.
     """
-    entries = {finding: entry for entry, finding in placed}
-    for finding in capped_by_code((finding for _, finding in placed), MAX_FINDINGS_PER_RULE):
-        yield entries.get(finding), finding
+    return capped_by_code_tagged(placed, MAX_FINDINGS_PER_RULE)
 
 
 def _missing(wanted: array.array[int], digests: array.array[int]) -> set[int]:
@@ -288,8 +286,8 @@ def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
     """
     unknown = _missing(links.targets, ids.digests)
     records = _Records(ids, roots)
-    placed = list(_placed(links, links.suspects(lambda digest: digest not in unknown), ids,
-                          "link-dangling", outside))
+    placed = _placed(links, links.suspects(lambda digest: digest not in unknown), ids,
+                     "link-dangling", outside)
     for entry, finding in _capped(placed):
         if entry is None:
             yield finding
@@ -319,8 +317,8 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
                 multilateral.add(found.id)
     digests = {id_digest(record_id) for record_id in multilateral}
     linked = [entry for entry in visits if links.targets[entry] in digests]
-    for entry, finding in _capped(list(_placed(links, linked, ids,
-                                               "visit-part-of-multilateral", outside))):
+    for entry, finding in _capped(_placed(links, linked, ids, "visit-part-of-multilateral",
+                                          outside)):
         if entry is None:
             yield finding
             continue
