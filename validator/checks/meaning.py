@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
+from validator.checks.countries import alpha3_codes
 from validator.checks.walk import dates, places
 from validator.escaping import escape
 from validator.findings import Problem
@@ -23,16 +24,9 @@ if TYPE_CHECKING:
 JSON = Any
 
 
-@functools.cache
-def _alpha3_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(country.alpha_3 for country in pycountry.countries)
-
-
 def is_country(code: str) -> bool:
-    """Whether `code` is an assigned ISO 3166-1 alpha-3 code (from pycountry)."""
-    return code in _alpha3_codes()
+    """Whether `code` is an assigned ISO 3166-1 alpha-3 code (from pycountry's database)."""
+    return code in alpha3_codes()
 
 
 def withdrawn(code: str) -> str:
@@ -328,7 +322,7 @@ def countries(record: JSON, context: DatasetContext) -> Iterator[Problem]:
 
 
 def _countries_known(view: RecordView, context: DatasetContext) -> bool:
-    codes = _alpha3_codes()
+    codes = alpha3_codes()
     for place in view.places:
         code = place.get("country")
         if code is not None and code not in codes:
@@ -338,7 +332,7 @@ def _countries_known(view: RecordView, context: DatasetContext) -> bool:
 
 @functools.cache  # the same for every dataset (sorting 249 codes took 0.07 ms a dataset)
 def _country_enum() -> dict[str, JSON]:
-    return {"common.schema.json#/$defs/country_code": {"enum": sorted(_alpha3_codes())}}
+    return {"common.schema.json#/$defs/country_code": {"enum": sorted(alpha3_codes())}}
 
 
 @functools.cache

@@ -25,6 +25,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.base import RecordCheck
+from validator.checks.countries import country_entry
 from validator.checks.walk import spans
 from validator.escaping import escape
 from validator.findings import Problem
@@ -74,13 +75,11 @@ def _country_words() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=512)  # asked again for each dataset's states
 def _country_names(code: str) -> tuple[str, ...]:
     """What an article may call the country of alpha-3 `code`."""
-    import pycountry
-
     found: list[str] = list(_country_words().get(code, ()))
-    country = pycountry.countries.get(alpha_3=code) if code else None
+    country = country_entry(code) if code else None
     if country is not None:
-        found += [getattr(country, key) for key in ("name", "common_name", "official_name")
-                  if hasattr(country, key)]
+        found += [country[key] for key in ("name", "common_name", "official_name")
+                  if key in country]
     return tuple(found)
 
 
