@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from test_parallel import _far_map
 
 from validator import validate
+from validator.engine import run
 from validator.engine.run import batches
 from validator.reading.discovery import DatasetLocation
 from validator.reading.limits import Sizes
@@ -72,6 +73,29 @@ def test_many_small_datasets_give_one_process_s_findings_on_processes_and_a_clus
     assert ran[0] > 10  # batches, not one task a dataset, nor one for all
     with ThreadPoolExecutor(2) as pool:
         assert validate([str(tmp_path)], jobs=2, mapper=pool.map, sizes=sizes) == serial
+
+
+def test_one_process_without_progress_weighs_no_dataset(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The datasets' weights decide processes, batches and progress: one process needs none."""
+    make_small_corpus(tmp_path, datasets=6, seed=5, broken_share=0.5)
+    weighed: list[Path] = []
+    weigh = run._folder_bytes  # noqa: SLF001
+
+    def counted(location: DatasetLocation) -> int:
+        weighed.append(location.root)
+        return weigh(location)
+
+    monkeypatch.setattr(run, "_folder_bytes", counted)
+    alone = validate([str(tmp_path)], jobs=1)
+    assert weighed == []
+    moved: list[int] = []
+    assert validate([str(tmp_path)], jobs=1, progress=lambda done, *_: moved.append(done)) \
+        == alone
+    assert len(weighed) == 6
+    assert moved[-1] > 0
+    assert validate([str(tmp_path)], jobs=2) == alone
+    assert len(weighed) == 12
 
 
 def test_a_run_over_clean_datasets_imports_no_slow_library() -> None:

@@ -99,8 +99,11 @@ def validate(paths: Iterable[str] = ("datasets",),
     ]
     for location in locations:  # every later open of it must find this same folder
         pin_folder(location.root)
-    weights = [_folder_bytes(location) for location in locations]
-    # Processes pay off only when there is enough to share out.
+    # What each dataset weighs: whether processes pay off, how batches are cut, the
+    # progress.  One process with no progress needs none of it (a folder's listing
+    # and a status of each file: some 5% of a small dataset's time).
+    weighed = jobs > 1 or mapper is not None or progress is not None
+    weights = [_folder_bytes(location) if weighed else 0 for location in locations]
     if mapper is None and sum(weights) < sizes.parallel_bytes:
         jobs = 1
     # Chunks for the progress of one process too (see above); the split is `cut`.
