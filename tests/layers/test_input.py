@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -198,6 +199,40 @@ def test_a_file_is_read_up_to_its_limit(tmp_path: Path) -> None:
     assert read_regular_file(tmp_path, "a.txt", limit=10) == b"x" * 10
     assert read_regular_file(tmp_path, "a.txt", limit=9) == Problem(
         "file-too-large", "'a.txt' is larger than 9 bytes")
+
+
+@pytest.mark.parametrize("short_reads", [False, True], ids=["whole", "three-bytes-a-read"])
+@pytest.mark.parametrize(("size", "told", "limit", "expected"), [
+    (0, 0, 10, b""),
+    (10, 10, 10, b"x" * 10),
+    (10, 4, 10, b"x" * 10),  # grown since its status was taken: read on, to the limit
+    (12, 4, 10, None),
+    (11, 11, 10, None),
+], ids=["empty", "at-the-limit", "grown", "grown-past-the-limit", "past-the-limit"])
+def test_a_file_is_read_to_its_end_or_past_its_limit_and_closed(
+        size: int, told: int, limit: int, expected: bytes | None, short_reads: bool,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bytes a file holds however its status and reads fall; no descriptor is left open."""
+    (tmp_path / "a.txt").write_bytes(b"x" * size)
+    status, read = os.fstat, os.read
+
+    def stale(fd: int) -> os.stat_result:
+        info = status(fd)
+        return os.stat_result((*info[:6], told, *info[7:])) if fd != at else info
+
+    def short(fd: int, wanted: int) -> bytes:
+        return read(fd, min(wanted, 3) if short_reads else wanted)
+
+    with paths.folder_opened(tmp_path) as at:
+        before = len(list(Path("/proc/self/fd").iterdir())) if sys.platform == "linux" else 0
+        with monkeypatch.context() as patched:  # os itself: for this read only
+            patched.setattr(paths.os, "fstat", stale)
+            patched.setattr(paths.os, "read", short)
+            got = read_regular_file(tmp_path, "a.txt", limit=limit, at=at)
+        if sys.platform == "linux":
+            assert len(list(Path("/proc/self/fd").iterdir())) == before
+    assert got == (expected if expected is not None else Problem(
+        "file-too-large", f"'a.txt' is larger than {limit} bytes"))
 
 
 def _dataset(folder: Path) -> Path:

@@ -139,18 +139,52 @@ def open_regular_file(root: Path, relative: str, at: int | None = None,
     `at`, if given, is a descriptor of `root` open already (`open_folder`):
     the path is followed from it, and it stays open.
     """
+    opened = _checked_open(root, relative, at)
+    return opened if isinstance(opened, Problem) else os.fdopen(opened[0], "rb")
+
+
+def _checked_open(root: Path, relative: str, at: int | None,
+                  ) -> tuple[int, os.stat_result] | Problem:
+    """`open_regular_file`'s descriptor, and its status (the caller closes it)."""
     reason = unsafe_path_reason(relative)
     if reason:
         return Problem("path-unsafe", f"path {escape(relative)} {reason}")
-    name = escape(relative)
+    *folders, last = relative.split("/")  # a safe path: plain segments, one '/' apart
     try:
-        folder = open_folder(root) if at is None else os.dup(at)  # closed below, either way
+        folder = open_folder(root) if at is None else at  # `at` is left open
     except FileNotFoundError:
-        return Problem("resource-missing", f"{name} does not exist")
+        return Problem("resource-missing", f"{escape(relative)} does not exist")
     except OSError as error:
-        return Problem("path-unsafe", f"{name} cannot be inspected: {_strerror(error)}")
+        return Problem("path-unsafe", f"{escape(relative)} cannot be inspected: "
+                       f"{_strerror(error)}")
+    try:
+        fd = _open_below(folder, folders, last, relative)
+    finally:
+        if folder != at:
+            os.close(folder)
+    if isinstance(fd, Problem):
+        return fd
+    opened = os.fstat(fd)  # what was opened, whatever the checks above saw
+    if not stat.S_ISREG(opened.st_mode):
+        os.close(fd)
+        return Problem("path-unsafe", f"{escape(relative)} is not a regular file")
+    if opened.st_nlink > 1:
+        os.close(fd)
+        return Problem("path-unsafe", f"{escape(relative)} is a hard link (one of "
+                       f"{opened.st_nlink} names of a file, which may lie outside the "
+                       "dataset): it is not read")
+    return fd, opened
+
+
+def _open_below(folder: int, folders: list[str], last: str, relative: str) -> int | Problem:
+    """The file `last` below `folders` of the open `folder`, each step checked (see above).
+
+    Each folder on the way is closed once the next is open, but `folder` itself,
+    which the caller closes.
+    """
+    name = escape(relative)
+    start = folder
     try:  # each lstat below: a FileNotFoundError or OSError is caught after the loop
-        *folders, last = relative.split("/")  # a safe path: plain segments, one '/' apart
         for segment in folders:
             info = _stat_at(segment, folder)
             if stat.S_ISLNK(info.st_mode):
@@ -162,7 +196,8 @@ def open_regular_file(root: Path, relative: str, at: int | None = None,
                 inner = os.open(segment, _FOLDER_FLAGS, dir_fd=folder)
             except OSError as error:
                 return Problem("path-unsafe", f"{name} cannot be opened: {_strerror(error)}")
-            os.close(folder)
+            if folder != start:
+                os.close(folder)
             folder = inner
         info = _stat_at(last, folder)
         if stat.S_ISLNK(info.st_mode):
@@ -170,7 +205,7 @@ def open_regular_file(root: Path, relative: str, at: int | None = None,
         if not stat.S_ISREG(info.st_mode):
             return Problem("path-unsafe", f"{name} is not a regular file")
         try:
-            fd = os.open(last, _FILE_FLAGS, dir_fd=folder)
+            return os.open(last, _FILE_FLAGS, dir_fd=folder)
         except OSError as error:
             return Problem("path-unsafe", f"{name} cannot be opened: {_strerror(error)}")
     except FileNotFoundError:
@@ -178,34 +213,37 @@ def open_regular_file(root: Path, relative: str, at: int | None = None,
     except OSError as error:
         return Problem("path-unsafe", f"{name} cannot be inspected: {_strerror(error)}")
     finally:
-        os.close(folder)
-    opened = os.fstat(fd)  # what was opened, whatever the checks above saw
-    if not stat.S_ISREG(opened.st_mode):
-        os.close(fd)
-        return Problem("path-unsafe", f"{name} is not a regular file")
-    if opened.st_nlink > 1:
-        os.close(fd)
-        return Problem("path-unsafe", f"{name} is a hard link (one of {opened.st_nlink} names "
-                       "of a file, which may lie outside the dataset): it is not read")
-    return os.fdopen(fd, "rb")
+        if folder != start:
+            os.close(folder)
 
 
 def read_regular_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES,
                       at: int | None = None) -> bytes | Problem:
-    """The bytes of a file inside `root`, read once through a checked handle (`at`: as there)."""
-    handle = open_regular_file(root, relative, at)
-    if isinstance(handle, Problem):
-        return handle
-    with handle:
-        # read(n) allocates n bytes before it reads: ask for what the file holds (and
-        # one more), not for the limit, then for the rest if it grew since.
-        expected = min(os.fstat(handle.fileno()).st_size, limit)
-        data = handle.read(expected + 1)
-        if expected < len(data) <= limit:
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
+    """The bytes of a file inside `root`, read once through a checked handle (`at`: as there).
+
+    Read from the descriptor itself: a file object cost each small file more
+    than its read.
+    """
+    opened = _checked_open(root, relative, at)
+    if isinstance(opened, Problem):
+        return opened
+    fd, info = opened
+    # Ask for what the file holds and one more (a read of n bytes allocates n first,
+    # so not for the limit), then to the limit and one more if it grew since.
+    target = min(info.st_size, limit) + 1
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit and (chunk := os.read(fd, target - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size == target:
+                target = limit + 1
+    finally:
+        os.close(fd)
+    if size > limit:
         return Problem("file-too-large", f"{escape(relative)} is larger than {limit} bytes")
-    return data
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def unreadable_folder(error: OSError) -> str:
