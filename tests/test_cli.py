@@ -259,10 +259,10 @@ def test_a_dataset_that_crashes_the_validator_is_one_finding(monkeypatch) -> Non
 
     layers = _Layers.run
 
-    def explode(self: _Layers) -> object:
+    def explode(self: _Layers, at: int | None) -> object:
         if self.location.root.name == NEWSBYTES.name:
             raise RuntimeError("boom\nin a layer")
-        return layers(self)
+        return layers(self, at)
 
     monkeypatch.setattr(_Layers, "run", explode)
     report = validate([str(REPO / "datasets")])

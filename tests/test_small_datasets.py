@@ -136,3 +136,43 @@ def test_a_dataset_s_layers_open_its_folder_once(monkeypatch: pytest.MonkeyPatch
     [location], _ = discovery.discover([str(repository / "datasets" / "voa-2020-01-27-parly-pentagon")])
     layers = dataset_layers(location)
     assert (layers.findings, len(layers.context.sources or {}), opened) == ([], 1, [location.root])
+
+
+def test_a_dataset_checked_whole_opens_its_folder_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its records are read from the folder its layers were read from, not by name again."""
+    from validator.engine.dataset import check_dataset
+    from validator.reading import discovery, paths
+
+    repository = Path(__file__).parent.parent
+    [location], _ = discovery.discover([str(repository / "datasets" / "voa-2020-01-27-parly-pentagon")])
+    opened: list[Path] = []
+    real = paths.open_folder
+    monkeypatch.setattr(paths, "open_folder", lambda root: opened.append(root) or real(root))
+    before = len(list(Path("/proc/self/fd").iterdir())) if sys.platform == "linux" else 0
+    result = check_dataset(location)
+    assert (result.findings, [len(c.findings) for c in result.checked]) == ([], [0])
+    assert result.checked[0].records > 0
+    assert opened == [location.root]
+    if sys.platform == "linux":  # and closed it
+        assert len(list(Path("/proc/self/fd").iterdir())) == before
+
+
+def test_a_dataset_s_context_and_actors_come_back_from_a_worker_whole() -> None:
+    """Pickled as their fields (`DatasetContext.__reduce__`, named tuples): every field kept."""
+    import dataclasses
+    import datetime as dt
+    import pickle
+
+    from validator.checks.context import Article, DatasetContext
+    from validator.checks.identities import ActorEntry
+
+    given = {"version": "1.3.0", "actors": frozenset({"a"}),
+             "sources": {"s": Article("s", "articles/s.txt", "text", dt.date(2023, 7, 29))},
+             "names": {"a": ("A", "Aye")}, "kinds": {"a": "person"}, "affiliations": {"a": "b"}}
+    assert {field.name for field in dataclasses.fields(DatasetContext)} == set(given)
+    context = DatasetContext(**given)
+    back = pickle.loads(pickle.dumps(context))  # noqa: S301 - its own bytes
+    assert (type(back), back) == (DatasetContext, context)
+    assert {name: getattr(back, name) for name in given} == given
+    entry = ActorEntry("d/actors.csv", 3, 1, "a", "A", "person", "Q1", (1, 2, 3, 6))
+    assert pickle.loads(pickle.dumps(entry)) == entry  # noqa: S301

@@ -8,7 +8,7 @@ module reads the files, asks the checks, and locates what they find.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field, replace
@@ -71,33 +71,40 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
                   recall: bool = True) -> DatasetResult:
     """Every layer of one dataset, and its records unless its events file is split.
 
-    A pure function of the dataset's files (a pool runs one a process); the rules
-    of `ignore` are not checked.  Without `recall`, the record tasks keep nothing
-    of what the spans cite (see RecordTask), and no sentence is looked for; with
-    it, the sentences are found here, in the worker that checked the records.
-    Once the records are checked, the context keeps only the articles.
+    A pure function of the dataset's files (a pool runs one a process); the rules of
+    `ignore` are not checked.  Without `recall`, the record tasks keep nothing of what
+    the spans cite (see RecordTask), and no sentence is looked for; with it, the
+    sentences are found here.  Then the context keeps only the articles.
     """
-    result = dataset_layers(location, jobs, ignore, sizes)
-    if not recall:
-        result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
-    if len(result.tasks) == 1:  # one task is run here; a split file's chunks, by the pool
-        result.checked.append(checked := check_whole_file(result.tasks[0]))
-        if recall and result.context and result.context.sources:
-            result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
-        if result.context is not None:  # what the run keeps of it (see articles_only)
-            result.context = result.context.articles_only(texts=recall)
-            result.tasks[:] = [replace(task, context=result.context) for task in result.tasks]
+    with folder_opened(location.root) as at:  # the records' file too: one open a dataset
+        result = dataset_layers(location, jobs, ignore, sizes, at)
+        if not recall:
+            result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
+        if len(result.tasks) != 1:  # a split file's chunks are run by the pool
+            return result
+        result.checked.append(checked := check_whole_file(result.tasks[0], at))
+    if recall and result.context and result.context.sources:
+        result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
+    if result.context is not None:  # what the run keeps of it (see articles_only)
+        result.context = result.context.articles_only(texts=recall)
+        result.tasks[:] = [replace(task, context=result.context) for task in result.tasks]
     return result
 
 
 def dataset_layers(location: DatasetLocation, jobs: int = 1,
-                   ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES) -> DatasetResult:
-    """The layers before the records, and the record tasks of the events file (not run)."""
+                   ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES,
+                   at: int | None = None) -> DatasetResult:
+    """The layers before the records, and the record tasks of the events file (not run).
+
+    `at`, if given, is the dataset folder open already (`folder_opened`), and stays open.
+    """
     layers = _Layers(location)
     findings: list[Finding] = []
     tasks: list[RecordTask] = []
     try:
-        findings.extend(layers.run())
+        opened = contextlib.nullcontext(at) if at is not None else folder_opened(location.root)
+        with opened as folder:
+            findings.extend(layers.run(folder))
         tasks = layers.record_tasks(jobs, ignore, sizes)
     except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
         findings.append(make("internal-error", f"{type(error).__name__}: "
@@ -105,13 +112,6 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
                          tasks, [], layers.title, layers.context, layers.version, layers.actors)
-
-
-def _publication(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 class _Layers:
@@ -144,16 +144,16 @@ class _Layers:
 
     # Layers ------------------------------------------------------------------
 
-    def run(self) -> list[Finding]:
-        """Every finding of the dataset's layers, in order.
+    def run(self, at: int | None) -> list[Finding]:
+        """Every finding of the layers, in order, read from the folder `at` (open, or None).
 
-        At most MAX_FINDINGS_PER_RULE of a rule in a file: a descriptor with
-        10,000 unsafe paths gives 100 of them, and a note of how many more.
+        At most MAX_FINDINGS_PER_RULE of a rule in a file: 10,000 unsafe paths give 100.
         """
-        with folder_opened(self.location.root) as self._at:
-            found = capped_by_code(self._findings(), MAX_FINDINGS_PER_RULE)
-        self._at = None  # closed
-        return found
+        self._at = at
+        try:
+            return capped_by_code(self._findings(), MAX_FINDINGS_PER_RULE)
+        finally:
+            self._at = None  # the caller's to close
 
     def _findings(self) -> Iterator[Finding]:
         descriptor = yield from self._read_descriptor()
@@ -374,7 +374,7 @@ class _Layers:
                     text = decoded
                     yield from (self._file(path, p) for p in text_problems(text))
             articles[row.get("id", "")] = Article(row.get("id", ""), path, text,
-                                                  _publication(row.get("published", "")))
+                                                  Article.publication(row.get("published", "")))
         actor_ids = frozenset(row.get("id", "") for _, row in actors.rows) if actors else None
         rows = [row for _, row in actors.rows] if actors else None
         return DatasetContext(version.version, actor_ids, articles if sources else None,

@@ -179,19 +179,20 @@ def active_checks(ignore: frozenset[str]) -> tuple[RecordCheck, ...]:
     return tuple(check for check in record_rules.RECORD_CHECKS if not check.codes <= ignore)
 
 
-def check_records(task: RecordTask) -> RecordResult:
-    """Check every record of the task's byte range."""
+def check_records(task: RecordTask, at: int | None = None) -> RecordResult:
+    """Check every record of the task's byte range (`at`: as `check_whole_file`'s)."""
     result = RecordResult([], RecordIds(), 0)
-    _check(task, result)
+    _check(task, result, at)
     result.covered.settle()
     return result
 
 
-def _check(task: RecordTask, result: RecordResult) -> None:  # noqa: PLR0915 - the hot loop, inline
+def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot loop, inline
+           at: int | None) -> None:
     """Check every record of the task's byte range into `result` (see check_records)."""
     import orjson
 
-    handle = open_regular_file(Path(task.root), task.path)
+    handle = open_regular_file(Path(task.root), task.path, at)
     if isinstance(handle, Problem):  # the dataset layer opened it: it went since
         if task.start == 0:  # said once, by the file's first task
             result.findings.append(make(handle.code, f"events file changed during the run: "
@@ -380,13 +381,14 @@ def transfer_findings(task: RecordTask, found: Transfers) -> list[Finding]:
             for kept in capped_by_code(unplaced, MAX_FINDINGS_PER_RULE)]
 
 
-def check_whole_file(task: RecordTask) -> RecordResult:
+def check_whole_file(task: RecordTask, at: int | None = None) -> RecordResult:
     """`check_records` over a whole events file, its transfers judged (G3, F3) and dropped.
 
     A dataset's transfers are judged once its file is read: kept to the run's end,
-    they held some 600 bytes an allegation of every dataset of the run.
+    they held some 600 bytes an allegation of every dataset of the run.  `at`, if
+    given, is the dataset folder open already (`folder_opened`).
     """
-    result = check_records(task)
+    result = check_records(task, at)
     if result.transfers.found:
         result.findings.extend(transfer_findings(task, result.transfers))
         result.transfers = Transfers()
