@@ -77,9 +77,7 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
     sentences are found here.  Then the context keeps only the articles.
     """
     with folder_opened(location.root) as at:  # the records' file too: one open a dataset
-        result = dataset_layers(location, jobs, ignore, sizes, at)
-        if not recall:
-            result.tasks[:] = [replace(task, recall=False) for task in result.tasks]
+        result = dataset_layers(location, jobs, ignore, sizes, at, recall=recall)
         if len(result.tasks) != 1:  # a split file's chunks are run by the pool
             return result
         result.checked.append(checked := check_whole_file(result.tasks[0], at))
@@ -93,10 +91,11 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
 
 def dataset_layers(location: DatasetLocation, jobs: int = 1,
                    ignore: frozenset[str] = frozenset(), sizes: Sizes = SIZES,
-                   at: int | None = None) -> DatasetResult:
+                   at: int | None = None, *, recall: bool = True) -> DatasetResult:
     """The layers before the records, and the record tasks of the events file (not run).
 
-    `at`, if given, is the dataset folder open already (`folder_opened`), and stays open.
+    `at`, if given, is the dataset folder open already (`folder_opened`), and stays
+    open; `recall`: whether the tasks keep what the spans cite (see RecordTask).
     """
     layers = _Layers(location)
     findings: list[Finding] = []
@@ -105,7 +104,7 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
         opened = contextlib.nullcontext(at) if at is not None else folder_opened(location.root)
         with opened as folder:
             findings.extend(layers.run(folder))
-        tasks = layers.record_tasks(jobs, ignore, sizes)
+        tasks = layers.record_tasks(jobs, ignore, sizes, recall=recall)
     except Exception as error:  # noqa: BLE001 - the crash barrier: one dataset, not the run
         findings.append(make("internal-error", f"{type(error).__name__}: "
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
@@ -196,13 +195,13 @@ class _Layers:
             yield from self._events(paths["events"])
 
     def record_tasks(self, jobs: int, ignore: frozenset[str] = frozenset(),
-                     sizes: Sizes = SIZES) -> list[RecordTask]:
+                     sizes: Sizes = SIZES, *, recall: bool = True) -> list[RecordTask]:
         """The record-checking tasks of this dataset: its events file, split for `jobs`."""
         if self.events is None or self.context is None:
             return []
         path, context, size = self.events, self.context, self.events_size
         return [RecordTask(str(self.location.root), path, self.location.name(path), context,
-                           start, end, first_line, ignore, sizes)
+                           start, end, first_line, ignore, sizes, recall)
                 for start, end, first_line in split(self.location.root, path, size, jobs,
                                                     chunk_bytes=sizes.chunk_bytes)]
 

@@ -14,7 +14,6 @@ import contextlib
 import functools
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
@@ -176,7 +175,12 @@ def _hot_path(basis: DatasetContext, context: DatasetContext,
 
 def active_checks(ignore: frozenset[str]) -> tuple[RecordCheck, ...]:
     """The record checks a run must do: those with a code that `ignore` leaves."""
-    return tuple(check for check in record_rules.RECORD_CHECKS if not check.codes <= ignore)
+    return _active(record_rules.RECORD_CHECKS, ignore)
+
+
+@functools.lru_cache(maxsize=64)  # asked for each events file: a small dataset's each
+def _active(checks: tuple[RecordCheck, ...], ignore: frozenset[str]) -> tuple[RecordCheck, ...]:
+    return tuple(check for check in checks if not check.codes <= ignore)
 
 
 def check_records(task: RecordTask, at: int | None = None) -> RecordResult:
@@ -192,7 +196,7 @@ def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot lo
     """Check every record of the task's byte range into `result` (see check_records)."""
     import orjson
 
-    handle = open_regular_file(Path(task.root), task.path, at)
+    handle = open_regular_file(task.root, task.path, at)
     if isinstance(handle, Problem):  # the dataset layer opened it: it went since
         if task.start == 0:  # said once, by the file's first task
             result.findings.append(make(handle.code, f"events file changed during the run: "

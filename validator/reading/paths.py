@@ -86,7 +86,7 @@ def pin_folder(root: Path) -> None:
         _PINNED[os.path.abspath(root)] = (info.st_dev, info.st_ino)  # noqa: PTH100 - by name
 
 
-def open_folder(root: Path) -> int:
+def open_folder(root: Path | str) -> int:
     """A descriptor of the dataset folder `root`, as its PATH names it.
 
     Links in the PATH itself are the user's, and followed; an OSError is
@@ -125,7 +125,7 @@ def _stat_at(name: str, folder: int) -> os.stat_result:
     return os.stat(name, dir_fd=folder, follow_symlinks=False)
 
 
-def open_regular_file(root: Path, relative: str, at: int | None = None,
+def open_regular_file(root: Path | str, relative: str, at: int | None = None,
                       ) -> io.BufferedReader | Problem:
     """Open a file inside `root` for reading through one checked handle.
 
@@ -143,7 +143,7 @@ def open_regular_file(root: Path, relative: str, at: int | None = None,
     return opened if isinstance(opened, Problem) else os.fdopen(opened[0], "rb")
 
 
-def _checked_open(root: Path, relative: str, at: int | None,
+def _checked_open(root: Path | str, relative: str, at: int | None,
                   ) -> tuple[int, os.stat_result] | Problem:
     """`open_regular_file`'s descriptor, and its status (the caller closes it)."""
     reason = unsafe_path_reason(relative)
