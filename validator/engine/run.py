@@ -169,10 +169,6 @@ class RunState:
             ids.merge(chunk.ids)
             found.merge(chunk.transfers)
             in_dataset += chunk.records
-            # Merged: the chunk's copies would hold the run's state twice (and a split
-            # file's transfers, some 600 bytes an allegation, to the run's end).
-            chunk.ids, chunk.keys, chunk.links = RecordIds(), EventKeys(), RecordLinks()
-            chunk.transfers = transfers.Transfers()
         if found.found:  # a split file's; one task's were judged in check_dataset
             self.findings.extend(transfer_findings(result.tasks[0], found))
         self.records += in_dataset
@@ -180,6 +176,9 @@ class RunState:
             self.findings.extend(_empty_events(result, checked))
         self.seen.append(_seen(self.locations[len(self.seen)], result, in_dataset, checked,
                                texts=self.texts))
+        # Merged: the chunks would hold the run's state twice (and a split file's
+        # transfers, some 600 bytes an allegation) to the run's end.
+        result.checked.clear()
 
 
 def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: list[int],
