@@ -24,8 +24,8 @@ from strategies import datasets
 from values import paths
 
 from validator import registry
+from validator.checks import cells, tables, walk
 from validator.checks import records as record_rules
-from validator.checks import tables, walk
 from validator.checks.aliases import within
 from validator.checks.context import Article, DatasetContext
 from validator.checks.records import RECORD_CHECKS
@@ -168,7 +168,7 @@ def test_each_cell_reader_reads_a_cell_as_frictionless_does(version: str, name: 
     schema = registry.load(version).table_schema(name)
     fields = tables.frictionless_schema(json.dumps(schema, sort_keys=True)).fields
     for described, field in zip(schema["fields"], fields, strict=True):
-        read = tables.cell_reader(described, schema["missingValues"])  # not the cached ones
+        read = cells.cell_reader(described, schema["missingValues"])  # not the cached ones
         assert read is not None
         value, notes = field.create_cell_reader()(cell)
         assert read(cell) == (value, not notes), described["name"]
@@ -210,7 +210,7 @@ def test_a_cell_reader_knows_every_field_frictionless_allows_and_reads_as_it_doe
                                                 "missingValues": missing}).fields
         except FrictionlessException:
             continue  # not a valid Table Schema, so never shipped
-        read = tables.cell_reader(field, missing)
+        read = cells.cell_reader(field, missing)
         # Left to frictionless: email (another library's test), enums of uris, and dates
         # other than format any with no constraint but required and unique (1.2.0's).
         kind, form = field.get("type", "string"), field.get("format")
@@ -242,10 +242,25 @@ def test_a_cell_reader_knows_every_field_frictionless_allows_and_reads_as_it_doe
     {"name": "s", "type": "string", "constraints": []},
 ])
 def test_table_screen_leaves_unknown_fields_to_frictionless(field: dict[str, Any]) -> None:
-    assert tables.cell_reader(field, [""]) is None  # uncached, unlike the screen's readers
+    assert cells.cell_reader(field, [""]) is None  # uncached, unlike the screen's readers
     table = tables.read_table(f"{field['name']}\n1\n")
     assert not isinstance(table, Problem)
     assert tables.passes(table, {"fields": [field]}) is False
+
+
+@pytest.mark.parametrize("schema", [
+    {"fields": [{"name": "a"}], "primaryKey": ["b"]},
+    {"fields": [{"name": "a", "constraints": {"unique": True}}, {"name": "b"}],
+     "foreignKeys": [{"fields": "b", "reference": {"resource": "", "fields": "c"}}]},
+    {"fields": [{"name": "a"}], "foreignKeys": [{"fields": "a"}]},
+    {"fields": [{"name": "a"}], "primaryKey": 3},
+], ids=["key-of-no-field", "reference-to-no-field", "reference-without-target", "key-no-name"])
+def test_table_screen_leaves_keys_it_cannot_read_to_frictionless(schema: dict[str, Any]) -> None:
+    """A key or reference naming no field of the schema: no verdict of its own, no crash."""
+    names = ",".join(field["name"] for field in schema["fields"])
+    table = tables.read_table(f"{names}\n{','.join('1' for _ in schema['fields'])}\n")
+    assert not isinstance(table, Problem)
+    assert tables.passes(table, schema) is False
 
 
 @given(actor_tables())
@@ -589,6 +604,6 @@ def test_the_uri_reader_s_scheme_shortcut_agrees_with_frictionless(cell: str) ->
     field = {"name": "u", "type": "string", "format": "uri"}
     (theirs,) = Schema.from_descriptor({"fields": [field]}).fields
     value, notes = theirs.create_cell_reader()(cell)
-    read = tables.cell_reader(field, [""])
+    read = cells.cell_reader(field, [""])
     assert read is not None
     assert read(cell) == (value, not notes)

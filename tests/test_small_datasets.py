@@ -119,9 +119,9 @@ def test_a_cell_with_a_scheme_is_a_uri_by_rfc3986_s_own_pattern() -> None:
     """The scheme screen of `uri` cells is RFC 3986's, as rfc3986 writes it."""
     from rfc3986 import abnf_regexp
 
-    from validator.checks import tables
+    from validator.checks import cells
 
-    assert tables._HAS_SCHEME.__self__.pattern == abnf_regexp.SCHEME_RE + ":"  # noqa: SLF001
+    assert cells._HAS_SCHEME.__self__.pattern == abnf_regexp.SCHEME_RE + ":"  # noqa: SLF001
 
 
 def test_a_dataset_s_layers_open_its_folder_once(monkeypatch: pytest.MonkeyPatch) -> None:

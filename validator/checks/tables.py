@@ -12,14 +12,12 @@ import csv
 import functools
 import io
 import json
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from validator.checks.cells import CellReader, readers_of
 from validator.checks.meaning import is_country, withdrawn
 from validator.checks.suggest import did_you_mean
-from validator.checks.table_dates import datetime_reader
 from validator.checks.table_messages import own_words
 from validator.escaping import escape
 from validator.findings import Problem
@@ -94,101 +92,6 @@ def frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionles
     return Schema.from_descriptor(json.loads(descriptor))
 
 
-CellReader = Callable[[str], tuple[Any, bool]]  # a cell -> (its value, whether it is clean)
-_SCREENED = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
-_SCREENED_ANY = {"required", "unique", "enum"}  # what frictionless allows an `any` field
-
-
-# RFC 3986's scheme, as rfc3986 spells it (abnf_regexp.SCHEME_RE; a test holds them
-# equal): rfc3986 finds a scheme exactly when a cell starts with one (its appendix B
-# pattern is anchored there), and a cell that does is a URI without a parse (0.2 ms).
-_HAS_SCHEME = re.compile("[a-zA-Z][a-zA-Z0-9+.-]*:").match
-
-
-def _is_uri(cell: str) -> bool:
-    """Frictionless' test of a `uri` cell: rfc3986 with a scheme required."""
-    return _HAS_SCHEME(cell) is not None or _rfc3986_uri(cell)
-
-
-def _rfc3986_uri(cell: str) -> bool:
-    """rfc3986's verdict on a cell without a scheme (imported here: 15 ms of a run's start)."""
-    import rfc3986
-    from rfc3986 import exceptions, validators
-
-    try:
-        validators.Validator().require_presence_of("scheme").validate(rfc3986.uri_reference(cell))
-    except exceptions.ValidationError:
-        return False
-    return True
-
-
-def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
-    """How frictionless reads a cell of this field, or None if the screen does not know.
-
-    Written out, not frictionless' own reader, because importing frictionless
-    costs 0.2 s, more than checking a small dataset; it is imported only when
-    a table fails the screen.  Only string (formats default and uri) and any
-    fields are known; `tests/test_screens.py` holds each reader to
-    frictionless' over a grid of field shapes and cells.
-    """
-    kind, form = field.get("type", "string"), field.get("format", "default")  # as frictionless
-    constraints = field.get("constraints", {})
-    missing = field.get("missingValues", missing)
-    if (kind, form) == ("datetime", "any"):
-        return datetime_reader(constraints, missing)
-    known = (kind == "string" and form in {"default", "uri"}) or kind == "any"  # any: no format
-    if not known or not isinstance(constraints, dict) \
-            or not set(constraints) <= (_SCREENED if kind == "string" else _SCREENED_ANY) \
-            or not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
-        return None
-    required = constraints.get("required") is True
-    enum = constraints.get("enum")
-    lengths = (constraints.get("minLength", 0), constraints.get("maxLength"))
-    if (enum is not None and (not isinstance(enum, list) or (kind, form) == ("string", "uri"))) \
-            or not all(isinstance(n, int) for n in lengths if n is not None):
-        return None
-    try:
-        pattern = re.compile(f"^{constraints['pattern']}$") if "pattern" in constraints else None
-    except (re.error, TypeError):
-        return None
-    is_uri = _is_uri if (kind, form) == ("string", "uri") else None
-
-    def read(cell: str) -> tuple[Any, bool]:
-        if cell in missing:
-            return None, not required
-        if is_uri is not None and not is_uri(cell):
-            return None, False
-        return cell, ((pattern is None or pattern.match(cell) is not None)
-                      and (enum is None or cell in enum) and len(cell) >= lengths[0]
-                      and (lengths[1] is None or len(cell) <= lengths[1]))
-
-    return read
-
-
-@functools.cache
-def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
-    """Each field's cell reader, or None if any field needs frictionless itself."""
-    schema = json.loads(descriptor)
-    found = [(field["name"], cell_reader(field, schema.get("missingValues", [""])))
-             for field in schema["fields"]]
-    readers = tuple((name, read) for name, read in found if read is not None)
-    return readers if len(readers) == len(found) else None
-
-
-# By the Table Schema's identity (kept alive): serialising it outlasted a small table.
-_READERS: dict[int, tuple[JSON, tuple[tuple[str, CellReader], ...] | None]] = {}
-
-
-def _readers_of(table_schema: JSON) -> tuple[tuple[str, CellReader], ...] | None:
-    known = _READERS.get(id(table_schema))
-    if known is not None and known[0] is table_schema:
-        return known[1]
-    readers = cell_readers(json.dumps(table_schema, sort_keys=True))
-    if len(_READERS) < 64:  # released schemas are few; a caller's own are not kept
-        _READERS[id(table_schema)] = (table_schema, readers)
-    return readers
-
-
 def _foreign_keys(table_schema: JSON) -> Iterator[tuple[list[str], bool, list[str]]]:
     """(fields, whether they refer to this same table, fields referred to) of each foreign key.
 
@@ -200,6 +103,63 @@ def _foreign_keys(table_schema: JSON) -> Iterator[tuple[list[str], bool, list[st
         yield ([local] if isinstance(local, str) else local,
                reference.get("resource", "") == "",
                [remote] if isinstance(remote, str) else remote)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the table screen needs of a Table Schema, worked out once for each."""
+
+    header: tuple[str, ...]
+    checked: tuple[tuple[str, CellReader], ...]  # fields whose cells may not be clean
+    kept: tuple[tuple[str, CellReader], ...]  # fields a key reads: their values are kept
+    keys: tuple[tuple[str, ...], ...]  # each unique field, and the primary key
+    foreign: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # keys into the same table
+
+
+# By the Table Schema's identity (kept alive), as `cells.readers_of`.
+_PLANS: dict[int, tuple[JSON, _Plan | None]] = {}
+
+
+def _plan_of(table_schema: JSON) -> _Plan | None:
+    """The screen's plan of a Table Schema, or None if frictionless must decide every table."""
+    known = _PLANS.get(id(table_schema))
+    if known is not None and known[0] is table_schema:
+        return known[1]
+    try:
+        plan = _planned(table_schema)
+    except (KeyError, TypeError, AttributeError):  # not a shape the screen knows
+        plan = None
+    if len(_PLANS) < 64:  # released schemas are few; a caller's own are not kept
+        _PLANS[id(table_schema)] = (table_schema, plan)
+    return plan
+
+
+def _planned(table_schema: JSON) -> _Plan | None:
+    readers = readers_of(table_schema)
+    if readers is None:
+        return None
+    fields = table_schema["fields"]
+    keys = [(field["name"],) for field in fields if field.get("constraints", {}).get("unique")]
+    primary = table_schema.get("primaryKey", [])
+    keys.append((primary,) if isinstance(primary, str) else tuple(primary))
+    foreign = []
+    for local, same_table, remote in _foreign_keys(table_schema):
+        if not same_table:
+            return None  # a reference to another resource: frictionless decides
+        foreign.append((tuple(local), tuple(remote)))
+    read = {name for key in keys for name in key} | {
+        name for local, remote in foreign for name in (*local, *remote)}
+    if not read <= {name for name, _ in readers}:
+        return None  # a key of a field the schema lacks: frictionless says so
+    # A string field with no constraint reads every cell clean: nothing to ask it.
+    plain = {field["name"] for field in fields if not field.get("constraints")
+             and field.get("type", "string") == "string"
+             and field.get("format", "default") == "default"}
+    return _Plan(tuple(field["name"] for field in fields),
+                 tuple((name, reader) for name, reader in readers
+                       if name not in read and name not in plain),
+                 tuple((name, reader) for name, reader in readers if name in read),
+                 tuple(key for key in keys if key), tuple(foreign))
 
 
 def passes(table: Table, table_schema: JSON) -> bool:
@@ -214,32 +174,27 @@ def passes(table: Table, table_schema: JSON) -> bool:
     reference to another resource, does not pass, and frictionless decides.
     A property test holds this to frictionless' verdict.
     """
-    fields = table_schema["fields"]
-    if table.ragged or table.header != tuple(field["name"] for field in fields):
+    plan = _plan_of(table_schema)
+    if plan is None or table.ragged or table.header != plan.header:
         return False
-    readers = _readers_of(table_schema)
-    if readers is None:
-        return False
-    keyed = [[field["name"]] for field in fields if field.get("constraints", {}).get("unique")]
-    primary = table_schema.get("primaryKey", [])
-    keyed.append([primary] if isinstance(primary, str) else list(primary))
     values: list[dict[str, Any]] = []
     for _, row in table.rows:
         if not any(row.values()):
             return False  # a blank row
+        for name, read in plan.checked:
+            if not read(row[name])[1]:
+                return False
         value = {}
-        for name, read in readers:
+        for name, read in plan.kept:
             value[name], clean = read(row[name])
             if not clean:
                 return False
         values.append(value)
-    for key in filter(None, keyed):
+    for key in plan.keys:
         tuples = [tuple(value[name] for name in key) for value in values]
         if len(set(tuples)) != len(tuples) or any(None in t for t in tuples):
             return False  # a repeat or a missing part (frictionless has the details)
-    for local, same_table, remote in _foreign_keys(table_schema):
-        if not same_table:
-            return False
+    for local, remote in plan.foreign:
         targets = {tuple(value[name] for name in remote) for value in values}
         for value in values:
             source = tuple(value[name] for name in local)

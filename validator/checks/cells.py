@@ -1,0 +1,113 @@
+"""How frictionless reads a table's cells, written out: the table screen's cell readers.
+
+Importing frictionless costs 0.2 s, more than checking a small dataset, so
+the screen (`validator.checks.tables.passes`) reads cells with these, and
+frictionless is imported only when a table fails it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from validator.checks.table_dates import datetime_reader
+
+JSON = Any
+
+CellReader = Callable[[str], tuple[Any, bool]]  # a cell -> (its value, whether it is clean)
+_SCREENED = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
+_SCREENED_ANY = {"required", "unique", "enum"}  # what frictionless allows an `any` field
+
+
+# RFC 3986's scheme, as rfc3986 spells it (abnf_regexp.SCHEME_RE; a test holds them
+# equal): rfc3986 finds a scheme exactly when a cell starts with one (its appendix B
+# pattern is anchored there), and a cell that does is a URI without a parse (0.2 ms).
+_HAS_SCHEME = re.compile("[a-zA-Z][a-zA-Z0-9+.-]*:").match
+
+
+def _is_uri(cell: str) -> bool:
+    """Frictionless' test of a `uri` cell: rfc3986 with a scheme required."""
+    return _HAS_SCHEME(cell) is not None or _rfc3986_uri(cell)
+
+
+def _rfc3986_uri(cell: str) -> bool:
+    """rfc3986's verdict on a cell without a scheme (imported here: 15 ms of a run's start)."""
+    import rfc3986
+    from rfc3986 import exceptions, validators
+
+    try:
+        validators.Validator().require_presence_of("scheme").validate(rfc3986.uri_reference(cell))
+    except exceptions.ValidationError:
+        return False
+    return True
+
+
+def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
+    """How frictionless reads a cell of this field, or None if the screen does not know.
+
+    Written out, not frictionless' own reader, because importing frictionless
+    costs 0.2 s, more than checking a small dataset; it is imported only when
+    a table fails the screen.  Only string (formats default and uri) and any
+    fields are known; `tests/test_screens.py` holds each reader to
+    frictionless' over a grid of field shapes and cells.
+    """
+    kind, form = field.get("type", "string"), field.get("format", "default")  # as frictionless
+    constraints = field.get("constraints", {})
+    missing = field.get("missingValues", missing)
+    if (kind, form) == ("datetime", "any"):
+        return datetime_reader(constraints, missing)
+    known = (kind == "string" and form in {"default", "uri"}) or kind == "any"  # any: no format
+    if not known or not isinstance(constraints, dict) \
+            or not set(constraints) <= (_SCREENED if kind == "string" else _SCREENED_ANY) \
+            or not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return None
+    required = constraints.get("required") is True
+    enum = constraints.get("enum")
+    lengths = (constraints.get("minLength", 0), constraints.get("maxLength"))
+    if (enum is not None and (not isinstance(enum, list) or (kind, form) == ("string", "uri"))) \
+            or not all(isinstance(n, int) for n in lengths if n is not None):
+        return None
+    try:
+        pattern = re.compile(f"^{constraints['pattern']}$") if "pattern" in constraints else None
+    except (re.error, TypeError):
+        return None
+    is_uri = _is_uri if (kind, form) == ("string", "uri") else None
+
+    def read(cell: str) -> tuple[Any, bool]:
+        if cell in missing:
+            return None, not required
+        if is_uri is not None and not is_uri(cell):
+            return None, False
+        return cell, ((pattern is None or pattern.match(cell) is not None)
+                      and (enum is None or cell in enum) and len(cell) >= lengths[0]
+                      and (lengths[1] is None or len(cell) <= lengths[1]))
+
+    return read
+
+
+@functools.cache
+def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
+    """Each field's cell reader, or None if any field needs frictionless itself."""
+    schema = json.loads(descriptor)
+    found = [(field["name"], cell_reader(field, schema.get("missingValues", [""])))
+             for field in schema["fields"]]
+    readers = tuple((name, read) for name, read in found if read is not None)
+    return readers if len(readers) == len(found) else None
+
+
+# By the Table Schema's identity (kept alive): serialising it outlasted a small table.
+_READERS: dict[int, tuple[JSON, tuple[tuple[str, CellReader], ...] | None]] = {}
+
+
+def readers_of(table_schema: JSON) -> tuple[tuple[str, CellReader], ...] | None:
+    """Each field's cell reader (`cell_readers`), or None; kept for a released Table Schema."""
+    known = _READERS.get(id(table_schema))
+    if known is not None and known[0] is table_schema:
+        return known[1]
+    readers = cell_readers(json.dumps(table_schema, sort_keys=True))
+    if len(_READERS) < 64:  # released schemas are few; a caller's own are not kept
+        _READERS[id(table_schema)] = (table_schema, readers)
+    return readers
