@@ -13,9 +13,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
-from typing import Any
-
-JSON = Any
 
 _DATABASE = "databases/iso3166-1.json"  # below the package: pycountry.DATABASE_DIR's, by name
 
@@ -23,11 +20,11 @@ _DATABASE = "databases/iso3166-1.json"  # below the package: pycountry.DATABASE_
 @functools.cache
 def _countries() -> dict[str, dict[str, str]]:
     """Each assigned country's entry (alpha_3, name, official_name, ...), by lower-case alpha-3."""
+    import orjson
+
     spec = importlib.util.find_spec("pycountry")  # finds the package; runs none of it
     folders = (spec.submodule_search_locations or []) if spec is not None else []
     for folder in folders:
-        import orjson
-
         try:
             entries = orjson.loads(Path(folder, _DATABASE).read_bytes())["3166-1"]
         except (OSError, ValueError, KeyError, TypeError):
