@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_parallel import _far_map
 
 from validator import validate
-from validator.engine import run
+from validator.engine import run as run_module
 from validator.engine.run import batches
 from validator.reading.discovery import DatasetLocation
 from validator.reading.limits import Sizes
@@ -80,13 +80,13 @@ def test_one_process_without_progress_weighs_no_dataset(
     """The datasets' weights decide processes, batches and progress: one process needs none."""
     make_small_corpus(tmp_path, datasets=6, seed=5, broken_share=0.5)
     weighed: list[Path] = []
-    weigh = run._folder_bytes  # noqa: SLF001
+    weigh = run_module._folder_bytes  # noqa: SLF001
 
     def counted(location: DatasetLocation) -> int:
         weighed.append(location.root)
         return weigh(location)
 
-    monkeypatch.setattr(run, "_folder_bytes", counted)
+    monkeypatch.setattr(run_module, "_folder_bytes", counted)
     alone = validate([str(tmp_path)], jobs=1)
     assert weighed == []
     moved: list[int] = []
