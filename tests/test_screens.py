@@ -607,3 +607,27 @@ def test_the_uri_reader_s_scheme_shortcut_agrees_with_frictionless(cell: str) ->
     read = cells.cell_reader(field, [""])
     assert read is not None
     assert read(cell) == (value, not notes)
+
+
+def test_what_a_table_schema_gives_is_worked_out_once_for_each_schema_object() -> None:
+    """`by_identity`: the same object, once; an equal copy, again; beyond the limit, still right."""
+    from validator.checks.aliases import within
+    from validator.checks.schema_kept import MOST_KEPT, by_identity
+
+    asked: list[int] = []
+
+    @by_identity
+    def width(table_schema: dict[str, Any]) -> int:
+        asked.append(id(table_schema))
+        return len(table_schema["fields"])
+
+    schema = {"fields": [{"name": "a"}]}
+    assert (width(schema), width(schema), len(asked)) == (1, 1, 1)
+    copy_of = copy.deepcopy(schema)
+    assert (width(copy_of), len(asked)) == (1, 2)
+    many = [{"fields": [{"name": "a"}] * count} for count in range(MOST_KEPT + 5)]
+    assert [width(one) for one in many] == [width(one) for one in many] == list(range(len(many)))
+    left_out = len(many) - (MOST_KEPT - 2)  # the two above are kept too
+    assert len(asked) == 2 + len(many) + left_out  # those beyond the limit, asked again
+    released = registry.load("1.3.0").table_schema("aliases")
+    assert within(released) is within(released)  # the screen's plan is kept by it

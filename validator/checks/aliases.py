@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.naming import words
+from validator.checks.schema_kept import by_identity
 from validator.checks.suggest import did_you_mean
 from validator.escaping import escape
 from validator.findings import Problem
@@ -29,25 +30,16 @@ if TYPE_CHECKING:
 JSON = Any
 
 
-# By the Table Schema's identity (kept alive), as tables._READERS.
-_WITHIN: dict[int, tuple[JSON, JSON]] = {}
-
-
+@by_identity  # the same object back for the same schema: the screen's plan is kept by it
 def within(table_schema: JSON) -> JSON:
     """The Table Schema without its foreign keys into other tables (the aliases' actor).
 
     frictionless checks those only in a whole package; `unknown_actors` checks
     the aliases' against the actors table.
     """
-    known = _WITHIN.get(id(table_schema))
-    if known is not None and known[0] is table_schema:
-        return known[1]
     keys = table_schema.get("foreignKeys", [])
     own = [key for key in keys if key["reference"].get("resource", "") == ""]
-    local = table_schema if len(own) == len(keys) else {**table_schema, "foreignKeys": own}
-    if len(_WITHIN) < 64:  # released schemas are few; a caller's own are not kept
-        _WITHIN[id(table_schema)] = (table_schema, local)
-    return local
+    return table_schema if len(own) == len(keys) else {**table_schema, "foreignKeys": own}
 
 
 def _column(table: Table, name: str) -> int:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from validator.checks.schema_kept import by_identity
 from validator.checks.table_dates import datetime_reader
 
 JSON = Any
@@ -98,16 +99,7 @@ def cell_readers(descriptor: str) -> tuple[tuple[str, CellReader], ...] | None:
     return readers if len(readers) == len(found) else None
 
 
-# By the Table Schema's identity (kept alive): serialising it outlasted a small table.
-_READERS: dict[int, tuple[JSON, tuple[tuple[str, CellReader], ...] | None]] = {}
-
-
+@by_identity
 def readers_of(table_schema: JSON) -> tuple[tuple[str, CellReader], ...] | None:
-    """Each field's cell reader (`cell_readers`), or None; kept for a released Table Schema."""
-    known = _READERS.get(id(table_schema))
-    if known is not None and known[0] is table_schema:
-        return known[1]
-    readers = cell_readers(json.dumps(table_schema, sort_keys=True))
-    if len(_READERS) < 64:  # released schemas are few; a caller's own are not kept
-        _READERS[id(table_schema)] = (table_schema, readers)
-    return readers
+    """Each field's cell reader (`cell_readers`), or None; kept for each schema object."""
+    return cell_readers(json.dumps(table_schema, sort_keys=True))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.checks.cells import CellReader, readers_of
 from validator.checks.meaning import is_country, withdrawn
+from validator.checks.schema_kept import by_identity
 from validator.checks.suggest import did_you_mean
 from validator.checks.table_messages import own_words
 from validator.escaping import escape
@@ -116,22 +117,13 @@ class _Plan:
     foreign: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # keys into the same table
 
 
-# By the Table Schema's identity (kept alive), as `cells.readers_of`.
-_PLANS: dict[int, tuple[JSON, _Plan | None]] = {}
-
-
+@by_identity
 def _plan_of(table_schema: JSON) -> _Plan | None:
     """The screen's plan of a Table Schema, or None if frictionless must decide every table."""
-    known = _PLANS.get(id(table_schema))
-    if known is not None and known[0] is table_schema:
-        return known[1]
     try:
-        plan = _planned(table_schema)
+        return _planned(table_schema)
     except (KeyError, TypeError, AttributeError):  # not a shape the screen knows
-        plan = None
-    if len(_PLANS) < 64:  # released schemas are few; a caller's own are not kept
-        _PLANS[id(table_schema)] = (table_schema, plan)
-    return plan
+        return None
 
 
 def _planned(table_schema: JSON) -> _Plan | None:
