@@ -314,12 +314,36 @@ def test_a_folder_that_cannot_be_listed_is_a_finding_in_process(
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_events_file_deleted_while_it_is_read_is_a_finding(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        jobs: int) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     """Deleted once the dataset's layers opened it, before its records are read: a
     finding and exit 1, not `internal error ... please report it` (exit 2).  With two
-    jobs the layers run in a worker process (forked: the deletion goes with it)."""
+    jobs the layers run in a worker process (forked: the deletion goes with it).
+    The file is larger than a block here, so that the layers do not read it whole."""
     folder = _dataset(tmp_path / "dataset")
+    _delete_events_after_the_layers(folder, monkeypatch)
+    report = validate([str(folder)], jobs=jobs, sizes=Sizes(parallel_bytes=0, block_bytes=16))
+    assert not report.ok()
+    assert all(f.code != "internal-error" for f in report.findings)
+    first = report.findings[0]
+    assert (first.file, first.line, first.code, first.message) == (
+        f"{folder}/events.jsonl", 0, "resource-missing",
+        "events file changed during the run: 'events.jsonl' does not exist")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_events_file_of_one_block_is_checked_as_the_layers_read_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """A file no larger than a block is read once, by the layers, which hash it: its
+    records are those bytes, whatever happens to the file afterwards."""
+    folder = _dataset(tmp_path / "dataset")
+    records = (folder / "events.jsonl").read_bytes().count(b"\n")
+    _delete_events_after_the_layers(folder, monkeypatch)
+    report = validate([str(folder)], jobs=jobs, sizes=Sizes(parallel_bytes=0))
+    assert report.findings == ()
+    assert report.records == records > 0
+
+
+def _delete_events_after_the_layers(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     layers_events = dataset_layers._Layers._events  # noqa: SLF001 - the moment of the race
 
     def then_deleted(self: dataset_layers._Layers, path: str) -> object:
@@ -327,13 +351,6 @@ def test_an_events_file_deleted_while_it_is_read_is_a_finding(
         (folder / path).unlink()
 
     monkeypatch.setattr(dataset_layers._Layers, "_events", then_deleted)  # noqa: SLF001
-    report = validate([str(folder)], jobs=jobs, sizes=Sizes(parallel_bytes=0))
-    assert not report.ok()
-    assert all(f.code != "internal-error" for f in report.findings)
-    first = report.findings[0]
-    assert (first.file, first.line, first.code, first.message) == (
-        f"{folder}/events.jsonl", 0, "resource-missing",
-        "events file changed during the run: 'events.jsonl' does not exist")
 
 
 # 3. Writes where they must not ------------------------------------------------------------

@@ -138,21 +138,28 @@ def test_a_dataset_s_layers_open_its_folder_once(monkeypatch: pytest.MonkeyPatch
     assert (layers.findings, len(layers.context.sources or {}), opened) == ([], 1, [location.root])
 
 
-def test_a_dataset_checked_whole_opens_its_folder_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Its records are read from the folder its layers were read from, not by name again."""
+def test_a_dataset_checked_whole_opens_its_folder_and_events_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its records are read from the folder its layers were read from, not by name again;
+    its events file, of one block, is opened once (by the layers) and comes back as none."""
     from validator.engine.dataset import check_dataset
     from validator.reading import discovery, paths
 
     repository = Path(__file__).parent.parent
     [location], _ = discovery.discover([str(repository / "datasets" / "voa-2020-01-27-parly-pentagon")])
     opened: list[Path] = []
-    real = paths.open_folder
+    files: list[str] = []
+    real, real_file = paths.open_folder, paths._checked_open  # noqa: SLF001 - each file's open
     monkeypatch.setattr(paths, "open_folder", lambda root: opened.append(root) or real(root))
+    monkeypatch.setattr(paths, "_checked_open", lambda root, relative, at: files.append(
+        relative) or real_file(root, relative, at))
     before = len(list(Path("/proc/self/fd").iterdir())) if sys.platform == "linux" else 0
     result = check_dataset(location)
     assert (result.findings, [len(c.findings) for c in result.checked]) == ([], [0])
     assert result.checked[0].records > 0
     assert opened == [location.root]
+    assert files.count("events.jsonl") == 1
+    assert result.events_data is None  # not pickled back to the run
     if sys.platform == "linux":  # and closed it
         assert len(list(Path("/proc/self/fd").iterdir())) == before
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from validator.escaping import escape
 from validator.findings import Problem
-from validator.pointers import join
 from validator.reading.paths import unsafe_path_reason
 
 if TYPE_CHECKING:
@@ -38,7 +37,8 @@ def declared(descriptor: JSON) -> Iterator[tuple[str, str, str]]:
     for index, resource in enumerate(resources if isinstance(resources, list) else ()):
         if isinstance(resource, dict) and isinstance(resource.get("name"), str) \
                 and isinstance(resource.get("path"), str):
-            yield join("/resources", index), resource["name"], resource["path"]
+            # An index and fixed keys need no escape: a join was some 1 µs a pointer.
+            yield f"/resources/{index}", resource["name"], resource["path"]
 
 
 def table_schemas(descriptor: JSON, tables: tuple[str, ...]) -> Iterator[tuple[str, str, JSON]]:
@@ -51,7 +51,7 @@ def table_schemas(descriptor: JSON, tables: tuple[str, ...]) -> Iterator[tuple[s
     for index, resource in enumerate(resources if isinstance(resources, list) else ()):
         if isinstance(resource, dict) and resource.get("name") in tables \
                 and "schema" in resource:
-            yield join("/resources", index, "schema"), resource["name"], resource["schema"]
+            yield f"/resources/{index}/schema", resource["name"], resource["schema"]
 
 
 def schema_paths(descriptor: JSON, tables: tuple[str, ...]) -> Iterator[tuple[str, str]]:
@@ -67,7 +67,7 @@ def unsafe_paths(descriptor: JSON, tables: tuple[str, ...] = ()) -> Iterator[Pro
         reason = unsafe_path_reason(path)
         if reason:
             yield Problem("path-unsafe", f"path {escape(path)} {reason}",
-                          pointer=join(where, "path"))
+                          pointer=f"{where}/path")
     for where, path in schema_paths(descriptor, tables):
         reason = unsafe_path_reason(path)
         if reason:

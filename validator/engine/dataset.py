@@ -23,11 +23,12 @@ from validator.checks.context import Article, DatasetContext
 from validator.checks.schema import schema_problems
 from validator.checks.texts import text_problems
 from validator.engine.engines import compiled
-from validator.engine.records import RecordResult, RecordTask, check_whole_file
+from validator.engine.records import RecordResult, RecordTask
+from validator.engine.whole_file import check_whole_file
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
-from validator.pointers import join, resolve_or_none
-from validator.reading.fast_json import parse_document
+from validator.pointers import resolve_or_none
+from validator.reading.fast_json import document
 from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.lines import split
 from validator.reading.paths import (
@@ -64,6 +65,7 @@ class DatasetResult:
     # Its actors with a Wikidata id, for the run's checks across datasets (checks.identities).
     actors: tuple[identities.ActorEntry, ...] = ()
     uncovered: dict[str, tuple[Sentence, ...]] | None = None  # the recall aid's, by source
+    events_data: bytes | None = None  # an events file of one block, read by the layers
 
 
 def check_dataset(location: DatasetLocation, jobs: int = 1,
@@ -78,9 +80,10 @@ def check_dataset(location: DatasetLocation, jobs: int = 1,
     """
     with folder_opened(location.root) as at:  # the records' file too: one open a dataset
         result = dataset_layers(location, jobs, ignore, sizes, at, recall=recall)
+        data, result.events_data = result.events_data, None  # read once; never sent back
         if len(result.tasks) != 1:  # a split file's chunks are run by the pool
             return result
-        result.checked.append(checked := check_whole_file(result.tasks[0], at))
+        result.checked.append(checked := check_whole_file(result.tasks[0], at, data))
     if recall and result.context and result.context.sources:
         result.uncovered = uncovered_by_source(result.context.sources, checked.covered)
     if result.context is not None:  # what the run keeps of it (see articles_only)
@@ -97,7 +100,7 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
     `at`, if given, is the dataset folder open already (`folder_opened`), and stays
     open; `recall`: whether the tasks keep what the spans cite (see RecordTask).
     """
-    layers = _Layers(location)
+    layers = _Layers(location, sizes.block_bytes)
     findings: list[Finding] = []
     tasks: list[RecordTask] = []
     try:
@@ -110,14 +113,15 @@ def dataset_layers(location: DatasetLocation, jobs: int = 1,
                              f"{escape(str(error), 120)}", location.name(DESCRIPTOR)))
     # The layers' checks run whatever `ignore` says (they are cheap); their findings do not.
     return DatasetResult(location.name(DESCRIPTOR), [f for f in findings if f.code not in ignore],
-                         tasks, [], layers.title, layers.context, layers.version, layers.actors)
+                         tasks, [], layers.title, layers.context, layers.version, layers.actors,
+                         events_data=layers.events_data if len(tasks) == 1 else None)
 
 
 class _Layers:
     """The layers of one dataset, read in order; `run` gives their findings."""
 
-    def __init__(self, location: DatasetLocation) -> None:
-        self.location = location
+    def __init__(self, location: DatasetLocation, read_whole: int = SIZES.block_bytes) -> None:
+        self.location, self.read_whole = location, read_whole
         self.descriptor_text = ""
         self.title: str | None = None
         self.version: str | None = None  # the released version it declares, once known
@@ -125,6 +129,7 @@ class _Layers:
         self.actors: tuple[identities.ActorEntry, ...] = ()  # once the actors table is read
         self.events: str | None = None  # the events file, once it opened
         self.events_size = 0  # its size, from the handle that opened it
+        self.events_data: bytes | None = None  # its bytes, if at most `read_whole` of them
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
         self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
         self._locator: Locator | None = None  # of the descriptor's text
@@ -207,22 +212,13 @@ class _Layers:
 
     def _read_descriptor(self) -> Generator[Finding, None, JSON]:
         data = read_regular_file(self.location.root, DESCRIPTOR, at=self._at)
-        if isinstance(data, Problem):
-            yield self._file(DESCRIPTOR, data)
+        read = data if isinstance(data, Problem) else document(data)
+        if not isinstance(read, Problem) and not isinstance(read[1], dict):
+            read = Problem("descriptor-invalid", "datapackage.json is not a JSON object", 1, 1)
+        if isinstance(read, Problem):
+            yield self._file(DESCRIPTOR, read)
             return None
-        text = decode_utf8(data)
-        if isinstance(text, Problem):
-            yield self._file(DESCRIPTOR, text)
-            return None
-        self.descriptor_text = text
-        value = parse_document(data, text)
-        if isinstance(value, Problem):
-            yield self._file(DESCRIPTOR, value)
-            return None
-        if not isinstance(value, dict):
-            yield self._file(DESCRIPTOR, Problem("descriptor-invalid",
-                                                 "datapackage.json is not a JSON object", 1, 1))
-            return None
+        self.descriptor_text, value = read
         return value
 
     def _resources(self, descriptor: JSON, unsafe: set[str],
@@ -231,16 +227,15 @@ class _Layers:
         paths: dict[str, str] = {}
         seen_paths: set[str] = set()
         for where, name, path in descriptor_rules.declared(descriptor):
-            if join(where, "path") in unsafe:
+            if f"{where}/path" in unsafe:
                 continue
             if name in paths or path in seen_paths:
                 yield self._descriptor(descriptor_rules.duplicate_resource(name, path, where))
                 continue
             paths[name] = path
             seen_paths.add(path)
-            self._hashes[path] = (resolve_or_none(descriptor, join(where, "hash")),
-                                  join(where, "hash"))
-            self._pointers[path] = join(where, "path")
+            self._hashes[path] = (resolve_or_none(descriptor, f"{where}/hash"), f"{where}/hash")
+            self._pointers[path] = f"{where}/path"
         # A Table Schema given as a path is a file of the dataset's, declared by its resource.
         seen_paths |= {path for where, path in descriptor_rules.schema_paths(
             descriptor, table_names) if where not in unsafe and path not in seen_paths}
@@ -266,12 +261,11 @@ class _Layers:
                     yield self._descriptor(Problem(data.code, f"the {table} table's Table Schema: "
                                                    f"{data.message}", pointer=where))
                     continue
-                text = decode_utf8(data)
-                parsed = text if isinstance(text, Problem) else parse_document(data, text)
+                parsed = document(data)
                 if isinstance(parsed, Problem):
                     yield self._file(given, parsed)
                     continue
-                given = parsed  # noqa: PLW2901 - the schema the path names
+                given = parsed[1]  # noqa: PLW2901 - the schema the path names
             problem = descriptor_rules.table_schema_problem(
                 table, given, version.table_schema(table), version.version, where)
             if problem:
@@ -391,8 +385,14 @@ class _Layers:
         expected, hash_pointer = self._hashes[path]
         with handle:
             self.events_size = os.fstat(handle.fileno()).st_size  # not by name: it may go
+            if self.events_size <= self.read_whole:  # hashed and checked as read here, once
+                data = handle.read(self.read_whole + 1)
+                if len(data) <= self.read_whole:
+                    self.events_data, self.events_size = data, len(data)
+                handle.seek(0)
             if isinstance(expected, str) and expected.startswith("sha256:"):
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                digest = hashlib.sha256(self.events_data).hexdigest() if self.events_data \
+                    is not None else hashlib.file_digest(handle, "sha256").hexdigest()
                 problem = descriptor_rules.hash_problem(path, digest, expected, hash_pointer)
                 if problem:
                     yield self._descriptor(problem)

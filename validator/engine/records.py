@@ -12,31 +12,31 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
-from validator.capping import capped, capped_by_code
+from validator.capping import capped
 from validator.checks import records as record_rules
 from validator.checks.context import DatasetContext
 from validator.checks.duplicates import CODES as DUPLICATE_CODES
 from validator.checks.links import RecordLinks
 from validator.checks.schema import schema_problems
 from validator.checks.transfers import CODES as TRANSFER_CODES
-from validator.checks.transfers import Transfers, transfer_problems
+from validator.checks.transfers import Transfers
 from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.across import EventKeys
 from validator.engine.engines import compiled
-from validator.engine.ids import RecordIds, id_digest, reread
+from validator.engine.ids import RecordIds, id_digest
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.reading.fast_json import colons_agree, parse_record
 from validator.reading.limits import (
     MAX_FINDINGS_PER_FILE,
     MAX_FINDINGS_PER_RECORD,
-    MAX_FINDINGS_PER_RULE,
     MAX_LINE_BYTES,
     SIZES,
     Sizes,
@@ -183,20 +183,24 @@ def _active(checks: tuple[RecordCheck, ...], ignore: frozenset[str]) -> tuple[Re
     return tuple(check for check in checks if not check.codes <= ignore)
 
 
-def check_records(task: RecordTask, at: int | None = None) -> RecordResult:
-    """Check every record of the task's byte range (`at`: as `check_whole_file`'s)."""
+def check_records(task: RecordTask, at: int | None = None,
+                  data: bytes | None = None) -> RecordResult:
+    """Check every record of the task's byte range (`at`: as `check_whole_file`'s).
+
+    `data`, if given, is the whole file, read already: it is not opened again.
+    """
     result = RecordResult([], RecordIds(), 0)
-    _check(task, result, at)
+    _check(task, result, at, data)
     result.covered.settle()
     return result
 
 
 def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot loop, inline
-           at: int | None) -> None:
+           at: int | None, data: bytes | None) -> None:
     """Check every record of the task's byte range into `result` (see check_records)."""
     import orjson
 
-    handle = open_regular_file(task.root, task.path, at)
+    handle = open_regular_file(task.root, task.path, at) if data is None else io.BytesIO(data)
     if isinstance(handle, Problem):  # the dataset layer opened it: it went since
         if task.start == 0:  # said once, by the file's first task
             result.findings.append(make(handle.code, f"events file changed during the run: "
@@ -205,7 +209,8 @@ def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot lo
     findings, ids, context, name, number = result.findings, result.ids, task.context, \
         task.display, task.first_line - 1
     validator = compiled(context.version, registry.RECORD_SCHEMA)
-    size = os.fstat(handle.fileno()).st_size if task.end is None else task.end
+    size = task.end if task.end is not None else \
+        len(data) if data is not None else os.fstat(handle.fileno()).st_size
     hot = hot_path(context, size - task.start, task.ignore, task.sizes.narrow_bytes)
     loads, dumps, is_valid, screens, fast_error = orjson.loads, orjson.dumps, hot.is_valid, \
         hot.screens, (orjson.JSONDecodeError, orjson.JSONEncodeError)
@@ -364,36 +369,3 @@ def _screened(record: JSON, context: DatasetContext,
         except Exception as error:  # noqa: BLE001 - the crash barrier: one record
             yield Problem("internal-error", f"{check.name} failed: "
                           f"{type(error).__name__}: {escape(str(error), 80)}")
-
-
-def transfer_findings(task: RecordTask, found: Transfers) -> list[Finding]:
-    """The findings of one events file's records that report one transfer differently.
-
-    `found` holds every transfer of the file (codebook G3, F3).  At most
-    MAX_FINDINGS_PER_RULE of each rule, with a note of how many more, as in
-    every file; only those kept are located, each in its line, read again.
-    """
-    offsets: dict[int, int] = {}
-    unplaced = []
-    for one, problem in transfer_problems(found.found, task.ignore):
-        offsets[one.line] = one.offset
-        unplaced.append(make(problem.code, problem.message, task.display, one.line, 1,
-                             problem.pointer))
-    return [reread(Problem(kept.code, kept.message, pointer=kept.pointer), task.root,
-                   task.path, task.display, kept.line, offsets[kept.line])
-            if kept.code in TRANSFER_CODES else kept
-            for kept in capped_by_code(unplaced, MAX_FINDINGS_PER_RULE)]
-
-
-def check_whole_file(task: RecordTask, at: int | None = None) -> RecordResult:
-    """`check_records` over a whole events file, its transfers judged (G3, F3) and dropped.
-
-    A dataset's transfers are judged once its file is read: kept to the run's end,
-    they held some 600 bytes an allegation of every dataset of the run.  `at`, if
-    given, is the dataset folder open already (`folder_opened`).
-    """
-    result = check_records(task, at)
-    if result.transfers.found:
-        result.findings.extend(transfer_findings(task, result.transfers))
-        result.transfers = Transfers()
-    return result

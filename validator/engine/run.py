@@ -31,7 +31,8 @@ from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
 from validator.engine.ids import RecordIds, id_findings
 from validator.engine.pool import Mapper, worker_map
-from validator.engine.records import RecordResult, check_records, transfer_findings
+from validator.engine.records import RecordResult, check_records
+from validator.engine.whole_file import transfer_findings
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE, SIZES, Sizes

@@ -107,6 +107,15 @@ def parse_document(raw: bytes, text: str) -> JSON | Problem:
     return value if value is not _REFUSED and not _too_deep(value) else parse_json(text)
 
 
+def document(data: bytes) -> tuple[str, JSON] | Problem:
+    """The text of a JSON file's bytes and its value (`parse_document`), or the first problem."""
+    text = decode_utf8(data)
+    if isinstance(text, Problem):
+        return text
+    value = parse_document(data, text)
+    return value if isinstance(value, Problem) else (text, value)
+
+
 _INDENT = 2  # orjson.OPT_INDENT_2
 _DEEPEST = b"\n" + b" " * (_INDENT * MAX_DEPTH)  # a line in a container MAX_DEPTH deep
 # At that indentation, a line that ends with a bracket (or one and a comma) is an empty
