@@ -282,6 +282,23 @@ def test_a_searched_folder_names_its_datasets_by_where_they_are(
     assert [d.display for d in locations] == ["corpus/a", "corpus/group/b"]  # each once
     assert [d.root for d in locations] == [Path(named) / "a", Path(named) / "group" / "b"]
 
+@pytest.mark.parametrize("at", ["", "corpus", "corpus/a", "corpus/group/b", "elsewhere"])
+def test_the_walk_shows_each_dataset_as_resolving_it_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: str) -> None:
+    """The walk names each dataset from the current folder by its names alone: as
+    `_display` does by resolving it, wherever the run starts (inside, above, beside)."""
+    from validator.reading.discovery import _display
+
+    _dataset(tmp_path / "corpus" / "a")
+    _dataset(tmp_path / "corpus" / "group" / "b")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / at)
+    for named in (str(tmp_path / "corpus"), os.path.relpath(tmp_path / "corpus")):
+        locations, _ = discover([named])
+        assert len(locations) == 2
+        assert [d.display for d in locations] == [_display(d.root) for d in locations]
+
+
 def test_a_dataset_named_from_inside_names_its_files_plainly(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(_dataset(tmp_path / "a"))

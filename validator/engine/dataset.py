@@ -132,6 +132,7 @@ class _Layers:
         self.events_data: bytes | None = None  # its bytes, if at most `read_whole` of them
         self._hashes: dict[str, tuple[Any, str]] = {}  # path -> (declared hash, its pointer)
         self._pointers: dict[str, str] = {}  # path -> pointer of its resource's path
+        self._digests: dict[str, str] = {}  # path -> SHA-256 of each resource read (_read)
         self._locator: Locator | None = None  # of the descriptor's text
         self._at: int | None = None  # the dataset folder, open while the layers run
 
@@ -278,7 +279,7 @@ class _Layers:
                                            pointer=self._pointers[path]))
             return None
         expected, hash_pointer = self._hashes[path]
-        digest = hashlib.sha256(data).hexdigest()
+        digest = self._digests[path] = hashlib.sha256(data).hexdigest()
         problem = descriptor_rules.hash_problem(path, digest, expected, hash_pointer)
         if problem:
             yield self._descriptor(problem)
@@ -353,8 +354,8 @@ class _Layers:
                                column, f"/{index}/path")
                 else:
                     data = loaded
-            if data is not None:
-                digest = hashlib.sha256(data).hexdigest()
+            if data is not None:  # a declared article's digest is its resource's
+                digest = self._digests.get(path) or hashlib.sha256(data).hexdigest()
                 mismatch = tables.article_hash_problem(path, digest, row.get("sha256", ""))
                 if mismatch:
                     column = sources.header.index("sha256") + 1 if sources else 1

@@ -50,9 +50,10 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
     `onerror` with its error, as `os.walk` does, and its name as findings
     give it (a run reports it); then finding no dataset is no usage error.
     """
-    found: dict[Path, DatasetLocation] = {}
+    found: dict[str, DatasetLocation] = {}  # by the folder resolved
     orphans: list[str] = []
     cwd = Path.cwd().resolve()
+    under = os.path.join(cwd, "")  # noqa: PTH118 - the folders below it start so
     failed: list[OSError] = []
 
     def unreadable(error: OSError) -> None:
@@ -79,23 +80,29 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
             raise UsageError(f"{raw}: not a folder, a {DESCRIPTOR} "
                              f"or a file inside a dataset{searched}")
         if (path / DESCRIPTOR).is_file():
-            resolved = path.resolve()
-            found.setdefault(resolved, DatasetLocation(path, _display(path, cwd, resolved)))
+            folder_resolved = path.resolve()
+            found.setdefault(str(folder_resolved),
+                             DatasetLocation(path, _display(path, cwd, folder_resolved)))
             continue
         # Resolving each dataset folder (a readlink a part) was most of discovering
         # thousands: below a resolved PATH, the walk meets no link it follows, so a
         # folder's resolved path is the PATH's and the names the walk joined to it.
-        top, base = os.fspath(path), path.resolve()
-        for folder, dirs, files in os.walk(path, onerror=unreadable, followlinks=False):
-            here = Path(folder)
+        # And names, not Paths, for each folder: Path's joins and relative_to() took as
+        # long again as the walk.  As `_display`: from the current folder, if under it.
+        top, base = os.fspath(path), os.path.join(path.resolve(), "")  # noqa: PTH118
+        for folder, dirs, files in os.walk(top, onerror=unreadable, followlinks=False):
             if DESCRIPTOR in files:
-                resolved = base / folder[len(top):].lstrip(os.sep) if folder != top else base
-                found.setdefault(resolved, DatasetLocation(here, _display(here, cwd, resolved)))
+                resolved = base + folder[len(top):].strip(os.sep) if folder != top \
+                    else str(path.resolve())
+                here = Path(folder)
+                display = "." if resolved == str(cwd) else resolved[len(under):] \
+                    if resolved.startswith(under) else here.as_posix()
+                found.setdefault(resolved, DatasetLocation(here, display))
                 dirs[:] = []  # a dataset's subfolders belong to it
                 continue
             dirs.sort()
-            if files and here != path:
-                orphans.append(_display(here, cwd))
+            if files and folder != top:
+                orphans.append(_display(Path(folder), cwd))
     if not found and not failed:
         raise UsageError("no dataset found (no datapackage.json under "
                          + ", ".join(repr(p) for p in paths) + ")")
