@@ -395,6 +395,8 @@ def _visitor_is_host(record, data, draw):
         visit["visitors"].append(host)
     # The visitors cited as a list (no actor to name): field-uncited is not this.
     record["evidence"].append({**record["evidence"][0], "supports": "/diplomatic_visit/visitors"})
+    if _multilateral_now(record, data):  # no visitor could host: a state of the dataset's
+        return None  # made a third party (M1)
     return pointer("diplomatic_visit", "visitors", visit["visitors"].index(host))
 
 
