@@ -324,6 +324,19 @@ def _screen(schema: dict[str, Any], text: str) -> bool:
     # A unique field that is not the primary key.
     ({"fields": [{"name": "key"}, {"name": "path", "constraints": {"unique": True}}],
       "primaryKey": ["key"]}, "key,path\na,x\nb,x\n", False),
+    # A key of two fields: a repeat of both, or a missing part, is for frictionless.
+    ({"fields": [{"name": "a"}, {"name": "b"}], "primaryKey": ["a", "b"]},
+     "a,b\nx,1\nx,2\n", True),
+    ({"fields": [{"name": "a"}, {"name": "b"}], "primaryKey": ["a", "b"]},
+     "a,b\nx,1\nx,1\n", False),
+    ({"fields": [{"name": "a"}, {"name": "b"}], "primaryKey": ["a", "b"]},
+     "a,b\nx,\ny,1\n", False),
+    ({"fields": [{"name": n} for n in ("a", "b", "ra", "rb")], "foreignKeys": [
+        {"fields": ["ra", "rb"], "reference": {"resource": "", "fields": ["a", "b"]}}]},
+     "a,b,ra,rb\nx,1,,\ny,2,x,1\n", True),
+    ({"fields": [{"name": n} for n in ("a", "b", "ra", "rb")], "foreignKeys": [
+        {"fields": ["ra", "rb"], "reference": {"resource": "", "fields": ["a", "b"]}}]},
+     "a,b,ra,rb\nx,1,x,2\n", False),
     # A blank row, with no required field to give it away.
     ({"fields": [{"name": "key"}, {"name": "value"}]}, "key,value\na,b\n,\n", False),
     # Foreign keys: into the same table, by list or string, and into another resource.

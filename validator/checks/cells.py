@@ -76,6 +76,8 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
     except (re.error, TypeError):
         return None
     is_uri = _is_uri if (kind, form) == ("string", "uri") else None
+    if is_uri is None and enum is None and lengths == (0, None):
+        return _plain_reader(missing, required, pattern)
 
     def read(cell: str) -> tuple[Any, bool]:
         if cell in missing:
@@ -87,6 +89,27 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
                       and (lengths[1] is None or len(cell) <= lengths[1]))
 
     return read
+
+
+def _plain_reader(missing: list[str], required: bool, pattern: re.Pattern[str] | None,
+                  ) -> CellReader:
+    """The reader of a field with no constraint but `required` and `pattern` (most fields).
+
+    Written apart from the general one: a table's every cell is read, and the
+    tests it would skip were a third of a cell's time.
+    """
+    if pattern is None:
+        def read(cell: str) -> tuple[Any, bool]:
+            return (None, not required) if cell in missing else (cell, True)
+        return read
+    match = pattern.match
+
+    def read_matched(cell: str) -> tuple[Any, bool]:
+        if cell in missing:
+            return None, not required
+        return cell, match(cell) is not None
+
+    return read_matched
 
 
 @functools.cache

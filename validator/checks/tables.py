@@ -151,7 +151,7 @@ def _planned(table_schema: JSON) -> _Plan | None:
                  tuple((name, reader) for name, reader in readers
                        if name not in read and name not in plain),
                  tuple((name, reader) for name, reader in readers if name in read),
-                 tuple(key for key in keys if key), tuple(foreign))
+                 tuple(dict.fromkeys(key for key in keys if key)), tuple(foreign))
 
 
 def passes(table: Table, table_schema: JSON) -> bool:
@@ -169,30 +169,40 @@ def passes(table: Table, table_schema: JSON) -> bool:
     plan = _plan_of(table_schema)
     if plan is None or table.ragged or table.header != plan.header:
         return False
-    values: list[dict[str, Any]] = []
+    kept: dict[str, list[Any]] = {name: [] for name, _ in plan.kept}  # the keys' columns
     for _, row in table.rows:
         if not any(row.values()):
             return False  # a blank row
         for name, read in plan.checked:
             if not read(row[name])[1]:
                 return False
-        value = {}
         for name, read in plan.kept:
-            value[name], clean = read(row[name])
+            value, clean = read(row[name])
             if not clean:
                 return False
-        values.append(value)
+            kept[name].append(value)
     for key in plan.keys:
-        tuples = [tuple(value[name] for name in key) for value in values]
-        if len(set(tuples)) != len(tuples) or any(None in t for t in tuples):
+        cells = _column(kept, key)
+        if len(set(cells)) != len(cells) or (
+                None in cells if len(key) == 1 else any(None in cell for cell in cells)):
             return False  # a repeat or a missing part (frictionless has the details)
     for local, remote in plan.foreign:
-        targets = {tuple(value[name] for name in remote) for value in values}
-        for value in values:
-            source = tuple(value[name] for name in local)
-            if source not in targets and any(part is not None for part in source):
+        targets = set(_column(kept, remote))
+        for source in _column(kept, local):
+            if source not in targets and (source is not None if len(local) == 1
+                                          else any(part is not None for part in source)):
                 return False
     return True
+
+
+def _column(kept: dict[str, list[Any]], key: tuple[str, ...]) -> list[Any]:
+    """A key's value in each row: its one field's cell, or the tuple of its fields' cells.
+
+    A column as it is, for a key of one field (most are): a tuple built for each
+    row of each key was half the screen's time.
+    """
+    return kept[key[0]] if len(key) == 1 else list(zip(*(kept[name] for name in key),
+                                                       strict=True))
 
 
 # Beyond these, a table's shape is reported here and frictionless is not asked:
