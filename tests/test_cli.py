@@ -587,3 +587,21 @@ def test_max_per_rule_sets_how_many_findings_of_a_rule_a_file_shows(tmp_path: Pa
     refused = run(str(folder), "--max-per-rule", "-1")
     assert refused.returncode == 2
     assert "--max-per-rule must be 0 or more" in refused.stderr
+
+
+def test_the_command_s_own_process_freezes_its_modules_objects_then_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console script and `python -m validator` freeze what the imports made (gc.freeze)
+    before the run, which a caller of `main` in its own process does not want."""
+    import tomllib
+
+    from validator import cli
+
+    calls: list[str] = []
+    monkeypatch.setattr(cli.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(cli, "main", lambda: calls.append("main") or 0)
+    assert cli.console() == 0
+    assert calls == ["freeze", "main"]
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["scripts"]["validate"] == "validator.cli:console"
+    assert "console()" in (Path(cli.__file__).parent / "__main__.py").read_text("utf-8")

@@ -1,5 +1,5 @@
 """`python -m validator` runs the `validate` command."""
 
-from validator.cli import main
+from validator.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())
