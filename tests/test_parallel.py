@@ -268,7 +268,7 @@ def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> 
     assert any(f.code == "record-not-object" and "a-small" in f.file for f in serial.findings)
     names = [f"{folder.as_posix()}/datapackage.json" for folder in (small, big)]
     # Datasets in order (by their bytes), then each chunk of the big one as it is merged.
-    weights = [sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    weights = [(folder / "events.jsonl").stat().st_size + sizes.layers_bytes
                for folder in (small, big)]
     total = sum(weights)
     assert [name for _, _, name in calls] == names + [names[1]] * chunks

@@ -80,13 +80,13 @@ def test_one_process_without_progress_weighs_no_dataset(
     """The datasets' weights decide processes, batches and progress: one process needs none."""
     make_small_corpus(tmp_path, datasets=6, seed=5, broken_share=0.5)
     weighed: list[Path] = []
-    weigh = run_module._folder_bytes  # noqa: SLF001
+    weigh = run_module._weight  # noqa: SLF001
 
-    def counted(location: DatasetLocation) -> int:
+    def counted(location: DatasetLocation, sizes: Sizes) -> int:
         weighed.append(location.root)
-        return weigh(location)
+        return weigh(location, sizes)
 
-    monkeypatch.setattr(run_module, "_folder_bytes", counted)
+    monkeypatch.setattr(run_module, "_weight", counted)
     alone = validate([str(tmp_path)], jobs=1)
     assert weighed == []
     moved: list[int] = []
@@ -183,3 +183,15 @@ def test_a_dataset_s_context_and_actors_come_back_from_a_worker_whole() -> None:
     assert {name: getattr(back, name) for name in given} == given
     entry = ActorEntry("d/actors.csv", 3, 1, "a", "A", "person", "Q1", (1, 2, 3, 6))
     assert pickle.loads(pickle.dumps(entry)) == entry  # noqa: S301
+
+
+def test_a_dataset_weighs_its_events_file_and_its_layers(tmp_path: Path) -> None:
+    """One status of events.jsonl, plus what its layers weigh; its folder's files without it."""
+    make_small_corpus(tmp_path, datasets=2, seed=5, broken_share=0.0)
+    first, second = sorted(path for path in tmp_path.iterdir() if path.is_dir())
+    sizes = Sizes(layers_bytes=1000)
+    assert run_module._weight(DatasetLocation(first, "a"), sizes) == \
+        (first / "events.jsonl").stat().st_size + 1000  # noqa: SLF001
+    (second / "events.jsonl").rename(second / "records.jsonl")
+    assert run_module._weight(DatasetLocation(second, "b"), sizes) == sum(  # noqa: SLF001
+        path.stat().st_size for path in second.iterdir() if path.is_file())
