@@ -11,8 +11,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_parallel import _far_map
@@ -25,9 +25,6 @@ from validator.reading.limits import Sizes
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from small import make_small_corpus  # a script: its folder is put on the path above
-
-if TYPE_CHECKING:
-    import pytest
 
 
 @given(weights=st.lists(st.integers(0, 10_000), max_size=300), jobs=st.integers(1, 8),
@@ -195,3 +192,16 @@ def test_a_dataset_weighs_its_events_file_and_its_layers(tmp_path: Path) -> None
     (second / "events.jsonl").rename(second / "records.jsonl")
     assert run_module._weight(DatasetLocation(second, "b"), sizes) == sum(  # noqa: SLF001
         path.stat().st_size for path in second.iterdir() if path.is_file())
+
+
+@pytest.mark.parametrize("protocol", range(2, 6))
+def test_sizes_travel_by_name_when_they_are_the_defaults(protocol: int) -> None:
+    """Every task carries its sizes: the defaults go to a worker and back as a name."""
+    import pickle
+
+    from validator.reading.limits import SIZES
+
+    assert pickle.loads(pickle.dumps(SIZES, protocol)) is SIZES  # noqa: S301 - our own bytes
+    assert len(pickle.dumps(SIZES, protocol)) < 60
+    other = Sizes(block_bytes=16, layers_bytes=1)
+    assert pickle.loads(pickle.dumps(other, protocol)) == other  # noqa: S301
