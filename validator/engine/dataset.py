@@ -166,8 +166,7 @@ class _Layers:
             return
         title = descriptor.get("title")
         self.title = title if isinstance(title, str) else None
-        shipped = registry.versions()
-        problems = list(descriptor_rules.version_problems(descriptor, shipped))
+        problems = list(descriptor_rules.version_problems(descriptor, registry.versions()))
         yield from map(self._descriptor, problems)
         if problems:
             return
@@ -178,8 +177,9 @@ class _Layers:
         yield from map(self._descriptor, unsafe_problems)
         unsafe = {p.pointer for p in unsafe_problems}
         # The profile's path pattern says the same as the path policy; report it once.
-        yield from (self._descriptor(p) for p in schema_problems(
-            profile, descriptor, codes={}, default_code="descriptor-invalid")
+        # Its verdict first: each error is sought only for a descriptor it refuses.
+        yield from () if profile.is_valid(descriptor) else (self._descriptor(p) for p in (
+            schema_problems(profile, descriptor, codes={}, default_code="descriptor-invalid"))
             if p.pointer not in unsafe)
         paths = yield from self._resources(descriptor, unsafe, version.tables)
         yield from self._table_schemas(descriptor, version, unsafe)

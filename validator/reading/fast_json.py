@@ -68,7 +68,7 @@ def parse_record(raw: bytes) -> JSON | Problem:
     invalid UTF-8; long digit runs (orjson could give floats) and repeated
     keys send the line to `parse_json`, which locates the problem.
     """
-    value = _fast(raw)
+    value, _ = _fast(raw)
     if value is not _REFUSED:
         return value
     text = decode_utf8(raw)
@@ -80,19 +80,23 @@ def parse_record(raw: bytes) -> JSON | Problem:
 _REFUSED: Any = object()  # what `_fast` gives for bytes it leaves to `parse_json`
 
 
-def _fast(raw: bytes) -> JSON:
-    """The value orjson gives `raw` if it keeps every guarantee but depth, else _REFUSED."""
+def _fast(raw: bytes, option: int = 0) -> tuple[JSON, bytes]:
+    """The value orjson gives `raw` if it keeps every guarantee but depth, else _REFUSED.
+
+    With the value comes its re-serialisation (orjson's `option`), which told it.
+    """
     import orjson
 
     if _LONG_DIGITS in raw.translate(_SHAPE):
-        return _REFUSED
+        return _REFUSED, b""
     try:
         value = orjson.loads(raw)
-        if _keys_kept(raw, orjson.dumps(value)):
-            return value
+        dumped = orjson.dumps(value, option=option)
+        if _keys_kept(raw, dumped):
+            return value, dumped
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # dumps: deeper than 254
         pass
-    return _REFUSED
+    return _REFUSED, b""
 
 
 def parse_document(raw: bytes, text: str) -> JSON | Problem:
@@ -103,8 +107,11 @@ def parse_document(raw: bytes, text: str) -> JSON | Problem:
     `parse_record` and a walk of the containers it gave take a third of that.
     Anything the fast path does not take goes to `parse_json`, which decides.
     """
-    value = _fast(raw)
-    return value if value is not _REFUSED and not _too_deep(value) else parse_json(text)
+    import orjson
+
+    # Indented, the value's re-serialisation shows its depth too (see _too_deep).
+    value, indented = _fast(raw, orjson.OPT_INDENT_2)
+    return value if value is not _REFUSED and not _too_deep(indented) else parse_json(text)
 
 
 def document(data: bytes) -> tuple[str, JSON] | Problem:
@@ -123,17 +130,15 @@ _DEEPEST = b"\n" + b" " * (_INDENT * MAX_DEPTH)  # a line in a container MAX_DEP
 _EMPTY_THERE = re.compile(rb"\n {%d}[^ \n][^\n]*[\]}],?\n" % (_INDENT * MAX_DEPTH))
 
 
-def _too_deep(value: JSON) -> bool:
-    """Whether a parsed value nests deeper than MAX_DEPTH, as `strict_json` counts: `[]` is 1.
+def _too_deep(indented: bytes) -> bool:
+    """Whether a value nests deeper than MAX_DEPTH, as `strict_json` counts: `[]` is 1.
 
-    Read from orjson's indented form, where a value in a container `d` deep
-    stands on a line indented 2d (strings escape their line breaks): a walk
-    of a descriptor's containers took 25 µs, this 6.  Deeper than the limit
-    is a line indented more than 2 * MAX_DEPTH, or an empty container at it.
+    Read from orjson's indented form of it (`indented`: OPT_INDENT_2), where a
+    value in a container `d` deep stands on a line indented 2d (strings escape
+    their line breaks): a walk of a descriptor's containers took 25 µs, this 6.
+    Deeper than the limit is a line indented more than 2 * MAX_DEPTH, or an
+    empty container at it.
     """
-    import orjson
-
-    indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     if _DEEPEST not in indented:
         return False
     return _DEEPEST + b"  " in indented or _EMPTY_THERE.search(indented) is not None
