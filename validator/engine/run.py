@@ -122,7 +122,8 @@ def validate(paths: Iterable[str] = ("datasets",),
     ids, roots, links, keys = merged.ids, merged.roots, merged.links, merged.keys
     findings += _across(datasets, ids, roots, links, codes)
     # At most MAX_FINDINGS_PER_RULE of each code in a file, with a note, as every rule.
-    findings += capped_by_code(duplicate_findings(keys, ids, roots, codes), MAX_FINDINGS_PER_RULE)
+    findings += capped_by_code(duplicate_findings(keys, ids, roots, codes, links),
+                               MAX_FINDINGS_PER_RULE)
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), merged.records,
                   tuple(sorted(codes)), tuple(merged.seen), len(beside))
