@@ -23,7 +23,6 @@ import itertools
 import operator
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
@@ -209,6 +208,8 @@ def _forms(word: str) -> set[str]:
 @functools.cache
 def word_lists() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each list of `recall_words.toml` by name: its title and its words."""
+    import tomllib  # here: only the reports that show the recall aid read it (3 ms of start)
+
     data = tomllib.loads(resources.files("validator").joinpath("data", WORDS_FILE)
                          .read_text("utf-8"))
     return {name: (str(table["title"]), tuple(map(str, table["words"])))
