@@ -56,9 +56,13 @@ def datetime_reader(constraints: JSON, missing: JSON) -> Callable[[str], tuple[A
 
 
 # The form validate holds a date and time cell to, beyond frictionless' reading of it
-# (format `any` reads "Thursday" or "May 2021" as a date): schema 1.1.0's pattern.
-ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?")
+# (format `any` reads "Thursday" or "May 2021" as a date): schema 1.1.0's pattern, with
+# an offset of at most 23:59 (RFC 3339's), since dateutil reads -30:00 as one.
+ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?"
+                          r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?")
+# Schema 1.1.0's pattern as it was: a cell of its form whose offset is out of range.
+_ANY_OFFSET = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?[+-][0-9]{2}:[0-9]{2}")
 
 
 def iso_problems(table: Table, table_schema: JSON) -> Iterator[Problem]:
@@ -78,6 +82,8 @@ def iso_problems(table: Table, table_schema: JSON) -> Iterator[Problem]:
             cell = row.get(name, "")
             if read is not None and read(cell)[0] is not None \
                     and ISO_DATETIME.fullmatch(cell) is None:
+                why = f"; its offset {escape(cell[-6:])} is beyond 23:59" \
+                    if _ANY_OFFSET.fullmatch(cell) else ""
                 yield Problem("table-value", f"{name} {escape(cell)} is not an ISO 8601 date or "
                               "date and time (YYYY-MM-DD, then optionally THH:MM, :SS and Z or "
-                              "an offset)", line, column, pointer(index, name))
+                              f"an offset){why}", line, column, pointer(index, name))
