@@ -142,6 +142,11 @@ def actor_tables(draw: st.DrawFn) -> bytes:
         widths[row] += draw(st.sampled_from([-1, 1]))
     elif kind == "blank":
         rows[row] = dict.fromkeys(header, "")
+    return _csv(header, rows, widths)
+
+
+def _csv(header: list[str], rows: list[dict[str, str]], widths: list[int]) -> bytes:
+    """The table's text: each row cut to (or padded by one empty cell to) its width."""
     lines = [",".join(header)]
     lines += [",".join([*(r[name] for name in header), ""][:width])
               for r, width in zip(rows, widths, strict=True)]
@@ -284,7 +289,7 @@ SOURCE_CELLS = {  # 1.3.0's sources table: (cells frictionless reads clean, cell
                   ["", "2021-13-45", "not-a-date"]),
     "language": (["ko-Latn"], ["", "EN", "e"]),
     "retrieved": (["2023-07-30", ""], ["not-a-date"]),
-    "path": (["articles/b.txt"], ["", "../a.txt", "articles/a.md"]),
+    "path": (["articles/b.txt"], ["", "a b.txt", "articles/a.md"]),  # ../ is the path policy's
     "sha256": (["f" * 64], ["", "0" * 63, "A" * 64]),
     "license": (["public"], [""]),
 }
@@ -323,10 +328,7 @@ def source_tables(draw: st.DrawFn) -> tuple[bytes, bool]:
         widths[row] += draw(st.sampled_from([-1, 1]))
     elif kind == "blank":
         rows[row] = dict.fromkeys(header, "")
-    lines = [",".join(header)]
-    lines += [",".join([*(r[name] for name in header), ""][:width])
-              for r, width in zip(rows, widths, strict=True)]
-    return ("\n".join(lines) + "\n").encode("utf-8"), clean
+    return _csv(header, rows, widths), clean
 
 
 @given(source_tables())
