@@ -206,10 +206,11 @@ def _sources(published: str, retrieved: str = "") -> str:
     # dateutil reads any offset of two digits; an hour of offset stops at 23, a minute at 59
     ("2021-05-15T07:42+23:59", "2021-05-15T07:42:51-00:00", []),
     ("2021-05-15T07:42-30:00", "", [("table-value", "/0/published",
-                                     "its offset '-30:00' is beyond 23:59")]),
-    ("2021-05-15", "2021-05-15T07:42:51+05:60", [("table-value", "/0/retrieved",
-                                                  "its offset '+05:60' is beyond 23:59")]),
-    ("2021-05-15T07:42+24:00", "", [("table-value", "/0/published", "not an ISO 8601")]),
+                                     "'-30:00' is no offset (hours 00 to 23")]),
+    ("2021-05-15", "2021-05-15T07:42:51+05:60", [
+        ("table-value", "/0/retrieved", "'+05:60' is no offset (hours 00 to 23, minutes 00 to 59)")]),
+    ("2021-05-15T07:42+24:00", "", [
+        ("table-value", "/0/published", "or an offset); '+24:00' is no offset (hours 00 to 23")]),
 ])
 def test_1_2_0_dates_are_read_as_dates_and_held_to_iso_8601(
         published: str, retrieved: str, expected: list) -> None:

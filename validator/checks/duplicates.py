@@ -23,9 +23,11 @@ at most two days before the other starts).  A record whose date gives no start
 
 Whether two records match depends on every record of a run, so this is no
 record check: a run keeps a digest of each key with its window
-(`validator.engine.across`), finds the candidates among them, and reads the
-few records involved again to compare them here (`shared` of their `event_keys`;
-a pair is cleared when either record's link `targets` name the other).
+(`validator.engine.across`), finds the candidates among them, clears those
+whose records link one to the other (by the digests of the ids the links
+name), and reads the few records of the rest again to compare them here
+(`shared` of their `event_keys`; a pair is cleared when either record's link
+`targets` name the other).
 
 This module is pure: it reads no file.
 """

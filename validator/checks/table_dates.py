@@ -60,6 +60,7 @@ def datetime_reader(constraints: JSON, missing: JSON) -> Callable[[str], tuple[A
 # an offset of at most 23:59 (RFC 3339's), since dateutil reads -30:00 as one.
 ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?"
                           r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?")
+_OFFSETS = "hours 00 to 23, minutes 00 to 59"
 # Schema 1.1.0's pattern as it was: a cell of its form whose offset is out of range.
 _ANY_OFFSET = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?[+-][0-9]{2}:[0-9]{2}")
@@ -82,7 +83,7 @@ def iso_problems(table: Table, table_schema: JSON) -> Iterator[Problem]:
             cell = row.get(name, "")
             if read is not None and read(cell)[0] is not None \
                     and ISO_DATETIME.fullmatch(cell) is None:
-                why = f"; its offset {escape(cell[-6:])} is beyond 23:59" \
+                why = f"; {escape(cell[-6:])} is no offset ({_OFFSETS})" \
                     if _ANY_OFFSET.fullmatch(cell) else ""
                 yield Problem("table-value", f"{name} {escape(cell)} is not an ISO 8601 date or "
                               "date and time (YYYY-MM-DD, then optionally THH:MM, :SS and Z or "

@@ -6,11 +6,13 @@ as two ordinals and its position among the run's record ids (`EventKeys`:
 20 bytes a key, so two million records take some 40 MB, and the indexes of
 chunks merge by concatenation, as `RecordIds`).  Once every record was read,
 the keys whose digests stand more than once are swept in the order of their
-windows for pairs within two days, and the few records of those pairs are
-read again (`RecordIds.where` locates them) to compare them exactly, look at
-their links and word the finding: a digest collision is never reported.  Each
-record is reported once, naming the first record of the run before it that it
-may repeat (of the first SAME_WINDOW near it, compared in turn).
+windows for pairs within two days.  A pair whose records link one to the
+other is cleared by the run's links (the digests of the ids they name); the
+few records of the other pairs are read again (`RecordIds.where` locates
+them) to compare them exactly, look at their links and word the finding: a
+digest collision is never reported.  Each record is reported once, naming the
+first record of the run before it that it may repeat (of the first
+SAME_WINDOW near it, compared in turn).
 
 A trip linked `part_of` a multilateral meeting (codebook M7) needs the mode
 of the linked record, which may stand in any dataset: the run's links carry
@@ -250,8 +252,8 @@ def _linked(pairs: set[tuple[int, int]], links: RecordLinks, ids: RecordIds,
     Such a pair is cleared (a link in either direction, of any relation, says
     they were told apart), and most pairs are such: an allegation and its
     denial, or a visit and its talks, share their keys.  Told here, their
-    records are not read again: 2,000 small datasets read 418 records for
-    209 pairs, 208 of them linked.  As for dangling links
+    records are not read again: 2,000 small datasets had 209 pairs (418
+    records), 208 of them linked.  As for dangling links
     (`link_findings`), a digest collision could only hide a finding.
     """
     involved = {position for pair in pairs for position in pair}
