@@ -7,10 +7,13 @@ and results merge in input order whatever ran them.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given
@@ -19,9 +22,13 @@ from test_parallel import _far_map
 
 from validator import validate
 from validator.engine import run as run_module
+from validator.engine.pool import worker_map
 from validator.engine.run import batches
 from validator.reading.discovery import DatasetLocation
 from validator.reading.limits import Sizes
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from small import make_small_corpus  # a script: its folder is put on the path above
@@ -183,15 +190,52 @@ def test_a_dataset_s_context_and_actors_come_back_from_a_worker_whole() -> None:
 
 
 def test_a_dataset_weighs_its_events_file_and_its_layers(tmp_path: Path) -> None:
-    """One status of events.jsonl, plus what its layers weigh; its folder's files without it."""
+    """One status of events.jsonl, plus what its layers weigh; without it, every file below
+    its folder (an events file in a subfolder among them), links not followed."""
     make_small_corpus(tmp_path, datasets=2, seed=5, broken_share=0.0)
     first, second = sorted(path for path in tmp_path.iterdir() if path.is_dir())
     sizes = Sizes(layers_bytes=1000)
     assert run_module._weight(DatasetLocation(first, "a"), sizes) == \
         (first / "events.jsonl").stat().st_size + 1000  # noqa: SLF001
-    (second / "events.jsonl").rename(second / "records.jsonl")
-    assert run_module._weight(DatasetLocation(second, "b"), sizes) == sum(  # noqa: SLF001
-        path.stat().st_size for path in second.iterdir() if path.is_file())
+    (second / "data").mkdir()
+    (second / "events.jsonl").rename(second / "data" / "records.jsonl")
+    (second / "linked.txt").symlink_to(second / "data" / "records.jsonl")
+    below = sum(path.stat().st_size for path in second.rglob("*")
+                if path.is_file() and not path.is_symlink())
+    assert below > (second / "data" / "records.jsonl").stat().st_size
+    assert run_module._weight(DatasetLocation(second, "b"), sizes) == below + 1000  # noqa: SLF001
+
+
+def test_a_large_events_file_in_a_subfolder_is_checked_by_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its dataset weighs what it holds, so a run of it alone is large enough for processes
+    and its file is cut in chunks, one a process (the findings as one process's)."""
+    make_small_corpus(tmp_path, datasets=1, seed=5, broken_share=0.2)
+    (folder,) = (path for path in tmp_path.iterdir() if path.is_dir())
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    (resource,) = (r for r in descriptor["resources"] if r["path"] == "events.jsonl")
+    resource["path"] = "data/events.jsonl"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    (folder / "data").mkdir()
+    (folder / "events.jsonl").rename(folder / "data" / "events.jsonl")
+    events = (folder / "data" / "events.jsonl").stat().st_size
+    # Processes pay off past its folder's own files: the events file below tips it.
+    beside = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+    sizes = Sizes(parallel_bytes=beside + 2, chunk_bytes=events // 3, layers_bytes=1)
+    one = validate([str(folder)], jobs=1, sizes=sizes, alone=True)
+    maps: list[int] = []
+
+    @contextlib.contextmanager
+    def counted(jobs: int) -> Iterator[Any]:
+        maps.append(jobs)
+        with worker_map(jobs) as run_map:
+            yield run_map
+
+    monkeypatch.setattr(run_module, "worker_map", counted)
+    two = validate([str(folder)], jobs=2, sizes=sizes, alone=True)
+    assert maps == [2]  # before: weighed as 1 byte of layers and its root files, one process
+    assert two == one
+    assert one.records > 1
 
 
 @pytest.mark.parametrize("protocol", range(2, 6))

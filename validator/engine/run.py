@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import stat
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -315,23 +316,29 @@ def _weight(location: DatasetLocation, sizes: Sizes) -> int:
 
     One status of the events file, by the name datasets give it: a folder's listing
     and a status of each file took 0.05 s of 2,000 small datasets, a tenth of a run
-    on two cores.  A dataset without it there weighs its folder's files.
+    on two cores.  A dataset without it there (its descriptor may name another
+    path, `data/events.jsonl` say) weighs every file below its folder and its layers.
     """
     try:
         events = (location.root / "events.jsonl").lstat()
     except OSError:
-        return _folder_bytes(location)
+        return _folder_bytes(location) + sizes.layers_bytes
     return events.st_size + sizes.layers_bytes
 
 
 def _folder_bytes(location: DatasetLocation) -> int:
-    """The size of the files directly in a dataset folder (to judge the work)."""
-    try:
-        return sum(entry.stat(follow_symlinks=False).st_size
-                   for entry in os.scandir(location.root)
-                   if entry.is_file(follow_symlinks=False))
-    except OSError:
-        return 0
+    """The size of the files below a dataset folder, links not followed (to judge the work).
+
+    Subfolders too: an events file of 5 MB in `data/`, weighed as its folder's
+    files alone, made a run of that dataset too small for processes.
+    """
+    found = 0
+    for folder, _, files in os.walk(location.root, followlinks=False):
+        for name in files:
+            with contextlib.suppress(OSError):  # gone since: it weighs nothing
+                info = os.lstat(os.path.join(folder, name))  # noqa: PTH118 - os.walk gives names
+                found += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return found
 
 
 def _seen(location: DatasetLocation, result: DatasetResult, records: int,
