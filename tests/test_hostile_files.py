@@ -343,6 +343,40 @@ def test_an_events_file_of_one_block_is_checked_as_the_layers_read_it(
     assert report.records == records > 0
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_events_file_that_grows_past_a_block_after_its_status_is_checked_as_it_then_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """One block when the layers take its status, more when they read it: not read whole,
+    but hashed and checked by the large file's path, as it then is (a record more, and the
+    findings of a run that met it grown), never as the block it was."""
+    folder = _dataset(tmp_path / "dataset")
+    events = folder / "events.jsonl"
+    text = events.read_text("utf-8")
+    block = len(text.encode("utf-8"))
+    last = json.loads(text.splitlines()[-1])
+    grown = text + json.dumps({**last, "id": last["id"] + "-again"}) + "\n"
+    sizes = Sizes(parallel_bytes=0, block_bytes=block)
+    done = tmp_path / "grown"  # once, in whichever process runs the layers
+    real = os.fstat
+
+    def then_grown(fd: int) -> os.stat_result:
+        info = real(fd)
+        # The layers' status of the file they opened (the open's own came before it).
+        if sys._getframe(1).f_code is dataset_layers._Layers._events.__code__ \
+                and not done.exists():  # noqa: SLF001 - the moment of the race
+            done.touch()
+            events.write_text(grown, "utf-8")
+        return info
+
+    monkeypatch.setattr(os, "fstat", then_grown)
+    raced = validate([str(folder)], jobs=jobs, sizes=sizes)
+    monkeypatch.undo()
+    assert done.exists()
+    assert raced == validate([str(folder)], jobs=jobs, sizes=sizes)
+    assert raced.records == text.count("\n") + 1
+    assert any(f.code == "event-possible-duplicate" for f in raced.findings)  # the copy
+
+
 def _delete_events_after_the_layers(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     layers_events = dataset_layers._Layers._events  # noqa: SLF001 - the moment of the race
 
