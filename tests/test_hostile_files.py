@@ -9,6 +9,7 @@ hook's file names.  The hard-link cases are in `tests/cases/hostile/cases_files.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import shlex
@@ -375,6 +376,31 @@ def test_an_events_file_that_grows_past_a_block_after_its_status_is_checked_as_i
     assert raced == validate([str(folder)], jobs=jobs, sizes=sizes)
     assert raced.records == text.count("\n") + 1
     assert any(f.code == "event-possible-duplicate" for f in raced.findings)  # the copy
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_folders_nested_deeper_than_the_recursion_limit_are_walked(tmp_path: Path,
+                                                                   jobs: int) -> None:
+    """A dataset's folders are walked with a stack, not recursion: a file 300 folders down,
+    with Python's recursion limit below that, is reported as undeclared (not an internal
+    error), and a dataset that keeps its events elsewhere is weighed through them."""
+    from validator.engine import run as run_module
+    from validator.reading.discovery import DatasetLocation
+
+    folder = _dataset(tmp_path / "dataset")
+    deepest = folder.joinpath(*["a"] * 300)
+    deepest.mkdir(parents=True)
+    (deepest / "x.txt").write_text("x", "utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 200)  # the walk's 300 would pass it
+    try:
+        report = validate([str(folder)], jobs=jobs, sizes=Sizes(parallel_bytes=0))
+        weight = run_module._folder_bytes(DatasetLocation(folder, "d"))  # noqa: SLF001
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [(f.code, f.file) for f in report.findings] == [
+        ("resource-undeclared", f"{deepest}/x.txt")]
+    assert weight == sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def _delete_events_after_the_layers(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import stat
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -37,7 +36,7 @@ from validator.engine.whole_file import transfer_findings
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE, SIZES, Sizes
-from validator.reading.paths import pin_folder, unreadable_folder
+from validator.reading.paths import dataset_files, pin_folder, unreadable_folder
 from validator.recall import Coverage
 from validator.results import ArticleSeen, DatasetSeen, Report
 
@@ -327,17 +326,17 @@ def _weight(location: DatasetLocation, sizes: Sizes) -> int:
 
 
 def _folder_bytes(location: DatasetLocation) -> int:
-    """The size of the files below a dataset folder, links not followed (to judge the work).
+    """The size of the files below a dataset folder, as its layers walk it (to judge the work).
 
     Subfolders too: an events file of 5 MB in `data/`, weighed as its folder's
-    files alone, made a run of that dataset too small for processes.
+    files alone, made a run of that dataset too small for processes.  What
+    cannot be read weighs nothing here; the layers report it.
     """
     found = 0
-    for folder, _, files in os.walk(location.root, followlinks=False):
-        for name in files:
-            with contextlib.suppress(OSError):  # gone since: it weighs nothing
-                info = os.lstat(os.path.join(folder, name))  # noqa: PTH118 - os.walk gives names
-                found += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    for relative in dataset_files(location.root, lambda *_: None):
+        with contextlib.suppress(OSError):  # gone since: it weighs nothing
+            info = (location.root / relative).lstat()
+            found += info.st_size if stat.S_ISREG(info.st_mode) else 0
     return found
 
 

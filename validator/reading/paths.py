@@ -270,8 +270,48 @@ def dataset_files(root: Path, unreadable: Callable[[str, OSError], None],
 
 def _entries(folder: int, base: str, unreadable: Callable[[str, OSError], None],
              ) -> Iterator[str]:
-    """The entries below the open `folder` (closed here), named from `base`."""
-    subfolders = []
+    """The entries below the open `folder` (closed here), named from `base`.
+
+    Depth first, each folder's files before its subfolders, in name order; a
+    stack rather than recursion, so that folders nested deeper than Python's
+    recursion limit are walked like any others.  A folder's descriptor stays
+    open while its subfolders are walked, each opened relative to it.
+    """
+    stack: list[tuple[int, str, Iterator[str]]] = []  # open folders, their subfolders left
+    opened: int | None = folder
+    try:
+        while True:
+            if opened is not None:
+                listed = _listing(opened, base, unreadable)
+                if listed is not None:
+                    files, subfolders = listed
+                    stack.append((opened, base, iter(subfolders)))
+                    for name in files:
+                        yield f"{base}{name}"
+                opened = None
+            if not stack:
+                return
+            parent, above, left = stack[-1]
+            name = next(left, None)
+            if name is None:
+                stack.pop()
+                os.close(parent)
+                continue
+            try:
+                opened, base = os.open(name, _FOLDER_FLAGS, dir_fd=parent), f"{above}{name}/"
+            except OSError as error:
+                unreadable(f"{above}{name}", error)
+    finally:  # left early (the caller stopped): close what is still open
+        for parent, _, _ in stack:
+            os.close(parent)
+
+
+def _listing(folder: int, base: str, unreadable: Callable[[str, OSError], None],
+             ) -> tuple[list[str], list[str]] | None:
+    """(files, subfolders) of the open `folder` by name, or None (it is closed) if unlistable.
+
+    Files are any entry but a folder: a link (to a folder too), a FIFO, ...
+    """
     try:
         with os.scandir(folder) as listing:
             entries = sorted((entry.name, entry.is_dir(follow_symlinks=False))
@@ -279,19 +319,9 @@ def _entries(folder: int, base: str, unreadable: Callable[[str, OSError], None],
     except OSError as error:
         os.close(folder)
         unreadable(base.removesuffix("/"), error)
-        return
-    try:
-        for name, is_folder in entries:
-            if is_folder:
-                subfolders.append(name)
-            else:  # a file, a link (to a folder too), a FIFO, ...
-                yield f"{base}{name}"
-        for name in subfolders:
-            try:
-                inner = os.open(name, _FOLDER_FLAGS, dir_fd=folder)
-            except OSError as error:
-                unreadable(f"{base}{name}", error)
-                continue
-            yield from _entries(inner, f"{base}{name}/", unreadable)
-    finally:
-        os.close(folder)
+        return None
+    files: list[str] = []
+    subfolders: list[str] = []
+    for name, is_folder in entries:
+        (subfolders if is_folder else files).append(name)
+    return files, subfolders
