@@ -58,12 +58,11 @@ def datetime_reader(constraints: JSON, missing: JSON) -> Callable[[str], tuple[A
 # The form validate holds a date and time cell to, beyond frictionless' reading of it
 # (format `any` reads "Thursday" or "May 2021" as a date): schema 1.1.0's pattern, with
 # an offset of at most 23:59 (RFC 3339's), since dateutil reads -30:00 as one.
-ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?"
-                          r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?")
+_DATE, _TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}", r"T[0-9]{2}:[0-9]{2}(:[0-9]{2})?"
+ISO_DATETIME = re.compile(rf"{_DATE}({_TIME}(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?")
 _OFFSETS = "hours 00 to 23, minutes 00 to 59"
-# Schema 1.1.0's pattern as it was: a cell of its form whose offset is out of range.
-_ANY_OFFSET = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?[+-][0-9]{2}:[0-9]{2}")
+# Schema 1.1.0's pattern's offset, any two digits each: a cell of that form out of range.
+_ANY_OFFSET = re.compile(rf"{_DATE}{_TIME}[+-][0-9]{{2}}:[0-9]{{2}}")
 
 
 def iso_problems(table: Table, table_schema: JSON) -> Iterator[Problem]:

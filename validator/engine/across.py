@@ -227,9 +227,10 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
     records = _Records(ids, roots)
     reported: set[int] = set()
     pairs = keys.pairs()
-    linked = _linked(pairs, links, ids) if links else set()
+    if pairs and links:
+        pairs -= _linked(pairs, links, ids)
     for earlier, later in sorted(pairs, key=lambda pair: (pair[1], pair[0])):
-        if later in reported or (earlier, later) in linked:
+        if later in reported:
             continue
         one, two = records.get(earlier), records.get(later)
         if one is None or two is None or one.id == two.id:  # a repeated id says it already
