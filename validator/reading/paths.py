@@ -292,15 +292,16 @@ def _entries(folder: int, base: str, unreadable: Callable[[str, OSError], None],
             if not stack:
                 return
             parent, above, left = stack[-1]
-            name = next(left, None)
-            if name is None:
+            subfolder = next(left, None)
+            if subfolder is None:
                 stack.pop()
                 os.close(parent)
                 continue
             try:
-                opened, base = os.open(name, _FOLDER_FLAGS, dir_fd=parent), f"{above}{name}/"
+                opened = os.open(subfolder, _FOLDER_FLAGS, dir_fd=parent)
+                base = f"{above}{subfolder}/"
             except OSError as error:
-                unreadable(f"{above}{name}", error)
+                unreadable(f"{above}{subfolder}", error)
     finally:  # left early (the caller stopped): close what is still open
         for parent, _, _ in stack:
             os.close(parent)
