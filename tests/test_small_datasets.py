@@ -209,7 +209,7 @@ def test_a_dataset_weighs_its_events_file_and_its_layers(tmp_path: Path) -> None
 def test_a_large_events_file_in_a_subfolder_is_checked_by_processes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its dataset weighs what it holds, so a run of it alone is large enough for processes
-    and its file is cut in chunks, one a process (the findings as one process's)."""
+    (and the report is one process's)."""
     make_small_corpus(tmp_path, datasets=1, seed=5, broken_share=0.2)
     (folder,) = (path for path in tmp_path.iterdir() if path.is_dir())
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
