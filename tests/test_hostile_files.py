@@ -266,7 +266,9 @@ def test_unreadable_folders_are_findings_for_a_user_that_cannot_read_them(
         "(/resources/3/path)") for line in lines), lines
     assert not [line for line in lines if line.startswith("datasets/good/")
                 and "record-id-duplicate" not in line], lines  # copies share their ids
-    assert lines[-1].startswith("3 datasets, 12 records: ")  # good, partly, file: found
+    # good, partly, file and unlisted are found (unlisted by its descriptor's status: its
+    # layers report it); locked is not, and none but good, partly and file has records.
+    assert lines[-1].startswith("4 datasets, 12 records: ")
     named = run("datasets/locked")
     assert (named.returncode, named.stderr) == (1, "")
     assert named.stdout.startswith("datasets/locked:0:0: error path-unsafe folder cannot be "
@@ -280,23 +282,36 @@ def test_unreadable_folders_are_findings_for_a_user_that_cannot_read_them(
 
 def test_a_folder_that_cannot_be_listed_is_a_finding_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same as root, in this process: listing a folder fails as it would for a user
-    without read permission (os.scandir raises PermissionError for that folder, and
-    the walk of discovery sees it as os.walk would)."""
+    """The same as root, in this process: listing or opening a folder fails as it would
+    for a user without read permission on it (os.scandir and os.open raise
+    PermissionError for that folder, its descriptor's status still works, as with mode
+    111).  Discovery finds the locked dataset by that status and does not list it; its
+    layers report the folder, as the walk of discovery did."""
     datasets = tmp_path / "datasets"
     _dataset(datasets / "good")
     _dataset(datasets / "locked")
     (datasets / "good" / "articles" / "undeclared.txt").write_text("hidden\n", "utf-8")
-    real_scandir = os.scandir
+    real_scandir, real_open = os.scandir, os.open
     denied = {str(datasets / "locked"), str(datasets / "good" / "articles")}
 
+    def where(path: object, dir_fd: int | None = None) -> str:
+        if isinstance(path, int):
+            return str(Path(f"/proc/self/fd/{path}").readlink())
+        return str(Path(f"/proc/self/fd/{dir_fd}").readlink() / str(path)) \
+            if dir_fd is not None else str(path)
+
     def scandir(path: object = ".") -> object:
-        where = str(Path(f"/proc/self/fd/{path}").readlink() if isinstance(path, int) else path)
-        if where in denied:
-            raise PermissionError(13, "Permission denied", where)
+        if where(path) in denied:
+            raise PermissionError(13, "Permission denied", where(path))
         return real_scandir(path)
 
+    def open_(path: str, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        if flags & os.O_DIRECTORY and where(path, dir_fd) in denied:
+            raise PermissionError(13, "Permission denied", where(path, dir_fd))
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
     monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_)
     # Alone: the locked dataset, whose descriptor this simulation leaves readable, would
     # otherwise lend its ids (the same as good's) to the run as a dataset beside it.
     report = validate([str(datasets)], alone=True)
@@ -305,8 +320,11 @@ def test_a_folder_that_cannot_be_listed_is_a_finding_in_process(
         (str(datasets / "locked"), "path-unsafe",
          "folder cannot be read: 'Permission denied'; its files are not checked"),
         (f"{datasets / 'good'}/articles", "path-unsafe",
-         "folder cannot be read: 'Permission denied'; its files are not checked")}
-    assert report.datasets == 1
+         "folder cannot be read: 'Permission denied'; its files are not checked"),
+        (f"{datasets / 'good'}/datapackage.json", "path-unsafe",  # its article, in it
+         "resource 'article-newsbytes-2023-07-29': 'articles/newsbytes-2023-07-29.txt' "
+         "cannot be opened: 'Permission denied'")}
+    assert (report.datasets, report.records) == (2, 4)  # good's records; locked, unread
     assert not report.ok()
 
 

@@ -33,6 +33,7 @@ from validator.reading.limits import DESCRIPTOR, MAX_FINDINGS_PER_RULE, SIZES, S
 from validator.reading.lines import split
 from validator.reading.paths import (
     dataset_files,
+    folder_denied,
     folder_opened,
     open_regular_file,
     read_regular_file,
@@ -121,8 +122,7 @@ class _Layers:
     """The layers of one dataset, read in order; `run` gives their findings."""
 
     def __init__(self, location: DatasetLocation, read_whole: int = SIZES.block_bytes) -> None:
-        self.location, self.read_whole = location, read_whole
-        self.descriptor_text = ""
+        self.location, self.read_whole, self.descriptor_text = location, read_whole, ""
         self.title: str | None = None
         self.version: str | None = None  # the released version it declares, once known
         self.context: DatasetContext | None = None  # once the tables and texts are read
@@ -164,8 +164,7 @@ class _Layers:
         descriptor = yield from self._read_descriptor()
         if descriptor is None:
             return
-        title = descriptor.get("title")
-        self.title = title if isinstance(title, str) else None
+        self.title = title if isinstance(title := descriptor.get("title"), str) else None
         problems = list(descriptor_rules.version_problems(descriptor, registry.versions()))
         yield from map(self._descriptor, problems)
         if problems:
@@ -184,9 +183,7 @@ class _Layers:
         paths = yield from self._resources(descriptor, unsafe, version.tables)
         yield from self._table_schemas(descriptor, version, unsafe)
         contents: dict[str, bytes] = {}
-        for name, path in paths.items():
-            if name == "events":
-                continue
+        for name, path in [(name, path) for name, path in paths.items() if name != "events"]:
             data = yield from self._read(path, name)
             if data is not None:
                 contents[path] = data
@@ -212,6 +209,9 @@ class _Layers:
                                                     chunk_bytes=sizes.chunk_bytes)]
 
     def _read_descriptor(self) -> Generator[Finding, None, JSON]:
+        if self._at is None and (denied := folder_denied(self.location.root)) is not None:
+            yield make("path-unsafe", unreadable_folder(denied), self.location.display)
+            return None
         data = read_regular_file(self.location.root, DESCRIPTOR, at=self._at)
         read = data if isinstance(data, Problem) else document(data)
         if not isinstance(read, Problem) and not isinstance(read[1], dict):

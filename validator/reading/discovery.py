@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,18 +91,14 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
         # And names, not Paths, for each folder: Path's joins and relative_to() took as
         # long again as the walk.  As `_display`: from the current folder, if under it.
         top, base = os.fspath(path), os.path.join(path.resolve(), "")  # noqa: PTH118
-        for folder, dirs, files in os.walk(top, onerror=unreadable, followlinks=False):
-            if DESCRIPTOR in files:
+        for folder, dataset in datasets_below(top, unreadable):
+            if dataset:
                 resolved = base + folder[len(top):].strip(os.sep) if folder != top \
                     else str(path.resolve())
-                here = Path(folder)
                 display = "." if resolved == str(cwd) else resolved[len(under):] \
-                    if resolved.startswith(under) else here.as_posix()
-                found.setdefault(resolved, DatasetLocation(here, display))
-                dirs[:] = []  # a dataset's subfolders belong to it
-                continue
-            dirs.sort()
-            if files and folder != top:
+                    if resolved.startswith(under) else Path(folder).as_posix()
+                found.setdefault(resolved, DatasetLocation(Path(folder), display))
+            elif folder != top:
                 orphans.append(_display(Path(folder), cwd))
     if not found and not failed:
         raise UsageError("no dataset found (no datapackage.json under "
@@ -109,6 +106,74 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
     # A folder that holds a dataset, or lies inside one, is not an orphan.
     orphans = _not_around(orphans, {d.display for d in found.values()})
     return sorted(found.values(), key=lambda d: d.display), sorted(orphans)
+
+
+def datasets_below(top: str, onerror: Callable[[OSError], None],
+                   ) -> Iterator[tuple[str, bool]]:
+    """(folder, True) for each dataset below `top`; (folder, False) for other folders with files.
+
+    What `os.walk(top, onerror=onerror, followlinks=False)` finds, a dataset's
+    subfolders left out, but a subfolder that holds a descriptor is known by
+    one status of it instead of a listing: listing each dataset folder was
+    two thirds of discovering thousands (29 of 43 ms for 2,000), and the
+    dataset's own layers list it.  So a dataset folder that can be looked
+    into but not listed is found, and its layers report it (os.walk would
+    have reported it here).  `top` itself is listed, as os.walk does.
+    """
+    stack: list[tuple[str, bool | None]] = [(top, None)]  # a folder, and whether it is one
+    while stack:
+        folder, known = stack.pop()
+        if known is None:  # listed: the descriptor is one of its entries that is no folder
+            try:
+                with os.scandir(folder) as listing:
+                    entries = [(entry.name, _kind(entry)) for entry in listing]
+            except OSError as error:
+                onerror(error)
+                continue
+            files = {name for name, kind in entries if kind is _FILE}
+            if DESCRIPTOR in files:
+                yield folder, True
+                continue
+            if files:
+                yield folder, False
+            names = sorted((name for name, kind in entries if kind is _FOLDER), reverse=True)
+            below = [os.path.join(folder, name) for name in names]  # noqa: PTH118 - as os.walk
+            stack.extend((subfolder, _holds(subfolder)) for subfolder in below)
+        elif known:
+            yield folder, True
+        else:
+            stack.append((folder, None))
+
+
+_FOLDER, _LINKED_FOLDER, _FILE = "folder", "linked folder", "file"
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """As os.walk sorts an entry: a folder it walks into, one it does not (a link), or a file."""
+    try:
+        is_folder = entry.is_dir()
+    except OSError:
+        return _FILE
+    return (_LINKED_FOLDER if entry.is_symlink() else _FOLDER) if is_folder else _FILE
+
+
+def _holds(folder: str) -> bool | None:
+    """Whether a listing of `folder` would show a descriptor that is no folder; None: list it.
+
+    None where its status cannot say: the folder cannot be looked into (it may
+    still be listed, as os.walk does), or some other error, which the listing
+    then reports.
+    """
+    descriptor = os.path.join(folder, DESCRIPTOR)  # noqa: PTH118 - names
+    try:
+        info = os.lstat(descriptor)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode):  # os.walk follows it to decide
+        return not os.path.isdir(descriptor)  # noqa: PTH112 - names
+    return not stat.S_ISDIR(info.st_mode)
 
 
 def _readable(path: Path) -> None:

@@ -120,6 +120,22 @@ def folder_opened(root: Path) -> Iterator[int | None]:
         os.close(folder)
 
 
+def folder_denied(root: Path) -> PermissionError | None:
+    """The error of a dataset folder that may not be opened (listed), or None.
+
+    Discovery finds a dataset by one status of its descriptor, without listing
+    its folder: one that can be looked into but not listed is found, and then
+    its layers report it as the walk would have.
+    """
+    try:
+        os.close(open_folder(root))
+    except PermissionError as error:
+        return error
+    except OSError:
+        pass  # gone, replaced: each open reports what it meets
+    return None
+
+
 def _stat_at(name: str, folder: int) -> os.stat_result:
     """The status of `name` in the open `folder`, a link not followed (lstat)."""
     return os.stat(name, dir_fd=folder, follow_symlinks=False)
