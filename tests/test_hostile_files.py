@@ -322,8 +322,8 @@ def test_a_folder_that_cannot_be_listed_is_a_finding_in_process(
         (f"{datasets / 'good'}/articles", "path-unsafe",
          "folder cannot be read: 'Permission denied'; its files are not checked"),
         (f"{datasets / 'good'}/datapackage.json", "path-unsafe",  # its article, in it
-         "resource 'article-newsbytes-2023-07-29': 'articles/newsbytes-2023-07-29.txt' "
-         "cannot be opened: 'Permission denied'")}
+         ("resource 'article-newsbytes-2023-07-29': 'articles/newsbytes-2023-07-29.txt' "
+          "cannot be opened: 'Permission denied'"))}
     assert (report.datasets, report.records) == (2, 4)  # good's records; locked, unread
     assert not report.ok()
 

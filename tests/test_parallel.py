@@ -280,6 +280,37 @@ def test_split_and_whole_datasets_share_one_run(tmp_path: Path, monkeypatch) -> 
     assert len({d for d, _, _ in calls[1:]}) == chunks + 1  # each chunk moves it
 
 
+def test_a_batch_comes_back_folded_around_a_split_dataset(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One batch of three datasets, the middle one split: the worker folds the whole ones
+    into a segment each, before and after it, and the run merges all three in order, so
+    that the last dataset's ids, the first's again, are repeats of the first's records."""
+    from validator.engine import run
+    from validator.engine.dataset import DatasetResult
+    from validator.engine.state import RunState
+
+    shutil.copytree(BASE, tmp_path / "a")
+    _corpus(tmp_path)  # "big"
+    shutil.copytree(BASE, tmp_path / "c")
+    serial = validate([str(tmp_path)], jobs=1)
+    sizes = Sizes(chunk_bytes=64 * 1024, parallel_bytes=0)
+    monkeypatch.setattr(run, "batches", lambda locations, *_: [locations])  # all in one
+    batches: list[list[str]] = []
+
+    def cluster(function: Any, items: Any) -> Any:
+        results = _far_map(function, items)
+        batches.extend([[type(item).__name__ for item in result] for result in results
+                        if result and isinstance(result, list)])
+        return results
+
+    assert validate([str(tmp_path)], jobs=2, mapper=cluster, sizes=sizes) == serial
+    assert batches[0] == [RunState.__name__, DatasetResult.__name__, RunState.__name__]
+    repeats = [f for f in serial.findings if f.code == "record-id-duplicate"
+               and f.file.startswith(f"{tmp_path / 'c'}/")]
+    assert len(repeats) == 4
+    assert all(f"{tmp_path / 'a'}/events.jsonl:" in f.message for f in repeats)
+
+
 @pytest.mark.parametrize(("chunk", "limit"), [(10_000, None), (1_000, None), (10_000, 64)],
                          ids=["chunks-of-lines", "lines-longer-than-chunks", "long-lines"])
 def test_chunks_cover_every_line_once(chunk: int, limit: int | None, tmp_path: Path,

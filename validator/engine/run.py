@@ -1,12 +1,12 @@
 """One run over datasets: schedule each dataset's layers and record chunks, merge in order.
 
-This is the only module that knows about datasets as a collection: the
-index of record ids, the links, the digests of the records' event keys
-(`engine.across`) and the actors that give a Wikidata id are the only state
-shared across them, small and mergeable (the allegations' transfers are kept
-for one dataset at a time: `checks.transfers`), and results merge
-in input order, so any number of processes (or a Dask cluster) gives the
-findings of one.
+This module and `engine.state` are the only ones that know about datasets as
+a collection: the index of record ids, the links, the digests of the
+records' event keys (`engine.across`) and the actors that give a Wikidata id
+are the only state shared across them, small and mergeable (the
+allegations' transfers are kept for one dataset at a time:
+`checks.transfers`), and results merge in input order, so any number of
+processes (or a Dask cluster) gives the findings of one.
 """
 
 from __future__ import annotations
@@ -14,34 +14,26 @@ from __future__ import annotations
 import contextlib
 import functools
 import stat
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.capping import capped_by_code
-from validator.checks import identities, transfers
-from validator.checks.links import RecordLinks
-from validator.checks.records import no_records
-from validator.engine.across import (
-    EventKeys,
-    duplicate_findings,
-    link_findings,
-    part_of_findings,
-)
+from validator.checks import identities
+from validator.engine.across import duplicate_findings, link_findings, part_of_findings
 from validator.engine.beside import datasets_beside, ids_beside
 from validator.engine.dataset import DatasetResult, check_dataset
-from validator.engine.ids import RecordIds, id_findings
+from validator.engine.ids import id_findings
 from validator.engine.pool import Mapper, worker_map
-from validator.engine.records import RecordResult, check_records
-from validator.engine.whole_file import transfer_findings
+from validator.engine.records import check_records
+from validator.engine.state import RunState, fold_datasets
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
-from validator.reading.limits import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RULE, SIZES, Sizes
+from validator.reading.limits import MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.paths import dataset_files, pin_folder, unreadable_folder
-from validator.recall import Coverage
-from validator.results import ArticleSeen, DatasetSeen, Report
+from validator.results import Report
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
+
 
 def validate(paths: Iterable[str] = ("datasets",),
              progress: Callable[[int, int, str], None] | None = None,
@@ -110,123 +102,81 @@ def validate(paths: Iterable[str] = ("datasets",),
     cut = max(jobs, 2) if progress else jobs
     beside = [] if alone else datasets_beside(locations)
     merged = RunState(locations, codes, *ids_beside(beside), texts=recall)  # beside first
+    # Processes and clusters send each batch back folded (fold_datasets): one process has
+    # nothing to send, and merges each dataset as it is done.
+    check = check_datasets if jobs <= 1 and mapper is None else fold_datasets
     with contextlib.nullcontext(mapper) if mapper else worker_map(jobs) as run_map:
         # A mapper's cluster may be of any size: enough batches for 16 workers.
         parts = batches(locations, weights, jobs if mapper is None else max(jobs, 16), sizes)
-        datasets = _run_tasks(run_map, parts, weights, functools.partial(
-            check_datasets, jobs=cut, ignore=codes, sizes=sizes, recall=recall), progress,
-            merged.add)
-    for result in datasets:
-        findings.extend(result.findings)
+        _run_tasks(run_map, parts, weights, functools.partial(
+            check, jobs=cut, ignore=codes, sizes=sizes, recall=recall), progress, merged)
     findings += merged.findings
-    ids, roots, links, keys = merged.ids, merged.roots, merged.links, merged.keys
-    findings += _across(datasets, ids, roots, links, codes)
+    findings += _across(merged, codes)
     # At most MAX_FINDINGS_PER_RULE of each code in a file, with a note, as every rule.
-    findings += capped_by_code(duplicate_findings(keys, ids, roots, codes, links),
-                               MAX_FINDINGS_PER_RULE)
+    findings += capped_by_code(duplicate_findings(merged.keys, merged.ids, merged.roots, codes,
+                                                  merged.links), MAX_FINDINGS_PER_RULE)
     # The same finding twice (jsonschema-rs reports a type stated twice twice) says no more.
     return Report(tuple(sorted(set(findings))), len(locations), merged.records,
                   tuple(sorted(codes)), tuple(merged.seen), len(beside))
 
 
-class RunState:
-    """The run's state across datasets, each dataset's merged in once its records are checked.
-
-    Datasets are merged in the run's order (their ids' positions say which
-    record comes first), each as soon as it and every dataset before it is
-    done: a dataset's chunks are then dropped, so that the run never holds
-    the records' state twice.  The ids of the datasets beside the run's come
-    first, so that a repeat is reported in this run's files.
-    """
-
-    def __init__(self, locations: list[DatasetLocation], codes: frozenset[str],
-                 ids: RecordIds, roots: dict[str, tuple[str, str]], *, texts: bool = True,
-                 ) -> None:
-        """The state of a run of `locations` that begins with the ids (and roots) beside it.
-
-        Without `texts`, what it keeps of each dataset read (`seen`) holds no article text.
-        """
-        self.locations, self.codes, self.ids, self.roots = locations, codes, ids, roots
-        self.texts = texts
-        self.links, self.keys = RecordLinks(), EventKeys()
-        self.findings: list[Finding] = []
-        self.seen: list[DatasetSeen] = []
-        self.records = 0
-
-    def add(self, result: DatasetResult) -> None:
-        """Merge the next dataset of the run, its records checked."""
-        checked = result.checked
-        if len(checked) > 1 and sum(len(r.findings) for r in checked) >= MAX_FINDINGS_PER_FILE:
-            # Too broken to merge chunk by chunk like a single pass: do the single pass.
-            whole = result.tasks[0]
-            checked = [check_records(replace(whole, start=0, end=None, first_line=1))]
-        in_dataset = 0
-        found = transfers.Transfers()  # this dataset's only: dropped once it is judged
-        ids = self.ids
-        for chunk in checked:
-            self.findings.extend(chunk.findings)
-            self.keys.merge(chunk.keys, len(ids.digests))
-            self.links.merge(chunk.links, len(ids.digests))
-            ids.merge(chunk.ids)
-            found.merge(chunk.transfers)
-            in_dataset += chunk.records
-        if found.found:  # a split file's; one task's were judged in check_dataset
-            self.findings.extend(transfer_findings(result.tasks[0], found))
-        self.records += in_dataset
-        if not in_dataset and "events-empty" not in self.codes:
-            self.findings.extend(_empty_events(result, checked))
-        self.seen.append(_seen(self.locations[len(self.seen)], result, in_dataset, checked,
-                               texts=self.texts))
-        # Merged: the chunks would hold the run's state twice (and a split file's
-        # transfers, some 600 bytes an allegation) to the run's end.
-        result.checked.clear()
-
-
 def _run_tasks(run_map: Mapper, parts: list[list[DatasetLocation]], weights: list[int],
-               check: Callable[[list[DatasetLocation]], list[DatasetResult]],
-               progress: Callable[[int, int, str], None] | None,
-               merge: Callable[[DatasetResult], None]) -> list[DatasetResult]:
+               check: Callable[[list[DatasetLocation]], Sequence[RunState | DatasetResult]],
+               progress: Callable[[int, int, str], None] | None, merged: RunState) -> None:
     """Each dataset's layers and records (batch by batch), then the chunks of large files.
 
-    Each dataset is given to `merge`, in order, once its records are checked.
-    Progress counts each dataset's bytes (`weights`) when it is done; a split
-    dataset's events file, its share at a time, as each chunk is done.
+    Each dataset, or segment of datasets, is merged into `merged`, in order,
+    once its records are checked.  Progress counts each dataset's bytes
+    (`weights`) when it is done; a split dataset's events file, its share at a
+    time, as each chunk is done.
     """
     total = sum(weights)
     done = 0
-    datasets: list[DatasetResult] = []
-    merged = 0
+    items: list[RunState | DatasetResult | None] = []  # None: merged, and let go
+    split: list[tuple[DatasetResult, int]] = []  # the split datasets, and their weights
+    counted = 0  # the datasets come back so far
+    left = 0  # the first item not merged
 
-    def merge_done() -> None:  # every dataset done whose datasets before it are done
-        nonlocal merged
-        while merged < len(datasets) and \
-                len(datasets[merged].checked) == len(datasets[merged].tasks):
-            merge(datasets[merged])
-            merged += 1
+    def merge_done() -> None:  # every item done whose items before it are done
+        nonlocal left
+        while left < len(items):
+            item = items[left]
+            if isinstance(item, DatasetResult):
+                if len(item.checked) < len(item.tasks):
+                    return
+                merged.add(item)
+            elif item is not None:
+                merged.merge(item)
+            items[left] = None
+            left += 1
 
     for batch in run_map(check, parts):
-        for result in batch:
-            weight = weights[len(datasets)]
-            datasets.append(result)
-            if len(result.tasks) <= 1:
-                done += weight
+        for item in batch:
+            if isinstance(item, RunState):
+                done += sum(weights[counted:counted + len(item.seen)])
+                counted += len(item.seen)
+            else:
+                if len(item.tasks) <= 1:
+                    done += weights[counted]
+                else:
+                    split.append((item, weights[counted]))
+                counted += 1
+            items.append(item)
         merge_done()
         if progress and batch:
-            progress(done, total, batch[-1].name)
+            last = batch[-1]  # a segment holds one dataset at least
+            progress(done, total, last.seen[-1].name if isinstance(last, RunState) else last.name)
     # The chunks of large events files, from every dataset at once.
-    pending = [task for result in datasets if len(result.tasks) > 1 for task in result.tasks]
-    chunks = iter(run_map(check_records, pending))
-    for result, weight in zip(datasets, weights, strict=True):
+    chunks = iter(run_map(check_records, [task for result, _ in split for task in result.tasks]))
+    for result, weight in split:
         count = len(result.tasks)
-        if count > 1:
-            for index in range(count):
-                result.checked.append(next(chunks))
-                done += weight // count + (weight % count if index == count - 1 else 0)
-                if progress:
-                    progress(done, total, result.name)
-            merge_done()
+        for index in range(count):
+            result.checked.append(next(chunks))
+            done += weight // count + (weight % count if index == count - 1 else 0)
+            if progress:
+                progress(done, total, result.name)
+        merge_done()
     merge_done()
-    return datasets
 
 
 def check_datasets(locations: list[DatasetLocation], jobs: int = 1,
@@ -267,16 +217,14 @@ def batches(locations: list[DatasetLocation], weights: list[int], jobs: int,
     return parts
 
 
-def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tuple[str, str]],
-            links: RecordLinks, codes: frozenset[str]) -> list[Finding]:
+def _across(merged: RunState, codes: frozenset[str]) -> list[Finding]:
     """What needs every dataset of the run: repeated ids, dangling links, actors' identities.
 
-    `ids` and `roots` begin with the datasets beside the run's, whose repeats
-    are reported only in the run's own files.
+    The run's ids and roots begin with the datasets beside the run's, whose
+    repeats are reported only in the run's own files.
     """
     found: list[Finding] = []
-    outside = set(roots)
-    roots.update((t.display, (t.root, t.path)) for result in datasets for t in result.tasks)
+    ids, roots, links, outside = merged.ids, merged.roots, merged.links, merged.outside
     if "record-id-duplicate" not in codes:
         found.extend(f for f in id_findings(ids, roots) if f.file not in outside)
     if links and "link-dangling" not in codes:
@@ -284,8 +232,7 @@ def _across(datasets: list[DatasetResult], ids: RecordIds, roots: dict[str, tupl
     if links and "visit-part-of-multilateral" not in codes:
         found.extend(part_of_findings(links, ids, roots, outside))
     if not codes >= identities.CODES:  # the actors of every dataset, in the run's order
-        found.extend(identities.identity_findings(
-            (entry for result in datasets for entry in result.actors), codes))
+        found.extend(identities.identity_findings(merged.actors, codes))
     return found
 
 
@@ -299,15 +246,6 @@ def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
         return ignored_codes(names)
     except ValueError as error:
         raise UsageError(f"--ignore: {error}") from None
-
-
-def _empty_events(result: DatasetResult, checked: list[RecordResult]) -> list[Finding]:
-    """The finding of an events file that opened and holds no record and no broken line."""
-    events = result.tasks[0].display if result.tasks else None
-    if events is None or any(f.file == events for chunk in checked for f in chunk.findings):
-        return []
-    empty = no_records()
-    return [make(empty.code, empty.message, events)]
 
 
 def _weight(location: DatasetLocation, sizes: Sizes) -> int:
@@ -338,18 +276,3 @@ def _folder_bytes(location: DatasetLocation) -> int:
             info = (location.root / relative).lstat()
             found += info.st_size if stat.S_ISREG(info.st_mode) else 0
     return found
-
-
-def _seen(location: DatasetLocation, result: DatasetResult, records: int,
-          checked: list[RecordResult], *, texts: bool = True) -> DatasetSeen:
-    """What the run read of one dataset, for the reports that draw it (`texts`: its texts)."""
-    covered = Coverage()  # what every record cites, over the chunks of its events file
-    for chunk in checked:
-        covered.merge(chunk.covered)
-    sources = (result.context.sources or {}) if result.context else {}
-    found = result.uncovered or {}
-    return DatasetSeen(result.name, location.display, str(location.root), result.title,
-                       result.tasks[0].path if result.tasks else None, records,
-                       tuple(ArticleSeen(source, article.path, article.text if texts else None,
-                                         covered.of(source), found.get(source))
-                             for source, article in sources.items()), result.version)
