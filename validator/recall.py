@@ -28,6 +28,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from validator.escaping import printable
+from validator.reading.text import position_in
 from validator.results import Sentence
 
 if TYPE_CHECKING:
@@ -336,8 +337,7 @@ class ArticleRecall:
 
     def where(self, sentence: Sentence) -> tuple[int, int]:
         """The 1-based line and column (in code points) where `sentence` starts."""
-        line_start = self.text.rfind("\n", 0, sentence.start) + 1
-        return self.text.count("\n", 0, sentence.start) + 1, sentence.start - line_start + 1
+        return position_in(self.text, sentence.start)
 
 
 def by_article(seen: Iterable[DatasetSeen]) -> list[ArticleRecall]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import array
-import bisect
 import functools
-import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +12,7 @@ from validator.checks.walk import dates, spans
 from validator.escaping import escape
 from validator.findings import Problem
 from validator.pointers import join, pointer, resolve, tokens
-from validator.reading.text import position
+from validator.reading.text import position, position_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,20 +37,9 @@ def _encoded(text: str) -> tuple[bytes, bytes]:
     return text.encode("utf-16-le"), text.encode("utf-8")
 
 
-@functools.lru_cache(maxsize=2)
-def _line_starts(text: str) -> array.array[int]:
-    """The offset where each line of the text starts, made once for all its spans."""
-    return array.array("q", [0, *(match.end() for match in re.finditer("\n", text))])
-
-
 def _position(text: str, offset: int) -> tuple[int, int]:
-    """`validator.reading.text.position`, by bisection in the text's line starts."""
-    if len(text) < SEARCH_WINDOW:
-        return position(text, offset)
-    starts = _line_starts(text)
-    offset = min(offset, len(text))
-    line = bisect.bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
+    """`validator.reading.text.position`; by bisection in the line starts of a long text."""
+    return position(text, offset) if len(text) < SEARCH_WINDOW else position_in(text, offset)
 
 
 def _hints(text: str, quote: str, start: int, end: int) -> list[str]:

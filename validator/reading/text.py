@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import array
+import bisect
+import functools
+import re
+
 from validator.findings import Problem
 
 
@@ -26,3 +31,22 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+@functools.lru_cache(maxsize=4)
+def line_starts(text: str) -> array.array[int]:
+    """The offset where each line of `text` starts, found once for all its offsets.
+
+    Kept for the last few texts: a text's spans, or its sentences, ask in turn.
+    """
+    return array.array("q", [0, *(match.end() for match in re.finditer("\n", text))])
+
+
+def position_in(text: str, offset: int) -> tuple[int, int]:
+    """`position`, by bisection in the text's line starts: for many offsets in one text.
+
+    `position` counts the lines before its offset, so that each of many offsets
+    in a long text read it again: 40,000 sentences of a 1 MB article took 10 s.
+    """
+    starts = line_starts(text)
+    offset = min(offset, len(text))
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1

@@ -40,6 +40,7 @@ from validator.pointers import pointer, resolve
 from validator.reading.fast_json import parse_record
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file
+from validator.reading.text import position_in
 from validator.recall import uncovered, word_lists
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ def _missing(text: str, sentences: Sequence[Sentence],
         cuts = sorted({sentence.start, sentence.end, *itertools.chain(*sentence.marks)})
         marks = {start for start, _ in sentence.marks}
         found.append(Missing(next(number), sentence.start, sentence.end,
-                             text.count("\n", 0, sentence.start) + 1,
+                             position_in(text, sentence.start)[0],
                              tuple((text[a:b], a in marks) for a, b in itertools.pairwise(cuts)),
                              tuple(titles[kind] for kind in sentence.kinds)))
     return tuple(found)
