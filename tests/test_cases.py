@@ -43,7 +43,9 @@ def test_repository_datasets_are_valid() -> None:
 def test_every_rule_has_a_case() -> None:
     """The catalogue is honest: no rule code goes without a case that breaks it."""
     covered = {p.parent.name for p in INVALID}
-    missing = set(RULES) - covered - {"internal-error"}
+    # Neither can be built as files: a crash of a check (tests/test_cli.py), and a file
+    # that changes while the run reads it (tests/test_hostile_files.py).
+    missing = set(RULES) - covered - {"internal-error", "file-changed"}
     assert not missing, f"rules without a case in tests/cases/invalid: {sorted(missing)}"
     assert covered <= set(RULES), f"cases for unknown rules: {sorted(covered - set(RULES))}"
 

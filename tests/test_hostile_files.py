@@ -22,6 +22,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -345,8 +346,90 @@ def test_an_events_file_deleted_while_it_is_read_is_a_finding(
     assert all(f.code != "internal-error" for f in report.findings)
     first = report.findings[0]
     assert (first.file, first.line, first.code, first.message) == (
-        f"{folder}/events.jsonl", 0, "resource-missing",
-        "events file changed during the run: 'events.jsonl' does not exist")
+        f"{folder}/events.jsonl", 0, "file-changed",
+        ("events file changed during the run: 'events.jsonl' does not exist; its records "
+         "were not all checked"))
+
+
+def _big_dataset(folder: Path, copies: int = 60) -> Path:
+    """The base dataset with its records copied (ids of their own), each once more at the end
+    (a repeated id each), so that its events file is split and its ids read again."""
+    _dataset(folder)
+    events = folder / "events.jsonl"
+    records = [json.loads(line) for line in events.read_text("utf-8").splitlines()]
+    lines = [json.dumps({**record, "id": f"{record['id']}-{copy}"})
+             for copy in range(copies) for record in records]
+    events.write_text("\n".join([*lines, *lines[:len(records)]]) + "\n", "utf-8")
+    return folder
+
+
+CHANGED_AGAIN = ("events file changed during the run: records checked could not be read "
+                 "again, so repeated ids, links or possible duplicates may be missing")
+
+
+@pytest.mark.parametrize("change", ["deleted", "truncated"])
+def test_an_events_file_changed_between_its_chunks_is_a_finding(tmp_path: Path,
+                                                                change: str) -> None:
+    """Deleted, or cut short, once its first chunk is checked: the later chunks say so
+    (only the first did, which met no change), and the run fails.  A run that had
+    checked half the file passed, records and repeats unchecked."""
+    from validator.engine.records import check_records
+
+    folder = _big_dataset(tmp_path / "dataset")
+    events = folder / "events.jsonl"
+    size = events.stat().st_size
+
+    def changing(function: Any, items: Any) -> Any:  # the chunks, one at a time
+        for index, item in enumerate(items):
+            yield function(item)
+            if function is check_records and index == 0:
+                if change == "deleted":
+                    events.unlink()
+                else:
+                    with events.open("r+b") as handle:
+                        handle.truncate(size // 2)
+
+    report = validate([str(folder)], jobs=4, mapper=changing,
+                      sizes=Sizes(parallel_bytes=0, chunk_bytes=8 * 1024, block_bytes=1024))
+    assert not report.ok()
+    found = [f for f in report.findings if f.code == "file-changed"]
+    assert [f.file for f in found] == [str(events)] * len(found)
+    if change == "deleted":
+        assert [f.message for f in found] == [
+            ("events file changed during the run: 'events.jsonl' does not exist; its records "
+             "were not all checked"), CHANGED_AGAIN]
+    else:
+        assert found[0].message.startswith("events file changed during the run: it ends at "
+                                           f"byte {size // 2}, before its lines up to byte ")
+
+
+@pytest.mark.parametrize("change", ["deleted", "rewritten"])
+def test_an_events_file_changed_before_its_ids_are_read_again_is_a_finding(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """Every record checked, then the file goes, or its lines are other records, before
+    the run reads the repeated ids again: a finding, not a run without its repeats."""
+    from validator.engine import run as run_module
+
+    folder = _big_dataset(tmp_path / "dataset", copies=2)
+    events = folder / "events.jsonl"
+    clean = validate([str(folder)])
+    assert {f.code for f in clean.findings} >= {"record-id-duplicate"}
+    across = run_module._across  # noqa: SLF001 - the moment of the race
+
+    def changed_first(*args: Any) -> Any:
+        if change == "deleted":
+            events.unlink()
+        else:  # the same lines, each with another id
+            events.write_text(events.read_text("utf-8").replace('"id": "', '"id": "x'),
+                              "utf-8")
+        return across(*args)
+
+    monkeypatch.setattr(run_module, "_across", changed_first)
+    report = validate([str(folder)])
+    assert [(f.file, f.code, f.message) for f in report.findings
+            if f.code in {"file-changed", "record-id-duplicate"}] == [
+        (str(events), "file-changed", CHANGED_AGAIN)]
+    assert not report.ok()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -429,6 +512,32 @@ def _delete_events_after_the_layers(folder: Path, monkeypatch: pytest.MonkeyPatc
         (folder / path).unlink()
 
     monkeypatch.setattr(dataset_layers._Layers, "_events", then_deleted)  # noqa: SLF001
+
+
+def test_an_events_file_changed_before_its_possible_duplicates_are_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repeated ids read again, then the file goes before the possible duplicates
+    (copies of one event) are: the repeats stand, and the file's change is a finding
+    where the duplicates were left uncompared."""
+    from validator.engine import run as run_module
+
+    folder = _big_dataset(tmp_path / "dataset", copies=2)
+    events = folder / "events.jsonl"
+    clean = validate([str(folder)])
+    assert "event-possible-duplicate" in {f.code for f in clean.findings}
+    duplicates = run_module.duplicate_findings
+
+    def deleted_first(*args: Any) -> Any:
+        events.unlink()
+        return duplicates(*args)
+
+    monkeypatch.setattr(run_module, "duplicate_findings", deleted_first)
+    report = validate([str(folder)])
+    codes = [f.code for f in report.findings]
+    assert "event-possible-duplicate" not in codes
+    assert codes.count("record-id-duplicate") == [
+        f.code for f in clean.findings].count("record-id-duplicate") > 0
+    assert [f.message for f in report.findings if f.code == "file-changed"] == [CHANGED_AGAIN]
 
 
 # 3. Writes where they must not ------------------------------------------------------------

@@ -131,6 +131,9 @@ RULES: Final[dict[str, Rule]] = _rules(
     Rule("file-too-large", "File too large", E, Layer.INPUT,
          "A file, a line or a value exceeds a size limit of the validator; "
          "the rest of the file is not checked."),
+    Rule("file-changed", "File changed during the run", E, Layer.INPUT,
+         "A file changed, went or was replaced while the run read it: some of its records "
+         "were not read, or not compared across the run. Run again once the files are still."),
     Rule("too-many-findings", "Too many findings", E, Layer.INPUT,
          "A file gave more findings than the limit; the rest of it is not checked, "
          "so that a broken or hostile file cannot flood the report or memory."),

@@ -2,7 +2,7 @@
 
 Rules: path-unsafe, file-too-large, too-many-findings, findings-capped, encoding-invalid,
 encoding-bom, json-syntax, json-duplicate-key, json-number-invalid, json-too-deep,
-json-lone-surrogate, record-blank-line, record-not-object.
+json-lone-surrogate, record-blank-line, record-not-object, file-changed.
 """
 
 from __future__ import annotations
@@ -431,3 +431,28 @@ def test_a_link_swapped_in_after_the_check_is_not_followed(
     assert isinstance(problem, Problem)
     assert (problem.code, problem.message.split(":")[0]) == ("path-unsafe",
                                                              "'l' cannot be opened")
+
+
+def test_a_chunk_of_an_events_file_gone_since_it_was_split_is_file_changed(
+        tmp_path: Path) -> None:
+    """Its dataset's layers opened the file and split it; gone when a chunk is checked, the
+    chunk says so, whichever it is (the whole run's findings are a set: said once)."""
+    from validator.checks.context import DatasetContext
+    from validator.engine.records import RecordTask, check_records
+
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"id": "a"}\n' * 10, "utf-8")
+    later = RecordTask(str(tmp_path), "events.jsonl", "d/events.jsonl",
+                       DatasetContext("1.3.0"), start=60, end=120, first_line=6)
+    unchanged = check_records(later).findings  # its records' own (they are no events)
+    assert unchanged
+    assert all(f.code != "file-changed" for f in unchanged)
+    events.write_text('{"id": "a"}\n' * 7, "utf-8")  # cut short: 84 bytes of 120
+    assert [(f.code, f.message) for f in check_records(later).findings
+            if f.code == "file-changed"] == [
+        ("file-changed", ("events file changed during the run: it ends at byte 84, before "
+         "its lines up to byte 120 were read; its records were not all checked"))]
+    events.unlink()
+    assert [(f.file, f.code, f.line, f.message) for f in check_records(later).findings] == [
+        ("d/events.jsonl", "file-changed", 0, ("events file changed during the run: "
+         "'events.jsonl' does not exist; its records were not all checked"))]

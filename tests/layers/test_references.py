@@ -647,11 +647,20 @@ def test_the_uncited_source_message_says_what_to_do() -> None:
 def test_a_record_changed_during_the_run_is_compared_with_nothing(changed) -> None:
     """The pairs re-read their records at the run's end: an edit since must not crash it."""
     from validator.engine.across import _Records
+    from validator.engine.ids import RecordIds, id_digest
 
     class Edited(_Records):
         def text(self, position: int) -> tuple[str, str, int] | None:  # noqa: ARG002
             """The line as it reads now, whatever the position."""
             return changed, "ds/events.jsonl", 1
 
-    seen = Edited(None, {}).get(0)  # type: ignore[arg-type]
+    ids = RecordIds()
+    ids.add("x", "ds/events.jsonl", 1, 0)
+    records = Edited(ids, {})
+    seen = records.get(0)
     assert seen is None or seen.keys == []  # no key: it pairs with nothing
+    assert records.changed == set()  # its id the same: no sign of a change (it may be none)
+    ids.digests[0] = id_digest("y")  # as if "y" had stood there when it was checked
+    other = Edited(ids, {})
+    assert other.get(0) is None
+    assert other.changed == {"ds/events.jsonl"}  # another record there now: the file changed

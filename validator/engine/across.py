@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from validator.capping import capped_by_code_tagged
 from validator.checks import duplicates
 from validator.checks.links import PART_OF_VISIT, SELF, link_problem, part_of_multilateral
-from validator.engine.ids import RecordIds, id_digest, repeated_groups
+from validator.engine.ids import RecordIds, changed, id_digest, repeated_groups
 from validator.findings import make
 from validator.reading.fast_json import parse_record
 from validator.reading.limits import MAX_FINDINGS_PER_RULE
@@ -45,6 +45,7 @@ from validator.reading.positions import located
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from collections.abc import Set as AbstractSet
 
     from validator.checks.links import RecordLinks
     from validator.findings import Finding
@@ -179,13 +180,20 @@ class _Records:
     def __init__(self, ids: RecordIds, roots: Roots, keep: int = 4096) -> None:
         self.ids, self.roots, self.keep = ids, roots, keep
         self._seen: OrderedDict[int, _Seen | None] = OrderedDict()
+        self.changed: set[str] = set()  # files whose records, read again, are not those checked
 
     def text(self, position: int) -> tuple[str, str, int] | None:
         """(text, file, line) of the line of a position, or None if it went."""
         file, line, offset = self.ids.where(position)
         where = self.roots.get(file)
         text = read_line(Path(where[0]), where[1], offset) if where else None
+        if text is None:
+            self.changed.add(file)
         return None if text is None else (text, file, line)
+
+    def findings(self, outside: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
+        """A `changed` finding for each file of the run met changed, in order of name."""
+        yield from (changed(file) for file in sorted(self.changed - outside))
 
     def get(self, position: int) -> _Seen | None:
         """The summary of the record at a position, or None if it went or is no record."""
@@ -197,7 +205,11 @@ class _Records:
         # record read again, and a corpus of 2,000 small datasets reads some 400 again.
         record = parse_record(read[0].encode("utf-8")) if read is not None else None
         seen = None
-        if read is not None and isinstance(record, dict) and isinstance(record.get("id"), str):
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+                or id_digest(record["id"]) != self.ids.digests[position]:
+            if read is not None:  # no longer the record checked there
+                self.changed.add(read[1])
+        elif read is not None:
             visit = record.get("diplomatic_visit")
             mode = visit.get("mode") if isinstance(visit, dict) else ""
             try:
@@ -205,8 +217,8 @@ class _Records:
                              duplicates.targets(record), duplicates.pointer_of(record),
                              mode if isinstance(mode, str) else "", read[1], read[2])
             except (KeyError, TypeError, AttributeError, IndexError, ValueError):
-                # The line was schema-valid when checked; read again, it is not: the file
-                # changed during the run. It is compared with nothing (never a traceback).
+                # A record that is not schema-valid (a link may name one), or one that was
+                # and is no more, its id the same: it is compared with nothing.
                 seen = None
         self._seen[position] = seen
         if len(self._seen) > self.keep:  # the first records of many pairs stay
@@ -244,6 +256,7 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
         if problem.code not in codes and read is not None:
             reported.add(later)
             yield located(problem, *read)
+    yield from records.findings()
 
 
 def _linked(pairs: set[tuple[int, int]], links: RecordLinks, ids: RecordIds,
@@ -331,6 +344,7 @@ def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
                                lambda target: id_digest(target) not in unknown)
         if read is not None and problem is not None:
             yield located(problem, *read)
+    yield from records.findings(outside)
 
 
 def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
@@ -365,3 +379,4 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
             continue
         if target in multilateral:
             yield located(part_of_multilateral(source, target, finding.pointer), *read)
+    yield from records.findings(outside)

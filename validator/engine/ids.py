@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from validator.checks.records import duplicate_id
 from validator.findings import make
+from validator.reading.fast_json import parse_record
 from validator.reading.lines import read_line
 from validator.reading.positions import located
-from validator.reading.strict_json import parse_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -124,11 +124,22 @@ def reread(problem: Problem, root: str, path: str, file: str, line: int,
         make(problem.code, problem.message, file, line, 1, problem.pointer)
 
 
+def changed(file: str) -> Finding:
+    """The finding of an events file whose records, read again, are not those checked.
+
+    One for the file, however many of its records are missed: findings are a set.
+    """
+    return make("file-changed", "events file changed during the run: records checked could "
+                "not be read again, so repeated ids, links or possible duplicates may be "
+                "missing", file)
+
+
 def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:
     """A finding for every repeated id, located by reading its line again.
 
     `roots` maps each events file, as findings name it, to (dataset folder,
-    path in it).
+    path in it).  A line that no longer holds an id of the digest kept for it
+    means that its file changed (`changed`).
     """
     for group in ids.candidates():
         seen: dict[str, tuple[str, int, int]] = {}
@@ -136,9 +147,10 @@ def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[F
             file, line, offset = ids.where(position)
             where = roots.get(file)
             text = read_line(Path(where[0]), where[1], offset) if where else None
-            record = parse_json(text) if text is not None else None
+            record = parse_record(text.encode("utf-8")) if text is not None else None
             record_id = record.get("id") if isinstance(record, dict) else None
-            if not isinstance(record_id, str):
+            if not isinstance(record_id, str) or id_digest(record_id) != ids.digests[position]:
+                yield changed(file)
                 continue
             first = seen.setdefault(record_id, (file, line, offset))
             if first[:2] != (file, line):

@@ -202,9 +202,9 @@ def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot lo
 
     handle = open_regular_file(task.root, task.path, at) if data is None else io.BytesIO(data)
     if isinstance(handle, Problem):  # the dataset layer opened it: it went since
-        if task.start == 0:  # said once, by the file's first task
-            result.findings.append(make(handle.code, f"events file changed during the run: "
-                                        f"{handle.message}", task.display))
+        # Said by each of the file's tasks (the same finding: findings are a set), since
+        # its first may have run before the change.
+        result.findings.append(_changed(task, handle.message))
         return
     findings, ids, context, name, number = result.findings, result.ids, task.context, \
         task.display, task.first_line - 1
@@ -274,6 +274,15 @@ def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot lo
                         pass
                 findings.extend(_record(raw, number, line_offset, task, validator, result,
                                         parsed))
+        if task.end is not None and handle.tell() < task.end:  # it shrank since it was split
+            findings.append(_changed(task, f"it ends at byte {handle.tell()}, before its "
+                                     f"lines up to byte {task.end} were read"))
+
+
+def _changed(task: RecordTask, why: str) -> Finding:
+    """The finding of an events file that changed since the layers opened it (or split it)."""
+    return make("file-changed", f"events file changed during the run: {why}; its records "
+                "were not all checked", task.display)
 
 
 def _no_keys(record: JSON, position: int) -> None:
