@@ -622,6 +622,21 @@ def test_output_refuses_a_path_inside_a_dataset_by_name_or_through_a_link(
     assert not (tmp_path / "out" / "r.html").exists()
 
 
+def test_output_refuses_a_path_inside_a_dataset_beside_the_one_checked(tmp_path: Path) -> None:
+    """The run reads the ids of the datasets beside the one named: a report written into
+    one of them would make it a file it does not declare.  With --alone, none is read."""
+    checked, beside = _dataset(tmp_path / "a"), _dataset(tmp_path / "b")
+    events = beside / "events.jsonl"
+    events.write_text(events.read_text("utf-8").replace('"id": "', '"id": "b-'), "utf-8")
+    into = beside / "articles" / "report.txt"
+    refused = _cli(str(checked), "-o", str(into))
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr.startswith(f"validate: --output {into} lies inside {beside}")
+    assert not into.exists()
+    assert _cli(str(checked), "--alone", "-o", str(into)).returncode == 0
+    assert into.exists()
+
+
 def test_output_refuses_a_link_planted_during_the_run(
         report_beside, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

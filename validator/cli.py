@@ -246,7 +246,7 @@ def _main(argv: list[str]) -> int:
     try:
         if args.skip_outside:
             paths = [path for path in paths if not in_no_dataset(path)]
-        target = _output_file(args.output, paths)
+        target = _output_file(args.output, paths, alone=args.alone)
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
         result = _run(paths, args.jobs, ignore, alone=args.alone, scheduler=args.scheduler,
@@ -304,20 +304,21 @@ def _empty_report(ignore: list[str]) -> Report:
     return Report((), 0, 0, tuple(sorted(rules_to_ignore(ignore))))
 
 
-def _output_file(output: str | None, paths: list[str]) -> OutputTarget | None:
-    """The file to write the report to, refused if it lies in what is checked.
+def _output_file(output: str | None, paths: list[str], *, alone: bool) -> OutputTarget | None:
+    """The file to write the report to, refused if it lies in what the run reads.
 
-    Or if a link stands there: see `validator.output_file`.
+    The datasets beside too, unless `alone`; or a link there: see `validator.output_file`.
     """
+    from validator.engine.beside import datasets_beside
     from validator.output_file import output_target
     from validator.reading.discovery import discover
 
     if output is None:
         return None
     locations = discover(paths)[0] if paths else []  # a file PATH stands for its dataset
-    folders = [(path, Path(path)) for path in paths if Path(path).is_dir()]
-    folders += [(location.display, location.root) for location in locations]
-    return output_target(output, folders)
+    read = [*locations, *([] if alone else datasets_beside(locations))]
+    return output_target(output, [*((path, Path(path)) for path in paths if Path(path).is_dir()),
+                                  *((location.display, location.root) for location in read)])
 
 
 def _write_file(target: OutputTarget, report: str, output: str) -> bool:
