@@ -325,6 +325,27 @@ def test_a_file_or_folder_inside_a_dataset_names_that_dataset(
     assert outside.display == "a/b"  # an absolute path, shown from the current folder
 
 
+def test_a_dataset_inside_a_dataset_is_the_outer_one_s_whatever_path_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run over the outer dataset finds the inner one's files undeclared: naming the
+    inner one, or a file of it (as a pre-commit hook does), checks the outer one too,
+    so that a hook never passes what the whole run fails.  From outside the current
+    folder, where nothing bounds the search upwards, the nearest dataset is named."""
+    monkeypatch.chdir(tmp_path)
+    _dataset(tmp_path / "ds")
+    (_dataset(tmp_path / "ds" / "data" / "inner") / "events.jsonl").write_text("{}\n", "utf-8")
+    for path in ("ds", "ds/data/inner", "ds/data/inner/events.jsonl",
+                 "ds/data/inner/datapackage.json", "ds/data"):
+        assert [d.display for d in discover([path])[0]] == ["ds"], path
+    monkeypatch.chdir(tmp_path / "ds" / "data")
+    inner = tmp_path / "ds" / "data" / "inner"
+    assert [d.root for d in discover([str(inner / "events.jsonl")])[0]] == [Path("inner")]
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert [d.root for d in discover([str(inner / "events.jsonl")])[0]] == [inner]
+    assert [d.root for d in discover([str(inner)])[0]] == [inner]
+
+
 def test_the_search_for_a_files_dataset_stops_at_the_current_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _dataset(tmp_path / "home")  # a stray descriptor above the checkout

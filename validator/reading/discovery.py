@@ -74,7 +74,10 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
             raise UsageError(f"{raw}: no such file or folder")
         if path.is_file() and path.name == DESCRIPTOR:
             path = path.parent
-        elif not (path / DESCRIPTOR).is_file() and (owner := enclosing_dataset(path)):
+        owner = enclosing_dataset(path)
+        # A PATH inside a dataset names it, a dataset inside one too (below the current
+        # folder only: outside it, a descriptor above a dataset may be anything's).
+        if owner is not None and (not (path / DESCRIPTOR).is_file() or _under_cwd(path)):
             path = owner
         elif not path.is_dir():
             searched = " (looked no higher than the current folder)" if _under_cwd(path) else ""
@@ -233,20 +236,26 @@ def _under_cwd(path: Path) -> bool:
 
 
 def enclosing_dataset(path: Path) -> Path | None:
-    """The nearest folder above `path` that holds a datapackage.json, if any.
+    """The dataset folder above `path`: one that holds a datapackage.json, if any.
 
-    The search goes no higher than the current folder when `path` lies
-    inside it, so that a stray descriptor above a checkout (in a home folder,
-    say) never turns a file of the checkout into part of a huge "dataset".
-    Only names are looked up; nothing outside the dataset is read.
+    When `path` lies inside the current folder, the search goes no higher,
+    so that a stray descriptor above a checkout (in a home folder, say) never
+    turns a file of the checkout into part of a huge "dataset"; and the
+    outermost such folder is the dataset, since a dataset's subfolders are
+    its own (a descriptor in one is a file of it, as a run over its folder
+    finds).  Outside the current folder, with nothing to bound the search,
+    the nearest.  Only names are looked up; nothing outside the dataset is read.
     """
     here, absolute = Path.cwd(), _absolute(path)
     inside = absolute.is_relative_to(here)
+    found = None
     for parent in absolute.parents:
         if inside and not parent.is_relative_to(here):
-            return None
+            break
         if (parent / DESCRIPTOR).is_file():
-            return parent.relative_to(here) if inside else parent
-    return None
+            found = parent
+            if not inside:
+                break
+    return None if found is None else found.relative_to(here) if inside else found
 
 
