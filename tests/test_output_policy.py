@@ -36,7 +36,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from validator.cli import _progress, main
-from validator.escaping import escape, json_text, one_line, printable, visible, workflow_data
+from validator.escaping import (
+    escape,
+    json_text,
+    name_of,
+    one_line,
+    printable,
+    visible,
+    workflow_data,
+)
 from validator.findings import RULES, Finding
 from validator.render.documents import json_document, sarif_document
 from validator.render.github import github_lines
@@ -83,8 +91,9 @@ NAMES = st.one_of(
 def findings(draw: st.DrawFn, files: st.SearchStrategy[str] = NAMES) -> Finding:
     code = draw(st.sampled_from(list(RULES)))
     line = draw(st.integers(0, 10**6))
-    return Finding(draw(files), line, draw(st.integers(0, 10**4)) if line else 0, code,
-                   draw(TEXTS), draw(TEXTS), RULES[code].severity)
+    # Its file as `make` keeps it: printable, every name its own (`name_of` reads it back).
+    return Finding(printable(draw(files)), line, draw(st.integers(0, 10**4)) if line else 0,
+                   code, draw(TEXTS), draw(TEXTS), RULES[code].severity)
 
 
 FINDING_LISTS = st.lists(findings(), max_size=12).map(sorted)
@@ -200,7 +209,8 @@ def test_json_and_sarif_are_valid_unicode_and_read_back(found: list[Finding]) ->
     for finding, entry, result in zip(found, listed, results, strict=True):
         assert entry["code"] == result["ruleId"] == finding.code
         for field in ("file", "message", "pointer"):  # exact, but for a lone surrogate
-            value = getattr(finding, field)
+            # The file's name, not as the text report prints it (see the test below).
+            value = name_of(finding.file) if field == "file" else getattr(finding, field)
             assert _surrogate_free(entry[field])
             if _surrogate_free(value):
                 assert entry[field] == value
@@ -208,6 +218,23 @@ def test_json_and_sarif_are_valid_unicode_and_read_back(found: list[Finding]) ->
                 assert printable(entry[field]) == printable(_surrogate_escapes(value))
         if finding.pointer and _surrogate_free(finding.pointer):
             assert result["properties"]["pointer"] == finding.pointer
+
+
+@given(st.text(), st.text())
+@example("m\n", "m\\u000a")  # a line break, and the six characters of its escape
+@example(os.fsdecode(b"\xff"), "\\xff")
+def test_names_print_each_their_own_way_and_read_back(name: str, other: str) -> None:
+    assert name_of(printable(name)) == name
+    assert (printable(name) == printable(other)) == (name == other)
+    assert not LINE_FORBIDDEN.search(printable(name))
+
+
+def test_a_sarif_uri_is_the_name_s_own_bytes() -> None:
+    from validator.render.documents import artifact_uri
+
+    assert artifact_uri(printable("m\nm/events.jsonl")) == "m%0Am/events.jsonl"
+    assert artifact_uri(printable("m\\u000am/e")) == "m%5Cu000am/e"
+    assert artifact_uri(printable(os.fsdecode(b"/d\xff/e"))) == "file:///d%FF/e"
 
 
 def _seen(display: str, title: str | None, articles: list[tuple[str, str, str | None]],
@@ -311,8 +338,11 @@ def test_the_progress_bar_shows_names_as_text(name: str) -> None:
 
 def test_the_escapers_agree_and_change_nothing_twice() -> None:
     nasty = "".join(NASTY)
-    for sink in (printable, one_line):
-        assert sink(sink(nasty)) == sink(nasty)
+    assert one_line(one_line(nasty)) == one_line(nasty)
+    # A name is printed once (its backslashes escaped: see test_names_print_…), and a log
+    # line escapes no more of it than what would start a workflow command.
+    assert one_line(printable(nasty)).replace("\\u003a", ":").replace("\\u0023", "#") \
+        == printable(nasty)
     assert printable("a\udcffb\ud800") == "a\\xffb\\ud800"  # no UnicodeEncodeError
     assert one_line("::error::x") == "\\u003a:error::x"
     assert one_line(" ##[error]x") == " \\u0023#[error]x"

@@ -21,6 +21,7 @@ from running import OASIS_SARIF, run, sarif_errors
 from strategies import findings as finding_lists
 
 from validator import RULES, validate
+from validator.escaping import name_of
 from validator.findings import Finding, Severity, make
 from validator.render.documents import SARIF_SCHEMA, artifact_uri, sarif_document
 
@@ -37,7 +38,7 @@ def log_of(findings: list[Finding], limit: int | None = None) -> dict:
 
 
 def path_of(uri: str) -> str:
-    return unquote(uri.removeprefix("file://"))
+    return unquote(uri.removeprefix("file://"), errors="surrogateescape")  # as os.fsdecode
 
 
 def assert_results_are_the_findings(log: dict, findings: list[Finding]) -> None:
@@ -49,7 +50,7 @@ def assert_results_are_the_findings(log: dict, findings: list[Finding]) -> None:
         assert rules[result["ruleIndex"]]["id"] == finding.code
         assert result["level"] == finding.severity.value
         location = result["locations"][0]["physicalLocation"]
-        assert path_of(location["artifactLocation"]["uri"]) == finding.file
+        assert path_of(location["artifactLocation"]["uri"]) == name_of(finding.file)
         region = location["region"]
         assert (region["startLine"], region.get("startColumn", 0)) == \
             ((finding.line, finding.column) if finding.line else (1, 0))  # a whole file: line 1
@@ -147,11 +148,14 @@ def test_the_summary_counts_every_finding_when_the_results_are_limited() -> None
     ("c:d/events.jsonl", "c%3Ad/events.jsonl"),  # not a URI scheme
     ("datasets/Łódź/events.jsonl", "datasets/%C5%81%C3%B3d%C5%BA/events.jsonl"),
     ("/srv/d/events.jsonl", "file:///srv/d/events.jsonl"),
-    ("datasets/x\\u000a/events.jsonl", "datasets/x%5Cu000a/events.jsonl"),  # as printed
+    # Findings name files as printed (`printable`): the URI holds the name itself.
+    ("datasets/x\\u000a/events.jsonl", "datasets/x%0A/events.jsonl"),  # a line break
+    ("datasets/x\\u005cu000a/events.jsonl", "datasets/x%5Cu000a/events.jsonl"),  # its text
+    ("datasets/x\\xff/events.jsonl", "datasets/x%FF/events.jsonl"),  # a byte, not UTF-8
 ])
 def test_file_names_become_uri_references_that_name_them(file: str, uri: str) -> None:
     assert artifact_uri(file) == uri
-    assert path_of(uri) == file
+    assert path_of(uri) == name_of(file)
     assert jsonschema.FormatChecker().conforms(uri, "uri-reference")
 
 

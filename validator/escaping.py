@@ -40,6 +40,8 @@ _IN_LINE = f"\x00-\x1f{_UNSAFE}"
 _SURROGATES = "\ud800-\udfff"
 _MESSAGE = re.compile(f"[{_IN_LINE}{_SURROGATES}]")  # lone surrogates too
 _NAME = re.compile(f"[{_IN_LINE}]")
+_PRINTED = re.compile(f"[{_IN_LINE}{_SURROGATES}\\\\]")  # a backslash too: see printable
+_ESCAPED = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8}))")
 _SURROGATE = re.compile(f"[{_SURROGATES}]")
 # A workflow command's message and properties: as a line, but CR and LF are
 # left to the runner's own encoding (%0D, %0A).
@@ -104,9 +106,26 @@ def printable(name: str) -> str:
 
     File names come from the file system, where they may be any bytes (Python
     keeps undecodable ones as lone surrogates) and may hold line breaks.  A
-    printable name prints as itself.
+    printable name without a backslash prints as itself; a backslash is
+    written \u005c, so that no two names print alike (a folder named with the
+    six characters `\u000a` is not one named with a line break), and
+    `name_of` gives the name back, for the reports that carry it exactly.
     """
-    return _name_escapes(_surrogate_escapes(name))
+    if name.isascii() and name.isprintable() and "\\" not in name:  # most names: two scans in C
+        return name
+    return _PRINTED.sub(lambda m: _code(m.group()), name)
+
+
+def name_of(printed: str) -> str:
+    r"""The name that `printable` printed so: its escapes read back (\xNN as the byte)."""
+    if "\\" not in printed:
+        return printed
+
+    def char(match: re.Match[str]) -> str:
+        byte, short, long = match.groups()
+        return chr(0xDC00 + int(byte, 16)) if byte else chr(int(short or long, 16))
+
+    return _ESCAPED.sub(char, printed)
 
 
 def _no_command(text: str) -> str:
@@ -120,7 +139,7 @@ def one_line(text: str) -> str:
     surrogate), and no workflow command that a CI runner would obey: a
     leading `::` is written `\u003a:`, and `##[` is written `\u0023#[`.
     """
-    return _no_command(printable(text))
+    return _no_command(_name_escapes(_surrogate_escapes(text)))  # a backslash as itself
 
 
 def log_line(line: str) -> str:

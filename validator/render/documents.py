@@ -8,10 +8,11 @@ terminal or a CI log would obey; every other value reads back as it was.
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from validator.escaping import json_text, printable
+from validator.escaping import json_text, name_of
 from validator.findings import RULES, Finding, Severity
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def json_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "validator": {"name": "textevents", "version": tool_version,
                       "schema_versions": list(schema_versions)},
         "summary": _summary(findings, datasets, records, ignored, versions),
-        "findings": [f.as_dict() for f in findings[:limit]],
+        "findings": [{**f.as_dict(), "file": name_of(f.file)} for f in findings[:limit]],
         "uncovered": [_article(article) for article in uncovered],
     }
     return json_text(indented_json(document))
@@ -74,7 +75,8 @@ def _article(article: ArticleRecall) -> dict[str, object]:
         sentences.append({"start": sentence.start, "end": sentence.end, "line": line,
                           "column": column, "text": article.text[sentence.start:sentence.end],
                           "kinds": list(sentence.kinds), "words": list(sentence.words)})
-    return {"dataset": article.dataset, "source": article.source, "file": article.file,
+    return {"dataset": name_of(article.dataset), "source": article.source,
+            "file": name_of(article.file),
             "sentences": sentences}
 
 
@@ -158,11 +160,16 @@ def artifact_uri(file: str) -> str:
     """A finding's file as a URI reference: relative as named, or `file:` when absolute.
 
     Percent-encoded (RFC 3986), so that a space, `%`, `#` or `:` in a name
-    cannot change what the reference means; a name that is not printable
-    (see `validator.escaping.printable`) is encoded as it is printed.
+    cannot change what the reference means: each byte of the name as the
+    file system holds it (`file` as findings print it: `validator.escaping.name_of`).
     """
-    # As named: no path normalisation, so it reads back exactly.
-    encoded = quote(printable(file), safe="/")
+    # As named: no path normalisation, so it reads back exactly.  A lone surrogate
+    # that is no undecodable byte (no file system's name) is encoded as it prints.
+    name = name_of(file)
+    try:
+        encoded = quote(os.fsencode(name), safe="/")
+    except UnicodeEncodeError:
+        encoded = quote(name.encode("utf-8", "backslashreplace"), safe="/")
     return f"file://{encoded}" if file.startswith("/") else encoded
 
 
