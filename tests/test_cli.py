@@ -605,3 +605,20 @@ def test_the_command_s_own_process_freezes_its_modules_objects_then_runs(
     project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
     assert project["project"]["scripts"]["validate"] == "validator.cli:console"
     assert "console()" in (Path(cli.__file__).parent / "__main__.py").read_text("utf-8")
+
+
+def test_a_current_folder_deleted_is_a_usage_error(tmp_path: Path) -> None:
+    """Run from a folder deleted since (a shell still in it): exit 2 and why, not an
+    internal error, whichever PATH is named."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    for path in (str(REPO / "datasets"), "datasets"):
+        result = subprocess.run(
+            [sys.executable, "-c", ("import os, sys; from validator.cli import main; "
+             "os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); sys.exit(main(sys.argv[2:]))"),
+             str(gone), path], capture_output=True, text=True, timeout=60, check=False)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert result.stderr in {
+            "validate: the current folder no longer exists: run validate from one that does\n",
+            "validate: datasets: no such file or folder\n"}, result.stderr
+        gone.mkdir()

@@ -25,6 +25,7 @@ SHIPPED = ("1.0.0",)
     ({}, [("descriptor-invalid", "")]),
     ({"textevents_version": "0.9"}, [("schema-version-unknown", "/textevents_version")]),
     ({"textevents_version": 1}, [("schema-version-unknown", "/textevents_version")]),
+    ({"textevents_version": None}, [("descriptor-invalid", "/textevents_version")]),  # there
 ])
 def test_the_version_must_be_released(declared: dict, expected: list) -> None:
     assert [(p.code, p.pointer) for p in descriptor.version_problems(declared, SHIPPED)] == expected

@@ -23,9 +23,12 @@ def version_problems(descriptor: JSON, shipped: tuple[str, ...]) -> Iterator[Pro
     declared = descriptor.get("textevents_version")
     if declared in shipped:
         return
-    if declared is None:
+    if "textevents_version" not in descriptor:
         yield Problem("descriptor-invalid", "missing required field 'textevents_version' "
                       f"(one of {', '.join(shipped)})")
+    elif declared is None:  # there, but no version: located where it stands
+        yield Problem("descriptor-invalid", "textevents_version is null, not a version "
+                      f"(one of {', '.join(shipped)})", pointer="/textevents_version")
     else:
         yield Problem("schema-version-unknown", f"textevents_version {escape(declared)} is not "
                       f"one of {', '.join(shipped)}", pointer="/textevents_version")

@@ -33,7 +33,7 @@ def _display(path: Path, cwd: Path | None = None, resolved: Path | None = None) 
     resolving is most of discovering a dataset among thousands.
     """
     try:
-        return (resolved or path.resolve()).relative_to(cwd or Path.cwd().resolve()).as_posix()
+        return (resolved or path.resolve()).relative_to(cwd or _cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -53,7 +53,7 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
     """
     found: dict[str, DatasetLocation] = {}  # by the folder resolved
     orphans: list[str] = []
-    cwd = Path.cwd().resolve()
+    cwd = _cwd().resolve()
     under = os.path.join(cwd, "")  # noqa: PTH118 - the folders below it start so
     failed: list[OSError] = []
 
@@ -179,6 +179,15 @@ def _holds(folder: str) -> bool | None:
     return not stat.S_ISDIR(info.st_mode)
 
 
+def _cwd() -> Path:
+    """The current folder; a `UsageError` if it was deleted (not an internal error)."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise UsageError("the current folder no longer exists: run validate from one that "
+                         "does") from None
+
+
 def _readable(path: Path) -> None:
     """Raise the OSError of a PATH that cannot be looked into (a folder without x).
 
@@ -232,7 +241,7 @@ def _absolute(path: Path) -> Path:
 
 
 def _under_cwd(path: Path) -> bool:
-    return _absolute(path).is_relative_to(Path.cwd())
+    return _absolute(path).is_relative_to(_cwd())
 
 
 def enclosing_dataset(path: Path) -> Path | None:
@@ -246,7 +255,7 @@ def enclosing_dataset(path: Path) -> Path | None:
     finds).  Outside the current folder, with nothing to bound the search,
     the nearest.  Only names are looked up; nothing outside the dataset is read.
     """
-    here, absolute = Path.cwd(), _absolute(path)
+    here, absolute = _cwd(), _absolute(path)
     inside = absolute.is_relative_to(here)
     found = None
     for parent in absolute.parents:
