@@ -56,13 +56,16 @@ DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
 hunt = settings(max_examples=5000, suppress_health_check=[HealthCheck.too_slow]) if DEEP \
     else settings()
 
+# What shows as nothing, and could hide text in a value: format characters, fillers, tags.
+INVISIBLE = ("\xad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u206a-\u206f\u3164\uffa0"
+             "\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f")
 # What a line of a log must not hold: C0 and C1 controls, the bidi marks, embeddings,
 # overrides and isolates, line and paragraph separators, the byte order mark.
 LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                            "\u2028\u2029\ufeff\ud800-\udfff]")
+                            f"\u2028\u2029\ufeff\ud800-\udfff{INVISIBLE}]")
 # In a JSON document, the layout's line ends are the only control.
 JSON_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                            "\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff]")
+                            f"\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff{INVISIBLE}]")
 HTML_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
                             "\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 COMMAND = re.compile(r"^::(error|warning|notice) ([^:]*)::([^\r\n]*)\Z")
@@ -75,7 +78,9 @@ NASTY = ["\x1b", "\x1b]0;pwned\x07", "\x1b]8;;https://x.test/\x1b\\link\x1b]8;;\
          " ::warning::x", "\u3000::notice::x", "[link=https://x.test/]", "[/link]", "[bold]",
          ":smile:", "\ud800", "\udcff", "\udfff", "\ud83d", "\ufffe", "\U0001fffe", "\ufdd0",
          "<script>", "</pre>", "&amp;", '"', "'", "\t", " ", "é", "Зеленський", "ۍ", "🚀",
-         "~0", "~1", "/", "\\", "\\u001b", "{task.description}", "{0}", "\ud800\udc00"]
+         "~0", "~1", "/", "\\", "\\u001b", "{task.description}", "{0}", "\ud800\udc00",
+         "\xad", "\u180e", "\u206a", "\ufff9", "\U000e0001\U000e0041", "\U0001d173", "\u034f",
+         "\u115f", "\u3164"]
 ANY_CHAR = st.one_of(st.integers(0, 0x10FFFF).map(chr), st.characters())
 TEXTS = st.lists(st.one_of(st.sampled_from(NASTY), st.text(ANY_CHAR, max_size=6)),
                  max_size=8).map("".join)

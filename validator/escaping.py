@@ -34,8 +34,14 @@ if TYPE_CHECKING:
 # C0 and C1 controls, the Arabic letter mark, zero-width characters and marks,
 # line and paragraph separators, bidi embeddings, overrides and isolates, and
 # the byte order mark: what could break a line of output, reorder it on
-# screen, or start a terminal command.
-_UNSAFE = "\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"  # beyond C0
+# screen, or start a terminal command.  And what shows as nothing, so that a
+# value could hide text in plain sight: the soft hyphen, the combining grapheme
+# joiner, the Hangul and Khmer fillers and vowels that show nothing, Mongolian
+# selectors, deprecated format characters, interlinear annotation, musical
+# format characters and tags.
+_UNSAFE = ("\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+           "\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a"
+           "\U000e0000-\U000e007f")  # beyond C0
 _IN_LINE = f"\x00-\x1f{_UNSAFE}"
 _SURROGATES = "\ud800-\udfff"
 _MESSAGE = re.compile(f"[{_IN_LINE}{_SURROGATES}]")  # lone surrogates too
@@ -81,7 +87,8 @@ def _escapes(pattern: re.Pattern[str], code: Callable[[str], str] = _code) -> Ca
     return sub
 
 
-_message_escapes = _escapes(_MESSAGE, lambda char: f"\\u{ord(char):04x}")
+_message_escapes = _escapes(_MESSAGE, lambda char: f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF
+                            else f"\\U{ord(char):08x}")
 _name_escapes = _escapes(_NAME)
 _surrogate_escapes = _escapes(_SURROGATE)
 _workflow_escapes = _escapes(_WORKFLOW)
@@ -180,8 +187,17 @@ def json_text(document: str) -> str:
     characters: only the contents of strings change.
     """
     document = _SURROGATE.sub(lambda m: "\\" + _code(m.group()), document)
-    document = _JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    document = _JSON.sub(lambda m: _json_escape(m.group()), document)
     return _OLD_COMMAND.sub(r"\\u0023", document)
+
+
+def _json_escape(char: str) -> str:
+    """One character as a JSON escape: beyond the BMP, a surrogate pair (RFC 8259 §7)."""
+    point = ord(char)
+    if point <= 0xFFFF:
+        return f"\\u{point:04x}"
+    point -= 0x10000
+    return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
 
 
 def visible(value: object) -> object:
