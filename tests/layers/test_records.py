@@ -60,6 +60,24 @@ def test_the_wrong_type_of_details_is_one_problem_beside_the_others() -> None:
         ("schema-missing-field", ""), ("schema-unknown-field", "/arms_allegation")]
 
 
+def test_every_unknown_field_of_an_object_is_a_problem() -> None:
+    """The engine names an object's unknown fields in one error: each is a problem, with
+    its own pointer and hint (only the first was)."""
+    from validator import registry
+    from validator.checks.schema import schema_problems
+    from validator.engine.engines import compiled
+
+    record = visit()
+    record.update({"a1": 1, "\U0001f600": 2, "precison": 3})
+    record["date"]["precison"] = "day"
+    problems = schema_problems(compiled("1.0.0", registry.RECORD_SCHEMA), record)
+    assert sorted((p.code, p.pointer, p.message) for p in problems) == [
+        ("schema-unknown-field", "/a1", "unknown field 'a1'"),
+        ("schema-unknown-field", "/date/precison", "unknown field 'precison'"),  # it has one
+        ("schema-unknown-field", "/precison", "unknown field 'precison'"),
+        ("schema-unknown-field", "/\U0001f600", "unknown field '\U0001f600'")]
+
+
 def test_other_schema_messages_quote_a_long_value_short() -> None:
     """The reason stays in the message: the value is cut to 40 characters, not the message."""
     import jsonschema_rs

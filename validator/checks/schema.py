@@ -43,9 +43,8 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
         return f"missing required field {escape(kind.property)}", ""
     if name == "AdditionalProperties":
         unexpected = list(getattr(kind, "unexpected", ()))
-        if unexpected:
-            field = unexpected[0]
-            return f"unknown field {escape(field)}{did_you_mean(field, _missing(error))}", field
+        if unexpected:  # the first: schema_problems gives the others
+            return _unknown(unexpected[0], error), unexpected[0]
     if name == "FalseSchema":
         path = list(error.instance_path)
         field = path[-1] if path else "value"
@@ -91,6 +90,11 @@ def _schema_uri_message(error: Any) -> str:  # noqa: ANN401 - an engine error
             f"$id of the schema this file's version follows: {escape(expected, 80)}")
 
 
+def _unknown(field: str, error: Any) -> str:  # noqa: ANN401 - an engine error
+    """The message of one unknown field of an object, with the field it may have meant."""
+    return f"unknown field {escape(field)}{did_you_mean(field, _missing(error))}"
+
+
 def _missing(error: Any) -> frozenset[str]:  # noqa: ANN401 - an engine error
     """The fields an object refused for an unknown field may have but does not."""
     location = error.absolute_keyword_location or ""
@@ -132,3 +136,7 @@ def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonsche
             message += country_hint(error.instance)
         ptr = join(where, extra) if extra else where
         yield Problem(codes.get(name, default_code), message, pointer=ptr)
+        if name == "AdditionalProperties":  # one error names every unknown field of an object
+            yield from (Problem(codes.get(name, default_code), _unknown(field, error),
+                                pointer=join(where, field))
+                        for field in list(getattr(error.kind, "unexpected", ()))[1:])
