@@ -540,6 +540,26 @@ def test_an_events_file_changed_before_its_possible_duplicates_are_read_again(
     assert [f.message for f in report.findings if f.code == "file-changed"] == [CHANGED_AGAIN]
 
 
+def test_a_name_with_a_backslash_is_matched_as_findings_print_it(tmp_path: Path) -> None:
+    """Findings name files as printed (a backslash as \\u005c): the run's filters compare
+    printed names with printed names.  The repeats of a dataset beside the run are its
+    own, and a broken line is no empty events file."""
+    checked = _dataset(tmp_path / "a")
+    beside = _dataset(tmp_path / "b\\x")
+    events = beside / "events.jsonl"
+    lines = events.read_text("utf-8").replace('"id": "', '"id": "b-').splitlines()
+    events.write_text("\n".join([*lines, lines[0]]) + "\n", "utf-8")  # a repeat of its own
+    assert validate([str(checked)]).findings == ()
+    [repeat] = validate([str(beside)], alone=True).findings  # named alike in its message
+    printed = str(events).replace("\\", "\\u005c")
+    repeated = json.loads(lines[0])["id"]
+    assert (repeat.file, repeat.message) == (
+        printed, f"id '{repeated}' is already used at {printed}:1")
+    broken = _dataset(tmp_path / "e\\y")
+    (broken / "events.jsonl").write_text("{broken\n", "utf-8")
+    assert [f.code for f in validate([str(broken)], alone=True).findings] == ["json-syntax"]
+
+
 # 3. Writes where they must not ------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from validator.escaping import escape
+from validator.escaping import escape, printable
 from validator.findings import make
 from validator.pointers import pointer
 
@@ -84,13 +84,13 @@ def identity_findings(entries: Iterable[ActorEntry],
                              f"(not {escape(_values(first)[index])})" for index in differ)
             yield make("wikidata-inconsistent",
                        f"Wikidata {escape(entry.wikidata)} is {escape(first.id)} at "
-                       f"{first.file}:{first.line}, but here its {said}; one actor has one "
-                       "id, name and kind in every dataset", entry.file, entry.line,
+                       f"{printable(first.file)}:{first.line}, but here its {said}; one actor "
+                       "has one id, name and kind in every dataset", entry.file, entry.line,
                        entry.columns[differ[0]], pointer(entry.row, _FIELDS[differ[0]]))
         known = by_actor.setdefault(entry.id, entry)
         if known.wikidata != entry.wikidata and "actor-wikidata-conflict" not in ignore:
             yield make("actor-wikidata-conflict",
                        f"actor {escape(entry.id)} is Wikidata {escape(entry.wikidata)} here "
-                       f"but {escape(known.wikidata)} at {known.file}:{known.line}; one actor "
-                       "id names one actor in every dataset", entry.file, entry.line,
+                       f"but {escape(known.wikidata)} at {printable(known.file)}:{known.line}; "
+                       "one actor id names one actor in every dataset", entry.file, entry.line,
                        entry.columns[3], pointer(entry.row, "wikidata"))

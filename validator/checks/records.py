@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from validator.checks import citing, dating, evidence, meaning, naming, references, visiting
-from validator.escaping import escape
+from validator.escaping import escape, printable
 from validator.findings import Problem
 
 JSON = Any
@@ -39,4 +39,4 @@ def not_an_object(value: JSON) -> Problem:
 def duplicate_id(record_id: str, first_file: str, first_line: int) -> Problem:
     """An id already used by an earlier record of the run."""
     return Problem("record-id-duplicate", f"id {escape(record_id)} is already used "
-                   f"at {first_file}:{first_line}", pointer="/id")
+                   f"at {printable(first_file)}:{first_line}", pointer="/id")  # as findings name it

@@ -25,6 +25,7 @@ from validator.engine.ids import id_findings
 from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
 from validator.engine.state import RunState, fold_datasets
+from validator.escaping import printable
 from validator.findings import Finding, UsageError, ignored_codes, make
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_RULE, SIZES, Sizes
@@ -225,8 +226,9 @@ def _across(merged: RunState, codes: frozenset[str]) -> list[Finding]:
     """
     found: list[Finding] = []
     ids, roots, links, outside = merged.ids, merged.roots, merged.links, merged.outside
-    if "record-id-duplicate" not in codes:
-        found.extend(f for f in id_findings(ids, roots) if f.file not in outside)
+    if "record-id-duplicate" not in codes:  # findings name files as printed
+        printed = {printable(file) for file in outside}
+        found.extend(f for f in id_findings(ids, roots) if f.file not in printed)
     if links and "link-dangling" not in codes:
         found.extend(link_findings(links, ids, roots, outside))
     if links and "visit-part-of-multilateral" not in codes:

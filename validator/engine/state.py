@@ -20,6 +20,7 @@ from validator.engine.dataset import DatasetResult, check_dataset
 from validator.engine.ids import RecordIds
 from validator.engine.records import RecordResult, check_records
 from validator.engine.whole_file import transfer_findings
+from validator.escaping import printable
 from validator.findings import Finding, make
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, SIZES, Sizes
 from validator.recall import Coverage
@@ -130,7 +131,7 @@ def fold_datasets(locations: list[DatasetLocation], jobs: int = 1,
 
 def _empty_events(result: DatasetResult, checked: list[RecordResult]) -> list[Finding]:
     """The finding of an events file that opened and holds no record and no broken line."""
-    events = result.tasks[0].display if result.tasks else None
+    events = printable(result.tasks[0].display) if result.tasks else None  # as findings name it
     if events is None or any(f.file == events for chunk in checked for f in chunk.findings):
         return []
     empty = no_records()
