@@ -368,3 +368,21 @@ def test_the_recall_aid_places_many_sentences_of_a_long_article_at_once() -> Non
     assert time.perf_counter() - began < 10  # quadratic: a minute
     assert places[::20_000] == [(1, 1), (20_001, 1), (40_001, 1), (60_001, 1)]
     assert [missing.line for missing in drawn[::20_000]] == [1, 20_001, 40_001, 60_001]
+
+
+def test_many_unknown_fields_of_an_object_are_each_a_problem_at_once() -> None:
+    """40,000 unknown fields of one object: the fields it may have meant were gathered
+    again for each (from every key of the object), some 20 s for 30,000 in a descriptor."""
+    from samples import visit
+
+    from validator import registry
+    from validator.checks.schema import schema_problems
+    from validator.engine.engines import compiled
+
+    record = visit()
+    record.update({f"extra{number}": number for number in range(40_000)})
+    began = time.perf_counter()
+    problems = list(schema_problems(compiled("1.0.0", registry.RECORD_SCHEMA), record))
+    assert time.perf_counter() - began < 10  # quadratic: a minute
+    assert len(problems) == 40_000
+    assert {p.code for p in problems} == {"schema-unknown-field"}

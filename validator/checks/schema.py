@@ -44,7 +44,7 @@ def _message(kind: Any, error: Any) -> tuple[str, str]:  # noqa: ANN401 - engine
     if name == "AdditionalProperties":
         unexpected = list(getattr(kind, "unexpected", ()))
         if unexpected:  # the first: schema_problems gives the others
-            return _unknown(unexpected[0], error), unexpected[0]
+            return _unknown(unexpected[0], _missing(error)), unexpected[0]
     if name == "FalseSchema":
         path = list(error.instance_path)
         field = path[-1] if path else "value"
@@ -90,9 +90,9 @@ def _schema_uri_message(error: Any) -> str:  # noqa: ANN401 - an engine error
             f"$id of the schema this file's version follows: {escape(expected, 80)}")
 
 
-def _unknown(field: str, error: Any) -> str:  # noqa: ANN401 - an engine error
-    """The message of one unknown field of an object, with the field it may have meant."""
-    return f"unknown field {escape(field)}{did_you_mean(field, _missing(error))}"
+def _unknown(field: str, missing: frozenset[str]) -> str:
+    """The message of one unknown field of an object, with the `missing` field it may mean."""
+    return f"unknown field {escape(field)}{did_you_mean(field, missing)}"
 
 
 def _missing(error: Any) -> frozenset[str]:  # noqa: ANN401 - an engine error
@@ -137,6 +137,7 @@ def schema_problems(validator: Any, value: JSON, *,  # noqa: ANN401 - a jsonsche
         ptr = join(where, extra) if extra else where
         yield Problem(codes.get(name, default_code), message, pointer=ptr)
         if name == "AdditionalProperties":  # one error names every unknown field of an object
-            yield from (Problem(codes.get(name, default_code), _unknown(field, error),
-                                pointer=join(where, field))
-                        for field in list(getattr(error.kind, "unexpected", ()))[1:])
+            others = list(getattr(error.kind, "unexpected", ()))[1:]
+            missing = _missing(error) if others else frozenset()  # once: it reads every key
+            yield from (Problem(codes.get(name, default_code), _unknown(field, missing),
+                                pointer=join(where, field)) for field in others)
