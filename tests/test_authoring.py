@@ -33,6 +33,25 @@ def test_a_quote_found_once_gives_its_span_with_the_datasets_source_id(capsys) -
     assert TEXT[span["start"]:span["end"]] == span["text"]
 
 
+def test_an_article_of_a_dataset_inside_another_takes_its_own_dataset_s_source_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sources table that lists the article is its nearest dataset's."""
+    import shutil
+
+    shutil.copytree(PAYNE, tmp_path / "outer")
+    inner = tmp_path / "outer" / "inner"
+    shutil.copytree(PAYNE, inner)
+    (inner / ARTICLE.relative_to(PAYNE)).rename(inner / "articles" / "story.txt")
+    table = inner / "sources.csv"
+    table.write_text(table.read_text("utf-8").replace(ARTICLE.relative_to(PAYNE).as_posix(),
+                                                      "articles/story.txt"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "span", "outer/inner/articles/story.txt", "Marise Payne")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["source"] == "voa-6205843"
+
+
 def test_a_repeated_quote_lists_every_occurrence_and_takes_one(capsys) -> None:
     text = "Blinken met Payne. Later Blinken spoke."
     with pytest.raises(UsageError) as raised:

@@ -346,6 +346,19 @@ def test_a_dataset_inside_a_dataset_is_the_outer_one_s_whatever_path_names_it(
     assert [d.root for d in discover([str(inner)])[0]] == [inner]
 
 
+def test_a_descriptor_where_the_command_runs_takes_no_dataset_below_it_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stray datapackage.json in the current folder (a home folder, say): a dataset below
+    it, or a file of one, names that dataset, not the current folder; a file of the
+    current folder's own dataset still names it."""
+    monkeypatch.chdir(_dataset(tmp_path / "home"))
+    (_dataset(tmp_path / "home" / "proj" / "x") / "events.jsonl").write_text("{}\n", "utf-8")
+    (tmp_path / "home" / "notes.txt").write_text("text", "utf-8")
+    for path in ("proj/x", "proj/x/events.jsonl", "proj/x/datapackage.json"):
+        assert [d.display for d in discover([path])[0]] == ["proj/x"], path
+    assert [d.display for d in discover(["notes.txt"])[0]] == ["."]
+
+
 def test_the_search_for_a_files_dataset_stops_at_the_current_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _dataset(tmp_path / "home")  # a stray descriptor above the checkout

@@ -143,7 +143,7 @@ def _source_id(article: Path) -> str:
 
     from validator.reading.discovery import enclosing_dataset
 
-    root = enclosing_dataset(article)
+    root = enclosing_dataset(article, nearest=True)  # the sources table that lists it
     if root is not None:
         relative = article.resolve().relative_to(root.resolve()).as_posix()
         table = root / "sources.csv"

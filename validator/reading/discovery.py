@@ -75,9 +75,10 @@ def discover(paths: Iterable[str], onerror: Callable[[str, OSError], None] | Non
         if path.is_file() and path.name == DESCRIPTOR:
             path = path.parent
         owner = enclosing_dataset(path)
-        # A PATH inside a dataset names it, a dataset inside one too (below the current
-        # folder only: outside it, a descriptor above a dataset may be anything's).
-        if owner is not None and (not (path / DESCRIPTOR).is_file() or _under_cwd(path)):
+        # A PATH inside a dataset names it, a dataset inside one too (one below the current
+        # folder only: outside it, or at it, a descriptor above a dataset may be anything's).
+        if owner is not None and (not (path / DESCRIPTOR).is_file()
+                                  or (_under_cwd(path) and owner != Path())):
             path = owner
         elif not path.is_dir():
             searched = " (looked no higher than the current folder)" if _under_cwd(path) else ""
@@ -244,16 +245,19 @@ def _under_cwd(path: Path) -> bool:
     return _absolute(path).is_relative_to(_cwd())
 
 
-def enclosing_dataset(path: Path) -> Path | None:
+def enclosing_dataset(path: Path, *, nearest: bool = False) -> Path | None:
     """The dataset folder above `path`: one that holds a datapackage.json, if any.
 
     When `path` lies inside the current folder, the search goes no higher,
     so that a stray descriptor above a checkout (in a home folder, say) never
-    turns a file of the checkout into part of a huge "dataset"; and the
-    outermost such folder is the dataset, since a dataset's subfolders are
-    its own (a descriptor in one is a file of it, as a run over its folder
-    finds).  Outside the current folder, with nothing to bound the search,
-    the nearest.  Only names are looked up; nothing outside the dataset is read.
+    turns a file of the checkout into part of a huge "dataset".  There, the
+    outermost such folder below the current folder is the dataset, since a
+    dataset's subfolders are its own (a descriptor in one is a file of it, as
+    a run over its folder finds); the current folder itself only if none is
+    below it (a stray descriptor where the command runs takes nothing over).
+    Outside the current folder, with nothing to bound the search, and with
+    `nearest`, the nearest.  Only names are looked up; nothing outside the
+    dataset is read.
     """
     here, absolute = _cwd(), _absolute(path)
     inside = absolute.is_relative_to(here)
@@ -261,9 +265,9 @@ def enclosing_dataset(path: Path) -> Path | None:
     for parent in absolute.parents:
         if inside and not parent.is_relative_to(here):
             break
-        if (parent / DESCRIPTOR).is_file():
+        if (parent / DESCRIPTOR).is_file() and (found is None or parent != here):
             found = parent
-            if not inside:
+            if nearest or not inside:
                 break
     return None if found is None else found.relative_to(here) if inside else found
 
