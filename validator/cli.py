@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                              "highlighted beside their records")
     parser.add_argument("--output", "-o", metavar="FILE", default=None,
                         help="write the report to FILE, in UTF-8, instead of standard output "
-                             "(not inside a PATH: the input is never changed)")
+                             "(not inside a PATH or a dataset the run reads: input never changes)")
     parser.add_argument("--skip-outside", action="store_true",
                         help="skip a file PATH that lies in no dataset instead of refusing it; "
                              "with no PATH left, the run is empty and passes (for a pre-commit "
