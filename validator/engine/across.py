@@ -205,11 +205,12 @@ class _Records:
         # record read again, and a corpus of 2,000 small datasets reads some 400 again.
         record = parse_record(read[0].encode("utf-8")) if read is not None else None
         seen = None
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+        if read is None:
+            pass  # gone: `text` noted its file
+        elif not isinstance(record, dict) or not isinstance(record.get("id"), str) \
                 or id_digest(record["id"]) != self.ids.digests[position]:
-            if read is not None:  # no longer the record checked there
-                self.changed.add(read[1])
-        elif read is not None:
+            self.changed.add(read[1])  # no longer the record checked there
+        else:
             visit = record.get("diplomatic_visit")
             mode = visit.get("mode") if isinstance(visit, dict) else ""
             try:

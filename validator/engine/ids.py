@@ -124,14 +124,14 @@ def reread(problem: Problem, root: str, path: str, file: str, line: int,
         make(problem.code, problem.message, file, line, 1, problem.pointer)
 
 
-def changed(file: str) -> Finding:
-    """The finding of an events file whose records, read again, are not those checked.
+def changed(file: str, why: str = "records checked could not be read again, so repeated "
+            "ids, links or possible duplicates may be missing") -> Finding:
+    """The finding of an events file that changed during the run, saying `why`.
 
-    One for the file, however many of its records are missed: findings are a set.
+    By default, its records read again are not those checked.  One for the
+    file, however many of its records are missed: findings are a set.
     """
-    return make("file-changed", "events file changed during the run: records checked could "
-                "not be read again, so repeated ids, links or possible duplicates may be "
-                "missing", file)
+    return make("file-changed", f"events file changed during the run: {why}", file)
 
 
 def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[Finding]:

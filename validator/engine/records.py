@@ -30,7 +30,7 @@ from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.across import EventKeys
 from validator.engine.engines import compiled
-from validator.engine.ids import RecordIds, id_digest
+from validator.engine.ids import RecordIds, changed, id_digest
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.reading.fast_json import colons_agree, parse_record
@@ -204,7 +204,7 @@ def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot lo
     if isinstance(handle, Problem):  # the dataset layer opened it: it went since
         # Said by each of the file's tasks (the same finding: findings are a set), since
         # its first may have run before the change.
-        result.findings.append(_changed(task, handle.message))
+        result.findings.append(changed(task.display, f"{handle.message}{_UNCHECKED}"))
         return
     findings, ids, context, name, number = result.findings, result.ids, task.context, \
         task.display, task.first_line - 1
@@ -275,14 +275,11 @@ def _check(task: RecordTask, result: RecordResult,  # noqa: PLR0915 - the hot lo
                 findings.extend(_record(raw, number, line_offset, task, validator, result,
                                         parsed))
         if task.end is not None and handle.tell() < task.end:  # it shrank since it was split
-            findings.append(_changed(task, f"it ends at byte {handle.tell()}, before its "
-                                     f"lines up to byte {task.end} were read"))
+            findings.append(changed(name, f"it ends at byte {handle.tell()}, before its lines "
+                                    f"up to byte {task.end} were read{_UNCHECKED}"))
 
 
-def _changed(task: RecordTask, why: str) -> Finding:
-    """The finding of an events file that changed since the layers opened it (or split it)."""
-    return make("file-changed", f"events file changed during the run: {why}; its records "
-                "were not all checked", task.display)
+_UNCHECKED = "; its records were not all checked"  # of a file changed since it was split
 
 
 def _no_keys(record: JSON, position: int) -> None:

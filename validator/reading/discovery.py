@@ -124,29 +124,26 @@ def datasets_below(top: str, onerror: Callable[[OSError], None],
     into but not listed is found, and its layers report it (os.walk would
     have reported it here).  `top` itself is listed, as os.walk does.
     """
-    stack: list[tuple[str, bool | None]] = [(top, None)]  # a folder, and whether it is one
+    stack = [top]  # the folders left, the next last
     while stack:
-        folder, known = stack.pop()
-        if known is None:  # listed: the descriptor is one of its entries that is no folder
-            try:
-                with os.scandir(folder) as listing:
-                    entries = [(entry.name, _kind(entry)) for entry in listing]
-            except OSError as error:
-                onerror(error)
-                continue
-            files = {name for name, kind in entries if kind is _FILE}
-            if DESCRIPTOR in files:
-                yield folder, True
-                continue
-            if files:
-                yield folder, False
-            names = sorted((name for name, kind in entries if kind is _FOLDER), reverse=True)
-            below = [os.path.join(folder, name) for name in names]  # noqa: PTH118 - as os.walk
-            stack.extend((subfolder, _holds(subfolder)) for subfolder in below)
-        elif known:
+        folder = stack.pop()
+        if folder != top and _holds(folder):
             yield folder, True
-        else:
-            stack.append((folder, None))
+            continue
+        try:  # listed: its descriptor would be one of its entries that is no folder
+            with os.scandir(folder) as listing:
+                entries = [(entry.name, _kind(entry)) for entry in listing]
+        except OSError as error:
+            onerror(error)
+            continue
+        files = {name for name, kind in entries if kind is _FILE}
+        if DESCRIPTOR in files:
+            yield folder, True
+            continue
+        if files:
+            yield folder, False
+        names = sorted((name for name, kind in entries if kind is _FOLDER), reverse=True)
+        stack.extend(os.path.join(folder, name) for name in names)  # noqa: PTH118 - as os.walk
 
 
 _FOLDER, _LINKED_FOLDER, _FILE = "folder", "linked folder", "file"
