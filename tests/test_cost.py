@@ -22,7 +22,7 @@ from strategies import json_values
 from values import paths
 
 from validator.capping import capped, capped_by_code, capped_by_code_tagged
-from validator.checks.suggest import MAX_CHOICES, closest, did_you_mean
+from validator.checks.suggest import MAX_CHOICES, MAX_NAME, closest, did_you_mean
 from validator.checks.tables import (
     MAX_EXTRA_CELLS,
     MAX_EXTRA_LABELS,
@@ -294,6 +294,15 @@ def test_no_hint_among_too_many_choices() -> None:
     assert did_you_mean("actor-00000x", few) == "; did you mean 'actor-000000'?"
     assert did_you_mean("actor-00000x", dict.fromkeys(few).keys()) == \
         "; did you mean 'actor-000000'?"
+
+
+def test_no_hint_for_a_name_or_choice_too_long_to_be_one() -> None:
+    # The ratio costs the product of the lengths: a long value is compared with nothing.
+    near = "a" * (MAX_NAME - 1)
+    assert closest(near + "b", frozenset({near + "c"})) == near + "c"  # at the bound
+    assert closest(near + "bb", frozenset({near + "bc"})) is None  # the value is too long
+    assert closest(near + "b", frozenset({near + "bc", "x"})) is None  # so is the choice
+    assert closest(near[:-1] + "b", frozenset({near + "bc", near + "c"})) == near + "c"
 
 
 @given(st.text(max_size=300), st.integers(0, 300), st.sampled_from(

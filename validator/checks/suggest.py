@@ -22,6 +22,11 @@ CUTOFF = 80
 # about a second a file however large its tables: 3,000 unknown actors against
 # a table of 100,000 took minutes.  Real tables hold dozens of rows.
 MAX_CHOICES = 5_000
+# And no hint for a value, or of a choice, longer than this: rapidfuzz's ratio takes
+# time as the product of the two lengths, so ten actors rows of 100,000-character
+# ids and affiliations took 14 s.  A name this long is no misspelt name, and no id
+# of the schemas (at most 128 characters) nor code comes near it.
+MAX_NAME = 256
 
 
 def did_you_mean(value: str, choices: Collection[str]) -> str:
@@ -47,7 +52,7 @@ def closest(value: str, choices: frozenset[str]) -> str | None:
     """
     from rapidfuzz import fuzz, process
 
-    if len(choices) > MAX_CHOICES:  # see MAX_CHOICES
+    if len(choices) > MAX_CHOICES or len(value) > MAX_NAME:  # see MAX_CHOICES, MAX_NAME
         return None
     best = process.extractOne(value, _ordered(choices - {value}), scorer=fuzz.ratio,
                               score_cutoff=CUTOFF)
@@ -56,4 +61,5 @@ def closest(value: str, choices: frozenset[str]) -> str | None:
 
 @functools.lru_cache(maxsize=64)
 def _ordered(choices: frozenset[str]) -> tuple[str, ...]:
-    return tuple(sorted(choices))
+    """The choices that may be hinted (see MAX_NAME), in sorted order."""
+    return tuple(sorted(choice for choice in choices if len(choice) <= MAX_NAME))

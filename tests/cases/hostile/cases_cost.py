@@ -185,6 +185,20 @@ def unknown_actors(folder: Path, size: int) -> None:
             handle.write(json.dumps(record) + "\n")
 
 
+def long_hinted_values(folder: Path, size: int) -> None:
+    """Twenty actors rows whose id and affiliation are each `size` letters long.
+
+    Each id breaks its pattern and each affiliation names no actor: the hint for
+    each dangling affiliation compared it with every id, in time as the product
+    of their lengths (ten rows of 100,000 letters took 14 s).
+    """
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    with (folder / "actors.csv").open("a", encoding="utf-8") as handle:
+        for i in range(20):
+            name, affiliation = (letters[i % 26] + letters[j % 26] for j in (i, i + 7))
+            handle.write(f"{name * (size // 2)},Actor {i},person,,,,{affiliation * (size // 2)}\n")
+
+
 def article_not_nfc_at_end(folder: Path, size: int) -> None:
     """An article of about `size` bytes of NFC text, then one decomposed character."""
     article = next((folder / "articles").iterdir())
@@ -261,6 +275,8 @@ COSTLY: tuple[Costly, ...] = (
            _codes("table-row", _CAPPED), "bytes"),
     Costly("unknown-actors", unknown_actors, 30_000, (50_000, 100_000), 1,
            _codes("actor-unknown", "too-many-findings"), "actors"),
+    Costly("long-hinted-values", long_hinted_values, 40_000, (40_000, 80_000), 1,
+           _codes("table-value", "table-foreign-key"), "letters"),
     Costly("wrong-spans-long-article", wrong_spans_in_a_long_article, 4_000_000,
            (8_000_000, 16_000_000), 1, _codes("span-text-mismatch", "too-many-findings",
                                              "text-not-nfc", "resource-hash-mismatch",
