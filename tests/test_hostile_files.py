@@ -432,6 +432,43 @@ def test_an_events_file_changed_before_its_ids_are_read_again_is_a_finding(
     assert not report.ok()
 
 
+@pytest.mark.parametrize(("case", "edit"), [
+    ("link-dangling/no-such-record", "unlinked"), ("link-dangling/no-such-record", "renamed"),
+    ("visit-part-of-multilateral/trip-as-visit-1-1-0", "unlinked"),
+    ("visit-part-of-multilateral/trip-as-visit-1-1-0", "renamed")])
+def test_a_link_edited_before_its_record_is_read_again_is_a_finding(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, edit: str) -> None:
+    """A link found wrong, then its record's links or id edited before the run reads it
+    again to word the finding: the file's change is a finding, not a run that passes."""
+    from validator.engine import run as run_module
+
+    folder = tmp_path / "dataset"
+    shutil.copytree(REPO / "tests" / "cases" / "invalid" / case / "dataset", folder)
+    events = folder / "events.jsonl"
+    # The linking records last: their edits move no other line (read again by its offset).
+    lines = sorted(events.read_text("utf-8").splitlines(), key=lambda line: '"links"' in line)
+    events.write_text("\n".join(lines) + "\n", "utf-8")
+    code = case.partition("/")[0]
+    found = [f for f in validate([str(folder)], alone=True).findings if f.code == code]
+    assert found
+    record = json.loads(lines[found[0].line - 1])
+    if edit == "unlinked":
+        del record["links"]
+    else:
+        record["id"] += "-renamed"
+    lines[found[0].line - 1] = json.dumps(record)
+    across = run_module._across  # noqa: SLF001 - the moment of the race
+
+    def edited_first(*args: Any) -> Any:
+        events.write_text("\n".join(lines) + "\n", "utf-8")
+        return across(*args)
+
+    monkeypatch.setattr(run_module, "_across", edited_first)
+    report = validate([str(folder)], alone=True)
+    assert [(f.file, f.code, f.message) for f in report.findings
+            if f.code in {"file-changed", code}] == [(str(events), "file-changed", CHANGED_AGAIN)]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_events_file_of_one_block_is_checked_as_the_layers_read_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:

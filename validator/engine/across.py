@@ -195,6 +195,27 @@ class _Records:
         """A `changed` finding for each file of the run met changed, in order of name."""
         yield from (changed(file) for file in sorted(self.changed - outside))
 
+    def linking(self, position: int, index: int, target: int,
+                ) -> tuple[JSON, tuple[str, str, int]] | None:
+        """The record at a position read again, and its read, if it is the one checked.
+
+        That is, it has the id kept there, and its link `index` names an id of digest
+        `target`.  Else None, its file noted as changed: a link edited away is no pass.
+        """
+        read = self.text(position)
+        if read is None:
+            return None  # gone: `text` noted its file
+        record: JSON = parse_record(read[0].encode("utf-8"))  # a Problem: a TypeError below
+        try:
+            kept = id_digest(record["id"]) == self.ids.digests[position] \
+                and id_digest(record["links"][index]["record"]) == target
+        except (KeyError, IndexError, TypeError, AttributeError):  # no longer such a record
+            kept = False
+        if not kept:
+            self.changed.add(read[1])
+            return None
+        return record, read
+
     def get(self, position: int) -> _Seen | None:
         """The summary of the record at a position, or None if it went or is no record."""
         if position in self._seen:
@@ -339,12 +360,12 @@ def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         if entry is None:
             yield finding
             continue
-        read = records.text(links.records[entry])
-        record = parse_record(read[0].encode("utf-8")) if read is not None else None
-        problem = link_problem(record, links.indexes[entry],
-                               lambda target: id_digest(target) not in unknown)
-        if read is not None and problem is not None:
-            yield located(problem, *read)
+        found = records.linking(links.records[entry], links.indexes[entry],
+                                links.targets[entry])  # None: changed (`records` says so)
+        problem = found and link_problem(found[0], links.indexes[entry],
+                                         lambda target: id_digest(target) not in unknown)
+        if found and problem:
+            yield located(problem, *found[1])
     yield from records.findings(outside)
 
 
@@ -370,14 +391,8 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         if entry is None:
             yield finding
             continue
-        read = records.text(links.records[entry])
-        record = parse_record(read[0].encode("utf-8")) if read is not None else None
-        if read is None or not isinstance(record, dict):  # the file changed during the run
-            continue
-        try:
-            source, target = record["id"], record["links"][links.indexes[entry]]["record"]
-        except (KeyError, IndexError, TypeError):
-            continue
-        if target in multilateral:
-            yield located(part_of_multilateral(source, target, finding.pointer), *read)
+        kept = records.linking(links.records[entry], links.indexes[entry], links.targets[entry])
+        target = kept and kept[0]["links"][links.indexes[entry]]["record"]  # None: changed
+        if kept and target in multilateral:
+            yield located(part_of_multilateral(kept[0]["id"], target, finding.pointer), *kept[1])
     yield from records.findings(outside)
