@@ -214,6 +214,61 @@ def test_rehash_never_writes_through_a_link(tmp_path: Path, capsys) -> None:
     assert elsewhere.read_bytes() == before
 
 
+@pytest.mark.parametrize(("file", "data", "message"), [
+    ("datapackage.json", b'{"resources": [\n', "datapackage.json:2:1: json-syntax "),
+    ("datapackage.json", b"[" * 100_000, "datapackage.json:1:65: json-too-deep "),
+    ("sources.csv", b"\xff\n", "sources.csv: invalid UTF-8 byte 0xff"),
+])
+def test_rehash_of_a_file_it_cannot_read_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str, data: bytes,
+        message: str) -> None:
+    """Not a traceback: `rehash --check` exits 1 for hashes to update, 2 for this."""
+    import shutil
+
+    folder = tmp_path / "payne"
+    shutil.copytree(PAYNE, folder)
+    with (folder / file).open("ab" if file == "sources.csv" else "wb") as handle:
+        handle.write(data)
+    for extra in ((), ("--check",)):
+        code, out, err = run(capsys, "rehash", folder, *extra)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"textevents rehash: {message}")
+        assert err.endswith("; run validate on the dataset\n")
+
+
+def test_span_reads_the_sources_table_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Never through a link (to a table outside the dataset), nor a traceback for a table
+    that is not UTF-8: a usage error that says to give --source.  An article named through
+    a link, or outside its dataset's folder, takes its file's name."""
+    import shutil
+
+    folder = tmp_path / "payne"
+    shutil.copytree(PAYNE, folder)
+    article = folder / ARTICLE.relative_to(PAYNE)
+    outside = tmp_path / "outside.csv"
+    outside.write_text(f"id,path\nsecret,{ARTICLE.relative_to(PAYNE).as_posix()}\n", "utf-8")
+    (folder / "sources.csv").unlink()
+    (folder / "sources.csv").symlink_to(outside)
+    code, out, err = run(capsys, "span", article, "Marise Payne")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"textevents span: {folder}/sources.csv: 'sources.csv' is or passes "
+                          "through a symlink; give the source id with --source")
+    assert json.loads(run(capsys, "span", article, "Marise Payne", "--source", "s")[1]) == {
+        "source": "s", "start": 2553, "end": 2565, "text": "Marise Payne"}
+    (folder / "sources.csv").unlink()
+    (folder / "sources.csv").write_bytes((PAYNE / "sources.csv").read_bytes() + b"\xff\n")
+    code, out, err = run(capsys, "span", article, "Marise Payne")
+    assert (code, out) == (2, "")
+    assert "sources.csv: invalid UTF-8 byte 0xff" in err
+    shutil.copy(PAYNE / "sources.csv", folder / "sources.csv")
+    (folder / "articles" / "link.txt").symlink_to(outside.parent / "story.txt")
+    (outside.parent / "story.txt").write_text(TEXT, "utf-8")
+    code, out, err = run(capsys, "span", folder / "articles" / "link.txt", "Marise Payne")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["source"] == "link"
+
+
 def test_schema_prints_the_bundle_its_path_the_tables_and_the_versions(capsys) -> None:
     from validator import registry
 

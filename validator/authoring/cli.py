@@ -140,18 +140,29 @@ def _span(args: argparse.Namespace) -> int:
 def _source_id(article: Path) -> str:
     """The id of the sources row whose path is this article, in the enclosing dataset."""
     import csv
+    import io
+    import os
 
+    from validator.findings import Problem
     from validator.reading.discovery import enclosing_dataset
+    from validator.reading.paths import read_regular_file
+    from validator.reading.text import decode_utf8
 
     root = enclosing_dataset(article, nearest=True)  # the sources table that lists it
-    if root is not None:
-        relative = article.resolve().relative_to(root.resolve()).as_posix()
-        table = root / "sources.csv"
-        if table.is_file():
-            with table.open(encoding="utf-8", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    if row.get("path") == relative and row.get("id"):
-                        return row["id"]
+    if root is None:
+        return article.stem
+    # By name, as the table gives paths: no link is followed (nor read through, below).
+    relative = Path(os.path.relpath(article, root))
+    data = read_regular_file(root, "sources.csv")
+    text = decode_utf8(data) if isinstance(data, bytes) else None
+    unread = text if isinstance(text, Problem) else data if isinstance(data, Problem) \
+        and data.code != "resource-missing" else None  # no table: no row lists it
+    if unread is not None:
+        raise UsageError(f"{root / 'sources.csv'}: {unread.message}; give the source id "
+                         "with --source, or run validate on the dataset")
+    for row in csv.DictReader(io.StringIO(text if isinstance(text, str) else "", newline="")):
+        if row.get("path") == relative.as_posix() and row.get("id"):
+            return row["id"]
     return article.stem
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from validator.authoring.files import replace_file
 from validator.findings import Problem, UsageError
+from validator.reading.fast_json import document
 from validator.reading.limits import DESCRIPTOR
 from validator.reading.paths import read_regular_file
+from validator.reading.text import decode_utf8
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,6 +39,14 @@ def _read(root: Path, relative: str) -> bytes:
     return data
 
 
+def _text(root: Path, relative: str) -> str:
+    """A file's text, as `_read` reads it; not UTF-8 is a `UsageError` (validate says where)."""
+    text = decode_utf8(_read(root, relative))
+    if isinstance(text, Problem):
+        raise UsageError(f"{relative}: {text.message}; run validate on the dataset")
+    return text
+
+
 def changes(root: Path) -> list[Change]:
     """The hashes of the dataset at `root` that its files no longer match.
 
@@ -46,7 +55,11 @@ def changes(root: Path) -> list[Change]:
     reads them, so no link is followed.  Raises `UsageError` for a dataset
     whose descriptor or tables cannot be read.
     """
-    descriptor = json.loads(_read(root, DESCRIPTOR))
+    parsed = document(_read(root, DESCRIPTOR))  # as the validator parses it: depth, keys
+    if isinstance(parsed, Problem):
+        raise UsageError(f"{DESCRIPTOR}:{parsed.line}:{parsed.column}: {parsed.code} "
+                         f"{parsed.message}; run validate on the dataset")
+    descriptor = parsed[1]
     found = []
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     for resource in resources if isinstance(resources, list) else ():
@@ -60,7 +73,7 @@ def changes(root: Path) -> list[Change]:
     table = tables[0] if tables else None
     if table is None:
         return found
-    for row in csv.DictReader(io.StringIO(_read(root, table).decode("utf-8"), newline="")):
+    for row in csv.DictReader(io.StringIO(_text(root, table), newline="")):
         if row.get("sha256") and row.get("path"):
             digest = hashlib.sha256(_read(root, row["path"])).hexdigest()
             if row["sha256"] != digest:
@@ -71,7 +84,7 @@ def changes(root: Path) -> list[Change]:
 def apply(root: Path, found: list[Change]) -> None:
     """Write the new hashes in place of the old, each file written whole."""
     for name in sorted({change.file for change in found}):
-        text = _read(root, name).decode("utf-8")
+        text = _text(root, name)
         for change in (c for c in found if c.file == name):
             if text.count(change.old) != 1:
                 raise UsageError(f"{name}: the hash of {change.path} is written "
