@@ -68,6 +68,26 @@ def test_check_says_what_would_change_and_writes_nothing(
     assert "datapackage.json: textevents_version 1.0.0 -> 1.1.0" in out
 
 
+@pytest.mark.parametrize("check", [True, False])
+def test_a_folder_name_is_printed_escaped(tmp_path: Path, check: bool,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A contributed folder's name prints as one line: no forged workflow command, no
+    terminal escape, whether it is upgraded or refused."""
+    name = "x\n::error title=forged::by a name\n\x1b]0;pwned\x07\x1b[31mred"
+    dataset_1_0_0(PAYNE, tmp_path / "contrib" / name)
+    broken = dataset_1_0_0(PAYNE, tmp_path / "contrib" / f"{name}-broken")
+    (broken / "datapackage.json").write_text("{", "utf-8")
+    assert upgrade.main([str(tmp_path / "contrib"), "--to", "1.1.0", *["--check"] * check]) == 2
+    printed = capsys.readouterr()
+    lines = [*printed.out.splitlines(), *printed.err.splitlines()]
+    assert len(lines) >= 3  # the dataset, its changes, the refusal
+    assert not any(line.lstrip().startswith("::") or "\x1b" in line or "\x07" in line
+                   for line in lines)
+    assert any(line.endswith("\\u001b[31mred: would upgrade from 1.0.0 to 1.1.0" if check
+                             else "\\u001b[31mred: upgraded from 1.0.0 to 1.1.0")
+               for line in lines)
+
+
 def test_a_dataset_at_the_version_is_left_alone(payne: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert upgrade.main([str(payne), "--to", "1.1.0"]) == 0

@@ -42,9 +42,10 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from validator import registry
+from validator.escaping import one_line
 from validator.upgrade_steps import STEPS, upgrade_descriptor
 
 if TYPE_CHECKING:
@@ -363,28 +364,32 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m validator.upg
         parser.error("name a dataset, or give --list-versions")
     target = args.to or registry.versions()[-1]
     pending = refused = 0
+
+    def say(stream: TextIO, line: object) -> None:  # names and values: a dataset's, any text
+        stream.write(f"{one_line(str(line))}\n")
     try:
         folders = list(datasets(args.paths))
     except UpgradeError as error:
-        err.write(f"upgrade: {error}\n")
+        say(err, f"upgrade: {error}")
         return 2
     for folder in folders:
         try:
             upgrade = plan(folder, target)
             if not upgrade.needed:
-                out.write(f"{folder}: already {target}\n")
+                say(out, f"{folder}: already {target}")
                 continue
             verify(upgrade)
             if args.check:
                 pending += 1
-                out.write(f"{folder}: would upgrade from {upgrade.source} to {target}\n")
+                say(out, f"{folder}: would upgrade from {upgrade.source} to {target}")
             else:
                 write(upgrade)
-                out.write(f"{folder}: upgraded from {upgrade.source} to {target}\n")
-            out.writelines(f"  {change}\n" for change in upgrade.changes)
+                say(out, f"{folder}: upgraded from {upgrade.source} to {target}")
+            for change in upgrade.changes:
+                say(out, f"  {change}")
         except (UpgradeError, OSError, UnicodeDecodeError, ValueError) as error:
             refused += 1
-            err.write(f"upgrade: {error}\n")
+            say(err, f"upgrade: {error}")
     if refused:
         return 2
     return 1 if args.check and pending else 0

@@ -185,8 +185,8 @@ def _rehash(args: argparse.Namespace) -> int:
     found = changes(args.dataset)
     for change in found:
         verb = "differs" if args.check else "updated"
-        sys.stdout.write(f"{args.dataset / change.file}: hash of {change.path} {verb}: "
-                         f"{change.old[:12]}… -> {change.new[:12]}…\n")
+        sys.stdout.write(one_line(f"{args.dataset / change.file}: hash of {change.path} "
+                                  f"{verb}: {change.old[:12]}… -> {change.new[:12]}…") + "\n")
     if args.check:
         return EXIT_CHANGES if found else EXIT_OK
     apply(args.dataset, found)
