@@ -618,6 +618,79 @@ def test_a_dataset_beside_that_cannot_be_read_lends_no_id(tmp_path: Path) -> Non
     assert (report.findings, report.beside) == ((), 2)
 
 
+_DATASETS = Path(__file__).parent.parent / "datasets"
+_LINKING = "voa-2025-03-10-rubio-saudi-arabia"  # links to a record of _LINKED's
+_LINKED = "voa-2025-03-13-g7-charlevoix"
+
+
+def _pair(folder: Path) -> tuple[Path, Path]:
+    """Two real datasets in `folder`, the first linking to a record of the second."""
+    linking, linked = folder / _LINKING, folder / _LINKED
+    shutil.copytree(_DATASETS / _LINKING, linking)
+    shutil.copytree(_DATASETS / _LINKED, linked)
+    return linking, linked
+
+
+@pytest.mark.parametrize("break_linked", ["repeated key", "deep", "version", "events unsafe"])
+def test_a_dataset_beside_lends_the_ids_a_run_over_both_would_index(
+        tmp_path: Path, break_linked: str) -> None:
+    """The linked record's id is lent only if a run over both datasets would index it: a
+    line that repeats a key or nests too deep, a descriptor of no released version or an
+    events path the policy refuses lend none, so the link dangles alone as in the full run."""
+    linking, linked = _pair(tmp_path)
+    assert validate([str(linking)]).findings == ()
+    if break_linked in {"repeated key", "deep"}:
+        events = linked / "events.jsonl"
+        lines = events.read_text("utf-8").splitlines()
+        tail = ', "x": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH if break_linked == "deep" \
+            else ', "summary": "again"'
+        lines = [line[:-1] + tail + "}" for line in lines]
+        events.write_text("\n".join(lines) + "\n", "utf-8")
+    else:
+        descriptor = linked / "datapackage.json"
+        text = descriptor.read_text("utf-8")
+        descriptor.write_text(text.replace('"textevents_version": "1.3.0"',
+                                           '"textevents_version": "9.9.9"')
+                              if break_linked == "version" else
+                              text.replace('"path": "events.jsonl"', '"path": "../events.jsonl"'),
+                              "utf-8")
+    alone = validate([str(linking)])
+    together = validate([str(tmp_path)])
+    assert [f.code for f in alone.findings] == ["link-dangling"]
+    assert [f for f in together.findings if f.file.startswith(str(linking))] == list(
+        alone.findings)
+
+
+def test_a_dataset_named_where_it_stands_has_its_parent_s_datasets_beside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate .` (or a file of the dataset) in a dataset's folder: its links and ids are
+    checked among the datasets of its parent folder, named from where the run stands."""
+    linking, linked = _pair(tmp_path)
+    monkeypatch.chdir(linking)
+    for named in (".", "events.jsonl", str(linking)):
+        report = validate([named])
+        assert (report.findings, report.beside) == ((), 1), named
+    (linked / "events.jsonl").write_text(
+        (linking / "events.jsonl").read_text("utf-8"), "utf-8")  # its ids, repeated there
+    repeats = [f for f in validate(["."]).findings if f.code == "record-id-duplicate"]
+    assert repeats
+    assert all(f.file == "events.jsonl" and
+               f"already used at ../{_LINKED}/events.jsonl:" in f.message for f in repeats)
+
+
+def test_a_dataset_named_through_a_link_has_its_own_datasets_beside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Named through a link, below the current folder, a dataset is named as its folder,
+    and the datasets beside it are those of its folder, not of the link's."""
+    linking, _ = _pair(tmp_path / "corpus")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(linking, elsewhere / "copy")  # the same ids, not beside it
+    (elsewhere / "link").symlink_to(linking)
+    monkeypatch.chdir(tmp_path)
+    assert validate(["elsewhere/link"]) == validate([f"corpus/{_LINKING}"])
+    assert validate([f"corpus/{_LINKING}"]).findings == ()
+
+
 def test_progress_moves_within_one_large_file_in_one_process(tmp_path: Path) -> None:
     """With a progress callback, one process checks a large file chunk by chunk: same findings."""
     dataset = _corpus(tmp_path)

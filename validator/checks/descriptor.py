@@ -13,7 +13,7 @@ from validator.findings import Problem
 from validator.reading.paths import unsafe_path_reason
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Collection, Iterable, Iterator
 
 JSON = Any
 
@@ -42,6 +42,19 @@ def declared(descriptor: JSON) -> Iterator[tuple[str, str, str]]:
                 and isinstance(resource.get("path"), str):
             # An index and fixed keys need no escape: a join was some 1 µs a pointer.
             yield f"/resources/{index}", resource["name"], resource["path"]
+
+
+def resource_paths(descriptor: JSON, unsafe: Collection[str]) -> dict[str, str]:
+    """Resource names to paths, as a dataset's layers keep them (and report the rest).
+
+    The first resource of a name or a path is kept, none whose path's pointer
+    is in `unsafe` (those of `unsafe_paths`).
+    """
+    paths: dict[str, str] = {}
+    for where, name, path in declared(descriptor):
+        if f"{where}/path" not in unsafe and name not in paths and path not in paths.values():
+            paths[name] = path
+    return paths
 
 
 def table_schemas(descriptor: JSON, tables: tuple[str, ...]) -> Iterator[tuple[str, str, JSON]]:

@@ -14,12 +14,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from validator import registry
+from validator.checks import descriptor as descriptor_rules
 from validator.engine.ids import RecordIds
 from validator.findings import Problem
 from validator.reading.discovery import DatasetLocation
+from validator.reading.fast_json import document
 from validator.reading.limits import DESCRIPTOR, MAX_LINE_BYTES
 from validator.reading.lines import blocks
-from validator.reading.paths import open_regular_file, read_regular_file, unsafe_path_reason
+from validator.reading.paths import open_regular_file, read_regular_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,19 +31,24 @@ if TYPE_CHECKING:
 def datasets_beside(locations: Iterable[DatasetLocation]) -> list[DatasetLocation]:
     """The datasets in the folders of `locations` that are not among them, in order.
 
-    Folders are compared by their absolute names (no link is resolved), and an
-    entry named like a dataset of the run is skipped before it is looked at, so
-    a run over every dataset of a folder costs one listing of it.
+    Folders are compared by their absolute names as findings give them (no
+    link is resolved but the current folder's), and an entry named like a
+    dataset of the run is skipped before it is looked at, so a run over every
+    dataset of a folder costs one listing of it.  A dataset run where it stands
+    (`.`) has the datasets of its parent folder beside it, named `../name`.
     """
     checked: dict[str, set[str]] = {}
     displays: dict[str, str] = {}
     for location in locations:
-        if location.display in {"", "."}:
-            continue  # the current folder: its parent is outside what was named
-        # By name, as strings: a Path a dataset was most of the cost, before any folder's.
-        where, name = os.path.split(os.path.abspath(location.root))  # noqa: PTH100 - no link resolved
+        # By its name as findings give it (resolved, below the current folder): the
+        # datasets beside are those a run over its folder checks, and are named so.
+        # As strings: a Path a dataset was most of the cost, before any folder's.
+        where, name = os.path.split(os.path.abspath(location.display))  # noqa: PTH100 - as named
+        if not name:
+            continue  # the root folder: nothing is beside it
         checked.setdefault(where, set()).add(name)
-        displays.setdefault(where, location.display.rpartition("/")[0])
+        displays.setdefault(where, ".." if location.display == "." else
+                            location.display.rpartition("/")[0])
     found = []
     for parent in sorted(checked):
         folder, skipped, above = Path(parent), checked[parent], displays[parent]
@@ -65,21 +73,20 @@ def _holds_descriptor(folder: Path) -> bool:
 
 
 def _events_path(location: DatasetLocation) -> str | None:
-    import orjson
+    """The events file whose records a run over the dataset would check, if any.
 
+    As its layers decide: a descriptor that parses strictly and declares a
+    released version, and its first events resource with a safe path.
+    """
     data = read_regular_file(location.root, DESCRIPTOR)
-    if isinstance(data, Problem):
+    read = data if isinstance(data, Problem) else document(data)
+    descriptor = None if isinstance(read, Problem) else read[1]
+    if not isinstance(descriptor, dict) or any(
+            descriptor_rules.version_problems(descriptor, registry.versions())):
         return None
-    try:
-        descriptor = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return None
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    for resource in resources if isinstance(resources, list) else ():
-        if isinstance(resource, dict) and resource.get("name") == "events":
-            path = resource.get("path")
-            return path if isinstance(path, str) and not unsafe_path_reason(path) else None
-    return None
+    version = registry.load(descriptor["textevents_version"])
+    unsafe = {p.pointer for p in descriptor_rules.unsafe_paths(descriptor, version.tables)}
+    return descriptor_rules.resource_paths(descriptor, unsafe).get("events")
 
 
 def ids_beside(locations: Iterable[DatasetLocation],
@@ -87,10 +94,10 @@ def ids_beside(locations: Iterable[DatasetLocation],
     """The record ids of those datasets' events files, and where each file is.
 
     A line that is not a record with a string id is skipped: it is its own
-    dataset's concern, reported when that dataset is checked.
+    dataset's concern, reported when that dataset is checked.  Lines are parsed
+    as strictly as the run parses them (repeated keys, depth), so that an id
+    lent here is one the run over every dataset would index.
     """
-    import orjson
-
     ids = RecordIds()
     roots: dict[str, tuple[str, str]] = {}
     for location in locations:
@@ -111,10 +118,8 @@ def ids_beside(locations: Iterable[DatasetLocation],
                     number += 1
                     line_offset = offset
                     offset += len(raw) + 1 if raw is not None else 0
-                    try:
-                        record = orjson.loads(raw) if raw is not None else None
-                    except orjson.JSONDecodeError:
-                        continue
+                    read = document(raw) if raw is not None else None
+                    record = read[1] if isinstance(read, tuple) else None
                     if isinstance(record, dict) and isinstance(record.get("id"), str):
                         ids.add(record["id"], display, number, line_offset)
     return ids, roots

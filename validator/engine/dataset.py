@@ -225,18 +225,16 @@ class _Layers:
     def _resources(self, descriptor: JSON, unsafe: set[str],
                    table_names: tuple[str, ...]) -> Generator[Finding, None, dict[str, str]]:
         """Resource names to paths; declared files exist, undeclared files do not."""
-        paths: dict[str, str] = {}
-        seen_paths: set[str] = set()
+        paths = descriptor_rules.resource_paths(descriptor, unsafe)  # the datasets beside too
+        seen_paths = set(paths.values())
         for where, name, path in descriptor_rules.declared(descriptor):
             if f"{where}/path" in unsafe:
                 continue
-            if name in paths or path in seen_paths:
+            if paths.get(name) != path or f"{where}/path" != self._pointers.setdefault(
+                    path, f"{where}/path"):  # not the one kept: a duplicate
                 yield self._descriptor(descriptor_rules.duplicate_resource(name, path, where))
                 continue
-            paths[name] = path
-            seen_paths.add(path)
             self._hashes[path] = (resolve_or_none(descriptor, f"{where}/hash"), f"{where}/hash")
-            self._pointers[path] = f"{where}/path"
         # A Table Schema given as a path is a file of the dataset's, declared by its resource.
         seen_paths |= {path for where, path in descriptor_rules.schema_paths(
             descriptor, table_names) if where not in unsafe and path not in seen_paths}
