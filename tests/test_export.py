@@ -146,6 +146,50 @@ def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) ->
         "voa-2020-01-27-parly-pentagon", "voa-2024-08-21-taliban-doha"}
 
 
+def test_errors_are_refused_however_the_datasets_are_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dataset named where the run stands (`.`, or a file of it), or an error in a folder
+    of no dataset (a dataset that lost its descriptor), refuses the export as any error."""
+    bad = tmp_path / "bad"
+    shutil.copytree(DATASETS / "voa-2024-08-21-taliban-doha", bad)
+    events = bad / "events.jsonl"
+    events.write_text(events.read_text("utf-8").replace('"actors": ["', '"actors": ["x-'),
+                      "utf-8")  # an unknown actor: an error the schema does not see
+    monkeypatch.chdir(bad)
+    for named in (".", "events.jsonl"):
+        assert main(["export", named, "--to", str(tmp_path / "out")]) == 2
+        assert "1 dataset(s) have errors: .;" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", tmp_path / "corpus" / "good")
+    shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", tmp_path / "corpus" / "lost")
+    (tmp_path / "corpus" / "lost" / "datapackage.json").unlink()
+    assert main(["export", "corpus", "--to", "out"]) == 2
+    assert "corpus/lost" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("descriptor", [b'{"name": ', b"[" * 100_000, b'{"name": 1e999}',
+                                        b'{"name": "a", "name": "b"}'])
+def test_with_findings_exports_a_dataset_whose_descriptor_does_not_parse(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], descriptor: bytes) -> None:
+    """Its tables are exported under its folder's name, without a traceback; a record that
+    repeats a key, which the run reports, is left out as one that fails its schema."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", corpus / "good")
+    odd = corpus / "odd"
+    shutil.copytree(DATASETS / "voa-2024-08-21-taliban-doha", odd)
+    (odd / "datapackage.json").write_bytes(descriptor)
+    events = corpus / "good" / "events.jsonl"
+    events.write_text(events.read_text("utf-8").replace('{"id": ', '{"summary": "x", "id": ', 1),
+                      "utf-8")
+    assert main(["export", str(corpus), "--to", str(tmp_path / "out"), "--with-findings"]) == 0
+    assert "1 records left out" in capsys.readouterr().out
+    assert {row["dataset"] for row in _rows(tmp_path / "out", "actors")} == {
+        "voa-2020-01-27-parly-pentagon", str(odd)}  # named by its folder
+
+
 def test_parquet_without_pyarrow_is_a_usage_error(tmp_path: Path, capsys) -> None:
     if importlib.util.find_spec("pyarrow") is None:
         assert main(["export", str(DATASETS), "--to", str(tmp_path / "p"),

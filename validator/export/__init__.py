@@ -34,7 +34,8 @@ from validator.export.tables import (
     source_rows,
 )
 from validator.export.writers import check_format, new_folder, open_tables
-from validator.findings import Severity, UsageError
+from validator.findings import Problem, Severity, UsageError
+from validator.reading.fast_json import document, parse_record
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file, read_regular_file
 
@@ -67,11 +68,9 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     """
     check_format(form)
     report = validate(list(paths), jobs=jobs)
-    # Findings name files as `make` prints them: a dataset is matched by that form.
     failing = {f.file for f in report.findings if f.severity is Severity.ERROR}
-    broken = sorted({seen.display for seen in report.seen
-                     if any(file.startswith(f"{printable(seen.display)}/") for file in failing)})
-    if broken and not with_findings:
+    if failing and not with_findings:
+        broken = _broken(failing, report.seen)
         shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5
                                          else "")
         raise UsageError(f"{len(broken)} dataset(s) have errors: {shown}; run validate on "
@@ -98,6 +97,24 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     return Exported(target, rows, len(report.seen), skipped)
 
 
+def _broken(failing: set[str], seen: Iterable[DatasetSeen]) -> list[str]:
+    """The datasets (as printed) that hold the files of `failing`, as findings name them.
+
+    A file in no dataset of the run (a folder without a descriptor, say) is named
+    itself.  Each file's folders are looked up, so the work grows with the files.
+    """
+    # Findings name files as `make` prints them: a dataset is matched by that form.
+    datasets = {printable(one.display): one.display for one in seen}
+    broken = set()
+    for file in failing:
+        parts = file.split("/")
+        found = next((datasets[folder] for folder in ("/".join(parts[:end])
+                                                      for end in range(len(parts) - 1, 0, -1))
+                      if folder in datasets), datasets.get(".") if parts[0] != ".." else None)
+        broken.add(printable(found) if found is not None else file)
+    return sorted(broken)
+
+
 def _table(root: Path, relative: str) -> list[dict[str, str]]:
     data = read_regular_file(root, relative)
     if not isinstance(data, bytes):
@@ -116,11 +133,10 @@ def _path_of(descriptor: JSON, name: str) -> str:
 
 def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
     """Every row one dataset gives, table by table; ("skipped", ()) for a record left out."""
-    import orjson
-
     root = Path(seen.root)
-    descriptor_bytes = read_regular_file(root, "datapackage.json")
-    descriptor = orjson.loads(descriptor_bytes) if isinstance(descriptor_bytes, bytes) else {}
+    data = read_regular_file(root, "datapackage.json")
+    read = document(data) if isinstance(data, bytes) else None  # as the run parsed it
+    descriptor = read[1] if isinstance(read, tuple) else {}  # else: named by its folder
     name = str(descriptor.get("name") or seen.display) if isinstance(descriptor, dict) \
         else seen.display
     actors = {row.get("id", ""): row for row in _table(root, "actors.csv")}
@@ -144,12 +160,8 @@ def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
             for raw in lines:
                 if raw is None or not raw.strip():
                     continue
-                try:
-                    record = orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    yield "skipped", ()
-                    continue
-                if not is_valid(record):
+                record = parse_record(raw)  # as the run parses it: a repeated key too
+                if isinstance(record, Problem) or not is_valid(record):
                     yield "skipped", ()
                     continue
                 yield from record_rows(record, keys)
