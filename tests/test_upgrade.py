@@ -148,6 +148,37 @@ def test_an_unreadable_descriptor_is_a_clear_refusal(payne: Path,
     assert "cannot read datapackage.json" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("kind", "said"), [
+    ("fifo", "'datapackage.json' is not a regular file"),
+    ("link", "'datapackage.json' is or passes through a symlink"),
+    ("deep", "1:65: json-too-deep nesting deeper than 64 levels"),
+    ("digits", "1:16: json-number-invalid integer with 5000 digits exceeds the limit of 20"),
+])
+def test_a_descriptor_is_read_as_validate_reads_it(payne: Path, tmp_path: Path, kind: str,
+                                                  said: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A FIFO does not hang the upgrade, a link is not read through, deep nesting and a
+    number of thousands of digits are located refusals, not a RecursionError or
+    Python's own limit of digits."""
+    import os
+
+    descriptor = payne / "datapackage.json"
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(descriptor.read_bytes())
+    descriptor.unlink()
+    if kind == "fifo":
+        os.mkfifo(descriptor)
+    elif kind == "link":
+        descriptor.symlink_to(outside)
+    else:
+        descriptor.write_text("[" * 100_000 if kind == "deep" else '{"textevents": ' + "9" * 5000
+                              + "}", "utf-8")
+    assert upgrade.main([str(payne), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"upgrade: {payne}: cannot read datapackage.json: ")
+    assert said in err
+
+
 def test_an_upgrade_that_would_not_validate_writes_nothing(
         payne: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """The upgraded copy is checked first: a step that breaks a record is refused."""

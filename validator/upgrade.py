@@ -46,7 +46,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from validator import registry
 from validator.escaping import one_line
-from validator.upgrade_steps import STEPS, upgrade_descriptor
+from validator.findings import Problem
+from validator.reading.fast_json import document
+from validator.reading.paths import read_regular_file
+from validator.upgrade_steps import STEPS, describe_versions, upgrade_descriptor
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -157,14 +160,23 @@ def _check(folder: Path, *, alone: bool = False) -> list[Finding]:
         raise UpgradeError(f"{folder}: {error}") from error
 
 
-def _read_descriptor(folder: Path) -> JSON:
-    try:
-        descriptor = json.loads((folder / DESCRIPTOR).read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        raise UpgradeError(f"{folder}: cannot read {DESCRIPTOR}: {error}") from error
-    if not isinstance(descriptor, dict):
+def _read(folder: Path, relative: str) -> bytes:
+    """A file of the dataset, as validate reads it: no link, FIFO or device; within limits."""
+    data = read_regular_file(folder, relative)
+    if isinstance(data, Problem):
+        raise UpgradeError(f"{folder}: cannot read {relative}: {data.message}")
+    return data
+
+
+def _read_descriptor(folder: Path) -> tuple[str, JSON]:
+    """The descriptor's text and value, parsed as validate parses it (depth, repeated keys)."""
+    read = document(_read(folder, DESCRIPTOR))
+    if isinstance(read, Problem):
+        raise UpgradeError(f"{folder}: cannot read {DESCRIPTOR}: {read.line}:{read.column}: "
+                           f"{read.code} {read.message}")
+    if not isinstance(read[1], dict):
         raise UpgradeError(f"{folder}: {DESCRIPTOR} is not a JSON object")
-    return descriptor
+    return read
 
 
 def _events_resource(descriptor: JSON) -> JSON:
@@ -180,7 +192,7 @@ def plan(folder: Path, target: str) -> Plan:
     Raises `UpgradeError` when the dataset cannot be upgraded: unreadable, not
     valid under its own version, or a version with no way to `target`.
     """
-    descriptor = _read_descriptor(folder)
+    text, descriptor = _read_descriptor(folder)
     source = descriptor.get("textevents_version")
     if not isinstance(source, str):
         raise UpgradeError(f"{folder}: {DESCRIPTOR} declares no textevents_version")
@@ -194,7 +206,7 @@ def plan(folder: Path, target: str) -> Plan:
                            f"({len(errors)} errors; fix them first): {_quoted(errors)}")
     events = _events_resource(descriptor)
     events_path = str(events["path"])
-    old_events = (folder / events_path).read_bytes()
+    old_events = _read(folder, events_path)
     lines = old_events.decode("utf-8").split("\n")
     rewritten: list[str] = []
     count = 0
@@ -220,7 +232,6 @@ def plan(folder: Path, target: str) -> Plan:
             if "hash" in resource:
                 resource["hash"] = f"sha256:{hashlib.sha256(new_events).hexdigest()}"
                 described.append("hash")
-    text = (folder / DESCRIPTOR).read_text("utf-8")
     if described:  # several fields change: the descriptor is written out whole
         new_descriptor = json.dumps(upgraded_descriptor, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -322,18 +333,6 @@ def datasets(paths: Sequence[str]) -> Iterator[Path]:
             yield from found
         else:
             raise UpgradeError(f"{raw}: no such dataset")
-
-
-def describe_versions() -> str:
-    """One line a shipped version, oldest first: the version and where it upgrades to."""
-    shipped = registry.versions()
-    lines = []
-    for version in shipped:
-        step = STEPS.get(version)
-        where = f"upgrades to {step[0]}" if step else "newest" if version == shipped[-1] \
-            else "no upgrade"
-        lines.append(f"{version}  {where}\n")
-    return "".join(lines)
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:

@@ -88,3 +88,15 @@ def upgrade_descriptor(descriptor: JSON, source: str, chain: list[str]) -> JSON:
         current = version
     upgraded["textevents_version"] = current
     return upgraded
+
+
+def describe_versions() -> str:
+    """One line a shipped version, oldest first: the version and where it upgrades to."""
+    shipped = registry.versions()
+    lines = []
+    for version in shipped:
+        step = STEPS.get(version)
+        where = f"upgrades to {step[0]}" if step else "newest" if version == shipped[-1] \
+            else "no upgrade"
+        lines.append(f"{version}  {where}\n")
+    return "".join(lines)
