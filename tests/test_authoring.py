@@ -262,11 +262,41 @@ def test_span_reads_the_sources_table_as_validate_does(
     assert (code, out) == (2, "")
     assert "sources.csv: invalid UTF-8 byte 0xff" in err
     shutil.copy(PAYNE / "sources.csv", folder / "sources.csv")
-    (folder / "articles" / "link.txt").symlink_to(outside.parent / "story.txt")
-    (outside.parent / "story.txt").write_text(TEXT, "utf-8")
-    code, out, err = run(capsys, "span", folder / "articles" / "link.txt", "Marise Payne")
+    story = tmp_path / "story.txt"  # outside any dataset: read as the user names it
+    story.write_text(TEXT, "utf-8")
+    code, out, err = run(capsys, "span", story, "Marise Payne")
     assert (code, err) == (0, "")
-    assert json.loads(out)["source"] == "link"
+    assert json.loads(out)["source"] == "story"
+    article.unlink()  # an article of the dataset that is a link out of it: not read
+    article.symlink_to(story)
+    code, out, err = run(capsys, "span", article, "Marise Payne")
+    assert (code, out) == (2, "")
+    assert err == (f"textevents span: {article}: '{ARTICLE.relative_to(PAYNE).as_posix()}' "
+                   "is or passes through a symlink\n")
+
+
+@pytest.mark.parametrize("command", ["span", "new"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "too large"])
+def test_an_article_that_is_no_regular_file_is_refused_without_waiting(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, kind: str) -> None:
+    """A FIFO is not waited on, /dev/zero not read without end, a text past the limit of
+    a file not read whole: a usage error, as validate refuses such a file in a dataset."""
+    from validator.reading import limits
+
+    article = Path("/dev/zero") if kind == "device" else tmp_path / "story.txt"
+    if kind == "fifo":
+        os.mkfifo(article)
+    elif kind == "too large":
+        with article.open("wb") as handle:
+            handle.truncate(limits.MAX_FILE_BYTES + 1)
+    if command == "span":
+        code, out, err = run(capsys, "span", article, "Marise Payne")
+    else:
+        code, out, err = _new(capsys, tmp_path / "ds", article)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"textevents {command}: {article}: ")
+    assert ("larger than" if kind == "too large" else "not a regular file") in err
+    assert not (tmp_path / "ds").exists()
 
 
 def test_schema_prints_the_bundle_its_path_the_tables_and_the_versions(capsys) -> None:

@@ -119,40 +119,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"{path}: {error.strerror or error}") from None
-
-
 def _span(args: argparse.Namespace) -> int:
+    import os
+
+    from validator.authoring.files import read_named
     from validator.authoring.scaffold import article_text
     from validator.authoring.span import evidence
+    from validator.findings import Problem
+    from validator.reading.discovery import enclosing_dataset
+    from validator.reading.paths import read_regular_file
 
-    text = article_text(_read(args.article))
-    source = args.source or _source_id(args.article)
-    span = evidence(source, text, args.quote, args.occurrence, args.supports)
+    root = enclosing_dataset(args.article, nearest=True)  # the sources table that lists it
+    # By name, as the table gives paths: an article of a dataset is read as validate
+    # reads it (no link followed, a regular file); one outside any, as the user names it.
+    relative = Path(os.path.relpath(args.article, root)).as_posix() if root else None
+    data = read_regular_file(root, relative) if root and relative else read_named(args.article)
+    if isinstance(data, Problem):
+        raise UsageError(f"{args.article}: {data.message}")
+    source = args.source or (_source_id(root, relative) if root and relative
+                             else args.article.stem)
+    span = evidence(source, article_text(data), args.quote, args.occurrence, args.supports)
     sys.stdout.write(json.dumps(span, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 
-def _source_id(article: Path) -> str:
-    """The id of the sources row whose path is this article, in the enclosing dataset."""
+def _source_id(root: Path, relative: str) -> str:
+    """The id of the sources row of the dataset at `root` whose path is `relative`."""
     import csv
     import io
-    import os
 
     from validator.findings import Problem
-    from validator.reading.discovery import enclosing_dataset
     from validator.reading.paths import read_regular_file
     from validator.reading.text import decode_utf8
 
-    root = enclosing_dataset(article, nearest=True)  # the sources table that lists it
-    if root is None:
-        return article.stem
-    # By name, as the table gives paths: no link is followed (nor read through, below).
-    relative = Path(os.path.relpath(article, root))
     data = read_regular_file(root, "sources.csv")
     text = decode_utf8(data) if isinstance(data, bytes) else None
     unread = text if isinstance(text, Problem) else data if isinstance(data, Problem) \
@@ -161,18 +160,19 @@ def _source_id(article: Path) -> str:
         raise UsageError(f"{root / 'sources.csv'}: {unread.message}; give the source id "
                          "with --source, or run validate on the dataset")
     for row in csv.DictReader(io.StringIO(text if isinstance(text, str) else "", newline="")):
-        if row.get("path") == relative.as_posix() and row.get("id"):
+        if row.get("path") == relative and row.get("id"):
             return row["id"]
-    return article.stem
+    return Path(relative).stem
 
 
 def _new(args: argparse.Namespace) -> int:
+    from validator.authoring.files import read_named
     from validator.authoring.scaffold import Source, create, dataset_files
 
     source = Source(args.source_id, args.title, args.publisher, args.published, args.url,
                     args.author, args.language, args.license)
     files = dataset_files(args.folder.name, args.dataset_title or args.title,
-                          _read(args.article), source, args.contributor)
+                          read_named(args.article), source, args.contributor)
     create(args.folder, files)
     sys.stdout.write(f"created {args.folder}: add records to events.jsonl and actors to "
                      f"actors.csv, then run: validate {args.folder}\n")

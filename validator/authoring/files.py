@@ -1,13 +1,35 @@
-"""Write a file whole or not at all, never through a link."""
+"""Read a file the user names; write a file whole or not at all, never through a link."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from validator.findings import UsageError
+from validator.reading.limits import MAX_FILE_BYTES
+
+
+def read_named(path: Path) -> bytes:
+    """The bytes of a file named on the command line (an article to copy or to cite).
+
+    A regular file of at most MAX_FILE_BYTES, as the validator reads a dataset's
+    files: a FIFO or a device (/dev/zero) is refused, never waited on or read
+    without end.  A link the user names is theirs, and followed.
+    """
+    try:  # without blocking: opening a FIFO would wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{path}: not a regular file")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"{path}: larger than {MAX_FILE_BYTES} bytes, the limit of a text")
+    return data
 
 
 def replace_file(path: Path, data: bytes) -> None:
