@@ -18,6 +18,7 @@ from values import paths
 from writing import shift_dates
 
 from validator import validate
+from validator.cli import main
 from validator.engine import engines, records
 from validator.engine import ids as id_index
 from validator.engine.pool import worker_map
@@ -676,6 +677,40 @@ def test_a_dataset_named_where_it_stands_has_its_parent_s_datasets_beside(
     assert repeats
     assert all(f.file == "events.jsonl" and
                f"already used at ../{_LINKED}/events.jsonl:" in f.message for f in repeats)
+
+
+@pytest.mark.parametrize("neighbour", [".hidden", "group/inner", "group/deeper/inner"])
+def test_the_datasets_beside_are_those_a_run_over_the_folder_finds(
+        tmp_path: Path, neighbour: str) -> None:
+    """A hidden dataset folder, or one in a folder of datasets, is checked by a run over
+    the folder: named alone, a dataset is checked against its ids too, and --output may
+    not write into it."""
+    checked = tmp_path / "checked"
+    shutil.copytree(BASE, checked)
+    shutil.copytree(BASE, tmp_path / neighbour)  # the same ids
+    alone = [f for f in validate([str(checked)]).findings if f.code == "record-id-duplicate"]
+    # The run over the folder reports each repeat once, on the later dataset's line.
+    together = [f for f in validate([str(tmp_path)]).findings if f.code == "record-id-duplicate"]
+    assert alone
+    assert len(alone) == len(together)
+    assert f"already used at {tmp_path / neighbour}/events.jsonl:1" in alone[0].message
+    assert main([str(checked), "--output", str(tmp_path / neighbour / "report.txt")]) == 2
+
+
+def test_a_dataset_named_from_below_it_names_the_datasets_beside_from_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate ..` in a dataset's subfolder: the datasets beside are named `../../x`."""
+    shutil.copytree(BASE, tmp_path / "a")
+    shutil.copytree(BASE, tmp_path / "b")
+    (tmp_path / "b" / "articles" / "deeper").mkdir()
+    for where, named, above in (("articles", "..", "../.."),
+                                ("articles/deeper", "../..", "../../..")):
+        monkeypatch.chdir(tmp_path / "b" / where)
+        repeats = [f for f in validate([named]).findings if f.code == "record-id-duplicate"]
+        assert repeats
+        assert all(f.file == f"{named}/events.jsonl" for f in repeats)
+        assert f"already used at {above}/a/events.jsonl:1" in repeats[0].message
+        assert Path(f"{above}/a/events.jsonl").is_file()
 
 
 def test_a_dataset_named_through_a_link_has_its_own_datasets_beside(

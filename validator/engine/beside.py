@@ -18,7 +18,7 @@ from validator import registry
 from validator.checks import descriptor as descriptor_rules
 from validator.engine.ids import RecordIds
 from validator.findings import Problem
-from validator.reading.discovery import DatasetLocation
+from validator.reading.discovery import DatasetLocation, datasets_below
 from validator.reading.fast_json import document
 from validator.reading.limits import DESCRIPTOR, MAX_LINE_BYTES
 from validator.reading.lines import blocks
@@ -29,40 +29,57 @@ if TYPE_CHECKING:
 
 
 def datasets_beside(locations: Iterable[DatasetLocation]) -> list[DatasetLocation]:
-    """The datasets in the folders of `locations` that are not among them, in order.
+    """The datasets that a run over the folders of `locations` checks and they are not.
 
-    Folders are compared by their absolute names as findings give them (no
-    link is resolved but the current folder's), and an entry named like a
-    dataset of the run is skipped before it is looked at, so a run over every
-    dataset of a folder costs one listing of it.  A dataset run where it stands
-    (`.`) has the datasets of its parent folder beside it, named `../name`.
+    Those folders are taken by their absolute names as findings give them (no
+    link is resolved but the current folder's), and below each, every dataset
+    is found as discovery finds it (hidden folders and groups of datasets
+    too); an entry named like a dataset of the run is skipped before it is
+    looked at, so a run over every dataset of a folder costs one listing of
+    it.  A dataset run where it stands (`.`) has those of its parent folder
+    beside it, named `../name`.
     """
     checked: dict[str, set[str]] = {}
     displays: dict[str, str] = {}
+    run = set()
     for location in locations:
         # By its name as findings give it (resolved, below the current folder): the
         # datasets beside are those a run over its folder checks, and are named so.
         # As strings: a Path a dataset was most of the cost, before any folder's.
-        where, name = os.path.split(os.path.abspath(location.display))  # noqa: PTH100 - as named
+        absolute = os.path.abspath(location.display)  # noqa: PTH100 - as named
+        where, name = os.path.split(absolute)
         if not name:
             continue  # the root folder: nothing is beside it
+        run.add(absolute)
         checked.setdefault(where, set()).add(name)
-        displays.setdefault(where, ".." if location.display == "." else
-                            location.display.rpartition("/")[0])
+        displays.setdefault(where, _above(location.display))
     found = []
     for parent in sorted(checked):
-        folder, skipped, above = Path(parent), checked[parent], displays[parent]
+        skipped, above = checked[parent], displays[parent]
         try:
-            names = sorted(entry.name for entry in os.scandir(folder)
-                           if entry.name not in skipped and not entry.name.startswith(".")
-                           and entry.is_dir(follow_symlinks=False))
+            names = sorted(entry.name for entry in os.scandir(parent)
+                           if entry.name not in skipped and entry.is_dir(follow_symlinks=False))
         except OSError:
             continue
         for name in names:
-            if _holds_descriptor(folder / name):
-                display = f"{above}/{name}" if above else name
-                found.append(DatasetLocation(folder / name, display))
+            top = os.path.join(parent, name)  # noqa: PTH118 - names, as discovery walks
+            below = [top] if _holds_descriptor(Path(top)) else [
+                folder for folder, dataset in datasets_below(top, lambda _: None)
+                if dataset and folder not in run]
+            found += [DatasetLocation(Path(folder), f"{above}/{_posix(folder, parent)}" if above
+                                      else _posix(folder, parent)) for folder in below]
     return found
+
+
+def _above(display: str) -> str:
+    """The folder that holds a dataset, as findings name it (`..` above `.` or `..`)."""
+    head, _, last = display.rpartition("/")
+    return ".." if display == "." else f"{display}/.." if last == ".." else head
+
+
+def _posix(folder: str, parent: str) -> str:
+    """`folder`, below `parent`, from it with `/` between names."""
+    return folder[len(parent):].strip(os.sep).replace(os.sep, "/")
 
 
 def _holds_descriptor(folder: Path) -> bool:
