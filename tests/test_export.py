@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -121,6 +122,27 @@ def test_an_existing_target_is_refused_and_left_alone(tmp_path: Path, capsys) ->
     assert "no such folder" in capsys.readouterr().err
     assert main(["export", str(DATASETS), "--to", str(tmp_path / "x"), "--format", "xlsx"]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing half-written
+
+
+def test_a_target_inside_a_dataset_is_refused_and_the_folder_takes_the_umask(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tables written into a dataset would be its undeclared files (named through a link
+    too); the folder written is as open as the umask makes a folder, not mkdtemp's 0700."""
+    dataset = tmp_path / "ds"
+    shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", dataset)
+    (tmp_path / "link").symlink_to(dataset)
+    for target in (dataset / "tables", tmp_path / "link" / "tables"):
+        assert main(["export", str(dataset), "--to", str(target)]) == 2
+        assert f"--to {target} lies inside {dataset}, which is exported" in \
+            capsys.readouterr().err
+    assert sorted(p.name for p in dataset.iterdir()) == sorted(
+        p.name for p in (DATASETS / "voa-2020-01-27-parly-pentagon").iterdir())
+    old = os.umask(0o022)
+    try:
+        assert main(["export", str(dataset), "--to", str(tmp_path / "out")]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
 
 
 def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,7 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     """
     check_format(form)
     report = validate(list(paths), jobs=jobs)
+    _outside_the_datasets(target, report.seen)
     failing = {f.file for f in report.findings if f.severity is Severity.ERROR}
     if failing and not with_findings:
         broken = _broken(failing, report.seen)
@@ -95,6 +97,17 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
             (folder / "datapackage.json").write_text(
                 json.dumps(package_descriptor(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     return Exported(target, rows, len(report.seen), skipped)
+
+
+def _outside_the_datasets(target: Path, seen: Iterable[DatasetSeen]) -> None:
+    """Refuse a target inside a dataset it exports: its files would be the dataset's."""
+    named = Path(os.path.abspath(target))  # noqa: PTH100 - by name, and resolved below
+    places = {named, named.parent.resolve() / named.name}
+    for one in seen:
+        roots = {Path(os.path.abspath(one.root)), Path(one.root).resolve()}  # noqa: PTH100
+        if any(place.is_relative_to(root) for place in places for root in roots):
+            raise UsageError(f"--to {target} lies inside {printable(one.display)}, which is "
+                             "exported; write the tables elsewhere")
 
 
 def _broken(failing: set[str], seen: Iterable[DatasetSeen]) -> list[str]:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from validator.authoring.files import folder_mode
 from validator.findings import UsageError
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ def new_folder(target: Path) -> Iterator[Path]:
         raise UsageError(f"{parent}: no such folder, for --to {target}")
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        work.chmod(folder_mode())  # mkdtemp makes it 0700: a folder as the umask makes one
     except OSError as error:
         raise UsageError(f"{parent}: cannot write there ({error.strerror})") from None
     try:
