@@ -392,8 +392,11 @@ def test_max_findings_limits_every_format(broken) -> None:
     assert text == ("… 3 more findings not shown (--max-findings)\n"
                     f"checked against schema {NEWEST} (1 dataset)\n"
                     "1 dataset, 4 records: 3 errors, 0 warnings\n")
-    assert len(run(str(folder), "--max-findings", "1", "--format", "github")
-               .stdout.splitlines()) == 1
+    github = run(str(folder), "--max-findings", "1", "--format", "github").stdout.splitlines()
+    assert len(github) == 2
+    assert github[1] == "::notice title=textevents --max-findings::2 more findings not shown"
+    assert len(run(str(folder), "--max-findings", "3", "--format", "github")
+               .stdout.splitlines()) == 3  # all shown: no notice
     document = json.loads(run(str(folder), "--max-findings", "2", "--format", "json").stdout)
     assert (len(document["findings"]), document["summary"]["errors"]) == (2, 3)
 

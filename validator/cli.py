@@ -343,6 +343,7 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
 
     findings = result.findings
     shown = findings if args.max_findings is None else findings[: args.max_findings]
+    hidden = len(findings) - len(shown)
     if args.format == "html":
         from validator.render.html import html_page
 
@@ -362,7 +363,7 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
             limit=args.max_findings, ignored=result.ignored, versions=result.versions) + "\n")
     elif args.format == "github":
         if not args.quiet:
-            _write_lines(out, github.github_lines(shown, result.ignored))
+            _write_lines(out, github.github_lines(shown, result.ignored, hidden))
     else:
         if args.statistics and not args.quiet:
             _write_lines(out, text.statistics_lines(findings))
@@ -370,9 +371,8 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
             colour = out.isatty() and "NO_COLOR" not in os.environ
             _write_lines(out, text.text_lines(shown, colour=colour,
                                               per_rule=args.max_per_rule or None))
-            if len(shown) < len(findings):
-                out.write(f"… {len(findings) - len(shown)} more findings not shown "
-                          "(--max-findings)\n")
+            if hidden:
+                out.write(f"… {hidden} more findings not shown (--max-findings)\n")
         if not (args.quiet or args.statistics) \
                 and (checked := text.versions_line(result.versions)):
             out.write(checked + "\n")

@@ -12,12 +12,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 
-def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = ()) -> Iterator[str]:
-    """GitHub Actions workflow commands, one per finding, and a notice of the rules ignored.
+def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = (),
+                 hidden: int = 0) -> Iterator[str]:
+    """GitHub Actions workflow commands, one per finding, and notices of what is left out.
 
-    Values are escaped as the runner specifies (%, CR, LF; and ':' ',' in
-    properties), and their other controls, bidi characters and lone
-    surrogates as `one_line` writes them (see `validator.escaping`), so no
+    The notices say the rules ignored, and how many findings are `hidden`
+    (--max-findings).  Values are escaped as the runner specifies (%, CR, LF;
+    and ':' ',' in properties), and their other controls, bidi characters and
+    lone surrogates as `one_line` writes them (see `validator.escaping`), so no
     dataset value can end the command, start another, or garble the log.
     """
     if ignored:
@@ -32,3 +34,6 @@ def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = ()) -> It
         props.append(f"title={workflow_property(f'{finding.code}: {title}')}")
         pointer = f" ({finding.pointer})" if finding.pointer else ""
         yield f"::{severity} {','.join(props)}::{workflow_data(finding.message + pointer)}"
+    if hidden:
+        yield (f"::notice title={workflow_property('textevents --max-findings')}::"
+               f"{hidden} more findings not shown")
