@@ -296,6 +296,21 @@ def test_no_hint_among_too_many_choices() -> None:
         "; did you mean 'actor-000000'?"
 
 
+def test_the_resources_kept_are_found_in_linear_time() -> None:
+    """Each path looked up in a set, not among the values kept: 100,000 resources (a
+    descriptor of some 4 MB, within the limits) took minutes when each was searched."""
+    from validator.checks.descriptor import resource_paths
+
+    resources = [{"name": f"r{i}", "path": f"p/{i}.txt"} for i in range(100_000)]
+    resources += [{"name": "again", "path": "p/7.txt"}, {"name": "r3", "path": "q.txt"},
+                  {"name": "unsafe", "path": "../x"}]
+    began = time.perf_counter()
+    kept = resource_paths({"resources": resources}, {f"/resources/{len(resources) - 1}/path"})
+    assert time.perf_counter() - began < 10  # quadratic: minutes
+    assert len(kept) == 100_000
+    assert (kept["r3"], "again" in kept, "unsafe" in kept) == ("p/3.txt", False, False)
+
+
 def test_no_hint_for_a_name_or_choice_too_long_to_be_one() -> None:
     # The ratio costs the product of the lengths: a long value is compared with nothing.
     near = "a" * (MAX_NAME - 1)

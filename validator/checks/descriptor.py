@@ -51,9 +51,11 @@ def resource_paths(descriptor: JSON, unsafe: Collection[str]) -> dict[str, str]:
     is in `unsafe` (those of `unsafe_paths`).
     """
     paths: dict[str, str] = {}
+    kept: set[str] = set()  # the paths kept (a dict's values are a list to search)
     for where, name, path in declared(descriptor):
-        if f"{where}/path" not in unsafe and name not in paths and path not in paths.values():
+        if f"{where}/path" not in unsafe and name not in paths and path not in kept:
             paths[name] = path
+            kept.add(path)
     return paths
 
 
