@@ -679,22 +679,31 @@ def test_a_dataset_named_where_it_stands_has_its_parent_s_datasets_beside(
                f"already used at ../{_LINKED}/events.jsonl:" in f.message for f in repeats)
 
 
-@pytest.mark.parametrize("neighbour", [".hidden", "group/inner", "group/deeper/inner"])
-def test_the_datasets_beside_are_those_a_run_over_the_folder_finds(
-        tmp_path: Path, neighbour: str) -> None:
-    """A hidden dataset folder, or one in a folder of datasets, is checked by a run over
-    the folder: named alone, a dataset is checked against its ids too, and --output may
-    not write into it."""
+def test_a_hidden_dataset_is_beside_and_a_group_s_are_not_looked_for(tmp_path: Path) -> None:
+    """A hidden dataset folder is checked by a run over the folder, so it is beside a
+    dataset named alone, and --output may not write into it.  Datasets in a folder of
+    their own below are not looked for: that walk has no bound (a dataset in a home
+    folder, or at the file system's root), so naming the folder checks them."""
     checked = tmp_path / "checked"
     shutil.copytree(BASE, checked)
-    shutil.copytree(BASE, tmp_path / neighbour)  # the same ids
-    alone = [f for f in validate([str(checked)]).findings if f.code == "record-id-duplicate"]
-    # The run over the folder reports each repeat once, on the later dataset's line.
-    together = [f for f in validate([str(tmp_path)]).findings if f.code == "record-id-duplicate"]
+    shutil.copytree(BASE, tmp_path / ".hidden")  # the same ids
+    shutil.copytree(BASE, tmp_path / "group" / "inner")  # the same ids, one folder down
+    report = validate([str(checked)])
+    alone = [f for f in report.findings if f.code == "record-id-duplicate"]
+    assert report.beside == 1
     assert alone
-    assert len(alone) == len(together)
-    assert f"already used at {tmp_path / neighbour}/events.jsonl:1" in alone[0].message
-    assert main([str(checked), "--output", str(tmp_path / neighbour / "report.txt")]) == 2
+    assert all(f"already used at {tmp_path}/.hidden/events.jsonl:" in f.message for f in alone)
+    assert main([str(checked), "--output", str(tmp_path / ".hidden" / "report.txt")]) == 2
+    # The run over the folder reports each repeat once a pair, on the later dataset's line.
+    together = [f for f in validate([str(tmp_path)]).findings if f.code == "record-id-duplicate"]
+    assert len(together) == 2 * len(alone)
+
+
+def test_the_datasets_beside_are_named_from_where_the_run_stands() -> None:
+    from validator.engine.beside import _above
+
+    assert [_above(display) for display in (".", "..", "../..", "a", "a/b", "/x", "/a/b")] \
+        == ["../", "../../", "../../../", "", "a/", "/", "/a/"]
 
 
 def test_a_dataset_named_from_below_it_names_the_datasets_beside_from_there(

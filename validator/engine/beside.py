@@ -18,7 +18,7 @@ from validator import registry
 from validator.checks import descriptor as descriptor_rules
 from validator.engine.ids import RecordIds
 from validator.findings import Problem
-from validator.reading.discovery import DatasetLocation, datasets_below
+from validator.reading.discovery import DatasetLocation
 from validator.reading.fast_json import document
 from validator.reading.limits import DESCRIPTOR, MAX_LINE_BYTES
 from validator.reading.lines import blocks
@@ -29,57 +29,51 @@ if TYPE_CHECKING:
 
 
 def datasets_beside(locations: Iterable[DatasetLocation]) -> list[DatasetLocation]:
-    """The datasets that a run over the folders of `locations` checks and they are not.
+    """The datasets in the folders of `locations` that are not among them, in order.
 
     Those folders are taken by their absolute names as findings give them (no
-    link is resolved but the current folder's), and below each, every dataset
-    is found as discovery finds it (hidden folders and groups of datasets
-    too); an entry named like a dataset of the run is skipped before it is
-    looked at, so a run over every dataset of a folder costs one listing of
-    it.  A dataset run where it stands (`.`) has those of its parent folder
-    beside it, named `../name`.
+    link is resolved but the current folder's), and each entry of one is a
+    dataset beside if it holds a descriptor, hidden ones too, as a run over the
+    folder finds them.  Datasets further down (in a folder of their own below
+    it) are not looked for: that walk would reach anything below the folder
+    (a home folder, the file system's root), where one status an entry is
+    bounded by the folder's listing.  An entry named like a dataset of the run
+    is skipped before it is looked at, so a run over every dataset of a folder
+    costs one listing of it.  A dataset run where it stands (`.`) has the
+    datasets of its parent folder beside it, named `../name`.
     """
     checked: dict[str, set[str]] = {}
     displays: dict[str, str] = {}
-    run = set()
     for location in locations:
         # By its name as findings give it (resolved, below the current folder): the
         # datasets beside are those a run over its folder checks, and are named so.
         # As strings: a Path a dataset was most of the cost, before any folder's.
-        absolute = os.path.abspath(location.display)  # noqa: PTH100 - as named
-        where, name = os.path.split(absolute)
+        where, name = os.path.split(os.path.abspath(location.display))  # noqa: PTH100 - as named
         if not name:
             continue  # the root folder: nothing is beside it
-        run.add(absolute)
         checked.setdefault(where, set()).add(name)
         displays.setdefault(where, _above(location.display))
     found = []
     for parent in sorted(checked):
-        skipped, above = checked[parent], displays[parent]
+        folder, skipped, above = Path(parent), checked[parent], displays[parent]
         try:
-            names = sorted(entry.name for entry in os.scandir(parent)
+            names = sorted(entry.name for entry in os.scandir(folder)
                            if entry.name not in skipped and entry.is_dir(follow_symlinks=False))
         except OSError:
             continue
-        for name in names:
-            top = os.path.join(parent, name)  # noqa: PTH118 - names, as discovery walks
-            below = [top] if _holds_descriptor(Path(top)) else [
-                folder for folder, dataset in datasets_below(top, lambda _: None)
-                if dataset and folder not in run]
-            found += [DatasetLocation(Path(folder), f"{above}/{_posix(folder, parent)}" if above
-                                      else _posix(folder, parent)) for folder in below]
+        found += [DatasetLocation(folder / name, above + name) for name in names
+                  if _holds_descriptor(folder / name)]
     return found
 
 
 def _above(display: str) -> str:
-    """The folder that holds a dataset, as findings name it (`..` above `.` or `..`)."""
+    """The folder that holds a dataset, as findings name it, ready for a name after it.
+
+    `..` above `.` or `..`; `/` above a folder of the root; nothing above a name alone.
+    """
     head, _, last = display.rpartition("/")
-    return ".." if display == "." else f"{display}/.." if last == ".." else head
-
-
-def _posix(folder: str, parent: str) -> str:
-    """`folder`, below `parent`, from it with `/` between names."""
-    return folder[len(parent):].strip(os.sep).replace(os.sep, "/")
+    above = ".." if display == "." else f"{display}/.." if last == ".." else head
+    return "" if not above and not display.startswith("/") else f"{above}/"
 
 
 def _holds_descriptor(folder: Path) -> bool:
