@@ -938,3 +938,28 @@ def test_an_option_after_the_end_of_options_that_names_nothing_is_refused(
         "folder exists; options go before -- (in a pre-commit config, in the hook's entry, "
         "not its args)")
     assert result.stdout == ""
+
+
+def test_a_long_table_field_is_read_alike_whatever_table_was_read_before(
+        tmp_path: Path) -> None:
+    """csv's limit of a field is the process's, and importing frictionless raises it: a
+    field past 131,072 characters gave table-format alone, and its own finding after
+    another dataset's table went to frictionless.  Fresh processes, as a user runs them."""
+    shutil.copytree(REPO / "datasets" / "voa-2020-01-27-parly-pentagon", tmp_path / "a")
+    shutil.copytree(REPO / "datasets" / "voa-2021-05-15-payne-washington", tmp_path / "b")
+    with (tmp_path / "a" / "actors.csv").open("a", encoding="utf-8") as handle:
+        handle.write("bad row,,,\n")  # a table frictionless is asked about first
+    with (tmp_path / "b" / "actors.csv").open("a", encoding="utf-8") as handle:
+        handle.write("x" * 200_000 + "\n")
+
+    def findings(*args: str) -> list[tuple[str, str, int]]:
+        done = subprocess.run([sys.executable, "-m", "validator", "--format", "json",
+                               "--alone", *args], capture_output=True, text=True, check=False,
+                              cwd=tmp_path)
+        return [(f["file"], f["code"], f["line"]) for f in json.loads(done.stdout)["findings"]
+                if f["file"].startswith("b/")]
+
+    alone = findings("b")
+    assert alone == [("b/actors.csv", "table-row", 6)]
+    assert findings(".") == alone
+    assert findings(".", "--jobs", "2") == alone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from dataclasses import dataclass
 from typing import Final
@@ -12,6 +13,12 @@ DESCRIPTOR: Final = "datapackage.json"
 MAX_DEPTH: Final = 64
 MAX_INT_DIGITS: Final = 20
 MAX_FILE_BYTES: Final = 64 * 1024 * 1024  # descriptors, tables and article texts
+# csv's limit of a field (131,072 characters) is the process's, and frictionless raises it
+# when imported: a table with a long field read before that import gave table-format, and
+# after it (a table of another dataset sent to frictionless) the field's own finding.
+# Raised here, once, past any field a file within MAX_FILE_BYTES holds, every table is
+# read alike whatever ran first (the authoring tools' and the export's readers too).
+csv.field_size_limit(MAX_FILE_BYTES + 1)
 MAX_LINE_BYTES: Final = 1024 * 1024  # one JSON Lines record
 MAX_FINDINGS_PER_FILE: Final = 1000  # then the file is reported as too broken to go on
 # Then the rest are left out, with a note (findings-capped): a record's findings,
