@@ -19,10 +19,11 @@ from validator.checks import descriptor as descriptor_rules
 from validator.engine.ids import RecordIds
 from validator.findings import Problem
 from validator.reading.discovery import DatasetLocation
-from validator.reading.fast_json import document
-from validator.reading.limits import DESCRIPTOR, MAX_LINE_BYTES
+from validator.reading.fast_json import document, parse_record
+from validator.reading.limits import DESCRIPTOR, MAX_DEPTH, MAX_LINE_BYTES
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file, read_regular_file
+from validator.reading.strict_json import too_deep
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -129,8 +130,15 @@ def ids_beside(locations: Iterable[DatasetLocation],
                     number += 1
                     line_offset = offset
                     offset += len(raw) + 1 if raw is not None else 0
-                    read = document(raw) if raw is not None else None
-                    record = read[1] if isinstance(read, tuple) else None
-                    if isinstance(record, dict) and isinstance(record.get("id"), str):
+                    # As the records layer reads a line: its parse, and the depth limit.
+                    record = parse_record(raw) if raw is not None else None
+                    if raw is not None and isinstance(record, dict) \
+                            and isinstance(record.get("id"), str) and _shallow(raw):
                         ids.add(record["id"], display, number, line_offset)
     return ids, roots
+
+
+def _shallow(line: bytes) -> bool:
+    """Whether a parsed line is no deeper than MAX_DEPTH (fewer brackets cannot be deeper)."""
+    return line.count(b"[") + line.count(b"{") <= MAX_DEPTH \
+        or too_deep(line.decode("utf-8")) is None  # it parsed, so it decodes
