@@ -179,6 +179,21 @@ def test_a_descriptor_is_read_as_validate_reads_it(payne: Path, tmp_path: Path, 
     assert said in err
 
 
+def test_an_events_file_changed_after_its_check_is_refused(
+        payne: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Checked clean, then a line too deep for Python's json (a RecursionError): refused."""
+    events = payne / "events.jsonl"
+
+    def checked_then_changed(folder: Path, **_: object) -> list[object]:
+        events.write_text(events.read_text("utf-8") + "[" * 100_000 + "\n", "utf-8")
+        return []
+
+    monkeypatch.setattr(upgrade, "_check", checked_then_changed)
+    assert upgrade.main([str(payne), "--to", "1.1.0"]) == 2
+    assert capsys.readouterr().err == (
+        f"upgrade: {payne}: events.jsonl changed during the upgrade\n")
+
+
 def test_an_upgrade_that_would_not_validate_writes_nothing(
         payne: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """The upgraded copy is checked first: a step that breaks a record is refused."""

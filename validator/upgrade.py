@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from validator import registry
 from validator.escaping import one_line
 from validator.findings import Problem
-from validator.reading.fast_json import document
+from validator.reading.fast_json import document, parse_record
 from validator.reading.paths import read_regular_file
 from validator.upgrade_steps import STEPS, describe_versions, upgrade_descriptor
 
@@ -214,7 +214,9 @@ def plan(folder: Path, target: str) -> Plan:
         if not line:
             rewritten.append(line)
             continue
-        record = json.loads(line)
+        record = parse_record(line.encode("utf-8"))  # changed since it was checked: refused
+        if isinstance(record, Problem):
+            raise UpgradeError(f"{folder}: {events_path} changed during the upgrade")
         upgraded = upgrade_record(record, target)
         rewritten.append(_rewrite(line, record, upgraded, "record", target))
         count += 1

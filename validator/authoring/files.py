@@ -20,7 +20,8 @@ def read_named(path: Path) -> bytes:
     without end.  A link the user names is theirs, and followed.
     """
     try:  # without blocking: opening a FIFO would wait for a writer
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY
+                     | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from None
     with os.fdopen(fd, "rb") as handle:

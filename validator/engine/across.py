@@ -205,10 +205,10 @@ class _Records:
         read = self.text(position)
         if read is None:
             return None  # gone: `text` noted its file
-        record: JSON = parse_record(read[0].encode("utf-8"))  # a Problem: a TypeError below
+        record = parse_record(read[0].encode("utf-8"))
         try:
-            kept = id_digest(record["id"]) == self.ids.digests[position] \
-                and id_digest(record["links"][index]["record"]) == target
+            kept = isinstance(record, dict) and id_digest(record["id"]) == self.ids.digests[
+                position] and id_digest(record["links"][index]["record"]) == target
         except (KeyError, IndexError, TypeError, AttributeError):  # no longer such a record
             kept = False
         if not kept:

@@ -120,10 +120,10 @@ def new_folder(target: Path) -> Iterator[Path]:
         raise UsageError(f"{parent}: no such folder, for --to {target}")
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-        work.chmod(folder_mode())  # mkdtemp makes it 0700: a folder as the umask makes one
     except OSError as error:
         raise UsageError(f"{parent}: cannot write there ({error.strerror})") from None
     try:
+        work.chmod(folder_mode())  # mkdtemp makes it 0700: a folder as the umask makes one
         yield work
         # Refused if a file or a folder with files took the name meanwhile (an empty
         # folder is replaced: POSIX rename, no RENAME_NOREPLACE in the standard library).
