@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -120,8 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _span(args: argparse.Namespace) -> int:
-    import os
-
     from validator.authoring.files import read_named
     from validator.authoring.scaffold import article_text
     from validator.authoring.span import evidence
@@ -153,16 +152,15 @@ def _source_id(root: Path, relative: str) -> str:
     from validator.reading.text import decode_utf8
 
     data = read_regular_file(root, "sources.csv")
-    text = decode_utf8(data) if isinstance(data, bytes) else None
-    unread = text if isinstance(text, Problem) else data if isinstance(data, Problem) \
-        and data.code != "resource-missing" else None  # no table: no row lists it
-    if unread is not None:
-        raise UsageError(f"{root / 'sources.csv'}: {unread.message}; give the source id "
+    if isinstance(data, Problem) and data.code == "resource-missing":
+        return Path(relative).stem  # no table: no row lists it
+    text = data if isinstance(data, Problem) else decode_utf8(data)
+    if isinstance(text, Problem):
+        raise UsageError(f"{root / 'sources.csv'}: {text.message}; give the source id "
                          "with --source, or run validate on the dataset")
-    for row in csv.DictReader(io.StringIO(text if isinstance(text, str) else "", newline="")):
-        if row.get("path") == relative and row.get("id"):
-            return row["id"]
-    return Path(relative).stem
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    return next((row["id"] for row in rows if row.get("path") == relative and row.get("id")),
+                Path(relative).stem)
 
 
 def _new(args: argparse.Namespace) -> int:
