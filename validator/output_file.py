@@ -56,6 +56,18 @@ def _refusal(output: str, info: os.stat_result) -> str | None:
     return None  # a folder is refused when written, as ever: "Is a directory"
 
 
+def lies_inside(path: str | Path, root: str | Path) -> bool:
+    """Whether `path` (which may not exist) lies inside the folder `root`, by name or through links.
+
+    Both are taken by name and resolved (the path's folder, the path itself may
+    be new), so a link to the folder, or one in the path, does not hide it.
+    """
+    named = _by_name(path)
+    places = (named, named.parent.resolve() / named.name)
+    return any(place.is_relative_to(inside) for place in places
+               for inside in (_by_name(root), Path(root).resolve()))
+
+
 def output_target(output: str, checked: Iterable[tuple[str, str | Path]]) -> OutputTarget:
     """Check the output path against what a run checks; raises `UsageError` if refused.
 
@@ -71,8 +83,7 @@ def output_target(output: str, checked: Iterable[tuple[str, str | Path]]) -> Out
     folder = named.parent.resolve()
     target = folder / named.name
     for name, root in checked:
-        roots = {_by_name(root), Path(root).resolve()}
-        if any(path.is_relative_to(inside) for path in (named, target) for inside in roots):
+        if lies_inside(named, root):
             raise UsageError(f"--output {output} lies inside {name}, which is being checked; "
                              "write the report elsewhere")
     try:

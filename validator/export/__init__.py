@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +35,7 @@ from validator.export.tables import (
 )
 from validator.export.writers import check_format, new_folder, open_tables
 from validator.findings import Problem, Severity, UsageError
+from validator.output_file import lies_inside
 from validator.reading.fast_json import document, parse_record
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file, read_regular_file
@@ -101,11 +101,8 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
 
 def _outside_the_datasets(target: Path, seen: Iterable[DatasetSeen]) -> None:
     """Refuse a target inside a dataset it exports: its files would be the dataset's."""
-    named = Path(os.path.abspath(target))  # noqa: PTH100 - by name, and resolved below
-    places = {named, named.parent.resolve() / named.name}
     for one in seen:
-        roots = {Path(os.path.abspath(one.root)), Path(one.root).resolve()}  # noqa: PTH100
-        if any(place.is_relative_to(root) for place in places for root in roots):
+        if lies_inside(target, one.root):
             raise UsageError(f"--to {target} lies inside {printable(one.display)}, which is "
                              "exported; write the tables elsewhere")
 
