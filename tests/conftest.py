@@ -14,6 +14,9 @@ settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
                           print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
+# The newer Pythons (`nox -s pythons`, beside `tests` in CI): the same tests, few examples.
+# They check that the code runs the same there; the search for examples is `ci`'s.
+settings.register_profile("quick", max_examples=5, deadline=None)
 # A long hunt, by hand: random (not derandomised) and many examples.
 settings.register_profile("deep", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -71,6 +71,20 @@ def test_a_line_break_ends_a_sentence_and_spaces_are_trimmed() -> None:
     assert sentences(" \n\n ") == []
 
 
+def test_a_line_is_split_whatever_stands_on_the_line_before() -> None:
+    """sentencex, given the whole text, cut a quote's closing mark off the next line."""
+    text = "Officials said: \u201cThey left!\n\u201d Then the talks ended."
+    assert _split(text) == ["Officials said: \u201cThey left!", "\u201d Then the talks ended."]
+
+
+@given(articles(), articles())
+def test_each_line_is_split_on_its_own(first: str, second: str) -> None:
+    """So `uncovered` may split only the lines that hold a word no span cites."""
+    shift = len(first) + 1
+    assert sentences(f"{first}\n{second}") == [
+        *sentences(first), *((start + shift, end + shift) for start, end in sentences(second))]
+
+
 @given(articles())
 def test_sentences_are_ordered_disjoint_trimmed_and_hold_every_word(text: str) -> None:
     found = sentences(text)

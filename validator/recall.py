@@ -163,7 +163,7 @@ def _merged_sorted(ranges: list[Range]) -> list[Range]:
 def sentences(text: str) -> list[Range]:
     """The sentences of `text`: (start, end) with no space at either end, in order.
 
-    A library splits the text: sentencex (Wikimedia's, rule-based, in Rust;
+    A library splits each line: sentencex (Wikimedia's, rule-based, in Rust;
     about 0.05 ms a kilobyte), which knows the abbreviations of news text
     ("U.S.", "Dec. 5", "Mr.", "a.m.", "D.C.").  Checked against the others
     installable here, on this project's articles: pysbd is as right but a
@@ -171,24 +171,44 @@ def sentences(text: str) -> list[Range]:
     and "on X. He added" as one sentence; nupunkt ends one after "The U.S.".
     Two rules are added to it: a sentence never ends inside a word (it cuts
     "a joint U.K.-U.S. military base" after "U.K.-U."), and a line break
-    always ends one (a headline or a caption has no full stop).
+    always ends one (a headline or a caption has no full stop).  So each line
+    is split on its own (sentencex, given the whole text, splits some lines
+    by what stands on the line before), and `uncovered` splits only the lines
+    it needs.
     """
+    found: list[Range] = []
+    start = 0
+    while start <= len(text):
+        end = _line_end(text, start)
+        found += line_sentences(text, start, end)
+        start = end + 1
+    return found
+
+
+def _line_end(text: str, start: int) -> int:
+    """Where the line that holds `start` ends (its line break, or the end of `text`)."""
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def line_sentences(text: str, start: int, end: int) -> list[Range]:
+    """The sentences of the line `text[start:end]` (see `sentences`), in `text`'s offsets."""
     import sentencex  # only when a report lists sentences
 
-    cuts = {0, len(text)}
-    for boundary in sentencex.get_sentence_boundaries("en", text):
-        end = boundary["end_index"]
-        if 0 < end < len(text) and not (text[end - 1].isspace() or text[end].isspace()):
+    line = text[start:end]
+    cuts = {0, len(line)}
+    for boundary in sentencex.get_sentence_boundaries("en", line):
+        cut = boundary["end_index"]
+        if 0 < cut < len(line) and not (line[cut - 1].isspace() or line[cut].isspace()):
             continue  # inside a word
-        cuts.add(end)
-    cuts.update(match.end() for match in re.finditer("\n", text))
+        cuts.add(cut)
     found = []
-    for start, end in itertools.pairwise(sorted(cuts)):
-        piece = text[start:end]
+    for first, last in itertools.pairwise(sorted(cuts)):
+        piece = line[first:last]
         stripped = piece.strip()
         if stripped:
-            first = start + len(piece) - len(piece.lstrip())
-            found.append((first, first + len(stripped)))
+            begin = start + first + len(piece) - len(piece.lstrip())
+            found.append((begin, begin + len(stripped)))
     return found
 
 
@@ -282,9 +302,9 @@ def uncovered(text: str, covered: Sequence[Range]) -> tuple[Sentence, ...]:
     """The sentences of `text` with a listed word that no range of `covered` overlaps.
 
     `covered` are merged ranges (see `merged`), in code points.  A range
-    overlaps a sentence when they share a character.  The text is split into
-    sentences only when some word stands outside every range, so that a fully
-    cited article costs one scan of the text.
+    overlaps a sentence when they share a character.  Only the lines that hold
+    a word outside every range are split into sentences: a fully cited article
+    costs one scan of the text, and a long one with few such words not much more.
     """
     words = [word for word in _words(text) if not _inside(word[0], word[1], covered)]
     if not words:
@@ -292,17 +312,22 @@ def uncovered(text: str, covered: Sequence[Range]) -> tuple[Sentence, ...]:
     order = list(word_lists())
     found = []
     index = 0
-    for start, end in sentences(text):
-        inside = []
-        while index < len(words) and words[index][0] < end:
-            if words[index][0] >= start:
-                inside.append(words[index])
-            index += 1
-        if inside and not _overlaps(start, end, covered):
-            kinds = {name for _, _, name in inside}
-            found.append(Sentence(start, end, tuple(k for k in order if k in kinds),
-                                  tuple(text[a:b] for a, b, _ in inside),
-                                  tuple((a, b) for a, b, _ in inside)))
+    while index < len(words):  # the lines that hold such a word, each split on its own
+        line_start = text.rfind("\n", 0, words[index][0]) + 1
+        line_end = _line_end(text, words[index][0])
+        for start, end in line_sentences(text, line_start, line_end):
+            inside = []
+            while index < len(words) and words[index][0] < end:
+                if words[index][0] >= start:
+                    inside.append(words[index])
+                index += 1
+            if inside and not _overlaps(start, end, covered):
+                kinds = {name for _, _, name in inside}
+                found.append(Sentence(start, end, tuple(k for k in order if k in kinds),
+                                      tuple(text[a:b] for a, b, _ in inside),
+                                      tuple((a, b) for a, b, _ in inside)))
+        while index < len(words) and words[index][0] < line_end:
+            index += 1  # none: a word starts on a letter, which a sentence holds (a guard)
     return tuple(found)
 
 
