@@ -55,7 +55,11 @@ def pythons(session: nox.Session) -> None:
     # A temporary folder of its own, as `tests` has (CI runs this beside it: .ci/run), and
     # outside the checkout: findings name files under the current folder relatively.
     base = Path(tempfile.gettempdir()) / f"textevents-{session.name}"
-    session.run("pytest", f"--basetemp={base}", *session.posargs)
+    # Few examples a property (conftest's "quick"): these runs show that the code behaves
+    # the same on these Pythons; `tests` searches for examples. Half their CPU time, which
+    # in CI they take from `tests` beside them.
+    session.run("pytest", f"--basetemp={base}", *session.posargs,
+                env={"HYPOTHESIS_PROFILE": "quick"})
 
 
 @nox.session
