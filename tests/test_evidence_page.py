@@ -170,6 +170,35 @@ def test_clean_records_are_drawn_up_to_the_limit_and_every_flagged_one(tmp_path:
     assert page.cards[-1].findings
 
 
+def test_the_page_draws_at_most_max_findings_and_counts_them_all(tmp_path: Path) -> None:
+    folder = _copy_base(tmp_path)
+
+    def repeat(records: list[dict]) -> None:
+        template = records[0]
+        records[:] = [{**shift_dates(template, -i), "id": f"r-{i}"} for i in range(6)]
+        for index in (1, 3, 4):
+            records[index]["modality"] = "rumoured"  # a finding on lines 2, 4 and 5
+
+    _rewrite(folder, repeat)
+    report = validate([str(folder)])
+    assert [f.line for f in report.findings] == [2, 4, 5]
+    page = dataset_page(report.seen[0], report.findings, limit=10,
+                        shown=frozenset(report.findings[:1]))
+    # Lines 4 and 5 have findings the page leaves out: they are not drawn as clean.
+    assert [(card.line, len(card.findings)) for card in page.cards] == [
+        (1, 0), (2, 1), (3, 0), (6, 0)]
+    assert (page.errors, page.warnings) == (3, 0)
+    result = subprocess.run([sys.executable, "-m", "validator", "--format", "html",
+                             "--max-findings", "1", str(folder)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1, result.stderr
+    _well_formed(result.stdout)
+    assert result.stdout.count('class="code"') == 1
+    assert "2 more findings not shown (--max-findings); the counts are of them all." \
+        in result.stdout
+    assert "<strong>3 errors</strong>" in result.stdout
+
+
 class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

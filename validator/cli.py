@@ -347,7 +347,7 @@ def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None
     if args.format == "html":
         from validator.render.html import html_page
 
-        out.write(html_page(result, tool_version=_tool_version()))
+        out.write(html_page(result, tool_version=_tool_version(), max_findings=args.max_findings))
     elif args.format == "json":
         from validator.recall import by_article
 

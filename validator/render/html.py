@@ -44,7 +44,7 @@ from validator.reading.text import position_in
 from validator.recall import uncovered, word_lists
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Container, Iterator, Sequence
 
     from validator.results import ArticleSeen, DatasetSeen, Report, Sentence
 
@@ -204,8 +204,12 @@ def _lines(root: str, path: str) -> Iterator[tuple[int, bytes | None]]:
 
 
 def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
-           numbers: Numbers) -> list[Card]:
-    """The cards of the records to draw: those with a finding, and `limit` clean ones."""
+           numbers: Numbers, hidden: frozenset[int] = frozenset()) -> list[Card]:
+    """The cards of the records to draw: those with a finding, and `limit` clean ones.
+
+    The records on the lines in `hidden` have findings the page does not show
+    (--max-findings): they are not drawn as clean.
+    """
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
         by_line.setdefault(finding.line, []).append(finding)
@@ -213,7 +217,7 @@ def _cards(root: str, path: str, findings: Sequence[Finding], limit: int,
     clean = 0
     for line, raw in _lines(root, path):
         flagged = by_line.get(line, [])
-        if raw is None or (not flagged and clean >= limit):
+        if raw is None or (not flagged and (clean >= limit or line in hidden)):
             continue  # not drawn, so not parsed
         record = parse_record(raw)
         if not isinstance(record, dict):
@@ -282,15 +286,22 @@ def _missing(text: str, sentences: Sequence[Sentence],
 
 
 def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SHOWN_RECORDS,
-                 numbers: Numbers | None = None) -> DatasetPage:
-    """What the page shows of one dataset, given what the run saw and its findings there."""
+                 numbers: Numbers | None = None,
+                 shown: Container[Finding] | None = None) -> DatasetPage:
+    """What the page shows of one dataset, given what the run saw and its findings there.
+
+    Of the findings, only those in `shown` (all, if None) are drawn; the counts
+    are of them all.
+    """
     numbers = numbers or (itertools.count(1), itertools.count(1), itertools.count(1))
+    listed = findings if shown is None else [f for f in findings if f in shown]
     cards: list[Card] = []
     if seen.events is not None:
         events = printable(f"{seen.display}/{seen.events}"
                            if seen.display not in {"", "."} else seen.events)
         cards = _cards(seen.root, seen.events,
-                       [f for f in findings if f.file == events and f.line], limit, numbers)
+                       [f for f in listed if f.file == events and f.line], limit, numbers,
+                       frozenset(f.line for f in findings if f.file == events and f.line))
     on_cards = {f for card in cards for f in card.findings}
     articles = []
     for article in seen.articles:
@@ -300,7 +311,7 @@ def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SH
                          for n in piece.opens)
     errors = sum(f.severity is Severity.ERROR for f in findings)
     return DatasetPage(seen.name, seen.title if seen.title is not None else seen.display,
-                       tuple(f for f in findings if f not in on_cards), tuple(articles),
+                       tuple(f for f in listed if f not in on_cards), tuple(articles),
                        tuple(cards), anchored, seen.records, errors, len(findings) - errors,
                        sum(len(article.missing) for article in articles))
 
@@ -338,14 +349,23 @@ def _by_dataset(report: Report) -> dict[str, list[Finding]]:
     return mine
 
 
-def html_page(report: Report, *, tool_version: str, limit: int = SHOWN_RECORDS) -> str:
-    """The evidence page of a run, drawn from the report `validate` returned."""
+def html_page(report: Report, *, tool_version: str, limit: int = SHOWN_RECORDS,
+              max_findings: int | None = None) -> str:
+    """The evidence page of a run, drawn from the report `validate` returned.
+
+    With `max_findings`, only the run's first findings are drawn (as the JSON
+    report lists them); the counts are of them all, and the page says how many
+    it leaves out.
+    """
     numbers = (itertools.count(1), itertools.count(1), itertools.count(1))  # across the page
     by_dataset = _by_dataset(report)
     placed = {f for found in by_dataset.values() for f in found}
-    pages = [dataset_page(seen, by_dataset[seen.display], limit, numbers) for seen in report.seen]
+    shown = None if max_findings is None else frozenset(report.findings[:max_findings])
+    pages = [dataset_page(seen, by_dataset[seen.display], limit, numbers, shown)
+             for seen in report.seen]
     page: str = _template().render(
         pages=pages, report=report, tool_version=tool_version, rules=RULES,
         ignored=ignored_names(report.ignored),
-        others=[f for f in report.findings if f not in placed])
+        others=[f for f in report.findings if f not in placed and (shown is None or f in shown)],
+        hidden=0 if max_findings is None else max(len(report.findings) - max_findings, 0))
     return page
