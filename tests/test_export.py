@@ -131,10 +131,11 @@ def test_a_target_inside_a_dataset_is_refused_and_the_folder_takes_the_umask(
     dataset = tmp_path / "ds"
     shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", dataset)
     (tmp_path / "link").symlink_to(dataset)
-    for target in (dataset / "tables", tmp_path / "link" / "tables"):
+    for target, inside in ((dataset / "tables", dataset),
+                           (tmp_path / "link" / "tables", tmp_path / "link")):
         assert main(["export", str(dataset), "--to", str(target)]) == 2
-        assert f"--to {target} lies inside {dataset}, which is exported" in \
-            capsys.readouterr().err
+        assert f"--to {target} lies inside the dataset {inside}; write the tables elsewhere" \
+            in capsys.readouterr().err
     assert sorted(p.name for p in dataset.iterdir()) == sorted(
         p.name for p in (DATASETS / "voa-2020-01-27-parly-pentagon").iterdir())
     old = os.umask(0o022)
@@ -143,6 +144,27 @@ def test_a_target_inside_a_dataset_is_refused_and_the_folder_takes_the_umask(
     finally:
         os.umask(old)
     assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_target_is_refused_before_the_run_and_inside_any_dataset(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A target refused costs no run (the datasets named are not even looked for); one
+    inside a dataset the export does not name (beside it, say) is refused too."""
+    (tmp_path / "out").mkdir()
+    assert main(["export", str(tmp_path / "none"), "--to", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"{tmp_path / 'out'}: exists; export writes a new folder (remove it, or choose "
+        "another --to)\n")
+    exported, beside = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", exported)
+    shutil.copytree(DATASETS / "voa-2024-08-21-taliban-doha", beside)
+    (beside / "deeper").mkdir()
+    before = sorted(p.name for p in beside.iterdir())
+    assert main(["export", str(exported), "--to", str(beside / "deeper" / "tables")]) == 2
+    assert f"lies inside the dataset {beside}; write the tables elsewhere" in \
+        capsys.readouterr().err
+    assert sorted(p.name for p in beside.iterdir()) == before
+    assert not (beside / "deeper" / "tables").exists()
 
 
 def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ from validator.export.tables import (
     record_rows,
     source_rows,
 )
-from validator.export.writers import check_format, new_folder, open_tables
+from validator.export.writers import check_format, check_target, new_folder, open_tables
 from validator.findings import Problem, Severity, UsageError
 from validator.output_file import lies_inside
 from validator.reading.fast_json import document, parse_record
@@ -68,6 +69,7 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     left out and counted.
     """
     check_format(form)
+    _outside_any_dataset(target)  # before the run, which a refused target would wait for
     report = validate(list(paths), jobs=jobs)
     _outside_the_datasets(target, report.seen)
     failing = {f.file for f in report.findings if f.severity is Severity.ERROR}
@@ -97,6 +99,22 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
             (folder / "datapackage.json").write_text(
                 json.dumps(package_descriptor(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     return Exported(target, rows, len(report.seen), skipped)
+
+
+def _outside_any_dataset(target: Path) -> None:
+    """Refuse a target that exists, has no folder to go in, or lies in a dataset's folder.
+
+    A dataset's folder is one with a descriptor, whether the export names it or
+    not (one beside those exported, say): the tables would be its undeclared
+    files.  The folders above the target are looked at by name and resolved.
+    """
+    check_target(target)
+    named = Path(os.path.abspath(target))  # noqa: PTH100 - by name, on purpose
+    for folder in dict.fromkeys((*named.parents, target.parent.resolve(),
+                                 *target.parent.resolve().parents)):
+        if os.path.lexists(folder / "datapackage.json"):
+            raise UsageError(f"--to {target} lies inside the dataset {printable(str(folder))}; "
+                             "write the tables elsewhere")
 
 
 def _outside_the_datasets(target: Path, seen: Iterable[DatasetSeen]) -> None:

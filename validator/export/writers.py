@@ -106,18 +106,24 @@ def check_format(name: str) -> None:
                              "(or export --format csv)") from None
 
 
-@contextlib.contextmanager
-def new_folder(target: Path) -> Iterator[Path]:
-    """A folder to fill, renamed to `target` when the block ends without an error.
-
-    Raises `UsageError` if `target` exists or its parent is not a writable folder.
-    """
+def check_target(target: Path) -> Path:
+    """The folder `target` would be made in; `UsageError` if it exists or that is no folder."""
     if target.exists() or target.is_symlink():
         raise UsageError(f"{target}: exists; export writes a new folder (remove it, or "
                          "choose another --to)")
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
         raise UsageError(f"{parent}: no such folder, for --to {target}")
+    return parent
+
+
+@contextlib.contextmanager
+def new_folder(target: Path) -> Iterator[Path]:
+    """A folder to fill, renamed to `target` when the block ends without an error.
+
+    Raises `UsageError` if `target` exists or its parent is not a writable folder.
+    """
+    parent = check_target(target)
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     except OSError as error:
