@@ -8,10 +8,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator import UsageError, validate
+from validator.authoring import span
 from validator.authoring.cli import main
-from validator.authoring.span import evidence, nearest
+from validator.authoring.span import MAX_OCCURRENCES, evidence, nearest, occurrences
 
 REPO = Path(__file__).parent.parent
 PAYNE = REPO / "datasets" / "voa-2021-05-15-payne-washington"
@@ -78,6 +81,53 @@ def test_the_command_exits_2_on_an_ambiguous_quote(tmp_path: Path, capsys) -> No
                                "supports": "/diplomatic_visit/visitors/0"}
 
 
+def test_a_message_lists_ten_occurrences_and_counts_the_others() -> None:
+    with pytest.raises(UsageError) as raised:
+        evidence("s", "ab " * 12, "ab")
+    message = str(raised.value)
+    assert message.startswith("the quote occurs 12 times; choose one with --occurrence N: "
+                              "1: start=0 '[ab] ab ab ab ab ab ab ab ab ab ab ab '; ")
+    assert message.endswith("; 10: start=27 'ab ab ab ab ab ab ab ab ab [ab] ab ab '; "
+                            "and 2 others")
+
+
+def test_a_quote_that_repeats_with_overlaps_is_counted_to_a_bound_and_listed_briefly(
+        tmp_path: Path, capsys) -> None:
+    """'a' * 2000 stands at 2001 offsets of 'a' * 4000: every one listed, quote and all, was 4 MB."""
+    text, quote = "a" * 4000, "a" * 2000
+    with pytest.raises(UsageError) as raised:
+        evidence("s", text, quote)
+    message = str(raised.value)
+    assert message.startswith(f"the quote occurs more than {MAX_OCCURRENCES} times; choose one "
+                              f"of the first {MAX_OCCURRENCES} with --occurrence N, or quote "
+                              "more of the passage: 1: start=0 "
+                              f"'[{'a' * 30}…{'a' * 29}]{'a' * 40}…'; 2: start=1 ")
+    assert message.endswith(f"; 10: start=9 '{'a' * 9}[{'a' * 30}…{'a' * 29}]{'a' * 40}…'; "
+                            f"and more than {MAX_OCCURRENCES - 10} others")
+    assert len(message) < 2000
+    assert evidence("s", text, quote, occurrence=MAX_OCCURRENCES)["start"] == MAX_OCCURRENCES - 1
+    with pytest.raises(UsageError) as raised:
+        evidence("s", text, quote, occurrence=MAX_OCCURRENCES + 1)
+    assert str(raised.value) == (f"--occurrence {MAX_OCCURRENCES + 1}: only the first "
+                                 f"{MAX_OCCURRENCES} occurrences of a quote are counted; "
+                                 "quote more of the passage")
+    with pytest.raises(UsageError, match=r"^--occurrence 2000: the quote occurs 2 times$"):
+        evidence("s", "ab ab", "ab", occurrence=2000)  # no bound said where it is not reached
+    article = tmp_path / "a.txt"
+    article.write_text(text, "utf-8")
+    code, out, err = run(capsys, "span", article, quote, "--occurrence", "2000")
+    assert (code, out) == (2, "")
+    assert err.startswith("textevents span: --occurrence 2000: only the first")
+
+
+@given(st.text("ab", max_size=40), st.text("ab", min_size=1, max_size=6), st.integers(0, 12))
+def test_occurrences_are_every_offset_of_the_quote(part: str, quote: str, times: int) -> None:
+    """Found by stepping the quote's period where it repeats, as a search at each offset finds."""
+    text = part + quote * times + part
+    assert [found.start for found in occurrences(text, quote)] == [
+        at for at in range(len(text)) if text.startswith(quote, at)]
+
+
 def test_an_absent_quote_names_the_closest_passage_and_the_first_difference() -> None:
     near = nearest(TEXT, "Australian Foreign Minister Marise Payne said")
     assert near is not None
@@ -105,6 +155,22 @@ def test_a_quote_that_is_not_nfc_is_named() -> None:
 def test_a_quote_like_nothing_in_the_article_says_so() -> None:
     with pytest.raises(UsageError, match=r"^the quote is not in the article$"):
         evidence("s", TEXT, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")
+
+
+def test_no_closest_passage_is_looked_for_past_the_bounds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzy search costs article times quote length and more: 35 s for 1.5 M by 8,000."""
+    long = "Allience" + TEXT[8:1200]  # one letter off, but 1,200 characters
+    with pytest.raises(UsageError) as raised:
+        evidence("s", TEXT, long)
+    assert str(raised.value) == (
+        "the quote is not in the article; no closest passage was looked for, as the quote "
+        f"(1200 characters) or the article ({len(TEXT)}) is long")
+    assert nearest(TEXT, long[:span.MAX_HINTED_QUOTE]) is not None
+    quote = "Australian Foreign Minister Marise Payne said"
+    monkeypatch.setattr(span, "HINT_BUDGET", len(TEXT) - 1)  # a quote of one word of 64
+    assert nearest(TEXT, quote) is None
+    assert nearest(TEXT, 'a "megaphone for democracy."') is not None  # named in linear time
 
 
 @pytest.mark.parametrize(("text", "quote", "message"), [
