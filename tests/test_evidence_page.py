@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from writing import read_records, shift_dates, write_dataset
 
 from validator import validate
 from validator.reading.discovery import discover
-from validator.render.html import DatasetPage, dataset_page, html_page, pieces
+from validator.render.html import LISTED, DatasetPage, dataset_page, html_page, pieces
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = Path(__file__).parent / "cases" / "valid" / "base"
@@ -36,16 +37,18 @@ def texts_and_ranges(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
     return text, draw(st.lists(st.tuples(bound, bound), max_size=12))
 
 
-@given(texts_and_ranges())
-def test_pieces_make_up_the_text_and_say_which_ranges_cover_them(
-        case: tuple[str, list[tuple[int, int]]]) -> None:
+@given(texts_and_ranges(), st.integers(0, 4))
+def test_pieces_make_up_the_text_count_the_ranges_over_them_and_name_the_first(
+        case: tuple[str, list[tuple[int, int]]], keep: int) -> None:
     text, ranges = case
-    cut = list(pieces(text, ranges))
-    assert "".join(text[start:end] for start, end, _ in cut) == text
-    assert all(start < end for start, end, _ in cut)
-    for start, end, covering in cut:
-        assert covering == [i for i, (a, b) in enumerate(ranges)
-                            if 0 <= a < b <= len(text) and a <= start and end <= b]
+    cut = list(pieces(text, ranges, keep))
+    assert "".join(text[start:end] for start, end, _, _ in cut) == text
+    assert all(start < end for start, end, _, _ in cut)
+    inside = [(i, a, b) for i, (a, b) in enumerate(ranges) if 0 <= a < b <= len(text)]
+    for start, end, count, lowest in cut:
+        assert all(b <= start or end <= a or a <= start < end <= b for _, a, b in inside)
+        covering = [i for i, a, b in inside if a <= start and end <= b]
+        assert (count, lowest) == (len(covering), covering[:keep])
 
 
 def test_pieces_of_an_empty_text() -> None:
@@ -53,12 +56,28 @@ def test_pieces_of_an_empty_text() -> None:
 
 
 def _drawn(page: DatasetPage) -> dict[int, str]:
-    """The text each span number covers in the page's articles."""
+    """The text each span number is drawn over: from its anchor to its end, highlighted.
+
+    Each piece of it names the span, unless more than LISTED spans cover the
+    piece, which then names the LISTED of lowest number.
+    """
+    ends = {span.number: span.end for card in page.cards for span in card.spans}
     covered: dict[int, str] = {}
     for article in page.articles:
-        for piece in article.pieces or ():
-            for number in piece.spans:
-                covered[number] = covered.get(number, "") + piece.text
+        cut = article.pieces or ()
+        offsets = [0]
+        for piece in cut:
+            offsets.append(offsets[-1] + len(piece.text))
+        for index, opening in enumerate(cut):
+            for number in opening.opens:
+                end = ends[number]
+                assert end is not None
+                over = [p for at, p in zip(offsets[index:], cut[index:], strict=False)
+                        if at < end]
+                assert all(p.covering and (number in p.spans or number > p.spans[-1])
+                           for p in over)
+                assert all(len(p.spans) == min(p.covering, LISTED) for p in over)
+                covered[number] = "".join(p.text for p in over)
     return covered
 
 
@@ -95,6 +114,43 @@ def _copy_base(tmp_path: Path) -> Path:
     folder = tmp_path / "ds"
     shutil.copytree(BASE, folder)
     return folder
+
+
+def test_a_piece_under_many_spans_names_a_few_and_counts_the_rest(tmp_path: Path) -> None:
+    """Spans nested over one article: the page grows with spans and pieces, not their product."""
+    folder = _copy_base(tmp_path)
+    text = next((folder / "articles").iterdir()).read_text("utf-8")
+    nested = 300
+
+    def nest(records: list[dict]) -> None:
+        source = records[0]["evidence"][0]["source"]
+        records[0]["evidence"] += [{"source": source, "start": 3 * i, "end": len(text) - 3 * i,
+                                    "text": text[3 * i:len(text) - 3 * i]} for i in range(nested)]
+
+    _rewrite(folder, nest)
+    page = _page(folder)
+    assert not page.findings
+    assert not any(card.findings for card in page.cards)
+    (article,) = page.articles
+    cut = article.pieces or ()
+    spans = [span for card in page.cards for span in card.spans]
+    drawn = _drawn(page)
+    for span in spans:  # each still anchored where it starts, and highlighted to its end
+        assert span.number in page.anchored
+        assert drawn[span.number] == span.quote
+    deepest = max(piece.covering for piece in cut)
+    assert deepest > nested
+    assert all(len(piece.labels) == len(piece.spans) == min(piece.covering, LISTED)
+               for piece in cut)
+    html = html_page(validate([str(folder)]), tool_version="test")
+    _well_formed(html)
+    assert all(f'<span id="s{span.number}"></span>' in html for span in spans)
+    assert f'\nand {deepest - LISTED} more"><a href=' in html
+    titles = re.findall(r'<mark class="d[123]" title="([^"]*)">', html)
+    assert len(titles) == sum(1 for piece in cut if piece.covering)
+    assert all(len(title.splitlines()) <= LISTED + 1 for title in titles)
+    # The record's id: on at most LISTED labels a piece, and a few times on its card.
+    assert html.count(page.cards[0].record_id) <= LISTED * len(cut) + 5 * len(spans)
 
 
 def _write_records(folder: Path, records: list[object]) -> None:

@@ -26,6 +26,7 @@ that a page of a large corpus stays readable.
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import json
 from dataclasses import dataclass
@@ -53,7 +54,11 @@ if TYPE_CHECKING:
 
 JSON = Any
 SHOWN_RECORDS: Final = 100  # clean records drawn per dataset; records with findings always are
-VALUE_CHARS: Final = 120  # a supported value longer than this is cut short
+VALUE_CHARS: Final = 120  # a supported value (or a piece's label) longer than this is cut short
+# Spans a piece of text names in its title, counting the rest: k spans nested over a text
+# cut it into 2k pieces, and naming all over each took k² labels (150 KB of records, a 57 MB
+# page).  Labels are cut short for the same reason: a span's is on every piece it covers.
+LISTED: Final = 5
 @dataclass(frozen=True, slots=True)
 class Span:
     """One evidence span of one record, as the page draws it."""
@@ -90,8 +95,9 @@ class Piece:
     """A stretch of article text and the spans that cover all of it."""
 
     text: str
-    spans: tuple[int, ...]  # span numbers
-    labels: tuple[str, ...]  # each covering span's record id and what it supports
+    spans: tuple[int, ...]  # the numbers of the first LISTED spans that cover it
+    labels: tuple[str, ...]  # each of those spans' record id and what it supports
+    covering: int  # how many spans cover it: more than `spans` names, past LISTED
     opens: tuple[int, ...]  # the spans that start here
     flagged: bool  # a covering span has a finding
     missing: int | None = None  # the number of the uncovered sentence it is part of
@@ -136,25 +142,38 @@ class DatasetPage:
     missing: int = 0  # sentences of its articles with visit or arms wording that no span cites
 
 
-def pieces(text: str, ranges: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int, list[int]]]:
-    """(start, end, indexes of the ranges covering it) for the pieces of `text` the ranges cut.
+def pieces(text: str, ranges: Sequence[tuple[int, int]], keep: int = LISTED,
+           ) -> Iterator[tuple[int, int, int, list[int]]]:
+    """(start, end, how many ranges cover it, the `keep` lowest of their indexes) of each piece.
 
-    The pieces follow each other and make up the whole text; a range that is
-    empty or reaches outside the text covers nothing.
+    The pieces follow each other and make up the whole text, cut where a range
+    starts or ends; a range that is empty or reaches outside the text covers
+    nothing.  Only `keep` name a piece (see LISTED), drawn from a heap of the covering
+    ranges (ended ones dropped at its top): (pieces + ranges) log ranges, however they nest.
     """
-    inside = [(index, start, end) for index, (start, end) in enumerate(ranges)
-              if 0 <= start < end <= len(text)]
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
-    for index, start, end in inside:
-        opening.setdefault(start, []).append(index)
-        closing.setdefault(end, []).append(index)
+    for index, (start, end) in enumerate(ranges):
+        if 0 <= start < end <= len(text):
+            opening.setdefault(start, []).append(index)
+            closing.setdefault(end, []).append(index)
     cuts = sorted({0, len(text), *opening, *closing})
-    covering: set[int] = set()
+    heap: list[int] = []
+    ended, covering = bytearray(len(ranges)), 0
     for start, end in itertools.pairwise(cuts):
-        covering.difference_update(closing.get(start, ()))
-        covering.update(opening.get(start, ()))
-        yield start, end, sorted(covering)
+        for index in closing.get(start, ()):
+            ended[index] = 1
+        for index in opening.get(start, ()):
+            heapq.heappush(heap, index)
+        covering += len(opening.get(start, ())) - len(closing.get(start, ()))
+        lowest: list[int] = []
+        while heap and len(lowest) < keep:
+            index = heapq.heappop(heap)
+            if not ended[index]:
+                lowest.append(index)
+        for index in lowest:
+            heapq.heappush(heap, index)
+        yield start, end, covering, lowest
 
 
 def _short(value: JSON) -> str:
@@ -246,26 +265,34 @@ def _article(seen: ArticleSeen, drawn: Sequence[Span], number: itertools.count[i
     if text is None:
         return ArticleView(source, path, None)
     ranges: list[tuple[int, int]] = []
-    offsets: list[Span] = []  # the spans whose offsets are integers: only those can be drawn
+    offsets: list[Span] = []  # the spans that can be drawn: integer offsets inside the text
+    opens: dict[int, list[int]] = {}  # each such span's anchor, where it starts
+    flags: dict[int, int] = {}  # +1 where a span with a finding starts, -1 where it ends
     for span in drawn:
-        if span.start is not None and span.end is not None:
-            ranges.append((span.start, span.end))
+        start, end = span.start, span.end
+        if start is not None and end is not None and 0 <= start < end <= len(text):
+            ranges.append((start, end))
             offsets.append(span)
+            opens.setdefault(start, []).append(span.number)
+            if span.findings:
+                flags[start], flags[end] = flags.get(start, 0) + 1, flags.get(end, 0) - 1
     # No span of any record overlaps these sentences, so no drawn span does either.
     missing = _missing(text, seen.uncovered if seen.uncovered is not None
                        else uncovered(text, seen.covered), number)
-    ranges += [(sentence.start, sentence.end) for sentence in missing]
+    starting = {m.start: m for m in missing if 0 <= m.start < m.end <= len(text)}  # disjoint
+    ranges += [(m.start, m.end) for m in starting.values()]
     cut = []
-    for start, end, covering in pieces(text, ranges):
-        over = [offsets[i] for i in covering if i < len(offsets)]
-        sentence = next((missing[i - len(offsets)] for i in covering if i >= len(offsets)),
-                        None)
+    flagged = 0  # the spans with a finding that cover the piece
+    sentence: Missing | None = None
+    for start, end, covering, lowest in pieces(text, ranges, LISTED):
+        flagged += flags.get(start, 0)
+        sentence = starting.get(start, sentence if sentence and start < sentence.end else None)
+        over = [offsets[i] for i in lowest if i < len(offsets)]
         cut.append(Piece(text[start:end], tuple(span.number for span in over),
-                         tuple(f"{span.record_id} {span.supports or ''}".rstrip()
+                         tuple(_short(f"{span.record_id} {span.supports or ''}".rstrip())
                                for span in over),
-                         tuple(span.number for span in over if span.start == start),
-                         any(span.findings for span in over),
-                         sentence.number if sentence else None,
+                         covering - (sentence is not None), tuple(opens.get(start, ())),
+                         flagged > 0, sentence.number if sentence else None,
                          sentence is not None and sentence.start == start))
     return ArticleView(source, path, tuple(cut), missing)
 
@@ -303,10 +330,11 @@ def dataset_page(seen: DatasetSeen, findings: Sequence[Finding], limit: int = SH
                        [f for f in listed if f.file == events and f.line], limit, numbers,
                        frozenset(f.line for f in findings if f.file == events and f.line))
     on_cards = {f for card in cards for f in card.findings}
-    articles = []
-    for article in seen.articles:
-        drawn = [s for card in cards for s in card.spans if s.source == article.source]
-        articles.append(_article(article, drawn, numbers[2]))
+    drawn: dict[str, list[Span]] = {}  # by source: one pass over the spans, not one an article
+    for span in (span for card in cards for span in card.spans):
+        drawn.setdefault(span.source, []).append(span)
+    articles = [_article(article, drawn.get(article.source, []), numbers[2])
+                for article in seen.articles]
     anchored = frozenset(n for article in articles for piece in article.pieces or ()
                          for n in piece.opens)
     errors = sum(f.severity is Severity.ERROR for f in findings)
