@@ -422,6 +422,76 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path, monkeypatc
     assert (tmp_path / "out").read_text() == ""
 
 
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell here")
+def test_a_closed_standard_output_is_exit_2_with_one_line() -> None:
+    """`validate >&-`: said before the run, not an internal error (stdout was None)."""
+    shell = shutil.which("sh") or "sh"
+    for args in ([str(NEWSBYTES)], ["--version"]):
+        # A child with fd 1 closed: the shell closes it, then becomes the command.
+        result = subprocess.run([shell, "-c", 'exec "$0" "$@" >&-', sys.executable, "-m",
+                                 "validator", *args], stderr=subprocess.PIPE, text=True,
+                                check=False, timeout=120)
+        assert (result.returncode, result.stderr) == (
+            2, "validate: cannot write the report to standard output: it is closed\n"), args
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("args", [
+    [str(NEWSBYTES)],  # fails at the final flush, which must not be left to the exit
+    ["--format", "html", str(NEWSBYTES)],  # larger than a buffer: fails while writing
+    ["--list-rules"],
+])
+def test_a_full_disk_under_standard_output_is_exit_2_with_one_line(args: list[str]) -> None:
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run([sys.executable, "-m", "validator", *args], stdout=full,
+                                stderr=subprocess.PIPE, text=True, check=False, timeout=120)
+    assert (result.returncode, result.stderr) == (
+        2, "validate: cannot write the report to standard output: No space left on device\n")
+
+
+def test_a_failing_standard_output_is_not_an_internal_error(monkeypatch, broken) -> None:
+    """EIO from standard output is said as such; an OSError of the tool's own stays a bug."""
+    import errno
+
+    from validator.render import html as evidence_page
+
+    class Failing(io.StringIO):
+        def write(self, _text: str) -> int:
+            raise OSError(errno.EIO, "Input/output error\n##[error]")
+
+    folder, _ = broken
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", Failing())
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main([str(folder)]) == 2
+    said = err.getvalue()
+    assert said.startswith("validate: cannot write the report to standard output: "
+                           "Input/output error")
+    assert said.count("\n") == 1  # one line, escaped
+    assert "##[" not in said
+
+    def failing_page(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOENT, "No such file or directory")
+
+    monkeypatch.setattr(evidence_page, "html_page", failing_page)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", err := io.StringIO())
+    assert main([str(folder), "--format", "html"]) == 2
+    assert err.getvalue().startswith("validate: internal error: FileNotFoundError: ")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([str(NEWSBYTES), ""], "validate: '': an empty path names nothing\n"),
+    (["--", ""], "validate: '': an empty path names nothing\n"),
+    (["--output", "", str(NEWSBYTES)], "validate: --output '': an empty path names nothing\n"),
+])
+def test_an_empty_path_is_a_usage_error(args: list[str], message: str) -> None:
+    """`validate ''` (an unset variable, say) is refused, not read as the current folder."""
+    result = run(*args, cwd=REPO)  # whose datasets would pass
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.endswith(message)
+
+
 @pytest.mark.parametrize(("args", "paths", "jobs", "ignore", "recall"), [
     ([], ["datasets"], os.cpu_count() or 1, [], False),
     (["a", "b", "--jobs", "1"], ["a", "b"], 1, [], False),

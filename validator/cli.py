@@ -1,7 +1,8 @@
 """The `validate` command: arguments -> run -> output -> exit code; nothing else.
 
 Exit codes: 0 valid; 1 findings of severity error (or warnings with
---strict); 2 usage error or a failure of the tool itself; 130 on Ctrl-C
+--strict); 2 usage error, a report that cannot be written (standard output
+closed or full, say) or a failure of the tool itself; 130 on Ctrl-C
 (SIGINT), 143 on SIGTERM.
 """
 
@@ -18,22 +19,22 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from validator.render.report import (
+    StandardOutput,
+    Unwritable,
+    discard_standard_output,
+    write_lines,
+    write_report,
+)
+from validator.render.report import tool_version as _tool_version
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from validator.output_file import OutputTarget
     from validator.results import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
-
-
-def _tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("textevents")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,10 +108,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show a traceback when the tool itself fails")
     return parser
-
-
-def _write_lines(out: TextIO, lines: Iterable[str]) -> None:
-    out.writelines(line + "\n" for line in lines)
 
 
 @contextlib.contextmanager
@@ -194,9 +191,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (`validate | head -1`): stop quietly, without a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        discard_standard_output()
         return EXIT_FINDINGS
+    except Unwritable as error:
+        # Closed, or a full disk: no finding, and no bug of the tool either.
+        _error_line(f"cannot write the report to standard output: {error}")
+        discard_standard_output()
+        return EXIT_USAGE
 
 
 def _main(argv: list[str]) -> int:
@@ -210,33 +211,20 @@ def _main(argv: list[str]) -> int:
     from validator import registry
     from validator.render import documents, text
 
-    out = sys.stdout
-    if args.version:
-        out.write(f"textevents {_tool_version()} (schema {', '.join(registry.versions())})\n")
-        return EXIT_OK
-    if args.list_rules:
-        if args.format == "json":
-            out.write(documents.rules_json() + "\n")
+    if args.version or args.list_rules:
+        stdout = StandardOutput()
+        if args.version:
+            schemas = ", ".join(registry.versions())
+            stdout.write(f"textevents {_tool_version()} (schema {schemas})\n")
+        elif args.format == "json":
+            stdout.write(documents.rules_json() + "\n")
         else:
-            _write_lines(out, text.rules_text())
+            write_lines(stdout, text.rules_text())
+        stdout.flush()
         return EXIT_OK
-    if args.jobs is not None and args.jobs < 1:
+    if (misuse := _misuse(args)) is not None:
         parser.print_usage(sys.stderr)
-        sys.stderr.write("validate: --jobs must be 1 or more\n")
-        return EXIT_USAGE
-    if not args.scheduler_timeout > 0:  # also refuses nan
-        parser.print_usage(sys.stderr)
-        sys.stderr.write("validate: --scheduler-timeout must be more than 0\n")
-        return EXIT_USAGE
-    for option, value in (("--max-findings", args.max_findings),
-                          ("--max-per-rule", args.max_per_rule)):
-        if value is not None and value < 0:
-            parser.print_usage(sys.stderr)
-            sys.stderr.write(f"validate: {option} must be 0 or more\n")
-            return EXIT_USAGE
-    if args.statistics and args.format != "text":
-        parser.print_usage(sys.stderr)
-        sys.stderr.write(f"validate: --statistics is for the text format, not {args.format}\n")
+        sys.stderr.write(f"validate: {misuse}\n")
         return EXIT_USAGE
     from validator.findings import UsageError
     from validator.reading.discovery import in_no_dataset
@@ -247,18 +235,20 @@ def _main(argv: list[str]) -> int:
         if args.skip_outside:
             paths = [path for path in paths if not in_no_dataset(path)]
         target = _output_file(args.output, paths, alone=args.alone)
+        out = buffer if target else StandardOutput()  # closed: said before the run
         ignore = [code.strip() for value in args.ignore for code in value.split(",")
                   if code.strip()]
         result = _run(paths, args.jobs, ignore, alone=args.alone, scheduler=args.scheduler,
                       timeout=args.scheduler_timeout,
                       recall=args.format in {"json", "html"}) if paths \
             else _empty_report(ignore)
-        _write_report(args, result, buffer if target else sys.stdout)
+        write_report(out, result, args.format, quiet=args.quiet, statistics=args.statistics,
+                     max_findings=args.max_findings, max_per_rule=args.max_per_rule or None)
     except UsageError as error:
         _error_line(str(error))  # it may name a PATH: any folder name a dataset holds
         return EXIT_USAGE
-    except BrokenPipeError:
-        raise  # the reader of standard output went away: see main
+    except (BrokenPipeError, Unwritable):
+        raise  # standard output went away or refuses the report: see main
     except Exception as error:
         if args.debug:
             raise
@@ -268,6 +258,26 @@ def _main(argv: list[str]) -> int:
     if target and not _write_file(target, buffer.getvalue(), args.output):
         return EXIT_USAGE
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_FINDINGS
+
+
+def _misuse(args: argparse.Namespace) -> str | None:
+    """Why the arguments are a usage error that the parser lets through, or None."""
+    if args.jobs is not None and args.jobs < 1:
+        return "--jobs must be 1 or more"
+    if not args.scheduler_timeout > 0:  # also refuses nan
+        return "--scheduler-timeout must be more than 0"
+    for option, value in (("--max-findings", args.max_findings),
+                          ("--max-per-rule", args.max_per_rule)):
+        if value is not None and value < 0:
+            return f"{option} must be 0 or more"
+    if args.statistics and args.format != "text":
+        return f"--statistics is for the text format, not {args.format}"
+    # Path("") is the current folder: an empty argument is a slip (an unset variable).
+    if "" in (args.paths or []):
+        return "'': an empty path names nothing"
+    if args.output == "":
+        return "--output '': an empty path names nothing"
+    return None
 
 
 def _option_after_the_marker(argv: list[str], parser: argparse.ArgumentParser) -> bool:
@@ -335,50 +345,6 @@ def _write_file(target: OutputTarget, report: str, output: str) -> bool:
         _error_line(f"cannot write {output}: {reason or error}")
         return False
     return True
-
-
-def _write_report(args: argparse.Namespace, result: Report, out: TextIO) -> None:
-    from validator import registry
-    from validator.render import documents, github, text
-
-    findings = result.findings
-    shown = findings if args.max_findings is None else findings[: args.max_findings]
-    hidden = len(findings) - len(shown)
-    if args.format == "html":
-        from validator.render.html import html_page
-
-        out.write(html_page(result, tool_version=_tool_version(), max_findings=args.max_findings))
-    elif args.format == "json":
-        from validator.recall import by_article
-
-        out.write(documents.json_document(
-            findings, datasets=result.datasets, records=result.records,
-            tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings, ignored=result.ignored, versions=result.versions,
-            uncovered=by_article(result.seen)) + "\n")
-    elif args.format == "sarif":
-        out.write(documents.sarif_document(
-            findings, datasets=result.datasets, records=result.records,
-            tool_version=_tool_version(), schema_versions=registry.versions(),
-            limit=args.max_findings, ignored=result.ignored, versions=result.versions) + "\n")
-    elif args.format == "github":
-        if not args.quiet:
-            _write_lines(out, github.github_lines(shown, result.ignored, hidden))
-    else:
-        if args.statistics and not args.quiet:
-            _write_lines(out, text.statistics_lines(findings))
-        elif not args.quiet:
-            colour = out.isatty() and "NO_COLOR" not in os.environ
-            _write_lines(out, text.text_lines(shown, colour=colour,
-                                              per_rule=args.max_per_rule or None))
-            if hidden:
-                out.write(f"… {hidden} more findings not shown (--max-findings)\n")
-        if not (args.quiet or args.statistics) \
-                and (checked := text.versions_line(result.versions)):
-            out.write(checked + "\n")
-        out.write(text.summary(result.datasets, result.records, findings, result.ignored,
-                               result.beside) + "\n")
-    out.flush()
 
 
 def _run(paths: list[str], jobs: int | None, ignore: list[str], *, alone: bool = False,
