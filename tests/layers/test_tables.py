@@ -19,6 +19,7 @@ from validator.checks.aliases import aliases_by_actor, unknown_actors, within
 from validator.checks.tables import Table, actor_problems, read_table
 from validator.checks.tables import _closest_key as closest_key
 from validator.checks.tables import schema_problems as table_problems
+from validator.escaping import escape
 
 AFFILIATIONS = Table(("id", "parent"), ((2, {"id": "russia", "parent": ""}),
                                         (3, {"id": "ukraine", "parent": "rusia"})))
@@ -140,6 +141,22 @@ def test_table_findings_give_the_physical_line(tmp_path: Path) -> None:
     (finding,) = validate([str(folder)]).findings
     assert (finding.code, finding.line, finding.column, finding.pointer) == (
         "table-value", 5, 3, "/2/kind")
+
+
+@pytest.mark.parametrize("cell", ["RUS\n", "RUS\r\n", "\nRUS"])
+def test_a_pattern_holds_the_whole_cell_a_last_line_feed_too(tmp_path: Path, cell: str) -> None:
+    """`^pattern$` let "RUS\\n" through (`$` also ends before a last line feed), in the
+    screen and in frictionless alike."""
+    folder = tmp_path / "ds"
+    shutil.copytree(BASE, folder)
+    actors = (folder / "actors.csv").read_text("utf-8").splitlines()
+    assert actors[1].startswith("sergei-shoigu,") and actors[1].count(",RUS,") == 1
+    actors[1] = actors[1].replace(",RUS,", f',"{cell}",')
+    (folder / "actors.csv").write_text("\n".join(actors) + "\n", "utf-8")
+    (finding,) = validate([str(folder)]).findings
+    assert (finding.code, finding.line, finding.pointer) == (
+        "country-code-unknown", 2, "/0/country")
+    assert finding.message.startswith(f"country {escape(cell)} does not match the pattern")
 
 
 @pytest.mark.parametrize(("affiliation", "hint"), [

@@ -72,7 +72,10 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
             or not all(isinstance(n, int) for n in lengths if n is not None):
         return None
     try:
-        pattern = re.compile(f"^{constraints['pattern']}$") if "pattern" in constraints else None
+        # A Table Schema pattern holds the whole cell; `$` would also end before a last
+        # line feed ("ZZZ\n" passed the country code's), so it is matched in full.
+        pattern = re.compile(f"(?:{constraints['pattern']})") if "pattern" in constraints \
+            else None
     except (re.error, TypeError):
         return None
     is_uri = _is_uri if (kind, form) == ("string", "uri") else None
@@ -84,7 +87,7 @@ def cell_reader(field: JSON, missing: JSON) -> CellReader | None:
             return None, not required
         if is_uri is not None and not is_uri(cell):
             return None, False
-        return cell, ((pattern is None or pattern.match(cell) is not None)
+        return cell, ((pattern is None or pattern.fullmatch(cell) is not None)
                       and (enum is None or cell in enum) and len(cell) >= lengths[0]
                       and (lengths[1] is None or len(cell) <= lengths[1]))
 
@@ -102,7 +105,7 @@ def _plain_reader(missing: list[str], required: bool, pattern: re.Pattern[str] |
         def read(cell: str) -> tuple[Any, bool]:
             return (None, not required) if cell in missing else (cell, True)
         return read
-    match = pattern.match
+    match = pattern.fullmatch
 
     def read_matched(cell: str) -> tuple[Any, bool]:
         if cell in missing:

@@ -87,10 +87,20 @@ _FIELD_CODES = {"wikidata": "wikidata-id-malformed", "country": "country-code-un
 
 @functools.cache
 def frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionless Schema
-    """A frictionless Schema, built once per Table Schema (building one is slow)."""
+    """A frictionless Schema, built once per Table Schema (building one is slow).
+
+    frictionless matches a pattern as `^pattern$`, whose `$` also ends before a
+    last line feed: each pattern is given it ended by `\\Z`, so that it holds the
+    whole cell, as a Table Schema pattern does (and `cells` reads it).
+    """
     from frictionless import Schema
 
-    return Schema.from_descriptor(json.loads(descriptor))
+    schema = json.loads(descriptor)
+    for field in schema.get("fields", []):
+        constraints = field.get("constraints")
+        if isinstance(constraints, dict) and isinstance(constraints.get("pattern"), str):
+            constraints["pattern"] = f"(?:{constraints['pattern']})\\Z"
+    return Schema.from_descriptor(schema)
 
 
 def _foreign_keys(table_schema: JSON) -> Iterator[tuple[list[str], bool, list[str]]]:
