@@ -150,7 +150,8 @@ def test_a_pattern_holds_the_whole_cell_a_last_line_feed_too(tmp_path: Path, cel
     folder = tmp_path / "ds"
     shutil.copytree(BASE, folder)
     actors = (folder / "actors.csv").read_text("utf-8").splitlines()
-    assert actors[1].startswith("sergei-shoigu,") and actors[1].count(",RUS,") == 1
+    assert actors[1].startswith("sergei-shoigu,")
+    assert actors[1].count(",RUS,") == 1
     actors[1] = actors[1].replace(",RUS,", f',"{cell}",')
     (folder / "actors.csv").write_text("\n".join(actors) + "\n", "utf-8")
     (finding,) = validate([str(folder)]).findings
