@@ -90,8 +90,9 @@ def frictionless_schema(descriptor: str) -> Any:  # noqa: ANN401 - a frictionles
     """A frictionless Schema, built once per Table Schema (building one is slow).
 
     frictionless matches a pattern as `^pattern$`, whose `$` also ends before a
-    last line feed: each pattern is given it ended by `\\Z`, so that it holds the
-    whole cell, as a Table Schema pattern does (and `cells` reads it).
+    last line feed: each pattern is given it ended by the anchor of the string's
+    very end, so that it holds the whole cell, as a Table Schema pattern does (and
+    `cells` reads it).
     """
     from frictionless import Schema
 
