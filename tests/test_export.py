@@ -165,6 +165,11 @@ def test_a_target_is_refused_before_the_run_and_inside_any_dataset(
         capsys.readouterr().err
     assert sorted(p.name for p in beside.iterdir()) == before
     assert not (beside / "deeper" / "tables").exists()
+    # Inside a folder of datasets it exports: the tables' descriptor would be a dataset there.
+    assert main(["export", str(tmp_path), "--to", str(tmp_path / "tables")]) == 2
+    assert f"--to {tmp_path / 'tables'} lies inside {tmp_path}, which is exported" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "tables").exists()
 
 
 def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) -> None:

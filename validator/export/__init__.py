@@ -69,8 +69,9 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     left out and counted.
     """
     check_format(form)
-    _outside_any_dataset(target)  # before the run, which a refused target would wait for
-    report = validate(list(paths), jobs=jobs)
+    paths = list(paths)
+    _outside_any_dataset(target, paths)  # before the run, which a refused target would wait for
+    report = validate(paths, jobs=jobs)
     _outside_the_datasets(target, report.seen)
     failing = {f.file for f in report.findings if f.severity is Severity.ERROR}
     if failing and not with_findings:
@@ -101,12 +102,14 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     return Exported(target, rows, len(report.seen), skipped)
 
 
-def _outside_any_dataset(target: Path) -> None:
+def _outside_any_dataset(target: Path, paths: Iterable[str]) -> None:
     """Refuse a target that exists, has no folder to go in, or lies in a dataset's folder.
 
     A dataset's folder is one with a descriptor, whether the export names it or
     not (one beside those exported, say): the tables would be its undeclared
     files.  The folders above the target are looked at by name and resolved.
+    A folder of datasets that `paths` names is refused too: the tables' own
+    descriptor would make them a dataset of it, which fails the next run.
     """
     check_target(target)
     named = Path(os.path.abspath(target))  # noqa: PTH100 - by name, on purpose
@@ -115,6 +118,10 @@ def _outside_any_dataset(target: Path) -> None:
         if os.path.lexists(folder / "datapackage.json"):
             raise UsageError(f"--to {target} lies inside the dataset {printable(str(folder))}; "
                              "write the tables elsewhere")
+    for path in paths:
+        if Path(path).is_dir() and lies_inside(target, path):
+            raise UsageError(f"--to {target} lies inside {printable(path)}, which is "
+                             "exported; write the tables elsewhere")
 
 
 def _outside_the_datasets(target: Path, seen: Iterable[DatasetSeen]) -> None:
