@@ -8,6 +8,7 @@ texts, publication dates and actor ids given.  Only what needs other records
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +22,20 @@ from validator.findings import Problem, make
 from validator.reading.fast_json import parse_record
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Iterable, Mapping
 
     from validator.findings import Finding
 
 JSON = Any
+
+
+def _day(source: str, value: object) -> dt.date:
+    """A publication date as the checks compare it: a day (a datetime's own, as written)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError(f"published[{source!r}] is a {type(value).__name__}, not a datetime.date")
 
 
 def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
@@ -57,7 +66,8 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
     `ignore` is as `validate`'s.
 
     Raises `UsageError` for an `ignore` that cannot be ignored, and
-    `TypeError` for a value that JSON cannot hold.
+    `TypeError` for a value that JSON cannot hold or a publication date that
+    is no `datetime.date` (a `datetime` counts as the day it gives).
     """
     codes = rules_to_ignore(ignore)
     if isinstance(record, (str, bytes)):
@@ -70,7 +80,7 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
         # NaN is written as NaN, which the strict parse then reports.
         line = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
         parsed, version = None, _version_of(record)
-    dates = published or {}
+    dates = {source: _day(source, value) for source, value in (published or {}).items()}
     # Messages name an article by its path in a dataset; here, by its source id.
     sources = None if texts is None else {
         source: Article(source, f"<{source}>", text, dates.get(source))
