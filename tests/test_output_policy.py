@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 from unittest import mock
 
@@ -232,6 +233,20 @@ def test_names_print_each_their_own_way_and_read_back(name: str, other: str) -> 
     assert name_of(printable(name)) == name
     assert (printable(name) == printable(other)) == (name == other)
     assert not LINE_FORBIDDEN.search(printable(name))
+
+
+@given(st.text())
+@example("cafe\u0301")
+def test_a_name_that_is_not_nfc_shows_its_combining_marks(name: str) -> None:
+    """Composed and decomposed "café" are two folders that printed alike on a terminal."""
+    printed = printable(name)
+    if not unicodedata.is_normalized("NFC", name):
+        assert not any(unicodedata.combining(char) for char in printed)
+    assert name_of(printed) == name
+
+
+def test_composed_and_decomposed_names_print_apart() -> None:
+    assert (printable("caf\u00e9"), printable("cafe\u0301")) == ("caf\u00e9", "cafe\\u0301")
 
 
 def test_a_sarif_uri_is_the_name_s_own_bytes() -> None:

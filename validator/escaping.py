@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -116,11 +117,17 @@ def printable(name: str) -> str:
     printable name without a backslash prints as itself; a backslash is
     written \u005c, so that no two names print alike (a folder named with the
     six characters `\u000a` is not one named with a line break), and
-    `name_of` gives the name back, for the reports that carry it exactly.
+    `name_of` gives the name back, for the reports that carry it exactly.  A
+    name that is not NFC shows its combining marks as escapes.
     """
     if name.isascii() and name.isprintable() and "\\" not in name:  # most names: two scans in C
         return name
-    return _PRINTED.sub(lambda m: _code(m.group()), name)
+    printed = _PRINTED.sub(lambda m: _code(m.group()), name)
+    if unicodedata.is_normalized("NFC", printed):
+        return printed
+    # "café" decomposed prints as "café" composed, though the two are two folders: a name
+    # that is not NFC shows its combining marks as escapes.
+    return "".join(_code(char) if unicodedata.combining(char) else char for char in printed)
 
 
 def name_of(printed: str) -> str:
