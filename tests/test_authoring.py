@@ -284,6 +284,7 @@ def test_rehash_never_writes_through_a_link(tmp_path: Path, capsys) -> None:
     ("datapackage.json", b'{"resources": [\n', "datapackage.json:2:1: json-syntax "),
     ("datapackage.json", b"[" * 100_000, "datapackage.json:1:65: json-too-deep "),
     ("sources.csv", b"\xff\n", "sources.csv: invalid UTF-8 byte 0xff"),
+    ("sources.csv", b'x,"unclosed\n', "sources.csv:3:1: table-format "),  # csv took it whole
 ])
 def test_rehash_of_a_file_it_cannot_read_is_a_usage_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str, data: bytes,

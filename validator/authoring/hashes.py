@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from validator.authoring.files import replace_file
+from validator.checks.tables import read_table
 from validator.findings import Problem, UsageError
 from validator.reading.fast_json import document
 from validator.reading.limits import DESCRIPTOR
@@ -73,7 +72,11 @@ def changes(root: Path) -> list[Change]:
     table = tables[0] if tables else None
     if table is None:
         return found
-    for row in csv.DictReader(io.StringIO(_text(root, table), newline="")):
+    read = read_table(_text(root, table))  # as validate reads it: an unclosed quote, say
+    if isinstance(read, Problem):
+        raise UsageError(f"{table}:{read.line}:{read.column}: {read.code} {read.message}; "
+                         "run validate on the dataset")
+    for _, row in read.rows:
         if row.get("sha256") and row.get("path"):
             digest = hashlib.sha256(_read(root, row["path"])).hexdigest()
             if row["sha256"] != digest:
