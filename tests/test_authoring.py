@@ -67,6 +67,10 @@ def test_a_repeated_quote_lists_every_occurrence_and_takes_one(capsys) -> None:
         "source": "s", "start": 25, "end": 32, "text": "Blinken"}
     with pytest.raises(UsageError, match="--occurrence 3: the quote occurs 2 times"):
         evidence("s", text, "Blinken", occurrence=3)
+    for counted in (0, -1):  # 0 was taken as the first
+        with pytest.raises(UsageError, match=f"--occurrence {counted}: occurrences are "
+                                             "counted from 1"):
+            evidence("s", text, "Blinken", occurrence=counted)
 
 
 def test_the_command_exits_2_on_an_ambiguous_quote(tmp_path: Path, capsys) -> None:

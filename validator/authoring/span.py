@@ -185,6 +185,8 @@ def evidence(source: str, text: str, quote: str, occurrence: int | None = None,
     span can cite.
     """
     check_inputs(text, quote)
+    if occurrence is not None and occurrence < 1:  # 0 was read as 1
+        raise UsageError(f"--occurrence {occurrence}: occurrences are counted from 1")
     found = occurrences(text, quote, MAX_OCCURRENCES + 1)  # one more, to know there are more
     if not found:
         near = nearest(text, quote)
@@ -205,7 +207,7 @@ def evidence(source: str, text: str, quote: str, occurrence: int | None = None,
         others = f"; and {len(found) - MAX_LISTED} others" if len(found) > MAX_LISTED else ""
         raise UsageError(f"the quote occurs {len(found)} times; choose one with "
                          f"--occurrence N: {listed}{others}")
-    index = (occurrence or 1) - 1
+    index = (occurrence or 1) - 1  # None: the only one
     if index >= MAX_OCCURRENCES and len(found) > MAX_OCCURRENCES:  # see MAX_OCCURRENCES
         raise UsageError(f"--occurrence {occurrence}: only the first {MAX_OCCURRENCES} "
                          "occurrences of a quote are counted; quote more of the passage")
