@@ -241,26 +241,26 @@ def _dates_cited(view: RecordView, context: DatasetContext) -> bool:
     # `~` or `/`, so an escaped token matches none of them, written or unescaped: a pointer
     # holds the place, or is held by it, exactly when its string does (up to a `/`).
     record = view.record
-    if _held_lists(record) > _FEW_HOLDERS:
+    visit, allegation = record.get("diplomatic_visit"), record.get("arms_allegation")
+    meetings = (visit.get("meetings") or ()) if visit else ()
+    responses = (allegation.get("responses") or ()) if allegation else ()
+    if len(meetings) + len(responses) > _FEW_HOLDERS:
         return False  # each date here reads every span: the check's index decides
     if (text := record["date"].get("text")) and not _cited_at(record, "/date", text):
         return False
-    visit = record.get("diplomatic_visit")
-    if visit:
-        for index, meeting in enumerate(visit.get("meetings") or ()):
-            if "date" in meeting and (text := meeting["date"].get("text")) and not _cited_at(
-                    record, f"/diplomatic_visit/meetings/{index}/date", text):
-                return False
-    allegation = record.get("arms_allegation")
+    for index, meeting in enumerate(meetings):
+        if "date" in meeting and (text := meeting["date"].get("text")) and not _cited_at(
+                record, f"/diplomatic_visit/meetings/{index}/date", text):
+            return False
     if allegation:
         for key in _ALLEGATION_DATES:
             if key in allegation and (text := allegation[key].get("text")) and not _cited_at(
                     record, f"/arms_allegation/{key}", text):
                 return False
-        for index, response in enumerate(allegation.get("responses") or ()):
-            if "date" in response and (text := response["date"].get("text")) and not _cited_at(
-                    record, f"/arms_allegation/responses/{index}/date", text):
-                return False
+    for index, response in enumerate(responses):
+        if "date" in response and (text := response["date"].get("text")) and not _cited_at(
+                record, f"/arms_allegation/responses/{index}/date", text):
+            return False
     return True
 
 
@@ -288,13 +288,6 @@ def _cited_at(record: JSON, place: str, text: str) -> bool:
 
 
 _FEW_HOLDERS = 16  # meetings and responses the screen takes on (real records: a few)
-
-
-def _held_lists(record: JSON) -> int:
-    """How many meetings and responses a record has (each may hold a date and evidence)."""
-    visit, allegation = record.get("diplomatic_visit"), record.get("arms_allegation")
-    return len((visit.get("meetings") or ()) if visit else ()) \
-        + len((allegation.get("responses") or ()) if allegation else ())
 
 
 def _held_evidence(record: JSON) -> Iterator[tuple[str, list[JSON]]]:
