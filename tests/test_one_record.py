@@ -91,10 +91,10 @@ def test_a_publication_time_is_its_day_and_anything_else_a_type_error() -> None:
     """A datetime is a date (its subclass), but they do not compare: an internal error."""
     texts = {"newsbytes-2023-07-29": (BASE / "articles" / "newsbytes-2023-07-29.txt")
              .read_text("utf-8")}
-    late = {"newsbytes-2023-07-29": dt.datetime(2023, 7, 1, 23, 0, tzinfo=dt.timezone.utc)}
+    late = {"newsbytes-2023-07-29": dt.datetime(2023, 7, 1, 23, 0, tzinfo=dt.UTC)}
     assert [f.code for f in check_record(RECORD, texts=texts, published=late)] == [
         "date-after-publication"]
-    on_time = {"newsbytes-2023-07-29": dt.datetime(2023, 7, 29, 12, 0)}
+    on_time = {"newsbytes-2023-07-29": dt.datetime(2023, 7, 29, 12, 0, tzinfo=dt.UTC)}
     assert check_record(RECORD, texts=texts, published=on_time) == []
     with pytest.raises(TypeError, match=r"published\['newsbytes-2023-07-29'\] is a str"):
         check_record(RECORD, texts=texts, published={"newsbytes-2023-07-29": "2023-07-29"})
