@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from samples import ARTICLE_TEXT, BASE, CONTEXT, found, visit
 
 from validator.checks.citing import CHECKS as CITING
@@ -21,8 +23,8 @@ from validator.checks.evidence import (
     supports_pointers,
 )
 from validator.checks.evidence import _closest_pointer as closest_pointer
+from validator.checks.naming import _FEW, _Names, _names_in, actor_names, named_actors, words
 from validator.checks.naming import CHECKS as EVIDENCE_NAMES
-from validator.checks.naming import actor_names, named_actors
 from validator.checks.walk import view
 from validator.escaping import escape
 
@@ -495,6 +497,59 @@ def test_the_unnamed_message_names_the_actor_and_its_names() -> None:
         "span cited for '/diplomatic_visit/hosts/0' does not name 'north-korea' (as "
         "'North Korea' or 'North Korean' or 'Pyongyang', or another of its names); cite "
         "words that name it, or give the actors table the name the article uses")
+
+
+def _named_before(quote: str, names: tuple[str, ...]) -> bool:
+    """The rule as it was first written: each name's words looked for in the quote's, in turn."""
+    quote = words(quote)
+    return any(words(name) in quote for name in names)
+
+
+# Pieces that meet often: case, initials, hyphens, underscores, text that casefolds or
+# is no word at all; and any text now and then.
+_PIECE = st.sampled_from(["kim", "Kim", "KIM", "jong", "Jong-un", "un", "U.S.", "US", "us", "u",
+                          "Straße", "STRASSE", "é", "e\u0301", "İ", "i", "x_y", "1", "", "..."])
+_GLUE = st.sampled_from([" ", "  ", "-", ". ", ", ", "_", "\n", "'"])
+
+
+def _texts(most: int) -> st.SearchStrategy[str]:
+    pieces = st.lists(st.one_of(_PIECE, _GLUE), max_size=most).map("".join)
+    return st.one_of(pieces, pieces, st.text(max_size=most))
+
+
+@given(st.lists(_texts(6), max_size=6).map(tuple), _texts(16))
+@example(("",), "")  # a name without words is in a quote without words only
+@example(("",), "Kim")
+@example(("kim kim un",), "Kim kim kim un")  # found after falling back a word
+@example(("kim jong x", "jong"), "kim jong un")  # a name inside another's start
+@example(("us us", "kim us us u"), "kim us us")
+def test_names_are_found_as_by_each_name_in_turn(names: tuple[str, ...], quote: str) -> None:
+    """Many names are looked for in one pass over the quote's words: the same answer."""
+    expected = _named_before(quote, names)
+    assert _Names(tuple(words(name) for name in names)).within(words(quote)) is expected
+    assert _names_in(words(quote), names) is expected
+    many = (*names, *(f"another name {number}" for number in range(_FEW)))
+    assert _names_in(words(quote), many) is _named_before(quote, many)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Secretary Number 1999 Alias arrived", []),  # the last alias
+    ("secretary number 0 alias", []),  # the first
+    ("He reached SHOIGU's car", []),  # the surname still
+    ("Secretary Number 2000 Alias arrived", UNNAMED),
+    ("Secretary Number 1999 arrived", UNNAMED),  # whole names only
+    ("Number 1999 Alias arrived", UNNAMED),
+    ("", UNNAMED),
+])
+def test_an_actor_of_many_aliases_is_named_by_any(text, expected) -> None:
+    """2,000 aliases of one actor: a span names it by any, the last too (as with a few)."""
+    aliases = {"sergei-shoigu": tuple(f"Secretary Number {n} Alias" for n in range(2000))}
+    context = DatasetContext("1.0.0", NAMES.actors, None, actor_names(ROWS, aliases))
+    record = visit()
+    record["diplomatic_visit"]["visitors"] = ["sergei-shoigu"]
+    record["evidence"] = [_span(text, "/diplomatic_visit/visitors/0")]
+    assert [(p.code, p.pointer) for p in named_actors(record, context)] == expected
+    assert EVIDENCE_NAMES[0].passes(view(record), context) is not expected
 
 
 UNCITED_PURPOSE = [("purpose-uncited", "/diplomatic_visit/purpose")]
