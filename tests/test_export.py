@@ -138,12 +138,13 @@ def test_a_target_inside_a_dataset_is_refused_and_the_folder_takes_the_umask(
             in capsys.readouterr().err
     assert sorted(p.name for p in dataset.iterdir()) == sorted(
         p.name for p in (DATASETS / "voa-2020-01-27-parly-pentagon").iterdir())
+    (tmp_path / "exports").mkdir()  # beside the dataset, the CSV tables would be one too
     old = os.umask(0o022)
     try:
-        assert main(["export", str(dataset), "--to", str(tmp_path / "out")]) == 0
+        assert main(["export", str(dataset), "--to", str(tmp_path / "exports" / "out")]) == 0
     finally:
         os.umask(old)
-    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "exports" / "out").stat().st_mode & 0o777 == 0o755
 
 
 def test_a_target_is_refused_before_the_run_and_inside_any_dataset(
@@ -168,6 +169,10 @@ def test_a_target_is_refused_before_the_run_and_inside_any_dataset(
     # Inside a folder of datasets it exports: the tables' descriptor would be a dataset there.
     assert main(["export", str(tmp_path), "--to", str(tmp_path / "tables")]) == 2
     assert f"--to {tmp_path / 'tables'} lies inside {tmp_path}, which is exported" in \
+        capsys.readouterr().err
+    # Beside a dataset (exported or not), as CSV: the same; as Parquet, no descriptor.
+    assert main(["export", str(exported), "--to", str(tmp_path / "tables")]) == 2
+    assert f"--to {tmp_path / 'tables'} lies beside the dataset {tmp_path}/" in \
         capsys.readouterr().err
     assert not (tmp_path / "tables").exists()
 
@@ -206,17 +211,19 @@ def test_errors_are_refused_however_the_datasets_are_named(
     events.write_text(events.read_text("utf-8").replace('"actors": ["', '"actors": ["x-'),
                       "utf-8")  # an unknown actor: an error the schema does not see
     monkeypatch.chdir(bad)
+    out = tmp_path / "exports" / "out"  # not beside a dataset, which the CSV tables would be
+    out.parent.mkdir()
     for named in (".", "events.jsonl"):
-        assert main(["export", named, "--to", str(tmp_path / "out")]) == 2
+        assert main(["export", named, "--to", str(out)]) == 2
         assert "1 dataset(s) have errors: .;" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
+    assert not out.exists()
     monkeypatch.chdir(tmp_path)
     shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", tmp_path / "corpus" / "good")
     shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", tmp_path / "corpus" / "lost")
     (tmp_path / "corpus" / "lost" / "datapackage.json").unlink()
-    assert main(["export", "corpus", "--to", "out"]) == 2
+    assert main(["export", "corpus", "--to", "exports/out"]) == 2
     assert "corpus/lost" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("descriptor", [b'{"name": ', b"[" * 100_000, b'{"name": 1e999}',

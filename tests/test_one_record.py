@@ -96,6 +96,7 @@ def test_a_publication_time_is_its_day_and_anything_else_a_type_error() -> None:
         "date-after-publication"]
     on_time = {"newsbytes-2023-07-29": dt.datetime(2023, 7, 29, 12, 0, tzinfo=dt.UTC)}
     assert check_record(RECORD, texts=texts, published=on_time) == []
+    assert check_record(RECORD, texts=texts, published={"newsbytes-2023-07-29": None}) == []
     with pytest.raises(TypeError, match=r"published\['newsbytes-2023-07-29'\] is a str"):
         check_record(RECORD, texts=texts, published={"newsbytes-2023-07-29": "2023-07-29"})
 

@@ -118,7 +118,7 @@ def printable(name: str) -> str:
     written \u005c, so that no two names print alike (a folder named with the
     six characters `\u000a` is not one named with a line break), and
     `name_of` gives the name back, for the reports that carry it exactly.  A
-    name that is not NFC shows its combining marks as escapes.
+    name that is not NFC shows every character beyond ASCII as an escape.
     """
     if name.isascii() and name.isprintable() and "\\" not in name:  # most names: two scans in C
         return name
@@ -126,8 +126,9 @@ def printable(name: str) -> str:
     if unicodedata.is_normalized("NFC", printed):
         return printed
     # "café" decomposed prints as "café" composed, though the two are two folders: a name
-    # that is not NFC shows its combining marks as escapes.
-    return "".join(_code(char) if unicodedata.combining(char) else char for char in printed)
+    # that is not NFC prints every character beyond ASCII as an escape (marks, jamo and
+    # singletons each fool the eye; its NFC twin has one such character at least).
+    return "".join(char if char.isascii() else _code(char) for char in printed)
 
 
 def name_of(printed: str) -> str:

@@ -29,17 +29,20 @@ if TYPE_CHECKING:
 JSON = Any
 
 
-def _day(source: str, value: object) -> dt.date:
-    """A publication date as the checks compare it: a day (a datetime's own, as written)."""
+def _day(source: str, value: object) -> dt.date | None:
+    """A publication date as the checks compare it: a day (a datetime's own, as written).
+
+    None is a date not known, as a sources table's empty cell.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, dt.date):
+    if value is None or isinstance(value, dt.date):
         return value
     raise TypeError(f"published[{source!r}] is a {type(value).__name__}, not a datetime.date")
 
 
 def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
-                 published: Mapping[str, dt.date] | None = None,
+                 published: Mapping[str, dt.date | None] | None = None,
                  actors: Iterable[str] | None = None, ignore: Iterable[str] = (),
                  name: str = "<record>",
                  actor_rows: Iterable[Mapping[str, str]] | None = None,
@@ -67,7 +70,8 @@ def check_record(record: JSON, *, texts: Mapping[str, str] | None = None,
 
     Raises `UsageError` for an `ignore` that cannot be ignored, and
     `TypeError` for a value that JSON cannot hold or a publication date that
-    is no `datetime.date` (a `datetime` counts as the day it gives).
+    is no `datetime.date` (a `datetime` counts as the day it gives; None, as
+    not known).
     """
     codes = rules_to_ignore(ignore)
     if isinstance(record, (str, bytes)):

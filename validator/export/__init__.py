@@ -13,6 +13,7 @@ Records stream one at a time: memory does not grow with the corpus.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -38,6 +39,7 @@ from validator.export.writers import check_format, check_target, new_folder, ope
 from validator.findings import Problem, Severity, UsageError
 from validator.output_file import lies_inside
 from validator.reading.fast_json import document, parse_record
+from validator.reading.limits import DESCRIPTOR
 from validator.reading.lines import blocks
 from validator.reading.paths import open_regular_file, read_regular_file
 
@@ -70,7 +72,7 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     """
     check_format(form)
     paths = list(paths)
-    _outside_any_dataset(target, paths)  # before the run, which a refused target would wait for
+    _outside_any_dataset(target, paths, form)  # before the run a refused target waits for
     report = validate(paths, jobs=jobs)
     _outside_the_datasets(target, report.seen)
     failing = {f.file for f in report.findings if f.severity is Severity.ERROR}
@@ -102,14 +104,15 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
     return Exported(target, rows, len(report.seen), skipped)
 
 
-def _outside_any_dataset(target: Path, paths: Iterable[str]) -> None:
+def _outside_any_dataset(target: Path, paths: Iterable[str], form: str) -> None:
     """Refuse a target that exists, has no folder to go in, or lies in a dataset's folder.
 
     A dataset's folder is one with a descriptor, whether the export names it or
     not (one beside those exported, say): the tables would be its undeclared
     files.  The folders above the target are looked at by name and resolved.
-    A folder of datasets that `paths` names is refused too: the tables' own
-    descriptor would make them a dataset of it, which fails the next run.
+    A folder of datasets that `paths` names is refused too, and (CSV) a folder
+    beside a dataset: the tables' own descriptor would make them a dataset
+    there, which fails the next run.
     """
     check_target(target)
     named = Path(os.path.abspath(target))  # noqa: PTH100 - by name, on purpose
@@ -122,6 +125,20 @@ def _outside_any_dataset(target: Path, paths: Iterable[str]) -> None:
         if Path(path).is_dir() and lies_inside(target, path):
             raise UsageError(f"--to {target} lies inside {printable(path)}, which is "
                              "exported; write the tables elsewhere")
+    if form == "csv" and (beside := _dataset_beside(target.parent)) is not None:
+        raise UsageError(f"--to {target} lies beside the dataset {printable(beside)}: the "
+                         f"tables' own {DESCRIPTOR} would make them a dataset among those; "
+                         "write the tables elsewhere")
+
+
+def _dataset_beside(parent: Path) -> str | None:
+    """A dataset folder in `parent` (one entry's status each), or None."""
+    with contextlib.suppress(OSError), os.scandir(parent) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.is_dir() and os.path.lexists(os.path.join(entry.path, DESCRIPTOR)):  # noqa: PTH118
+                    return entry.path
+    return None
 
 
 def _outside_the_datasets(target: Path, seen: Iterable[DatasetSeen]) -> None:
