@@ -194,7 +194,9 @@ def _actors_named(view: RecordView, context: DatasetContext) -> bool:
     return True
 
 
-_FEW = 24  # names up to which `in` over each is quicker than a pass over the quote's words
+# Names up to which `in` over each is as quick as the automaton: on a 20-word quote, 4 names
+# took 0.39 µs and the automaton 0.44 at any count; 8 names 0.60 (measured with ahocorasick-rs).
+_FEW = 6
 
 
 class _Names:
