@@ -8,12 +8,14 @@ valid by construction (no filtering far from the draw).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from typing import Any
 
 from hypothesis import strategies as st
 from record_strategies import DATE_TEXTS, HOST_KINDS, VERSIONS, records
 
+from validator import registry
 from validator.checks import duplicates
 from validator.checks.context import DatasetContext
 from validator.checks.visiting import multilateral_modes
@@ -50,6 +52,27 @@ def contents() -> st.SearchStrategy[bytes]:
                                  b'"id"', b"null", b"\x00", b"id,name,kind\n"])
     return st.one_of(st.binary(max_size=3000),
                      st.lists(fragments, max_size=200).map(b"".join))
+
+
+def schema_records(version: str = "1.0.0") -> st.SearchStrategy[Any]:
+    """Records drawn straight from a released record schema by hypothesis-jsonschema.
+
+    Deferred, and made once a version: building the strategy (its canonical
+    schema) takes seconds, and a test that built it for each example spent
+    most of its time there.
+    """
+    return st.deferred(lambda: _schema_records(version))
+
+
+@functools.cache
+def _schema_records(version: str) -> st.SearchStrategy[Any]:
+    import jsonschema_rs  # here: only this strategy needs them
+    from hypothesis_jsonschema import from_schema
+
+    released = registry.load(version)
+    resources = [(d["$id"], d) for d in released.documents.values() if "$id" in d]
+    return from_schema(jsonschema_rs.dereference(released.record_schema,
+                                                 registry=jsonschema_rs.Registry(resources)))
 
 
 @st.composite
