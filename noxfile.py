@@ -86,9 +86,12 @@ def schema(session: nox.Session) -> None:
 
 @nox.session
 def datasets(session: nox.Session) -> None:
-    """Run `validate datasets/` on the repository's own datasets."""
+    """Run `validate --strict datasets/` on the repository's own datasets.
+
+    Strict: a warning fails it too, as the codebook's checklist asks of a dataset.
+    """
     session.install(".")
-    session.run("validate", "datasets/", *session.posargs)
+    session.run("validate", "--strict", "datasets/", *session.posargs)
 
 
 def _npm_install(session: nox.Session, folder: str, *packages: str) -> Path:

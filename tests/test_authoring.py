@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import unicodedata
@@ -251,6 +252,27 @@ def test_new_refuses_an_article_no_span_can_cite(tmp_path: Path, capsys, data: b
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]  # no half-built folder left
 
 
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--published", "2025-03-14 05:05:35Z", "--published: published '2025-03-14 05:05:35Z' "
+                                            "is not an ISO 8601 date or date and time"),
+    ("--published", "March 14, 2025", "--published: published 'March 14, 2025' is not an ISO"),
+    ("--published", "2025-02-30", "--published: published '2025-02-30' is not a date"),
+    ("--url", "not a url", "--url: url 'not a url' is not a string (uri format)"),
+    ("--language", "english", "--language: language 'english' does not match the pattern"),
+])
+def test_new_refuses_a_source_cell_that_validate_would_refuse(
+        tmp_path: Path, capsys, option: str, value: str, message: str) -> None:
+    """Each value validate would refuse in sources.csv is an exit 2 before anything is written."""
+    code, out, err = run(capsys, "new", tmp_path / "ds", "--article", ARTICLE,
+                         "--source-id", "voa-6205843", "--title", "A title",
+                         "--publisher", "Voice of America", "--published", "2021-05-15",
+                         "--license", "public domain", option, value)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"textevents new: {message}")
+    assert err.endswith("(nothing was written)\n")
+    assert not (tmp_path / "ds").exists()
+
+
 def test_rehash_checks_then_updates_both_hashes(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "payne"
     _new(capsys, folder, ARTICLE)
@@ -258,10 +280,16 @@ def test_rehash_checks_then_updates_both_hashes(tmp_path: Path, capsys) -> None:
     article.write_text(TEXT + "An added line.\n", "utf-8")
     assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch",
                                                                   "events-empty"}
+    found = validate([str(folder)]).findings
+    new_hash = hashlib.sha256(article.read_bytes()).hexdigest()
+    assert all(f"has SHA-256 {new_hash}, not the declared '" in f.message
+               and f.message.endswith("`textevents rehash` updates the hashes")
+               for f in found if f.code == "resource-hash-mismatch")
     code, out, _ = run(capsys, "rehash", folder, "--check")
     assert code == 1
     assert [line.split(":")[0] for line in out.splitlines()] == [
         f"{folder}/datapackage.json", f"{folder}/sources.csv"]
+    assert all(line.endswith(f" -> {new_hash}") for line in out.splitlines())  # whole hashes
     assert {f.code for f in validate([str(folder)]).findings} == {"resource-hash-mismatch",
                                                                   "events-empty"}
     code, out, _ = run(capsys, "rehash", folder)

@@ -184,13 +184,18 @@ def _rehash(args: argparse.Namespace) -> int:
     for change in found:
         verb = "differs" if args.check else "updated"
         sys.stdout.write(one_line(f"{args.dataset / change.file}: hash of {change.path} "
-                                  f"{verb}: {change.old[:12]}… -> {change.new[:12]}…") + "\n")
+                                  f"{verb}: {_whole(change.old)} -> {_whole(change.new)}") + "\n")
     if args.check:
         return EXIT_CHANGES if found else EXIT_OK
     apply(args.dataset, found)
     if not found:
         sys.stdout.write(f"{args.dataset}: every hash matches\n")
     return EXIT_OK
+
+
+def _whole(digest: str) -> str:
+    """A SHA-256 whole (two that differ late look alike cut short); a longer value cut."""
+    return digest if len(digest) <= 64 else digest[:64] + "…"
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from validator import registry
 from validator.authoring.files import folder_mode
-from validator.findings import UsageError
+from validator.findings import Problem, UsageError
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 _SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -102,14 +102,44 @@ def dataset_files(name: str, title: str, article: bytes, source: Source,
              "title": source.title, "hash": f"sha256:{digest}"},
         ],
     }
+    sources_csv = _csv([sources, [str(values.get(column, "")) for column in sources]])
+    _refuse_bad_cells(sources_csv, version.table_schema("sources"))
     return {
         "datapackage.json": (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         .encode("utf-8"),
-        "sources.csv": _csv([sources, [str(values.get(column, "")) for column in sources]]),
+        "sources.csv": sources_csv,
         "actors.csv": _csv([actors]),
         "events.jsonl": b"",
         path: article,
     }
+
+
+# The option that gives each column of the sources row (`id` is the source id's).
+_OPTIONS = {"id": "--source-id", "url": "--url", "title": "--title", "publisher": "--publisher",
+            "author": "--author", "published": "--published", "language": "--language",
+            "license": "--license"}
+
+
+def _refuse_bad_cells(data: bytes, table_schema: dict[str, Any]) -> None:
+    """`UsageError` for the first cell of the sources row that `validate` would refuse.
+
+    The same checks as validate's (the Table Schema's, then ISO 8601 form for
+    dates), so that a dataset is never created only to fail at once (a date
+    such as '2025-03-14 05:05:35Z', a URL with no scheme).
+    """
+    import itertools
+
+    from validator.checks.table_dates import iso_problems
+    from validator.checks.tables import read_table, schema_problems
+
+    table = read_table(data.decode("utf-8"))
+    if isinstance(table, Problem):  # cannot be: this module wrote the table
+        raise UsageError(table.message)
+    for problem in itertools.chain(schema_problems(data, table, table_schema),
+                                   iso_problems(table, table_schema)):
+        column = problem.pointer.rpartition("/")[2]
+        option = _OPTIONS.get(column, column or "sources.csv")
+        raise UsageError(f"{option}: {problem.message} (nothing was written)")
 
 
 def create(folder: Path, files: dict[str, bytes]) -> None:

@@ -147,10 +147,24 @@ def undeclared(files: Iterable[str], paths: set[str]) -> Iterator[str]:
             yield relative
 
 
+_HEX_DIGITS = 64  # of a SHA-256
+
+
 def hash_problem(path: str, digest: str, expected: object, where: str) -> Problem | None:
     """A declared `sha256:` hash that the file's digest does not match, or None."""
     if isinstance(expected, str) and expected.startswith("sha256:") \
             and expected[7:] != digest:
-        return Problem("resource-hash-mismatch", f"{escape(path)} has SHA-256 {digest[:12]}…, "
-                       f"not {expected[7:19]}…", pointer=where)
+        return Problem("resource-hash-mismatch", hash_message(path, digest, expected[7:]),
+                       pointer=where)
     return None
+
+
+def hash_message(path: str, digest: str, expected: str) -> str:
+    """What a hash mismatch says: both hashes whole, and how to update them.
+
+    Whole: two hashes that differ late looked the same cut to their first digits.
+    A declared value longer than a SHA-256 is cut (it is the dataset's text).
+    """
+    return (f"{escape(path)} has SHA-256 {digest}, not the declared "
+            f"{escape(expected, _HEX_DIGITS + 1)}; if the file was edited on purpose, "
+            "`textevents rehash` updates the hashes")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from validator.checks.cells import CellReader, readers_of
+from validator.checks.descriptor import hash_message
 from validator.checks.meaning import is_country, withdrawn
 from validator.checks.schema_kept import by_identity
 from validator.checks.suggest import did_you_mean
@@ -361,6 +362,5 @@ def header_problem(header: tuple[str, ...], columns: tuple[str, ...]) -> Problem
 def article_hash_problem(path: str, digest: str, expected: str) -> Problem | None:
     """An article whose SHA-256 is not the one its sources row gives (when it gives one)."""
     if expected and expected != digest:
-        return Problem("resource-hash-mismatch",
-                       f"{escape(path)} has SHA-256 {digest[:12]}…, not {expected[:12]}…")
+        return Problem("resource-hash-mismatch", hash_message(path, digest, expected))
     return None
