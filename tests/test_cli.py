@@ -208,8 +208,9 @@ def test_statistics_replace_the_findings_with_a_count_per_rule(broken) -> None:
     result = run(str(folder), "--statistics")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert sorted(line.split()[2] for line in lines[:-1]) == sorted(where)
-    assert all(line.split()[0] == "1" and line.endswith("(in 1 file)") for line in lines[:-1])
+    assert sorted(line.split()[2] for line in lines[:-2]) == sorted(where)
+    assert all(line.split()[0] == "1" and line.endswith("(in 1 file)") for line in lines[:-2])
+    assert lines[-2] == f"checked against schema {NEWEST} (1 dataset)"  # as every report
     assert lines[-1] == "1 dataset, 4 records: 3 errors, 0 warnings"
     assert run(str(folder), "--statistics", "--quiet").stdout == lines[-1] + "\n"
 
@@ -395,6 +396,10 @@ def test_max_findings_limits_every_format(broken) -> None:
     github = run(str(folder), "--max-findings", "1", "--format", "github").stdout.splitlines()
     assert len(github) == 2
     assert github[1] == "::notice title=textevents --max-findings::2 more findings not shown"
+    assert "\n… 1 more finding not shown (--max-findings)\n" in run(  # one: no plural
+        str(folder), "--max-findings", "2").stdout
+    assert run(str(folder), "--max-findings", "2", "--format", "github").stdout.splitlines()[
+        -1] == "::notice title=textevents --max-findings::1 more finding not shown"
     assert len(run(str(folder), "--max-findings", "3", "--format", "github")
                .stdout.splitlines()) == 3  # all shown: no notice
     document = json.loads(run(str(folder), "--max-findings", "2", "--format", "json").stdout)

@@ -194,7 +194,7 @@ def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) ->
     assert "bad" in said
     assert not target.exists()
     assert main(["export", str(corpus), "--to", str(target), "--with-findings"]) == 0
-    assert "1 records left out" in capsys.readouterr().out
+    assert "1 record left out" in capsys.readouterr().out
     assert len(_rows(target, "events")) == 1  # the good dataset's record only
     assert {row["dataset"] for row in _rows(target, "actors")} == {
         "voa-2020-01-27-parly-pentagon", "voa-2024-08-21-taliban-doha"}
@@ -241,7 +241,7 @@ def test_with_findings_exports_a_dataset_whose_descriptor_does_not_parse(
     events.write_text(events.read_text("utf-8").replace('{"id": ', '{"summary": "x", "id": ', 1),
                       "utf-8")
     assert main(["export", str(corpus), "--to", str(tmp_path / "out"), "--with-findings"]) == 0
-    assert "1 records left out" in capsys.readouterr().out
+    assert "1 record left out" in capsys.readouterr().out
     assert {row["dataset"] for row in _rows(tmp_path / "out", "actors")} == {
         "voa-2020-01-27-parly-pentagon", str(odd)}  # named by its folder
 

@@ -178,3 +178,18 @@ def test_any_input_gives_findings_never_an_exception(raw: bytes | str, mangled: 
     for record in (raw, mangled, {**RECORD, "evidence": mangled}):
         found = check_record(record, texts=texts, actors=["x"], published={})
         assert all(f.code in RULES and f.code != "internal-error" for f in found)
+
+
+@pytest.mark.parametrize(("line", "hinted"), [
+    ("{", True),  # the first line of a record written over several lines
+    ('{"id": "a", "date": {', True),
+    ('{"id": "a"   ', True),
+    ('{"id": "a"}}', False),  # ends after its record: something else is wrong
+    ('    "id": "a",', False),
+    ("}", False),
+])
+def test_a_line_that_ends_inside_its_record_says_one_record_a_line(line: str,
+                                                                  hinted: bool) -> None:
+    (found,) = check_record(line)
+    assert found.code == "json-syntax"
+    assert ("an events file holds one whole record a line" in found.message) is hinted

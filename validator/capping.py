@@ -74,7 +74,8 @@ def capped_by_code_tagged(tagged: Iterable[tuple[T, Finding]],
             first_left.setdefault(key, finding)
     for (file, code), left in first_left.items():
         kept.append((None, Finding(file, left.line, left.column, "findings-capped",
-                                   f"{counts[(file, code)] - limit} more {code} findings in "
-                                   f"this file are not reported (the limit is {limit})",
+                                   f"{(more := counts[(file, code)] - limit)} more {code} "
+                                   f"finding{'s are' if more != 1 else ' is'} not reported "
+                                   f"in this file (the limit is {limit})",
                                    left.pointer, RULES["findings-capped"].severity)))
     return kept

@@ -240,7 +240,8 @@ def _export(args: argparse.Namespace) -> int:
 
     done = export(args.paths, args.to, args.format, with_findings=args.with_findings)
     counts = ", ".join(f"{table} {rows}" for table, rows in done.rows.items())
-    left = f"; {done.skipped} records left out (they fail their schema)" if done.skipped else ""
+    left = (f"; {done.skipped} record{'s' * (done.skipped != 1)} left out (failing their "
+            "schema)") if done.skipped else ""
     sys.stdout.write(f"exported {done.datasets} datasets to {done.folder}: rows {counts}{left}\n")
     return EXIT_OK
 

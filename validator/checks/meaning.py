@@ -218,7 +218,8 @@ def after_publication(record: JSON, context: DatasetContext) -> Iterator[Problem
     if start > latest:
         yield Problem("date-after-publication",
                       f"event starts {start.isoformat()}, after its latest report of "
-                      f"{latest.isoformat()}; mark it planned if it is", pointer="/date/start")
+                      f"{latest.isoformat()}; an event still to come has modality 'planned'",
+                      pointer="/date/start")
 
 
 def _before_reports(view: RecordView, context: DatasetContext) -> bool:

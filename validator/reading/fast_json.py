@@ -7,6 +7,7 @@ detected cheaply here and sent to `strict_json`, which locates it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -74,8 +75,17 @@ def parse_record(raw: bytes) -> JSON | Problem:
     text = decode_utf8(raw)
     if isinstance(text, Problem):
         return text
-    return parse_json(text)
+    found = parse_json(text)
+    if isinstance(found, Problem) and found.code == "json-syntax" \
+            and found.column > len(text.rstrip()):  # the line ended inside the value
+        return dataclasses.replace(found, message=found.message + UNFINISHED)
+    return found
 
+
+# A line that ends before its record does is most often a record written over several
+# lines (an editor's pretty-printing, `cat record.json >> events.jsonl`).
+UNFINISHED = ("; the line ends before its record does: an events file holds one whole "
+              "record a line (JSON Lines), such as `python3 -m json.tool --compact` writes")
 
 _REFUSED: Any = object()  # what `_fast` gives for bytes it leaves to `parse_json`
 

@@ -36,4 +36,4 @@ def github_lines(findings: Sequence[Finding], ignored: Sequence[str] = (),
         yield f"::{severity} {','.join(props)}::{workflow_data(finding.message + pointer)}"
     if hidden:
         yield (f"::notice title={workflow_property('textevents --max-findings')}::"
-               f"{hidden} more findings not shown")
+               f"{hidden} more finding{'s' * (hidden != 1)} not shown")

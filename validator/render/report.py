@@ -150,8 +150,9 @@ def write_report(out: Stream, result: Report, report_format: str, *, quiet: bool
             colour = out.isatty() and "NO_COLOR" not in os.environ
             write_lines(out, text.text_lines(shown, colour=colour, per_rule=max_per_rule))
             if hidden:
-                out.write(f"… {hidden} more findings not shown (--max-findings)\n")
-        if not (quiet or statistics) and (checked := text.versions_line(result.versions)):
+                out.write(f"… {hidden} more finding{'s' * (hidden != 1)} not shown "
+                          "(--max-findings)\n")
+        if not quiet and (checked := text.versions_line(result.versions)):
             out.write(checked + "\n")
         out.write(text.summary(result.datasets, result.records, findings, result.ignored,
                                result.beside) + "\n")
