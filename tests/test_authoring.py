@@ -253,8 +253,8 @@ def test_new_refuses_an_article_no_span_can_cite(tmp_path: Path, capsys, data: b
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("--published", "2025-03-14 05:05:35Z", "--published: published '2025-03-14 05:05:35Z' "
-                                            "is not an ISO 8601 date or date and time"),
+    ("--published", "2025-03-14 05:05:35Z", ("--published: published '2025-03-14 05:05:35Z' "
+                                             "is not an ISO 8601 date or date and time")),
     ("--published", "March 14, 2025", "--published: published 'March 14, 2025' is not an ISO"),
     ("--published", "2025-02-30", "--published: published '2025-02-30' is not a date"),
     ("--url", "not a url", "--url: url 'not a url' is not a string (uri format)"),

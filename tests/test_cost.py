@@ -358,9 +358,9 @@ def test_a_wrong_span_in_a_long_article_reads_near_it_only() -> None:
 
     text = "line of text\n" * (3 * SEARCH_WINDOW // 13) + "needle\n"
     far = len(text) - 7
-    assert _hints(text, "needle", far - 5, far + 1) == [
-        f"the quote is at start={far}, end={far + 6} (shifted by +5)"]
-    assert _hints(text, "needle", 0, 6) == []  # too far to look for
+    assert _hints(text, "needle", far - 5, far + 1) == (
+        [f"the quote is at start={far}, end={far + 6} (shifted by +5)"], "start")
+    assert _hints(text, "needle", 0, 6) == ([], "text")  # too far to look for
     for offset in (0, 12, 13, far, len(text), len(text) + 5):
         assert _position(text, offset) == position(text, offset)
 

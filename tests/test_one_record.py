@@ -193,3 +193,31 @@ def test_a_line_that_ends_inside_its_record_says_one_record_a_line(line: str,
     (found,) = check_record(line)
     assert found.code == "json-syntax"
     assert ("an events file holds one whole record a line" in found.message) is hinted
+
+
+def _span_edited(edit) -> str:
+    """The pointer of the one span-text-mismatch of RECORD with its first span edited."""
+    record = json.loads(json.dumps(RECORD))
+    edit(record["evidence"][0])
+    texts = {"newsbytes-2023-07-29": (BASE / "articles" / "newsbytes-2023-07-29.txt")
+             .read_text("utf-8")}
+    (mismatch,) = [f for f in check_record(record, texts=texts)
+                   if f.code == "span-text-mismatch"]
+    return mismatch.pointer
+
+
+def test_a_quote_that_differs_points_at_the_field_to_fix() -> None:
+    """Offsets that moved: start; the quote at its start but cut short: end; a typo: text."""
+    def shift(span):
+        span["start"] += 2
+        span["end"] += 2
+
+    def cut(span):
+        span["text"] = span["text"][:-3]
+
+    def typo(span):
+        span["text"] = span["text"].replace("e", "é", 1)
+
+    assert _span_edited(shift) == "/evidence/0/start"
+    assert _span_edited(cut) == "/evidence/0/end"
+    assert _span_edited(typo) == "/evidence/0/text"

@@ -42,25 +42,36 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return position(text, offset) if len(text) < SEARCH_WINDOW else position_in(text, offset)
 
 
-def _hints(text: str, quote: str, start: int, end: int) -> list[str]:
-    """Likely causes of a quote that differs from the cited span."""
+def _hints(text: str, quote: str, start: int, end: int) -> tuple[list[str], str]:
+    """Likely causes of a quote that differs from the cited span, and the key to fix.
+
+    The key is the span's field the finding points at: `start` when the quote
+    is in the text elsewhere (or the offsets count other units), `end` when it
+    is at the span's start but of another length, `text` when it is nowhere
+    near (the quote itself is likely mistyped).
+    """
     hints = []
     encoded16, encoded8 = _encoded(text)
     if encoded16[start * 2:end * 2].decode("utf-16-le", "replace") == quote:
         hints.append("the offsets match if counted in UTF-16 code units")
     if encoded8[start:end].decode("utf-8", "replace") == quote:
         hints.append("the offsets match if counted in UTF-8 bytes")
+    key = "start" if hints else "text"
     low, high = max(start - SEARCH_WINDOW, 0), end + SEARCH_WINDOW
     found = text.find(quote, low, high)
-    if found >= 0:
+    if found == start:  # only the end is off, or the quote is cut short or runs on
+        key = "end"
+        hints.append(f"the quote is at start={start}, end={start + len(quote)}: its end "
+                     f"is {start + len(quote) - end:+d} from the span's, or the quote is "
+                     f"{'cut short' if len(quote) < end - start else 'too long'}")
+    elif found >= 0:
         again = text.find(quote, found + 1, high)
-        shift = found - start
-        where = f"start={found}, end={found + len(quote)}"
-        hints.append(f"the quote is at {where} (shifted by {shift:+d})"
-                     + (" and elsewhere too" if again >= 0 else ""))
+        key = "start"
+        hints.append(f"the quote is at start={found}, end={found + len(quote)} (shifted by "
+                     f"{found - start:+d})" + (" and elsewhere too" if again >= 0 else ""))
     elif unicodedata.normalize("NFC", quote) != quote:
         hints.append("the quote is not NFC")
-    return hints
+    return hints, key
 
 
 def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -81,14 +92,14 @@ def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
         actual = text[start:end]
         if actual != quote:
             line, column = _position(text, start)
-            hints = _hints(text, quote, start, end)
+            hints, key = _hints(text, quote, start, end)
             at = _first_difference(quote, actual)
             yield Problem("span-text-mismatch",
                           f"quote differs from {article.path}:{line}:{column} at its character "
                           f"{at + 1}: the quote has {escape(_around(quote, at))}, the text "
                           f"{escape(_around(actual, at))}"
                           + (f"; {'; '.join(hints)}" if hints else ""),
-                          pointer=join(ptr, "start"))
+                          pointer=join(ptr, key))
 
 
 def _first_difference(a: str, b: str) -> int:
