@@ -209,6 +209,9 @@ def test_a_new_dataset_passes_validate_and_cites_its_article(tmp_path: Path, cap
     code, out, err = _new(capsys, folder, ARTICLE)
     assert (code, err) == (0, "")
     assert "add records to events.jsonl" in out
+    assert out.splitlines()[1] == (  # what no option gave is said
+        "the records' licence is CC-BY-4.0 and their contributor 'textevents contributor' "
+        "(give yours with --contributor): edit datapackage.json to change them")
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
         "actors.csv", "articles", "articles/voa-6205843.txt", "datapackage.json",
         "events.jsonl", "sources.csv"]

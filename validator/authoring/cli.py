@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+CONTRIBUTOR = "textevents contributor"  # what `new` writes when --contributor is not given
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--license", required=True,
                      help="the article text's licence, e.g. 'public domain (US government work)'")
     new.add_argument("--dataset-title", help="default: the article's title")
-    new.add_argument("--contributor", default="textevents contributor")
+    new.add_argument("--contributor", default=CONTRIBUTOR,
+                     help="who codes the records (datapackage.json's contributors)")
     rehash = commands.add_parser("rehash", help="recompute a dataset's hashes after an edit")
     rehash.add_argument("dataset", type=Path, help="the dataset folder")
     rehash.add_argument("--check", action="store_true",
@@ -174,6 +176,11 @@ def _new(args: argparse.Namespace) -> int:
     create(args.folder, files)
     sys.stdout.write(f"created {args.folder}: add records to events.jsonl and actors to "
                      f"actors.csv, then run: validate {args.folder}\n")
+    # What it wrote that no option gave: the contributor and licence of the records.
+    yours = " (give yours with --contributor)" if args.contributor == CONTRIBUTOR else ""
+    sys.stdout.write(f"the records' licence is CC-BY-4.0 and their contributor "
+                     f"{one_line(args.contributor)!r}{yours}: "
+                     "edit datapackage.json to change them\n")
     return EXIT_OK
 
 
