@@ -74,7 +74,9 @@ def test_a_declared_hash_must_match(expected: object, mismatch: bool) -> None:
     assert (problem is not None) == mismatch
     if problem:
         assert (problem.code, problem.pointer) == ("resource-hash-mismatch", "/resources/0/hash")
-        assert problem.message == "'events.jsonl' has SHA-256 aaaaaaaaaaaa…, not 000000000000…"
+        assert problem.message == (f"'events.jsonl' has SHA-256 {'a' * 64}, not the declared "
+                                   f"'{'0' * 64}'; if the file was edited on purpose, "
+                                   "`textevents rehash` updates the hashes")
 
 
 def _at_1_2_0(tmp_path: Path) -> Path:

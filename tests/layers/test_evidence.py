@@ -31,12 +31,13 @@ from validator.escaping import escape
 SHORT_TEXT = "Intro 🚀 — café\nSecond line with the quote here.\n"
 
 
-def mismatch(start: int, end: int, quote: str) -> str:
+def mismatch(start: int, end: int, quote: str, field: str = "start") -> str:
+    """The message of the one mismatch of a span; it points at `field` (the one to fix)."""
     record = {"evidence": [{"source": "s", "start": start, "end": end, "text": quote}]}
     context = DatasetContext("1.0.0", frozenset(), {"s": Article("s", "a.txt", SHORT_TEXT, None)})
     (problem,) = span_problems(record, context)
     assert problem.code == "span-text-mismatch"
-    assert problem.pointer == "/evidence/0/start"
+    assert problem.pointer == f"/evidence/0/{field}"
     return problem.message
 
 
@@ -71,8 +72,8 @@ def test_span_checks_go_on_past_a_span_out_of_range() -> None:
     record["evidence"][0]["end"] = len(ARTICLE_TEXT) + 1
     record["evidence"][1]["text"] = "zzz"  # found nowhere and NFC: no hint to give
     problems = list(span_problems(record, CONTEXT))
-    assert [(p.code, p.pointer) for p in problems] == [
-        ("span-out-of-range", "/evidence/0/end"), ("span-text-mismatch", "/evidence/1/start")]
+    assert [(p.code, p.pointer) for p in problems] == [  # a quote found nowhere: its text
+        ("span-out-of-range", "/evidence/0/end"), ("span-text-mismatch", "/evidence/1/text")]
     from validator.escaping import escape
     from validator.reading.text import position
 
@@ -127,9 +128,10 @@ def test_shift_hint_says_when_the_quote_is_also_elsewhere() -> None:
     from validator.checks.evidence import _hints
 
     text = "aaab"
-    assert _hints(text, "aa", 2, 4)[-1] == (
-        "the quote is at start=0, end=2 (shifted by -2) and elsewhere too")
-    assert _hints("xaab", "aa", 0, 2)[-1] == "the quote is at start=1, end=3 (shifted by +1)"
+    assert _hints(text, "aa", 2, 4) == (
+        ["the quote is at start=0, end=2 (shifted by -2) and elsewhere too"], "start")
+    assert _hints("xaab", "aa", 0, 2) == (
+        ["the quote is at start=1, end=3 (shifted by +1)"], "start")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -188,13 +190,13 @@ def test_a_quote_that_differs_late_shows_where_and_both_sides_around_it() -> Non
     """Excerpts from the start of two long passages would read the same: show the difference."""
     quote = "Second line with the quote here!"
     start = SHORT_TEXT.index("Second")
-    assert mismatch(start, start + len(quote), quote) == (
+    assert mismatch(start, start + len(quote), quote, "text") == (  # a typo: the quote's
         "quote differs from a.txt:2:1 at its character 32: the quote has "
         "'…quote here!', the text '…quote here.'")
 
 
 def test_an_nfd_quote_is_named() -> None:
-    assert mismatch(0, 5, "cafe\u0301x").endswith("'Intro'; the quote is not NFC")
+    assert mismatch(0, 5, "cafe\u0301x", "text").endswith("'Intro'; the quote is not NFC")
 
 
 def test_text_problems_are_located_at_the_offending_character() -> None:

@@ -668,8 +668,8 @@ def test_a_run_locates_each_transfer_finding_and_caps_them_a_file(tmp_path) -> N
         ("findings-capped", 5 + MAX_FINDINGS_PER_RULE)]
     first = text.splitlines()[4]
     assert findings[0].column == first.index('"agreed"') + 1
-    assert findings[-1].message == ("2 more stage-inconsistent findings in this file are not "
-                                    f"reported (the limit is {MAX_FINDINGS_PER_RULE})")
+    assert findings[-1].message == ("2 more stage-inconsistent findings are not reported in "
+                                    f"this file (the limit is {MAX_FINDINGS_PER_RULE})")
     assert findings[-1].column == 1  # a finding with a line has a column: 0 goes with line 0
     # The one task of a file is judged where it is checked; a file split in chunks, by the
     # run once every chunk is back: the same findings either way.

@@ -176,7 +176,8 @@ def test_a_reference_into_the_same_table_names_its_closest_key(affiliation: str,
     (problem,) = table_problems(text.encode(), table,
                                 registry.load("1.0.0").table_schema("actors"))
     assert problem.code == "table-foreign-key"
-    assert problem.message.endswith(f'as "id"{hint}')
+    assert problem.message == (f"affiliation '{affiliation}' is not the id of any row of "
+                               f"this table{hint}")
 
 
 @pytest.mark.parametrize(("foreign_keys", "row_number", "field", "hint"), [

@@ -72,4 +72,30 @@ def own_words(kind: str, name: str | None, cell: object, note: str, message: str
         earlier = _EARLIER_ROW.search(note)
         where = f" (line {line_of(int(earlier.group(1)))})" if earlier else ""
         return f"{name} {value} is in an earlier row too{where}; each row needs its own"
+    if kind == "foreign-key" and (worded := _foreign_key(name, message, table_schema)):
+        return worded
     return escape(message, 200)[1:-1]
+
+
+_LOOKUP = re.compile(r'values "(.*)" not found in the lookup table')
+
+
+def _foreign_key(name: str | None, message: str, table_schema: JSON) -> str | None:
+    """A foreign key's error in words: which value is not found, and where it is looked for.
+
+    frictionless says 'not found in the lookup table "" as "id"' for a key into
+    the same table; None where the key or the value cannot be read.
+    """
+    found = _LOOKUP.search(message)
+    if found is None:
+        return None
+    for key in table_schema.get("foreignKeys", ()):
+        fields = [key["fields"]] if isinstance(key.get("fields"), str) else key.get("fields")
+        reference = key.get("reference") or {}
+        target = reference.get("fields")
+        target = target[0] if isinstance(target, list) and target else target
+        if fields and fields[0] == name and isinstance(target, str):
+            table = f"the {reference['resource']} table" if reference.get("resource") \
+                else "this table"
+            return f"{name} {escape(found.group(1))} is not the {target} of any row of {table}"
+    return None
