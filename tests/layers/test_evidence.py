@@ -814,3 +814,11 @@ def test_the_field_message_says_where_to_point_a_span() -> None:
         "/diplomatic_visit/meetings/0/roles/0 is cited by no span: point the span that shows "
         "it at /diplomatic_visit/meetings/0/roles/0, or at /diplomatic_visit/meetings/0 (a span "
         "of that meeting with no pointer) when one sentence shows several of its fields")
+
+
+def test_a_typographic_character_typed_plain_is_named() -> None:
+    """'-' for the article's em dash: the finding says which character the text has."""
+    start = SHORT_TEXT.index("🚀")
+    assert mismatch(start, start + 4, "🚀 - ", "text").endswith(
+        "; the text has U+2014 EM DASH where the quote has U+002D: copy the article's character")
+    assert "copy the article's character" not in mismatch(start, start + 4, "🚀 x ", "text")

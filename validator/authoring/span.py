@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from validator.checks.evidence import TYPED
 from validator.escaping import escape
 from validator.findings import UsageError
 
@@ -39,10 +40,6 @@ QUOTE_SHOWN = 60
 # of characters: 300 characters in 40,000 take 4% of the budget.
 MAX_HINTED_QUOTE = 1_000
 HINT_BUDGET = 5_000_000  # characters of article times (words of 64 characters of quote) squared
-# Characters a keyboard types for the typographic ones news text uses.
-_TYPED = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-                        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +131,8 @@ def nearest(text: str, quote: str) -> Near | None:
     normal = unicodedata.normalize("NFC", quote)
     if normal != quote and (at := text.find(normal)) >= 0:
         return Near(at, at + len(normal), normal, "the quote is not NFC; its NFC form is here")
-    typed = text.translate(_TYPED)
-    at = typed.find(quote.translate(_TYPED))
+    typed = text.translate(TYPED)
+    at = typed.find(quote.translate(TYPED))
     if at >= 0:  # translation maps one character to one: offsets carry over
         passage = text[at:at + len(quote)]
         index = next(i for i, (a, b) in enumerate(zip(quote, passage, strict=True)) if a != b)
