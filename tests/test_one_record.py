@@ -187,6 +187,8 @@ def test_any_input_gives_findings_never_an_exception(raw: bytes | str, mangled: 
     ('{"id": "a"}}', False),  # ends after its record: something else is wrong
     ('    "id": "a",', False),
     ("}", False),
+    ('{"id": "a"}\u00a0', False),  # a complete record, then what JSON does not skip
+    ('{"id": "a"}\x0c', False),
 ])
 def test_a_line_that_ends_inside_its_record_says_one_record_a_line(line: str,
                                                                   hinted: bool) -> None:

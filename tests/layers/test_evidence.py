@@ -128,8 +128,14 @@ def test_shift_hint_says_when_the_quote_is_also_elsewhere() -> None:
     from validator.checks.evidence import _hints
 
     text = "aaab"
-    assert _hints(text, "aa", 2, 4) == (
-        ["the quote is at start=0, end=2 (shifted by -2) and elsewhere too"], "start")
+    assert _hints(text, "aa", 2, 4) == (  # the nearest of its places
+        ["the quote is at start=1, end=3 (shifted by -1) and elsewhere too"], "start")
+    assert _hints("the cat sat. the cat ran.", "the cat", 13, 19) == (  # at its start: end
+        [("the quote is at start=13, end=20: the span ends 1 character early, or the quote "
+         "runs on")], "end")
+    assert _hints("the cat sat. the cat ran.", "the", 13, 19) == (
+        [("the quote is at start=13, end=16: the span ends 3 characters late, or the quote "
+         "is cut short")], "end")
     assert _hints("xaab", "aa", 0, 2) == (
         ["the quote is at start=1, end=3 (shifted by +1)"], "start")
 
@@ -822,3 +828,10 @@ def test_a_typographic_character_typed_plain_is_named() -> None:
     assert mismatch(start, start + 4, "🚀 - ", "text").endswith(
         "; the text has U+2014 EM DASH where the quote has U+002D: copy the article's character")
     assert "copy the article's character" not in mismatch(start, start + 4, "🚀 x ", "text")
+    # Found word for word elsewhere: the quote is right, and no character is to be changed.
+    text = "a - b and a — b"
+    record = {"evidence": [{"source": "s", "start": 10, "end": 15, "text": "a - b"}]}
+    context = DatasetContext("1.0.0", frozenset(), {"s": Article("s", "a.txt", text, None)})
+    (problem,) = span_problems(record, context)
+    assert problem.pointer == "/evidence/0/start"
+    assert problem.message.endswith("; the quote is at start=0, end=5 (shifted by -10)")

@@ -63,10 +63,10 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 def _hints(text: str, quote: str, start: int, end: int) -> tuple[list[str], str]:
     """Likely causes of a quote that differs from the cited span, and the key to fix.
 
-    The key is the span's field the finding points at: `start` when the quote
-    is in the text elsewhere (or the offsets count other units), `end` when it
-    is at the span's start but of another length, `text` when it is nowhere
-    near (the quote itself is likely mistyped).
+    The key is the span's field the finding points at: `end` when the quote
+    stands at the span's start (only its length differs), `start` when it
+    stands elsewhere (the nearest place is named) or the offsets count other
+    units, `text` when it is nowhere near (the quote itself is likely mistyped).
     """
     hints = []
     encoded16, encoded8 = _encoded(text)
@@ -74,22 +74,29 @@ def _hints(text: str, quote: str, start: int, end: int) -> tuple[list[str], str]
         hints.append("the offsets match if counted in UTF-16 code units")
     if encoded8[start:end].decode("utf-8", "replace") == quote:
         hints.append("the offsets match if counted in UTF-8 bytes")
-    key = "start" if hints else "text"
+    # At its start: only the end is off, or the quote is cut short or runs on.
+    if not hints and text.startswith(quote, start):
+        off = end - start - len(quote)  # > 0: the span runs past the quote
+        how = "late, or the quote is cut short" if off > 0 else "early, or the quote runs on"
+        hint = (f"the quote is at start={start}, end={start + len(quote)}: the span ends "
+                f"{abs(off)} character{'s' * (abs(off) != 1)} {how}")
+        return [hint], "end"
     low, high = max(start - SEARCH_WINDOW, 0), end + SEARCH_WINDOW
-    found = text.find(quote, low, high)
-    if found == start:  # only the end is off, or the quote is cut short or runs on
-        key = "end"
-        hints.append(f"the quote is at start={start}, end={start + len(quote)}: its end "
-                     f"is {start + len(quote) - end:+d} from the span's, or the quote is "
-                     f"{'cut short' if len(quote) < end - start else 'too long'}")
-    elif found >= 0:
-        again = text.find(quote, found + 1, high)
-        key = "start"
-        hints.append(f"the quote is at start={found}, end={found + len(quote)} (shifted by "
-                     f"{found - start:+d})" + (" and elsewhere too" if again >= 0 else ""))
-    elif unicodedata.normalize("NFC", quote) != quote:
+    after = text.find(quote, start, high)
+    before = text.rfind(quote, low, start + len(quote) - 1)
+    nearest = min((at for at in (before, after) if at >= 0), key=lambda at: abs(at - start),
+                  default=-1)
+    if nearest >= 0:
+        again = (before >= 0 and after >= 0) or text.find(quote, nearest + 1, high) >= 0 \
+            or text.rfind(quote, low, nearest + len(quote) - 1) >= 0
+        hints.append(f"the quote is at start={nearest}, end={nearest + len(quote)} (shifted "
+                     f"by {nearest - start:+d})" + (" and elsewhere too" if again else ""))
+        return hints, "start"
+    if hints:  # offsets in other units: the quote is right, the offsets are not
+        return hints, "start"
+    if unicodedata.normalize("NFC", quote) != quote:
         hints.append("the quote is not NFC")
-    return hints, key
+    return hints, "text"
 
 
 def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
@@ -112,7 +119,8 @@ def span_problems(record: JSON, context: DatasetContext) -> Iterator[Problem]:
             line, column = _position(text, start)
             hints, key = _hints(text, quote, start, end)
             at = _first_difference(quote, actual)
-            if (typed := _typed_hint(quote, actual, at)) is not None:
+            # Only where the quote is nowhere: a quote found elsewhere is right as it is.
+            if key == "text" and (typed := _typed_hint(quote, actual, at)) is not None:
                 hints.append(typed)
             yield Problem("span-text-mismatch",
                           f"quote differs from {article.path}:{line}:{column} at its character "

@@ -75,17 +75,27 @@ def parse_record(raw: bytes) -> JSON | Problem:
     text = decode_utf8(raw)
     if isinstance(text, Problem):
         return text
-    found = parse_json(text)
+    return unfinished(parse_json(text), text)
+
+
+# A line that ends before its record does is a record cut short, or one written over
+# several lines (an editor's pretty-printing, `cat record.json >> events.jsonl`).
+UNFINISHED = ("; the line ends before its record does: an events file holds one whole "
+              "record a line (JSON Lines), so a record is cut short or written over several "
+              "lines (`python3 -m json.tool --compact` writes one on one line)")
+
+
+def unfinished(found: JSON | Problem, line: str) -> JSON | Problem:
+    """`found` (a line's parse), with UNFINISHED said when the line ended inside its value.
+
+    JSON's own whitespace only is trailing (U+00A0 and the like are not JSON's), and
+    'Extra data' is a value that ended before the line did.
+    """
     if isinstance(found, Problem) and found.code == "json-syntax" \
-            and found.column > len(text.rstrip()):  # the line ended inside the value
+            and not found.message.startswith("Extra data") \
+            and found.column > len(line.rstrip(" \t\r\n")):
         return dataclasses.replace(found, message=found.message + UNFINISHED)
     return found
-
-
-# A line that ends before its record does is most often a record written over several
-# lines (an editor's pretty-printing, `cat record.json >> events.jsonl`).
-UNFINISHED = ("; the line ends before its record does: an events file holds one whole "
-              "record a line (JSON Lines), such as `python3 -m json.tool --compact` writes")
 
 _REFUSED: Any = object()  # what `_fast` gives for bytes it leaves to `parse_json`
 
