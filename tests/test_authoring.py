@@ -260,8 +260,13 @@ def test_new_refuses_an_article_no_span_can_cite(tmp_path: Path, capsys, data: b
                                              "is not an ISO 8601 date or date and time")),
     ("--published", "March 14, 2025", "--published: published 'March 14, 2025' is not an ISO"),
     ("--published", "2025-02-30", "--published: published '2025-02-30' is not a date"),
-    ("--url", "not a url", "--url: url 'not a url' is not a string (uri format)"),
+    ("--url", "not a url", ("--url: url 'not a url' is not a URI with a scheme (such as "
+                           "https://…)")),
     ("--language", "english", "--language: language 'english' does not match the pattern"),
+    ("--title", "x" * 400, "--dataset-title (default: --title): 'xxxx"),  # the profile's
+    ("--contributor", "", '--contributor: "" is shorter than 1 character'),
+    ("--title", "a\rb", "--title: holds a control character (U+000D)"),
+    ("--author", "caf\udcff", "--author: not UTF-8"),  # bytes the shell gave, not UTF-8
 ])
 def test_new_refuses_a_source_cell_that_validate_would_refuse(
         tmp_path: Path, capsys, option: str, value: str, message: str) -> None:
@@ -272,8 +277,9 @@ def test_new_refuses_a_source_cell_that_validate_would_refuse(
                          "--license", "public domain", option, value)
     assert (code, out) == (2, "")
     assert err.startswith(f"textevents new: {message}")
-    assert err.endswith("(nothing was written)\n")
+    assert err.endswith(("(nothing was written)\n", "one line\n", "in UTF-8\n"))
     assert not (tmp_path / "ds").exists()
+    assert list(tmp_path.iterdir()) == []  # no half-built folder left either
 
 
 def test_rehash_checks_then_updates_both_hashes(tmp_path: Path, capsys) -> None:

@@ -190,7 +190,7 @@ def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) ->
     target = tmp_path / "out"
     assert main(["export", str(corpus), "--to", str(target)]) == 2
     said = capsys.readouterr().err
-    assert "1 dataset(s) have errors" in said
+    assert "1 dataset has errors" in said
     assert "bad" in said
     assert not target.exists()
     assert main(["export", str(corpus), "--to", str(target), "--with-findings"]) == 0
@@ -215,7 +215,7 @@ def test_errors_are_refused_however_the_datasets_are_named(
     out.parent.mkdir()
     for named in (".", "events.jsonl"):
         assert main(["export", named, "--to", str(out)]) == 2
-        assert "1 dataset(s) have errors: .;" in capsys.readouterr().err
+        assert "1 dataset has errors: .;" in capsys.readouterr().err
     assert not out.exists()
     monkeypatch.chdir(tmp_path)
     shutil.copytree(DATASETS / "voa-2020-01-27-parly-pentagon", tmp_path / "corpus" / "good")
@@ -264,6 +264,6 @@ def test_a_refusal_names_a_dataset_without_its_control_characters(tmp_path: Path
     (bad / "events.jsonl").write_text("[1]\n", "utf-8")
     assert main(["export", str(corpus), "--to", str(tmp_path / "out")]) == 2
     said = capsys.readouterr().err
-    assert "1 dataset(s) have errors" in said
+    assert "1 dataset has errors" in said
     assert "\x1b" not in said
     assert "\x07" not in said

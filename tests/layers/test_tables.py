@@ -330,3 +330,23 @@ def test_a_datetime_cell_reads_as_dateutil_reads_it(cell: str) -> None:
                 for moment in (value, expected[0])] == [
             None if value.tzinfo is None else value.tzinfo.utcoffset(value)] * 2
 
+
+
+@pytest.mark.parametrize(("name", "message", "worded"), [
+    ("affiliation", ('Row at position "3" violates the foreign key: for "affiliation": values '
+     '"rus\nsia" not found in the lookup table "" as "id"'),
+     "affiliation 'rus\\u000asia' is not the id of any row of this table"),
+    ("actor", ('Row at position "3" violates the foreign key: for "actor": values "x" not '
+     'found in the lookup table "actors" as "id"'), ("actor 'x' is not the id of any row of the "
+     "actors table")),
+    # Several fields: frictionless' words name them all.
+    ("parent", ('Row at position "3" violates the foreign key: for "parent, other": values '
+     '"rusia, q" not found in the lookup table "" as "id, parent"'),
+     ('Row at position "3" violates the foreign key: for "parent, other": values "rusia, q" '
+     'not found in the lookup table "" as "id, parent"')),
+])
+def test_a_foreign_key_error_in_the_validator_s_words(name: str, message: str,
+                                                      worded: str) -> None:
+    from validator.checks.table_messages import own_words
+
+    assert own_words("foreign-key", name, None, "", message, {}, lambda row: row) == worded

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from validator.escaping import one_line
+from validator.escaping import escape, one_line
 from validator.findings import UsageError
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def _new(args: argparse.Namespace) -> int:
     # What it wrote that no option gave: the contributor and licence of the records.
     yours = " (give yours with --contributor)" if args.contributor == CONTRIBUTOR else ""
     sys.stdout.write(f"the records' licence is CC-BY-4.0 and their contributor "
-                     f"{one_line(args.contributor)!r}{yours}: "
+                     f"{escape(args.contributor, 80)}{yours}: "
                      "edit datapackage.json to change them\n")
     return EXIT_OK
 
@@ -249,7 +249,8 @@ def _export(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{table} {rows}" for table, rows in done.rows.items())
     left = (f"; {done.skipped} record{'s' * (done.skipped != 1)} left out (failing their "
             "schema)") if done.skipped else ""
-    sys.stdout.write(f"exported {done.datasets} datasets to {done.folder}: rows {counts}{left}\n")
+    sys.stdout.write(f"exported {done.datasets} dataset{'s' * (done.datasets != 1)} to "
+                     f"{done.folder}: rows {counts}{left}\n")
     return EXIT_OK
 
 

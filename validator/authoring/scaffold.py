@@ -16,7 +16,7 @@ from typing import Any
 
 from validator import registry
 from validator.authoring.files import folder_mode
-from validator.findings import Problem, UsageError
+from validator.findings import UsageError
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 _SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -69,6 +69,24 @@ def _table_schema(version: registry.SchemaVersion, table: str) -> dict[str, Any]
     return {"schema": version.table_schema(table)}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain_text(option: str, value: str) -> None:
+    """`UsageError` for an option's value that is not UTF-8 or holds a control character.
+
+    A line break in a title would break its CSV row (the csv module quotes no
+    lone CR with LF line ends); no title or name needs one.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the shell gave that are not UTF-8 (surrogate escapes)
+        raise UsageError(f"{option}: not UTF-8; give the value in UTF-8") from None
+    if (found := _CONTROL.search(value)) is not None:
+        raise UsageError(f"{option}: holds a control character (U+{ord(found.group()):04X}); "
+                         "give plain text on one line")
+
+
 def dataset_files(name: str, title: str, article: bytes, source: Source,
                   contributor: str) -> dict[str, bytes]:
     """The files of a new dataset (relative path -> bytes), for the newest schema version."""
@@ -77,6 +95,9 @@ def dataset_files(name: str, title: str, article: bytes, source: Source,
                          "and '-', starting with a letter or digit")
     if not _SOURCE_ID.fullmatch(source.id):
         raise UsageError(f"source id {source.id!r}: use letters, digits, '.', '_', ':' and '-'")
+    for field, value in [*dataclasses.asdict(source).items(), ("dataset title", title),
+                         ("contributor", contributor)]:
+        _plain_text(_OPTIONS["sources.csv"].get(field, f"--{field.replace(' ', '-')}"), value)
     article_text(article)
     version = registry.load(registry.versions()[-1])
     path = f"articles/{source.id.replace(':', '-')}.txt"
@@ -103,7 +124,6 @@ def dataset_files(name: str, title: str, article: bytes, source: Source,
         ],
     }
     sources_csv = _csv([sources, [str(values.get(column, "")) for column in sources]])
-    _refuse_bad_cells(sources_csv, version.table_schema("sources"))
     return {
         "datapackage.json": (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         .encode("utf-8"),
@@ -114,32 +134,37 @@ def dataset_files(name: str, title: str, article: bytes, source: Source,
     }
 
 
-# The option that gives each column of the sources row (`id` is the source id's).
-_OPTIONS = {"id": "--source-id", "url": "--url", "title": "--title", "publisher": "--publisher",
-            "author": "--author", "published": "--published", "language": "--language",
-            "license": "--license"}
+# The option that gave each place of the new files that validate may refuse.
+_OPTIONS = {"sources.csv": {"id": "--source-id", "url": "--url", "title": "--title",
+                            "publisher": "--publisher", "author": "--author",
+                            "published": "--published", "language": "--language",
+                            "license": "--license"},
+            "datapackage.json": {"title": "--dataset-title (default: --title)",
+                                 "contributors": "--contributor", "name": "the folder's name",
+                                 "resources": "--title or --source-id"}}
 
 
-def _refuse_bad_cells(data: bytes, table_schema: dict[str, Any]) -> None:
-    """`UsageError` for the first cell of the sources row that `validate` would refuse.
+def _refuse(built: Path) -> None:
+    """`UsageError` saying, by option, what `validate` refuses in a dataset just built.
 
-    The same checks as validate's (the Table Schema's, then ISO 8601 form for
-    dates), so that a dataset is never created only to fail at once (a date
-    such as '2025-03-14 05:05:35Z', a URL with no scheme).
+    The whole validator, so that `new` never creates a dataset that fails at
+    once (a date such as '2025-03-14 05:05:35Z', a URL with no scheme, a title
+    longer than the profile allows), and refuses nothing validate accepts.
     """
-    import itertools
+    from validator import validate
+    from validator.findings import Severity
 
-    from validator.checks.table_dates import iso_problems
-    from validator.checks.tables import read_table, schema_problems
-
-    table = read_table(data.decode("utf-8"))
-    if isinstance(table, Problem):  # cannot be: this module wrote the table
-        raise UsageError(table.message)
-    for problem in itertools.chain(schema_problems(data, table, table_schema),
-                                   iso_problems(table, table_schema)):
-        column = problem.pointer.rpartition("/")[2]
-        option = _OPTIONS.get(column, column or "sources.csv")
-        raise UsageError(f"{option}: {problem.message} (nothing was written)")
+    report = validate([str(built)], alone=True)
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    if not errors:
+        return
+    first = errors[0]
+    file = Path(first.file).name
+    place = first.pointer.split("/")[-1 if file == "sources.csv" else 1] if first.pointer \
+        else ""
+    option = _OPTIONS.get(file, {}).get(place, file)
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise UsageError(f"{option}: {first.message}{more} (nothing was written)")
 
 
 def create(folder: Path, files: dict[str, bytes]) -> None:
@@ -157,6 +182,7 @@ def create(folder: Path, files: dict[str, bytes]) -> None:
             target = building / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        _refuse(building)
         for made in [building, *(p for p in building.rglob("*") if p.is_dir())]:
             made.chmod(folder_mode())
         building.rename(folder)

@@ -66,36 +66,35 @@ def own_words(kind: str, name: str | None, cell: object, note: str, message: str
         if (field.get("type"), field.get("format")) == ("datetime", "any"):  # schema 1.2.0
             return (f"{name} {value} is not a date or a date and time "
                     "(as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, say)")
+        if (field.get("type"), field.get("format")) == ("string", "uri"):
+            return f"{name} {value} is not a URI with a scheme (such as https://…)"
         return (f"{name} {value} is not a {field.get('type', 'value')} "
                 f"({field.get('format', 'default')} format)")
     if kind == "unique-error":
         earlier = _EARLIER_ROW.search(note)
         where = f" (line {line_of(int(earlier.group(1)))})" if earlier else ""
         return f"{name} {value} is in an earlier row too{where}; each row needs its own"
-    if kind == "foreign-key" and (worded := _foreign_key(name, message, table_schema)):
+    if kind == "foreign-key" and (worded := _foreign_key(name, message)):
         return worded
     return escape(message, 200)[1:-1]
 
 
-_LOOKUP = re.compile(r'values "(.*)" not found in the lookup table')
+_LOOKUP = re.compile(r'for "([^"]*)": values "(.*)" not found in the lookup table '
+                     r'"([^"]*)" as "([^"]*)"', re.DOTALL)
 
 
-def _foreign_key(name: str | None, message: str, table_schema: JSON) -> str | None:
-    """A foreign key's error in words: which value is not found, and where it is looked for.
+def _foreign_key(name: str | None, message: str) -> str | None:
+    """A one-field foreign key's error in words: the value not found, and where it is sought.
 
     frictionless says 'not found in the lookup table "" as "id"' for a key into
-    the same table; None where the key or the value cannot be read.
+    the same table.  A key of several fields keeps frictionless' words (they
+    name every field), as does a message of another form.
     """
     found = _LOOKUP.search(message)
-    if found is None:
+    if found is None or found.group(1) != name or ", " in found.group(1):
         return None
-    for key in table_schema.get("foreignKeys", ()):
-        fields = [key["fields"]] if isinstance(key.get("fields"), str) else key.get("fields")
-        reference = key.get("reference") or {}
-        target = reference.get("fields")
-        target = target[0] if isinstance(target, list) and target else target
-        if fields and fields[0] == name and isinstance(target, str):
-            table = f"the {reference['resource']} table" if reference.get("resource") \
-                else "this table"
-            return f"{name} {escape(found.group(1))} is not the {target} of any row of {table}"
-    return None
+    _, value, resource, target = found.groups()
+    if ", " in target:
+        return None
+    table = f"the {resource} table" if resource else "this table"
+    return f"{name} {escape(value)} is not the {target} of any row of {table}"

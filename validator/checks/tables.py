@@ -251,9 +251,10 @@ def shape_problems(table: Table, columns: tuple[str, ...]) -> list[Problem] | No
                 for index, cells in table.misshapen[:MAX_MISSHAPEN_ROWS]]
     if len(table.misshapen) > MAX_MISSHAPEN_ROWS:
         index = table.misshapen[MAX_MISSHAPEN_ROWS][0]
-        problems.append(Problem("findings-capped", f"{len(table.misshapen) - MAX_MISSHAPEN_ROWS}"
-                                " more rows of another width than the header are not reported",
-                                table.rows[index][0], 1, pointer(index)))
+        more = len(table.misshapen) - MAX_MISSHAPEN_ROWS
+        problems.append(Problem("findings-capped", f"{more} more row{'s' * (more != 1)} of "
+                                f"another width than the header {'are' if more != 1 else 'is'} "
+                                "not reported", table.rows[index][0], 1, pointer(index)))
     return problems
 
 

@@ -80,7 +80,9 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
         broken = _broken(failing, report.seen)
         shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5
                                          else "")
-        raise UsageError(f"{len(broken)} dataset(s) have errors: {shown}; run validate on "
+        many = len(broken) != 1
+        raise UsageError(f"{len(broken)} dataset{'s' * many} {'have' if many else 'has'} "
+                         f"errors: {shown}; run validate on "
                          "them, or export --with-findings to leave out the records that fail "
                          "their schema")
     rows = dict.fromkeys(TABLES, 0)
