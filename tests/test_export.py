@@ -19,6 +19,7 @@ import pytest
 from validator.authoring.cli import main
 from validator.checks.walk import actor_refs, dates, spans
 from validator.export.tables import TABLES
+from validator.pointers import resolve
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS = REPO / "datasets"
@@ -51,6 +52,10 @@ def test_every_table_has_its_columns_and_a_row_for_each_thing(exported: Path) ->
     assert len(_rows(exported, "evidence")) == sum(len(list(spans(r))) for r in records)
     assert len(_rows(exported, "dates")) == sum(len(list(dates(r))) for r in records)
     assert len(_rows(exported, "links")) == sum(len(r.get("links", [])) for r in records)
+    assert len(_rows(exported, "responses")) == sum(
+        len(r.get("arms_allegation", {}).get("responses", [])) for r in records)
+    assert len(_rows(exported, "meetings")) == sum(
+        len(r.get("diplomatic_visit", {}).get("meetings", [])) for r in records)
     actors = sum(len(_rows(folder, "actors")) for folder in DATASETS.iterdir())
     assert len(_rows(exported, "actors")) == actors
     aliases = sum(len(_rows(folder, "aliases")) for folder in DATASETS.iterdir()
@@ -94,6 +99,32 @@ def test_a_visit_s_roles_come_out_by_name(exported: Path) -> None:
     roles = {row["role"] for row in _rows(exported, "participants")}
     assert {"visitor", "host", "listed", "supplier", "recipient", "claimant",
             "responder"} <= roles
+
+
+def test_what_an_analyst_asks_is_in_the_tables(exported: Path) -> None:
+    """Who denied an allegation, a date's bounds, who the claim is from, where a span points."""
+    records = {r["id"]: r for r in _records()}
+    responses = _rows(exported, "responses")
+    assert {"denial", "confirmation"} <= {row["kind"] for row in responses}
+    for row in responses:
+        response = resolve(records[row["record_id"]], row["pointer"])
+        assert (row["actor_id"], row["kind"]) == (response["actor"], response["kind"])
+    for row in _rows(exported, "meetings"):
+        meeting = resolve(records[row["record_id"]], row["pointer"])
+        assert row["description"] == meeting.get("description", "")
+    events = {row["record_id"]: row for row in _rows(exported, "events")}
+    bounded = [i for i, r in records.items() if "start_bound" in r["date"]]
+    assert bounded
+    assert all(events[i]["date_start_bound"] == records[i]["date"]["start_bound"]
+               for i in bounded)
+    described = [i for i, r in records.items()
+                 if "description" in r.get("arms_allegation", {}).get("claimant", {})]
+    assert described
+    assert all(events[i]["claimant_description"] for i in described)
+    for row in _rows(exported, "evidence"):  # every span supports some place of its record
+        resolve(records[row["record_id"]], row["supports"])
+        if not resolve(records[row["record_id"]], row["pointer"]).get("supports"):
+            assert row["pointer"].startswith(row["supports"] + "/evidence/")
 
 
 def test_the_csv_export_is_a_valid_data_package_with_the_dictionary(exported: Path) -> None:

@@ -22,11 +22,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench import make_corpus  # the benchmark's seeded corpus (a script: its folder, above)
 
+from validator.export.tables import TABLES as EXPORTED
+
 REPO = Path(__file__).resolve().parents[2]
 TEXTEVENTS = str(Path(sys.executable).parent / "textevents")  # the session's own command
 
-TABLES = ("events", "participants", "weapons", "dates", "evidence", "links", "actors",
-          "aliases", "sources")
+TABLES = tuple(EXPORTED)  # every table the export writes
 PEAK = ("import resource, subprocess, sys\n"
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")

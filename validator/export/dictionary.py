@@ -23,6 +23,9 @@ _FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boo
 TABLE_TITLES = {
     "events": "One row a record: its date, place, classification and the type's main fields.",
     "participants": "One row an actor named in a record, with the part it takes.",
+    "responses": "One row a response to an arms allegation (a denial, a confirmation, …): "
+                 "who responded, and how.",
+    "meetings": "One row a meeting of a visit: where, and what the text says of it.",
     "weapons": "One row a quantity of a weapon of an arms allegation (one for a weapon "
                "without a quantity).",
     "dates": "One row a date of a record: its own, transfer and use dates, meetings' and "

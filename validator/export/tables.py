@@ -53,9 +53,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("date_start", field="/date/start"), _c("date_end", field="/date/end"),
         _c("date_precision", field="/date/precision"), _c("date_text", field="/date/text"),
         _c("date_inferred", "boolean", "/date/inferred_from_publication"),
+        _c("date_start_bound", field="/date/start_bound"),
+        _c("date_end_bound", field="/date/end_bound"),
+        _c("date_month_part", field="/date/month_part"),
+        _c("date_reason", field="/date/reason"),
         _c("location_name", field="/location/name"),
         _c("location_country", field="/location/country"),
         _c("location_precision", field="/location/precision"),
+        _c("location_geonames_id", "integer", "/location/geonames_id"),
         _c("cameo", field="/classification/cameo"),
         _c("plover_event", field="/classification/plover_event"),
         _c("plover_mode", field="/classification/plover_mode"),
@@ -70,11 +75,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("verification", field="/arms_allegation/verification"),
         _c("claimant_attribution", field="/arms_allegation/claimant/attribution"),
         _c("claimant_key", description="The claimant's corpus-wide actor key."),
+        _c("claimant_description", field="/arms_allegation/claimant/description"),
         _c("supplier_key", description="The supplier's corpus-wide actor key (empty: unknown)."),
         _c("recipient_key",
            description="The recipient's corpus-wide actor key (empty: unknown)."),
+        _c("assistance", field="/arms_allegation/assistance"),
+        _c("conflict", field="/arms_allegation/conflict/name"),
         _c("sources", field="/reporting/sources",
            description="The source ids of the articles that report the event, joined by '|'."),
+        _c("original_source", field="/reporting/original_source"),
         _c("coding_method", field="/coding/method"), _c("coder", field="/coding/coder"),
         _c("coding_date", field="/coding/date"), _c("coding_note", field="/coding/note"),
     ),
@@ -82,11 +91,34 @@ TABLES: dict[str, tuple[Column, ...]] = {
         KEY, DATASET,
         _c("role", description="The actor's part: visitor, host, delegation, participant (of "
                                "a meeting), a role's own value (convener, counterpart, …), "
-                               "claimant, on_behalf_of, supplier, recipient, responder, "
-                               "member (of a group), or listed (in the record's actors)."),
+                               "side (the party a role's holder stands for: the row's pointer "
+                               "ends in /side, beside the role's /actor), claimant, "
+                               "on_behalf_of, supplier, recipient, responder (its kind in "
+                               "responses), member or group (of a group), or listed (in the "
+                               "record's actors)."),
         _c("actor_id", description="The actor's id in its dataset's actors table."),
-        _c("actor_key", description="The actor's corpus-wide key (joins actors.actor_key)."),
+        _c("actor_key", description="The actor's corpus-wide key. actors has a row for each "
+                                    "dataset that lists the actor: join on dataset and "
+                                    "actor_id for one row, on actor_key for every dataset's."),
         _c("pointer", description="Where in the record the actor is named (JSON Pointer)."),
+    ),
+    "responses": (
+        KEY, DATASET,
+        _c("pointer", description="The response in the record (JSON Pointer); its date is the "
+                                  "dates row of <pointer>/date, its spans the evidence rows "
+                                  "below it."),
+        _c("actor_id", field="/arms_allegation/responses/0/actor"),
+        _c("actor_key", description="The responder's corpus-wide actor key."),
+        _c("kind", field="/arms_allegation/responses/0/kind"),
+    ),
+    "meetings": (
+        KEY, DATASET,
+        _c("pointer", description="The meeting in the record (JSON Pointer); its participants "
+                                  "are the participants rows below it, its date the dates "
+                                  "row of <pointer>/date."),
+        _c("location_name", field="/diplomatic_visit/meetings/0/location/name"),
+        _c("location_country", field="/diplomatic_visit/meetings/0/location/country"),
+        _c("description", field="/diplomatic_visit/meetings/0/description"),
     ),
     "weapons": (
         KEY, DATASET,
@@ -113,7 +145,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "evidence": (
         KEY, DATASET,
         _c("pointer", description="Where the span stands in the record (JSON Pointer)."),
-        _c("supports", field="/evidence/0/supports"),
+        _c("supports", field="/evidence/0/supports",
+           description="A span that names none supports the object that holds its evidence "
+                       "list: the export gives that object's pointer (empty for the record "
+                       "itself)."),
         _c("source_id", field="/evidence/0/source"),
         _c("source_key", description="The source's corpus-wide key: <dataset>/<source id> "
                                      "(joins sources.source_key)."),
@@ -227,6 +262,17 @@ def record_rows(record: JSON, keys: Keys) -> Iterator[tuple[str, Row]]:
     for path, actor in actor_refs(record):
         yield "participants", (record_id, dataset, _role(record, path), actor,
                                keys.of(actor), pointer(*path))
+    for index, response in enumerate(_at(allegation, "responses") or ()):
+        actor = _at(response, "actor")
+        yield "responses", (record_id, dataset, pointer("arms_allegation", "responses", index),
+                            _scalar(actor, "string"), keys.of(actor),
+                            _scalar(_at(response, "kind"), "string"))
+    for index, meeting in enumerate(_at(record, "diplomatic_visit", "meetings") or ()):
+        yield "meetings", (record_id, dataset,
+                           pointer("diplomatic_visit", "meetings", index),
+                           *(_scalar(_at(meeting, *keys_), "string")
+                             for keys_ in (("location", "name"), ("location", "country"),
+                                           ("description",))))
     for index, weapon in enumerate(_at(allegation, "weapons") or ()):
         quantities = _at(weapon, "quantities") or [_at(weapon, "quantity")]
         for quantity in quantities:
@@ -246,8 +292,10 @@ def record_rows(record: JSON, keys: Keys) -> Iterator[tuple[str, Row]]:
                           for key in ("start_bound", "end_bound")))
     for path, span in spans(record):
         source = _scalar(_at(span, "source"), "string")
+        # No pointer of its own: the span supports what holds its evidence list.
+        supports = _scalar(_at(span, "supports"), "string")
         yield "evidence", (record_id, dataset, pointer(*path),
-                           _scalar(_at(span, "supports"), "string"), source,
+                           pointer(*path[:-2]) if supports is None else supports, source,
                            f"{dataset}/{source}" if source else None,
                            _scalar(_at(span, "start"), "integer"),
                            _scalar(_at(span, "end"), "integer"),
