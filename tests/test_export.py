@@ -225,7 +225,9 @@ def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) ->
     assert "bad" in said
     assert not target.exists()
     assert main(["export", str(corpus), "--to", str(target), "--with-findings"]) == 0
-    assert "1 record left out" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.endswith(f"; 1 record left out, failing its schema: {bad}/events.jsonl:1 "
+                         "(links to it are kept)\n")  # named as findings name it
     assert len(_rows(target, "events")) == 1  # the good dataset's record only
     assert {row["dataset"] for row in _rows(target, "actors")} == {
         "voa-2020-01-27-parly-pentagon", "voa-2024-08-21-taliban-doha"}

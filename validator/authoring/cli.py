@@ -247,8 +247,12 @@ def _export(args: argparse.Namespace) -> int:
 
     done = export(args.paths, args.to, args.format, with_findings=args.with_findings)
     counts = ", ".join(f"{table} {rows}" for table, rows in done.rows.items())
-    left = (f"; {done.skipped} record{'s' * (done.skipped != 1)} left out (failing their "
-            "schema)") if done.skipped else ""
+    shown = ", ".join(one_line(where) for where in done.left_out[:5]) \
+        + (f" and {done.skipped - 5} more" if done.skipped > 5 else "")
+    many = done.skipped != 1
+    left = (f"; {done.skipped} record{'s' * many} left out, failing "
+            f"{'their' if many else 'its'} schema: {shown} (links to "
+            f"{'them' if many else 'it'} are kept)") if done.skipped else ""
     sys.stdout.write(f"exported {done.datasets} dataset{'s' * (done.datasets != 1)} to "
                      f"{done.folder}: rows {counts}{left}\n")
     return EXIT_OK

@@ -58,7 +58,12 @@ class Exported:
     folder: Path
     rows: dict[str, int]
     datasets: int
-    skipped: int
+    left_out: tuple[str, ...]  # each record left out, as file:line (as findings name them)
+
+    @property
+    def skipped(self) -> int:
+        """How many records were left out."""
+        return len(self.left_out)
 
 
 def export(paths: Iterable[str], target: Path, form: str = "csv", *,
@@ -86,14 +91,14 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
                          "them, or export --with-findings to leave out the records that fail "
                          "their schema")
     rows = dict.fromkeys(TABLES, 0)
-    skipped = 0
+    left_out: list[str] = []
     with new_folder(target) as folder:
         writers = open_tables(folder, TABLES, form)
         try:
             for seen in report.seen:
                 for table, row in _dataset_rows(seen):
                     if table == "skipped":
-                        skipped += 1
+                        left_out.append(row[0])
                         continue
                     writers[table].write(row)
                     rows[table] += 1
@@ -103,7 +108,7 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
         if form == "csv":
             (folder / "datapackage.json").write_text(
                 json.dumps(package_descriptor(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return Exported(target, rows, len(report.seen), skipped)
+    return Exported(target, rows, len(report.seen), tuple(left_out))
 
 
 def _outside_any_dataset(target: Path, paths: Iterable[str], form: str) -> None:
@@ -186,7 +191,10 @@ def _path_of(descriptor: JSON, name: str) -> str:
 
 
 def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
-    """Every row one dataset gives, table by table; ("skipped", ()) for a record left out."""
+    """Every row one dataset gives, table by table.
+
+    ("skipped", (file:line,)) for each record left out.
+    """
     root = Path(seen.root)
     data = read_regular_file(root, "datapackage.json")
     read = document(data) if isinstance(data, bytes) else None  # as the run parsed it
@@ -209,13 +217,16 @@ def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
     handle = open_regular_file(root, seen.events)
     if not isinstance(handle, io.BufferedReader):
         return
+    events = printable(f"{seen.display}/{seen.events}")  # as findings name the file
+    number = 0
     with handle:
         for _, lines, _ in blocks(handle, None, digits=False):
             for raw in lines:
+                number += 1
                 if raw is None or not raw.strip():
                     continue
                 record = parse_record(raw)  # as the run parses it: a repeated key too
                 if isinstance(record, Problem) or not is_valid(record):
-                    yield "skipped", ()
+                    yield "skipped", (f"{events}:{number}",)
                     continue
                 yield from record_rows(record, keys)
