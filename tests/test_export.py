@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from validator import validate
 from validator.authoring.cli import main
 from validator.checks.walk import actor_refs, dates, spans
 from validator.export.tables import TABLES
@@ -300,3 +301,12 @@ def test_a_refusal_names_a_dataset_without_its_control_characters(tmp_path: Path
     assert "1 dataset has errors" in said
     assert "\x1b" not in said
     assert "\x07" not in said
+
+
+def test_a_run_over_an_export_says_it_is_no_dataset(exported: Path) -> None:
+    """The CSV tables' descriptor is a Data Package, not a dataset: the finding says so."""
+    (finding,) = [f for f in validate([str(exported)]).findings
+                  if f.code == "descriptor-invalid"]
+    assert finding.message.endswith("; this is the descriptor of a textevents export (its "
+                                    "tables), not a dataset: keep exports out of the folders "
+                                    "you validate")

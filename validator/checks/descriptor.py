@@ -18,14 +18,22 @@ if TYPE_CHECKING:
 JSON = Any
 
 
+EXPORT_NAME = "textevents-export"  # the name the CSV export gives its descriptor
+
+
 def version_problems(descriptor: JSON, shipped: tuple[str, ...]) -> Iterator[Problem]:
     """The descriptor must declare one of the released schema versions."""
     declared = descriptor.get("textevents_version")
     if declared in shipped:
         return
     if "textevents_version" not in descriptor:
+        # The CSV export's own descriptor (validator.export.dictionary), met by a run over
+        # the folder that holds the tables: say what it is.
+        export = ("; this is the descriptor of a textevents export (its tables), not a "
+                  "dataset: keep exports out of the folders you validate") \
+            if descriptor.get("name") == EXPORT_NAME else ""
         yield Problem("descriptor-invalid", "missing required field 'textevents_version' "
-                      f"(one of {', '.join(shipped)})")
+                      f"(one of {', '.join(shipped)}){export}")
     elif declared is None:  # there, but no version: located where it stands
         yield Problem("descriptor-invalid", "textevents_version is null, not a version "
                       f"(one of {', '.join(shipped)})", pointer="/textevents_version")

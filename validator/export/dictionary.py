@@ -13,6 +13,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.checks.descriptor import EXPORT_NAME
 from validator.export.tables import TABLES
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def describe(column: Column) -> str:
 def package_descriptor() -> JSON:
     """A Frictionless Data Package descriptor of a CSV export: each table's Table Schema."""
     return {
-        "name": "textevents-export",
+        "name": EXPORT_NAME,
         "title": "textevents datasets as tidy tables",
         "resources": [{
             "name": name, "path": f"{name}.csv", "type": "table", "format": "csv",
