@@ -69,6 +69,16 @@ def _table_schema(version: registry.SchemaVersion, table: str) -> dict[str, Any]
     return {"schema": version.table_schema(table)}
 
 
+# The option that gave each place of the new files that validate may refuse.
+_OPTIONS = {"sources.csv": {"id": "--source-id", "url": "--url", "title": "--title",
+                            "publisher": "--publisher", "author": "--author",
+                            "published": "--published", "language": "--language",
+                            "license": "--license"},
+            "datapackage.json": {"title": "--dataset-title (default: --title)",
+                                 "contributors": "--contributor", "name": "the folder's name",
+                                 "resources": "--title or --source-id"}}
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -123,25 +133,14 @@ def dataset_files(name: str, title: str, article: bytes, source: Source,
              "title": source.title, "hash": f"sha256:{digest}"},
         ],
     }
-    sources_csv = _csv([sources, [str(values.get(column, "")) for column in sources]])
     return {
         "datapackage.json": (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         .encode("utf-8"),
-        "sources.csv": sources_csv,
+        "sources.csv": _csv([sources, [str(values.get(column, "")) for column in sources]]),
         "actors.csv": _csv([actors]),
         "events.jsonl": b"",
         path: article,
     }
-
-
-# The option that gave each place of the new files that validate may refuse.
-_OPTIONS = {"sources.csv": {"id": "--source-id", "url": "--url", "title": "--title",
-                            "publisher": "--publisher", "author": "--author",
-                            "published": "--published", "language": "--language",
-                            "license": "--license"},
-            "datapackage.json": {"title": "--dataset-title (default: --title)",
-                                 "contributors": "--contributor", "name": "the folder's name",
-                                 "resources": "--title or --source-id"}}
 
 
 def _refuse(built: Path) -> None:

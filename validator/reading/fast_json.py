@@ -97,6 +97,7 @@ def unfinished(found: JSON | Problem, line: str) -> JSON | Problem:
         return dataclasses.replace(found, message=found.message + UNFINISHED)
     return found
 
+
 _REFUSED: Any = object()  # what `_fast` gives for bytes it leaves to `parse_json`
 
 
