@@ -137,10 +137,24 @@ def test_the_csv_export_is_a_valid_data_package_with_the_dictionary(exported: Pa
     fields = {f["name"]: f for r in descriptor["resources"] if r["name"] == "events"
               for f in r["schema"]["fields"]}
     assert fields["date_start"]["description"].startswith("The earliest possible day")
+    # Calendar dates are typed dates (frictionless read every cell as one, above).
+    assert (fields["date_start"]["type"], fields["summary"]["type"]) == ("date", "string")
     dictionary = (REPO / "docs" / "export.md").read_text("utf-8")
     for table, columns in TABLES.items():
         assert f"## {table}\n" in dictionary
         assert all(f"| `{column.name}` |" in dictionary for column in columns)
+
+
+def test_a_column_is_a_date_exactly_where_it_copies_a_calendar_date() -> None:
+    from validator.export.dictionary import field_schema
+
+    typed = {(table, column.name): column.type == "date" for table, columns in TABLES.items()
+             for column in columns if column.field}
+    calendar = {(table, column.name): field_schema(column.field).get("format") == "date"
+                for table, columns in TABLES.items() for column in columns if column.field}
+    assert typed == calendar
+    assert typed["dates", "start"]
+    assert not typed["events", "summary"]
 
 
 def test_an_existing_target_is_refused_and_left_alone(tmp_path: Path, capsys) -> None:

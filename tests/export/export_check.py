@@ -48,6 +48,12 @@ def counts(db: duckdb.DuckDBPyConnection, folder: Path, form: str) -> dict[str, 
     return found
 
 
+def _kind(db: duckdb.DuckDBPyConnection, view: str, column: str) -> str:
+    """The type DuckDB gives a column of a view."""
+    described = db.execute(f"DESCRIBE {view}").fetchall()
+    return next(str(row[1]) for row in described if row[0] == column)
+
+
 def main() -> int:
     records = [json.loads(line) for path in sorted((REPO / "datasets").glob("*/events.jsonl"))
                for line in path.read_text("utf-8").splitlines() if line.strip()]
@@ -78,17 +84,22 @@ def main() -> int:
                   for table in TABLES}
         if {table: len(frame) for table, frame in frames.items()} != found["parquet"]:
             failures.append("pandas reads other counts than DuckDB")
+        for form in ("parquet", "csv"):  # calendar dates load as dates, from either format
+            failures += [f"{table}.{column.name} ({form}) is {kind}, not DATE"
+                         for table, columns in EXPORTED.items() for column in columns
+                         if column.type == "date"
+                         and (kind := _kind(db, f"{table}_{form}", column.name)) != "DATE"]
         if str(frames["weapons"]["quantity_value"].dtype) != "Int64" \
                 and frames["weapons"]["quantity_value"].dtype.kind not in "if":
             failures.append(f"quantity_value is {frames['weapons']['quantity_value'].dtype}")
         print("export: visits by host country and year (DuckDB, three lines):")
-        print("  SELECT a.country, year(CAST(e.date_start AS DATE)) AS year, count(*) AS visits")
+        print("  SELECT a.country, year(e.date_start) AS year, count(*) AS visits")
         print("  FROM events_parquet e JOIN participants_parquet p USING (record_id) JOIN "
               "actors_parquet a ON a.dataset = p.dataset AND a.actor_id = p.actor_id")
         print("  WHERE e.event_type = 'diplomatic_visit' AND p.role = 'host' GROUP BY ALL "
               "ORDER BY year, visits DESC")
         for row in db.execute(
-                "SELECT a.country, year(CAST(e.date_start AS DATE)) AS year, count(*) AS visits "
+                "SELECT a.country, year(e.date_start) AS year, count(*) AS visits "
                 "FROM events_parquet e JOIN participants_parquet p USING (record_id) "
                 "JOIN actors_parquet a ON a.dataset = p.dataset AND a.actor_id = p.actor_id "
                 "WHERE e.event_type = 'diplomatic_visit' AND p.role = 'host' "

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from validator.export.tables import Column
 
 JSON = Any
-_FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean"}
+_FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
+                      "date": "date"}
 TABLE_TITLES = {
     "events": "One row a record: its date, place, classification and the type's main fields.",
     "participants": "One row an actor named in a record, with the part it takes.",
@@ -54,6 +55,16 @@ def _properties(node: JSON) -> dict[str, JSON]:
 @functools.cache
 def field_description(pointer: str) -> str:
     """The newest schema's description of a record field (a JSON Pointer; 0 for any item)."""
+    return _field(pointer)[1]
+
+
+@functools.cache
+def field_schema(pointer: str) -> JSON:
+    """The newest schema's subschema of a record field, its `$ref`s followed (see above)."""
+    return _field(pointer)[0]
+
+
+def _field(pointer: str) -> tuple[JSON, str]:
     loaded = registry.load(registry.versions()[-1])
     resolver = loaded.registry.resolver(base_uri=loaded.uri(registry.RECORD_SCHEMA))
     node: JSON = loaded.record_schema
@@ -62,9 +73,8 @@ def field_description(pointer: str) -> str:
         node, resolver, _ = _follow(node, resolver)
         node = node.get("items", {}) if token.isdigit() else _properties(node).get(token, {})
         described = node.get("description", "") if isinstance(node, dict) else ""
-    if not described:
-        _, _, described = _follow(node, resolver)
-    return described
+    node, _, first = _follow(node, resolver)
+    return node, described or first
 
 
 def _follow(node: JSON, resolver: Any) -> tuple[JSON, Any, str]:  # noqa: ANN401 - referencing

@@ -31,7 +31,7 @@ class Column:
     """One column: its name, its type, and where its values come from."""
 
     name: str
-    type: str  # string, integer, boolean
+    type: str  # string, integer, boolean, date (a calendar date: YYYY-MM-DD in CSV)
     field: str | None = None  # the record field it copies (a JSON Pointer), if one
     description: str = ""  # said here when no single field is its source
 
@@ -50,7 +50,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("schema_version", field="/schema_version"),
         _c("event_type", field="/event_type"),
         _c("summary", field="/summary"),
-        _c("date_start", field="/date/start"), _c("date_end", field="/date/end"),
+        _c("date_start", "date", "/date/start"), _c("date_end", "date", "/date/end"),
         _c("date_precision", field="/date/precision"), _c("date_text", field="/date/text"),
         _c("date_inferred", "boolean", "/date/inferred_from_publication"),
         _c("date_start_bound", field="/date/start_bound"),
@@ -85,7 +85,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
            description="The source ids of the articles that report the event, joined by '|'."),
         _c("original_source", field="/reporting/original_source"),
         _c("coding_method", field="/coding/method"), _c("coder", field="/coding/coder"),
-        _c("coding_date", field="/coding/date"), _c("coding_note", field="/coding/note"),
+        _c("coding_date", "date", "/coding/date"), _c("coding_note", field="/coding/note"),
     ),
     "participants": (
         KEY, DATASET,
@@ -137,7 +137,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         KEY, DATASET,
         _c("pointer", description="Which date of the record (JSON Pointer): /date, a transfer "
                                   "or use date, a meeting's or a response's."),
-        _c("start", field="/date/start"), _c("end", field="/date/end"),
+        _c("start", "date", "/date/start"), _c("end", "date", "/date/end"),
         _c("precision", field="/date/precision"), _c("text", field="/date/text"),
         _c("inferred", "boolean", "/date/inferred_from_publication"),
         _c("start_bound", field="/date/start_bound"), _c("end_bound", field="/date/end_bound"),
@@ -158,7 +158,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "links": (
         KEY, DATASET,
         _c("relation", field="/links/0/relation"),
-        _c("target_record_id", field="/links/0/record"),
+        _c("target_record_id", field="/links/0/record",
+           description="It joins events.record_id, unless export --with-findings left that "
+                       "record out (the export names each record it leaves out)."),
     ),
     "actors": (
         _c("actor_key", description="Corpus-wide: wikidata:<id> where the row gives one, else "

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from validator.authoring.files import folder_mode
 from validator.findings import UsageError
@@ -63,9 +64,12 @@ class ParquetTable:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_()}
+        types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
+                 "date": pa.date32()}
         self._pa = pa
         self._schema = pa.schema([(column.name, types[column.type]) for column in columns])
+        self._dates = frozenset(index for index, column in enumerate(columns)
+                                if column.type == "date")
         self._writer = pq.ParquetWriter(path, self._schema)
         self._rows: list[Row] = []
 
@@ -77,7 +81,10 @@ class ParquetTable:
 
     def _flush(self) -> None:
         if self._rows:
-            columns = list(zip(*self._rows, strict=True))
+            columns: list[tuple[Any, ...]] = list(zip(*self._rows, strict=True))
+            for index in self._dates:  # ISO strings, which the record schema made calendar dates
+                columns[index] = tuple(None if value is None else dt.date.fromisoformat(value)
+                                       for value in columns[index])
             self._writer.write_table(self._pa.Table.from_arrays(
                 [self._pa.array(values, type=field.type)
                  for values, field in zip(columns, self._schema, strict=True)],
