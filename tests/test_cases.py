@@ -11,7 +11,7 @@ from make_cases import flatten
 
 from validator import RULES, validate
 from validator.checks import records
-from validator.findings import Layer
+from validator.findings import Finding, Layer
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())
@@ -24,8 +24,42 @@ def test_invalid_case_gives_exactly_its_findings(case: Path, tmp_path: Path) -> 
     work = tmp_path / "case"
     shutil.copytree(case, work, symlinks=True)
     expected = json.loads((case / "expected.json").read_text("utf-8"))
-    assert flatten(validate([str(work)]), work) == expected
+    report = validate([str(work)])
+    assert flatten(report, work) == expected
     assert case.parent.name in {finding[0] for finding in expected}
+    assert [(f.code, f.line, f.record) for f in report.findings] == [
+        (f.code, f.line, _record_at(f)) for f in report.findings]
+
+
+# Findings about a file (or a line too long to read), at the line where reading stopped.
+_ABOUT_THE_FILE = frozenset({"too-many-findings", "file-changed", "file-too-large"})
+
+
+def _record_at(finding: Finding) -> str:
+    """The record a finding should name: the id of the record on its line of an events file.
+
+    A line that is no record (not JSON, with a byte order mark, a repeated key or
+    a lone surrogate anywhere) names none, nor does a note about a file.
+    """
+    path = Path(finding.file)
+    if finding.code in _ABOUT_THE_FILE or path.suffix != ".jsonl" or finding.line < 1 \
+            or not path.is_file() or (finding.code == "findings-capped"
+                                      and "in this record" not in finding.message):
+        return ""
+    line = path.read_bytes().split(b"\n")[finding.line - 1]
+    try:
+        record = json.loads(line.decode("utf-8"), object_pairs_hook=_no_repeated_key)
+        json.dumps(record, ensure_ascii=False).encode("utf-8")  # a lone surrogate raises
+    except ValueError:  # UnicodeError too
+        return ""
+    found = record.get("id") if isinstance(record, dict) else None
+    return found if isinstance(found, str) else ""
+
+
+def _no_repeated_key(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    if len({key for key, _ in pairs}) < len(pairs):
+        raise ValueError("repeated key")
+    return dict(pairs)
 
 
 def test_valid_case_gives_no_findings() -> None:

@@ -18,7 +18,7 @@ from validator.render.text import SHOWN_PER_RULE, rules_text, statistics_lines, 
 from validator.results import ArticleSeen, DatasetSeen
 
 ERROR = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 3, 7,
-             "/actors/0")
+             "/actors/0", record="d-001")
 WARNING = make("codelist-open-value", "value 'y' is not listed", "d/events.jsonl", 4, 1)
 WHOLE_FILE = make("encoding-invalid", "not UTF-8", "d/actors.csv")
 
@@ -139,10 +139,10 @@ def test_the_json_report_carries_everything() -> None:
         "findings": [
             {"code": "actor-unknown", "severity": "error",
              "message": "actor 'x' is not in actors.csv", "file": "d/events.jsonl",
-             "line": 3, "column": 7, "pointer": "/actors/0"},
+             "line": 3, "column": 7, "pointer": "/actors/0", "record": "d-001"},
             {"code": "codelist-open-value", "severity": "warning",
              "message": "value 'y' is not listed", "file": "d/events.jsonl",
-             "line": 4, "column": 1, "pointer": ""},
+             "line": 4, "column": 1, "pointer": "", "record": ""},
         ],
         "uncovered": [],
     }

@@ -56,6 +56,7 @@ def assert_results_are_the_findings(log: dict, findings: list[Finding]) -> None:
             ((finding.line, finding.column) if finding.line else (1, 0))  # a whole file: line 1
         assert result["message"]["text"].startswith(finding.message)
         assert result.get("properties", {}).get("pointer", "") == finding.pointer
+        assert result.get("properties", {}).get("record", "") == finding.record
 
 
 def test_every_rule_case_gives_a_log_the_oasis_schema_accepts() -> None:

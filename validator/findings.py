@@ -71,6 +71,10 @@ class Finding:
 
     `line` and `column` are 1-based; 0 means the finding concerns the whole file.
     `pointer` is an RFC 6901 JSON Pointer into the record, descriptor or row.
+    `record` is the id of the record the finding is about, where a line of an
+    events file holds a record with an id (else empty): the key that joins
+    findings to records (and to the export's tables).  It takes no part in
+    ordering or equality, which the place already decides.
     Ordering is by file, then position, then code, so sorted output is stable.
     """
 
@@ -81,6 +85,7 @@ class Finding:
     message: str
     pointer: str = ""
     severity: Severity = field(default=Severity.ERROR, compare=False)
+    record: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, str | int]:
         """The finding as a JSON-ready mapping (the report schema's `finding`)."""
@@ -92,6 +97,7 @@ class Finding:
             "line": self.line,
             "column": self.column,
             "pointer": self.pointer,
+            "record": self.record,
         }
 
 
@@ -390,10 +396,12 @@ _NOT_IGNORABLE = ("only warnings, and the rules of the references, evidence and 
 
 
 def make(code: str, message: str, file: str, line: int = 0, column: int = 0,
-         pointer: str = "") -> Finding:
+         pointer: str = "", record: str = "") -> Finding:
     """Build a finding for a catalogued rule, taking its severity from the catalogue.
 
-    An uncatalogued code is a bug in the validator, so it raises `KeyError`.
+    `record` is the id of the record it is about, if any (see `Finding`).  An
+    uncatalogued code is a bug in the validator, so it raises `KeyError`.
     """
     return Finding(file=printable(file), line=line, column=column, code=code,
-                   message=message, pointer=pointer, severity=RULES[code].severity)
+                   message=message, pointer=pointer, severity=RULES[code].severity,
+                   record=record)

@@ -277,7 +277,7 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
         read = records.text(later)
         if problem.code not in codes and read is not None:
             reported.add(later)
-            yield located(problem, *read)
+            yield located(problem, *read, record=two.id)
     yield from records.findings()
 
 
@@ -365,7 +365,7 @@ def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         problem = found and link_problem(found[0], links.indexes[entry],
                                          lambda target: id_digest(target) not in unknown)
         if found and problem:
-            yield located(problem, *found[1])
+            yield located(problem, *found[1], record=found[0]["id"])
     yield from records.findings(outside)
 
 
@@ -394,5 +394,6 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         kept = records.linking(links.records[entry], links.indexes[entry], links.targets[entry])
         target = kept and kept[0]["links"][links.indexes[entry]]["record"]  # None: changed
         if kept and target in multilateral:
-            yield located(part_of_multilateral(kept[0]["id"], target, finding.pointer), *kept[1])
+            yield located(part_of_multilateral(kept[0]["id"], target, finding.pointer),
+                          *kept[1], record=kept[0]["id"])
     yield from records.findings(outside)

@@ -120,8 +120,15 @@ def reread(problem: Problem, root: str, path: str, file: str, line: int,
     The line is read again; if it cannot be, the finding names the line alone.
     """
     text = read_line(Path(root), path, offset)
-    return located(problem, text, file, line) if text is not None else \
+    return located(problem, text, file, line, id_of_line(text)) if text is not None else \
         make(problem.code, problem.message, file, line, 1, problem.pointer)
+
+
+def id_of_line(line: str) -> str:
+    """The id of the record a line holds, or "" (read again for a finding: no hot path)."""
+    record = parse_record(line.encode("utf-8"))
+    found = record.get("id") if isinstance(record, dict) else None
+    return found if isinstance(found, str) else ""
 
 
 def changed(file: str, why: str = "records checked could not be read again, so repeated "
@@ -155,5 +162,6 @@ def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[F
             first = seen.setdefault(record_id, (file, line, offset))
             if first[:2] != (file, line):
                 problem = duplicate_id(record_id, first[0], first[1])
-                yield located(problem, text, file, line) if text is not None else \
-                    make(problem.code, problem.message, file, line, 1, problem.pointer)
+                yield located(problem, text, file, line, record_id) if text is not None \
+                    else make(problem.code, problem.message, file, line, 1, problem.pointer,
+                              record_id)

@@ -345,7 +345,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     if not problems:
         return []
     locator = Locator(text)  # each member and element of the line read once, for all
-    return [locator.located(problem, name, number) for problem in problems]
+    about = record_id if isinstance(record_id, str) else ""  # the findings' record
+    return [locator.located(problem, name, number, about) for problem in problems]
 
 
 def _span_objects(record: JSON) -> list[JSON]:

@@ -86,11 +86,12 @@ class Locator:
             return 1, 1
         return self._position(offset)
 
-    def located(self, problem: Problem, file: str, first_line: int = 1) -> Finding:
+    def located(self, problem: Problem, file: str, first_line: int = 1,
+                record: str = "") -> Finding:
         """As the function `located`, in this locator's text."""
         line, column = self.locate(problem.pointer, key=problem.code == "schema-unknown-field")
         return make(problem.code, problem.message, file, first_line + line - 1, column,
-                    problem.pointer)
+                    problem.pointer, record)
 
     def _position(self, offset: int) -> tuple[int, int]:
         self._lookups += 1
@@ -202,13 +203,14 @@ def _next(text: str, at: int, close: str) -> int:
     return at
 
 
-def located(problem: Problem, text: str, file: str, first_line: int = 1) -> Finding:
+def located(problem: Problem, text: str, file: str, first_line: int = 1,
+            record: str = "") -> Finding:
     """A problem of a JSON text as a finding at the line and column of its pointer.
 
     `first_line` is the line the text starts on in `file` (a record's line in
-    an events file).  An unknown field is located at its key, every other
-    pointer at its value.
+    an events file), `record` the id of that record.  An unknown field is
+    located at its key, every other pointer at its value.
     """
     line, column = locate(text, problem.pointer, key=problem.code == "schema-unknown-field")
     return make(problem.code, problem.message, file, first_line + line - 1, column,
-                problem.pointer)
+                problem.pointer, record)

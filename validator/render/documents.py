@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from validator.recall import ArticleRecall
 
-REPORT_VERSION: Final = "1.3"
+REPORT_VERSION: Final = "1.4"
 SARIF_SCHEMA: Final = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                        "sarif-schema-2.1.0.json")
 
@@ -151,8 +151,10 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
-    if finding.pointer:
-        result["properties"] = {"pointer": finding.pointer}
+    properties = {key: value for key, value in (("pointer", finding.pointer),
+                                                 ("record", finding.record)) if value}
+    if properties:
+        result["properties"] = properties
     return result
 
 
