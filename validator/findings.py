@@ -73,8 +73,7 @@ class Finding:
     `pointer` is an RFC 6901 JSON Pointer into the record, descriptor or row.
     `record` is the id of the record the finding is about, where a line of an
     events file holds a record with an id (else empty): the key that joins
-    findings to records (and to the export's tables).  It takes no part in
-    ordering or equality, which the place already decides.
+    findings to records (and to the export's tables).
     Ordering is by file, then position, then code, so sorted output is stable.
     """
 
@@ -85,7 +84,9 @@ class Finding:
     message: str
     pointer: str = ""
     severity: Severity = field(default=Severity.ERROR, compare=False)
-    record: str = field(default="", compare=False)
+    # Compared (a run's processes must agree on it too); a line holds one record, so it
+    # never tells apart two findings of the same place.
+    record: str = ""
 
     def as_dict(self) -> dict[str, str | int]:
         """The finding as a JSON-ready mapping (the report schema's `finding`)."""
