@@ -20,7 +20,7 @@ LAYERS = (
     ("validator.bundling", "validator.changes"),
     ("validator.registry", "validator.codelists", "validator.recall"),
     ("validator.reading",),
-    ("validator.results", "validator.pointers", "validator.capping"),
+    ("validator.results", "validator.pointers", "validator.capping", "validator.ignoring"),
     ("validator.findings",),
     ("validator.escaping",),
 )

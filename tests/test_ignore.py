@@ -24,7 +24,8 @@ from validator.checks import records as record_rules
 from validator.checks.base import RecordCheck
 from validator.checks.records import RECORD_CHECKS
 from validator.cli import main
-from validator.findings import Layer, Severity, ignored_codes
+from validator.findings import Layer, Severity
+from validator.ignoring import ignored_codes
 from validator.reading import lines as line_reader
 from validator.reading.limits import MAX_FINDINGS_PER_FILE, Sizes
 

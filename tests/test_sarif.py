@@ -23,7 +23,13 @@ from strategies import findings as finding_lists
 from validator import RULES, validate
 from validator.escaping import name_of
 from validator.findings import Finding, Severity, make
-from validator.render.documents import SARIF_SCHEMA, artifact_uri, sarif_document
+from validator.render.documents import (
+    FINGERPRINT,
+    SARIF_SCHEMA,
+    artifact_uri,
+    record_fingerprint,
+    sarif_document,
+)
 
 sys.path.insert(0, str(Path(__file__).parent / "cases" / "hostile"))
 from cases import HOSTILE
@@ -57,6 +63,22 @@ def assert_results_are_the_findings(log: dict, findings: list[Finding]) -> None:
         assert result["message"]["text"].startswith(finding.message)
         assert result.get("properties", {}).get("pointer", "") == finding.pointer
         assert result.get("properties", {}).get("record", "") == finding.record
+        assert result.get("partialFingerprints") == (
+            {FINGERPRINT: record_fingerprint(finding)} if finding.record else None)
+
+
+def test_a_record_finding_keeps_its_fingerprint_wherever_its_line_moves() -> None:
+    found = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 3, 7,
+                 "/actors/0", record="d-001")
+    moved = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 9, 2,
+                 "/actors/0", record="d-001")
+    other = make("actor-unknown", "actor 'x' is not in actors.csv", "d/events.jsonl", 3, 7,
+                 "/actors/0", record="d-002")
+    results = log_of([found, moved, other])["runs"][0]["results"]
+    prints = [result["partialFingerprints"][FINGERPRINT] for result in results]
+    assert prints[0] == prints[1] != prints[2]
+    whole_file = make("encoding-invalid", "not UTF-8", "d/actors.csv")
+    assert "partialFingerprints" not in log_of([whole_file])["runs"][0]["results"][0]
 
 
 def test_every_rule_case_gives_a_log_the_oasis_schema_accepts() -> None:

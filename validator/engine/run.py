@@ -26,7 +26,8 @@ from validator.engine.pool import Mapper, worker_map
 from validator.engine.records import check_records
 from validator.engine.state import RunState, fold_datasets
 from validator.escaping import printable
-from validator.findings import Finding, UsageError, ignored_codes, make
+from validator.findings import Finding, UsageError, make
+from validator.ignoring import ignored_codes
 from validator.reading.discovery import DatasetLocation, discover
 from validator.reading.limits import MAX_FINDINGS_PER_RULE, SIZES, Sizes
 from validator.reading.paths import dataset_files, pin_folder, unreadable_folder
@@ -52,7 +53,7 @@ def validate(paths: Iterable[str] = ("datasets",),
     so that the count moves within it (chunks give one pass's findings).
 
     `ignore` takes rule codes and layer names (see
-    `validator.findings.ignored_codes`): those rules are not checked (or their
+    `validator.ignoring.ignored_codes`): those rules are not checked (or their
     findings are dropped before the limit of findings a file), and the
     report's `ignored` lists them.
 
@@ -241,7 +242,7 @@ def _across(merged: RunState, codes: frozenset[str]) -> list[Finding]:
 def rules_to_ignore(names: Iterable[str]) -> frozenset[str]:
     """The rule codes that `names` (codes and layers) ask a run to leave unchecked.
 
-    Raises `UsageError`, saying why, where `validator.findings.ignored_codes`
+    Raises `UsageError`, saying why, where `validator.ignoring.ignored_codes`
     refuses a name.
     """
     try:

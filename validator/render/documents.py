@@ -7,6 +7,7 @@ terminal or a CI log would obey; every other value reads back as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from typing import TYPE_CHECKING, Final
@@ -155,7 +156,23 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
                                                  ("record", finding.record)) if value}
     if properties:
         result["properties"] = properties
+    if finding.record:
+        result["partialFingerprints"] = {FINGERPRINT: record_fingerprint(finding)}
     return result
+
+
+# A record's finding is the same alert wherever its line moves: GitHub code scanning
+# otherwise hashes the line, which an edit anywhere in the record (a line) changes.
+FINGERPRINT: Final = "textevents/recordFinding/v1"
+
+
+def record_fingerprint(finding: Finding) -> str:
+    """What identifies a finding about a record across commits: never its line or column."""
+    digest = hashlib.sha256()
+    for part in (finding.code, finding.file, finding.record, finding.pointer, finding.message):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:%b" % (len(data), data))  # each part's length first: unambiguous
+    return digest.hexdigest()
 
 
 def artifact_uri(file: str) -> str:

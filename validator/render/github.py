@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from validator.escaping import workflow_data, workflow_property
-from validator.findings import RULES, Finding, ignored_names
+from validator.findings import RULES, Finding
+from validator.ignoring import ignored_names
 from validator.render.documents import level
 
 if TYPE_CHECKING:

@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from validator.checks.walk import spans
 from validator.escaping import printable, visible
-from validator.findings import RULES, Finding, Severity, ignored_names
+from validator.findings import RULES, Finding, Severity
 from validator.findings import Problem as _Problem
+from validator.ignoring import ignored_names
 from validator.pointers import pointer, resolve
 from validator.reading.fast_json import parse_record
 from validator.reading.lines import blocks

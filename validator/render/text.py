@@ -12,7 +12,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Final
 
 from validator.escaping import log_line, one_line
-from validator.findings import RULES, Finding, Severity, ignored_names
+from validator.findings import RULES, Finding, Severity
+from validator.ignoring import ignored_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
