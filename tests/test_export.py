@@ -246,6 +246,14 @@ def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) ->
     assert len(_rows(target, "events")) == 1  # the good dataset's record only
     assert {row["dataset"] for row in _rows(target, "actors")} == {
         "voa-2020-01-27-parly-pentagon", "voa-2024-08-21-taliban-doha"}
+    # The findings table says why, with the record and the dataset's name.
+    # (An empty summary breaks two of its constraints: two findings, one place.)
+    assert {(row["record_id"], row["dataset"], row["file"], row["line"], row["code"],
+             row["severity"], row["pointer"]) for row in _rows(target, "findings")} == {
+        (record["id"], "voa-2024-08-21-taliban-doha", f"{bad}/events.jsonl", "1",
+         "schema-value", "error", "/summary")}
+    assert [row["message"] for row in _rows(target, "findings")] == [
+        f.message for f in validate([str(corpus)]).findings]
 
 
 def test_errors_are_refused_however_the_datasets_are_named(

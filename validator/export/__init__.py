@@ -3,11 +3,12 @@
 `textevents export DATASETS --to DIR` validates the datasets, then writes
 one file a table into a new folder: events, participants (one row an actor
 in a role), weapons (one row a quantity), dates, evidence spans, links,
-actors, their aliases (a dataset's aliases table, schema 1.3.0) and
-sources.  Columns are the same for every dataset and schema version,
-actors carry a corpus-wide key (their Wikidata id where the table gives
-one), and the CSV export is a Frictionless Data Package of its own
-whose field descriptions are the data dictionary (`docs/export.md`).
+actors, their aliases (a dataset's aliases table, schema 1.3.0),
+sources, and the run's findings (each with the record it is about).
+Columns are the same for every dataset and schema version, actors carry a
+corpus-wide key (their Wikidata id where the table gives one), and the
+CSV export is a Frictionless Data Package of its own whose field
+descriptions are the data dictionary (`docs/export.md`).
 Records stream one at a time: memory does not grow with the corpus.
 """
 
@@ -32,6 +33,7 @@ from validator.export.tables import (
     Keys,
     actor_rows,
     alias_rows,
+    finding_rows,
     record_rows,
     source_rows,
 )
@@ -92,16 +94,22 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
                          "their schema")
     rows = dict.fromkeys(TABLES, 0)
     left_out: list[str] = []
+    names: dict[str, str] = {}  # each dataset's folder as findings name it -> its name
     with new_folder(target) as folder:
         writers = open_tables(folder, TABLES, form)
         try:
             for seen in report.seen:
-                for table, row in _dataset_rows(seen):
+                descriptor, name = _descriptor(seen)
+                names[printable(seen.display)] = name
+                for table, row in _dataset_rows(seen, descriptor, name):
                     if table == "skipped":
                         left_out.append(row[0])
                         continue
                     writers[table].write(row)
                     rows[table] += 1
+            for row in finding_rows(report.findings, lambda file: _owner(file, names)):
+                writers["findings"].write(row)
+                rows["findings"] += 1
         finally:
             for writer in writers.values():
                 writer.close()
@@ -166,12 +174,21 @@ def _broken(failing: set[str], seen: Iterable[DatasetSeen]) -> list[str]:
     datasets = {printable(one.display): one.display for one in seen}
     broken = set()
     for file in failing:
-        parts = file.split("/")
-        found = next((datasets[folder] for folder in ("/".join(parts[:end])
-                                                      for end in range(len(parts) - 1, 0, -1))
-                      if folder in datasets), datasets.get(".") if parts[0] != ".." else None)
+        found = _owner(file, datasets)
         broken.add(printable(found) if found is not None else file)
     return sorted(broken)
+
+
+def _owner(file: str, datasets: dict[str, str]) -> str | None:
+    """The value `datasets` gives the dataset holding `file`, or None.
+
+    Its keys are dataset folders as findings name them; the file's folders are
+    looked up from the deepest.
+    """
+    parts = file.split("/")
+    return next((datasets[folder] for folder in ("/".join(parts[:end])
+                                                 for end in range(len(parts) - 1, 0, -1))
+                 if folder in datasets), datasets.get(".") if parts[0] != ".." else None)
 
 
 def _table(root: Path, relative: str) -> list[dict[str, str]]:
@@ -190,17 +207,23 @@ def _path_of(descriptor: JSON, name: str) -> str:
     return ""
 
 
-def _dataset_rows(seen: DatasetSeen) -> Iterable[tuple[str, tuple[Any, ...]]]:
-    """Every row one dataset gives, table by table.
+def _descriptor(seen: DatasetSeen) -> tuple[JSON, str]:
+    """A dataset's descriptor, as the run parsed it ({} if it could not), and its name."""
+    data = read_regular_file(Path(seen.root), "datapackage.json")
+    read = document(data) if isinstance(data, bytes) else None
+    descriptor = read[1] if isinstance(read, tuple) else {}  # else: named by its folder
+    name = str(descriptor.get("name") or seen.display) if isinstance(descriptor, dict) \
+        else seen.display
+    return descriptor, name
+
+
+def _dataset_rows(seen: DatasetSeen, descriptor: JSON, name: str,
+                  ) -> Iterable[tuple[str, tuple[Any, ...]]]:
+    """Every row one dataset (its descriptor and name: `_descriptor`) gives, table by table.
 
     ("skipped", (file:line,)) for each record left out.
     """
     root = Path(seen.root)
-    data = read_regular_file(root, "datapackage.json")
-    read = document(data) if isinstance(data, bytes) else None  # as the run parsed it
-    descriptor = read[1] if isinstance(read, tuple) else {}  # else: named by its folder
-    name = str(descriptor.get("name") or seen.display) if isinstance(descriptor, dict) \
-        else seen.display
     actors = {row.get("id", ""): row for row in _table(root, "actors.csv")}
     keys = Keys(name, actors)
     for row in actor_rows(keys, actors):

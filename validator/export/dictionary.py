@@ -38,6 +38,8 @@ TABLE_TITLES = {
     "aliases": "One row an alias of an actor (the aliases table of a dataset at schema "
                "1.3.0 or later), with the actor's corpus-wide key.",
     "sources": "One row an article of each dataset.",
+    "findings": "One row a finding of the run that checked the export (its warnings; with "
+                "--with-findings, its errors too), with the record it is about.",
 }
 
 

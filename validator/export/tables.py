@@ -20,7 +20,9 @@ from validator.checks.walk import actor_refs, dates, spans
 from validator.pointers import pointer
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+
+    from validator.findings import Finding
 
 JSON = Any
 Row = tuple[Any, ...]
@@ -189,6 +191,21 @@ TABLES: dict[str, tuple[Column, ...]] = {
           for name in ("id", "url", "title", "publisher", "author", "published", "language",
                        "retrieved", "path", "sha256", "license")),
     ),
+    "findings": (
+        _c("record_id", description="The record the finding is about (joins events.record_id, "
+                                    "unless export --with-findings left the record out); empty "
+                                    "when it is about no one record."),
+        _c("dataset", description="The name of the dataset that holds the file (empty: a file "
+                                  "of no dataset)."),
+        _c("file", description="The file, as validate names it."),
+        _c("line", "integer", description="1-based; 0 when the finding is about the whole file."),
+        _c("column", "integer", description="1-based, in characters; 0 with line 0."),
+        _c("code", description="The rule code (docs/rules.md)."),
+        _c("severity", description="error or warning."),
+        _c("message", description="What is wrong, and how to fix it."),
+        _c("pointer", description="Where in the record, descriptor or table row (JSON Pointer); "
+                                  "empty when nothing narrower than the line applies."),
+    ),
 }
 
 # A participant's role from the field that names it, where the field is not a role object.
@@ -322,6 +339,15 @@ def alias_rows(keys: Keys, aliases: Iterable[Mapping[str, str]]) -> Iterator[Row
         actor = row.get("actor") or None
         yield (keys.of(actor), keys.dataset, actor,
                *(row.get(name) or None for name in ("alias", "language")))
+
+
+def finding_rows(findings: Iterable[Finding], dataset_of: Callable[[str], str | None],
+                 ) -> Iterator[Row]:
+    """The findings table's rows: the run's findings, each with its dataset's name."""
+    for finding in findings:
+        yield (finding.record or None, dataset_of(finding.file), finding.file, finding.line,
+               finding.column, finding.code, finding.severity.value, finding.message,
+               finding.pointer or None)
 
 
 def source_rows(dataset: str, sources: Iterable[Mapping[str, str]]) -> Iterator[Row]:
