@@ -392,6 +392,9 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     CaseMutation("json-too-deep", "deep", _append_line("[" * 100 + "]" * 100 + "\n")),
     CaseMutation("json-too-deep", "deep-objects", _append_line('{"a": ' * 100 + "1" + "}" * 100
                                                            + "\n")),
+    # A record that names itself: the finding says which (its `record`).
+    CaseMutation("json-too-deep", "deep-in-a-record", _append_line(
+        '{"id": "deep-record", "extra": ' + "[" * 100 + "]" * 100 + "}\n")),
     CaseMutation("json-lone-surrogate", "surrogate", _append_line('{"id": "\\ud800"}\n')),
     CaseMutation("record-blank-line", "blank", _append_line("\n")),
     CaseMutation("events-empty", "no-records", lambda f: (f / EVENTS).write_bytes(b"")),

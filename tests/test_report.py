@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -106,6 +107,12 @@ def test_github_annotations_escape_what_could_end_a_command() -> None:
     odd = Finding("d/x.csv", 1, 1, "a-plugin-rule", "odd")
     assert list(github_lines([odd])) == [
         "::error file=d/x.csv,line=1,col=1,title=a-plugin-rule%3A a-plugin-rule::odd"]
+
+
+def test_a_finding_s_record_takes_part_in_equality() -> None:
+    """Runs of one and of many processes (and Dask) must agree on it: reports compare."""
+    assert dataclasses.replace(ERROR, record="d-002") != ERROR
+    assert len({ERROR, dataclasses.replace(ERROR, record="")}) == 2
 
 
 def test_the_json_report_is_indented_utf_8() -> None:

@@ -156,12 +156,11 @@ def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[F
             text = read_line(Path(where[0]), where[1], offset) if where else None
             record = parse_record(text.encode("utf-8")) if text is not None else None
             record_id = record.get("id") if isinstance(record, dict) else None
-            if not isinstance(record_id, str) or id_digest(record_id) != ids.digests[position]:
+            if text is None or not isinstance(record_id, str) \
+                    or id_digest(record_id) != ids.digests[position]:
                 yield changed(file)
                 continue
             first = seen.setdefault(record_id, (file, line, offset))
             if first[:2] != (file, line):
                 problem = duplicate_id(record_id, first[0], first[1])
-                yield located(problem, text, file, line, record_id) if text is not None \
-                    else make(problem.code, problem.message, file, line, 1, problem.pointer,
-                              record_id)
+                yield located(problem, text, file, line, record_id)

@@ -319,7 +319,9 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     valid = isinstance(record, dict) and validator.is_valid(record)
     # The depth limit (see parse_record), where fewer brackets than the limit cannot hide it.
     if not valid and (deep := too_deep(text)) is not None:
-        return [make(deep.code, deep.message, name, number, deep.column)]
+        about = record.get("id") if isinstance(record, dict) else None
+        return [make(deep.code, deep.message, name, number, deep.column,
+                     record=about if isinstance(about, str) else "")]
     if not valid and not isinstance(record, dict):
         wrong = record_rules.not_an_object(record)
         return [make(wrong.code, wrong.message, name, number, wrong.column)]

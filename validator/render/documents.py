@@ -125,7 +125,7 @@ def sarif_document(findings: Sequence[Finding], *, datasets: int, records: int,
         "tool": {"driver": {"name": "textevents", "version": tool_version, "rules": rules}},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
-        "results": [_sarif_result(f, index) for f in findings[:limit]],
+        "results": _sarif_results(findings[:limit], index),
         "properties": {"schemaVersions": list(schema_versions),
                        **_summary(findings, datasets, records, ignored, versions)},
     }
@@ -156,9 +156,22 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
                                                  ("record", finding.record)) if value}
     if properties:
         result["properties"] = properties
-    if finding.record:
-        result["partialFingerprints"] = {FINGERPRINT: record_fingerprint(finding)}
     return result
+
+
+def _sarif_results(findings: Sequence[Finding], index: dict[str, int]) -> list[dict[str, object]]:
+    """Each finding's result; one about a record with its fingerprint (`record_fingerprint`)."""
+    results = []
+    seen: dict[tuple[str, str, str, str], int] = {}  # how many results had a finding's place
+    for finding in findings:
+        result = _sarif_result(finding, index)
+        if finding.record:
+            place = (finding.code, finding.file, finding.record, finding.pointer)
+            seen[place] = seen.get(place, -1) + 1
+            result["partialFingerprints"] = {FINGERPRINT: record_fingerprint(*place,
+                                                                             seen[place])}
+        results.append(result)
+    return results
 
 
 # A record's finding is the same alert wherever its line moves: GitHub code scanning
@@ -166,10 +179,15 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
 FINGERPRINT: Final = "textevents/recordFinding/v1"
 
 
-def record_fingerprint(finding: Finding) -> str:
-    """What identifies a finding about a record across commits: never its line or column."""
+def record_fingerprint(code: str, file: str, record: str, pointer: str, nth: int = 0) -> str:
+    """What identifies a finding about a record across commits: never a line or column.
+
+    Nor its message, which may name other records' lines (a repeated id's first
+    use, say); `nth` tells apart findings of one rule at one place of a record
+    (an empty summary breaks two constraints), in the order of their messages.
+    """
     digest = hashlib.sha256()
-    for part in (finding.code, finding.file, finding.record, finding.pointer, finding.message):
+    for part in (code, file, record, pointer, str(nth)):
         data = part.encode("utf-8", "surrogatepass")
         digest.update(b"%d:%b" % (len(data), data))  # each part's length first: unambiguous
     return digest.hexdigest()
