@@ -441,6 +441,8 @@ CASE_MUTATIONS: tuple[CaseMutation, ...] = (
     _case("schema-not-in-codelist", "misspelt", 0,  # suggests 'asserted'
           setting(["modality"], "asserterd")),
     _case("schema-format", "bad-date", 0, setting(["date", "start"], "2023-02-30")),
+    _case("date-year-zero", "start-in-year-zero", 0, setting(["date", "start"], "0000-07-26")),
+    _case("date-year-zero", "coded-in-year-zero", 0, setting(["coding", "date"], "0000-01-01")),
     _case("schema-value", "empty-summary", 0, setting(["summary"], "")),
     on_record(0, SHARED["open-context"], "context"),
     CaseMutation("record-id-duplicate", "repeated", _duplicate_record),

@@ -256,6 +256,24 @@ def test_a_dataset_with_errors_is_refused_unless_told(tmp_path: Path, capsys) ->
         f.message for f in validate([str(corpus)]).findings]
 
 
+def test_a_record_dated_in_year_zero_is_left_out_as_a_schema_error(tmp_path: Path,
+                                                                    capsys) -> None:
+    """Its schema admits year 0000, no reader of dates does (Parquet's writer raised)."""
+    dataset = tmp_path / "corpus" / "zero"
+    shutil.copytree(DATASETS / "voa-2024-08-21-taliban-doha", dataset)
+    events = dataset / "events.jsonl"
+    record = json.loads(events.read_text("utf-8").splitlines()[0])
+    record["coding"]["date"] = "0000-01-01"
+    events.write_text(json.dumps(record) + "\n", "utf-8")
+    target = tmp_path / "out"
+    assert main(["export", str(dataset), "--to", str(target)]) == 2
+    assert main(["export", str(dataset), "--to", str(target), "--with-findings"]) == 0
+    assert "1 record left out" in capsys.readouterr().out
+    assert _rows(target, "events") == []
+    assert [(row["record_id"], row["code"]) for row in _rows(target, "findings")] == [
+        (record["id"], "date-year-zero")]
+
+
 def test_errors_are_refused_however_the_datasets_are_named(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

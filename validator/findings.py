@@ -221,6 +221,12 @@ RULES: Final[dict[str, Rule]] = _rules(
          "its own schema_version or textevents_version: another version's, or none shipped."),
     Rule("schema-value", "Value out of bounds", E, Layer.RECORDS,
          "A value breaks a pattern, a length, a range, or a count of items."),
+    Rule("date-year-zero", "Year 0000", E, Layer.RECORDS,
+         "A calendar date (a date's start or end, or the coding date) is in year 0000. "
+         "RFC 3339, the schema's date format, admits it and JSON Schema engines accept it, "
+         "but the calendar has no year 0 and the programs that read dates (Python, "
+         "frictionless, spreadsheets) refuse it. The record is checked no further, as after "
+         "a schema error, and the export leaves it out."),
     Rule("codelist-open-value", "Not in open codelist", W, Layer.RECORDS,
          "A value is not in an open codelist; it may be right, but check the spelling "
          "or propose the code."),

@@ -1,22 +1,33 @@
 """The records layer: each record against the JSON Schema of its version, and the messages that say why.
 
 Rules: events-empty, schema-missing-field, schema-unknown-field, schema-wrong-type,
-schema-not-in-codelist, schema-format, schema-value, codelist-open-value, schema-uri-mismatch.
+schema-not-in-codelist, schema-format, schema-value, codelist-open-value, schema-uri-mismatch,
+date-year-zero.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from samples import BASE, visit
 
 from validator import registry
+from validator.checks import year_zero
+from validator.checks.context import DatasetContext
 from validator.checks.schema import _missing as missing_fields
 from validator.checks.schema import schema_problems
+from validator.checks.walk import dates, view
+from validator.engine import engines
 from validator.engine.engines import compiled
+from validator.engine.records import check_line
+from validator.pointers import pointer, resolve, tokens
 from validator.registry import RECORD_SCHEMA
+
+REPO = Path(__file__).parent.parent.parent
+NEWEST = registry.versions()[-1]
 
 
 def record() -> dict:
@@ -245,3 +256,47 @@ def test_1_2_0_bounds_every_integer(where: list, bound: int) -> None:
 
     assert found(bound) == []
     assert found(bound + 1) == ["schema-value"]
+
+
+def _calendar_dates(one: dict) -> list[str]:
+    """The pointer of every calendar date of a record (a date's start and end, the coding's)."""
+    return [pointer(*path, key) for path, date in dates(one) for key in ("start", "end")
+            if key in date] + ["/coding/date"]
+
+
+def test_year_zero_is_refused_alike_by_its_narrowing_screen_and_check() -> None:
+    """Each calendar date of each record of datasets/, moved to year 0000 in turn: the
+    released engine accepts the record; the narrowed engine, the screen and the check
+    refuse it, the check once, at that date.  Untouched, all four accept it."""
+    narrowed = engines.narrowed(NEWEST, year_zero.NARROWING).is_valid
+    released = compiled(NEWEST, RECORD_SCHEMA).is_valid
+    tried = 0
+    for path in sorted((REPO / "datasets").glob("*/events.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            clean = json.loads(line)
+            clean["schema_version"] = NEWEST
+            assert narrowed(clean)
+            assert year_zero.passes(view(clean))
+            assert list(year_zero.year_zero(clean)) == []
+            for where in _calendar_dates(clean):
+                broken = json.loads(json.dumps(clean))
+                *holder, key = tokens(where)
+                resolve(broken, pointer(*holder))[key] = "0000" + resolve(clean, where)[4:]
+                assert released(broken), where
+                assert not narrowed(broken), where
+                assert not year_zero.passes(view(broken)), where
+                [problem] = year_zero.year_zero(broken)
+                assert (problem.code, problem.pointer) == ("date-year-zero", where)
+                tried += 1
+    assert tried > 150
+
+
+def test_a_year_zero_date_stops_the_checks_as_a_schema_error_does() -> None:
+    """The meaning checks read dates: a record with one in year 0000 gets that finding
+    alone (it was an internal error of date-after-publication)."""
+    one = record()
+    one["date"] = {"start": "0000-07-26", "precision": "day"}
+    found = check_line(json.dumps(one).encode("utf-8"), DatasetContext(one["schema_version"]),
+                       "e.jsonl")
+    assert [(f.code, f.pointer) for f in found] == [("date-year-zero", "/date/start")]
+    assert "(the record is checked no further)" in found[0].message

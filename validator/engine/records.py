@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from validator import registry
 from validator.capping import capped
 from validator.checks import records as record_rules
+from validator.checks import year_zero
 from validator.checks.context import DatasetContext
 from validator.checks.duplicates import CODES as DUPLICATE_CODES
 from validator.checks.links import RecordLinks
@@ -154,7 +155,7 @@ def _hot_path(basis: DatasetContext, context: DatasetContext,
 
     The checks in `screened` keep their screens in any case.
     """
-    narrowing: dict[str, JSON] = {}
+    narrowing: dict[str, JSON] = dict(year_zero.NARROWING)  # the engine refuses year 0000
     screens = []
     for check in checks:
         narrow = check.narrowing
@@ -170,7 +171,7 @@ def _hot_path(basis: DatasetContext, context: DatasetContext,
         engine = engines.narrowed(context.version, narrowing)
         return HotPath(engine.is_valid, tuple(screens), exact_numbers=True)
     return HotPath(compiled(context.version, registry.RECORD_SCHEMA).is_valid,
-                   tuple(check.passes for check in checks), exact_numbers=False)
+                   (year_zero.passes, *(check.passes for check in checks)), exact_numbers=False)
 
 
 def active_checks(ignore: frozenset[str]) -> tuple[RecordCheck, ...]:
@@ -339,9 +340,11 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
         for span in _span_objects(record):
             result.covered.add(span)
     # The compiled engine decided; detailed errors are computed only now.  Past
-    # MAX_FINDINGS_PER_RECORD, the rest are neither computed nor located.
-    problems = [p for p in capped(_screened(record, task.context, task.ignore) if valid
-                                  else schema_problems(validator, record),
+    # MAX_FINDINGS_PER_RECORD, the rest are neither computed nor located.  A date in year
+    # 0000 stops the checks as a schema error does (they read dates: `year_zero`).
+    zero = list(year_zero.year_zero(record)) if valid else []
+    problems = [p for p in capped(zero or (_screened(record, task.context, task.ignore) if valid
+                                           else schema_problems(validator, record)),
                                   MAX_FINDINGS_PER_RECORD, "in this record")
                 if p.code not in task.ignore]  # the note too, if ignored
     if not problems:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import registry
+from validator.checks.year_zero import year_zero
 from validator.engine.engines import compiled
 from validator.engine.run import validate
 from validator.escaping import printable
@@ -74,8 +75,8 @@ def export(paths: Iterable[str], target: Path, form: str = "csv", *,
 
     Raises `UsageError` (nothing written) when the format cannot be written,
     `target` exists or cannot be made, or a dataset has errors and
-    `with_findings` is not set; with it, records that fail their schema are
-    left out and counted.
+    `with_findings` is not set; with it, records that fail their schema (or
+    hold a date in year 0000, `date-year-zero`) are left out and counted.
     """
     check_format(form)
     paths = list(paths)
@@ -249,7 +250,8 @@ def _dataset_rows(seen: DatasetSeen, descriptor: JSON, name: str,
                 if raw is None or not raw.strip():
                     continue
                 record = parse_record(raw)  # as the run parses it: a repeated key too
-                if isinstance(record, Problem) or not is_valid(record):
+                if isinstance(record, Problem) or not is_valid(record) \
+                        or next(year_zero(record), None) is not None:  # read as a schema error
                     yield "skipped", (f"{events}:{number}",)
                     continue
                 yield from record_rows(record, keys)
