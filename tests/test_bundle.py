@@ -94,6 +94,9 @@ def test_the_bundle_decides_every_record_as_the_released_schema(version: str) ->
     assert len(checked) > 1000
     for record in checked:
         assert bundled.is_valid(record) == released.is_valid(record), record
+        if '"0000-' in json.dumps(record):  # RFC 3339 and jsonschema-rs admit year 0000,
+            assert not python.is_valid(record)  # python's datetime does not: date-year-zero
+            continue
         assert python.is_valid(record) == released.is_valid(record), record
 
 
