@@ -288,7 +288,7 @@ def test_year_zero_is_refused_alike_by_its_narrowing_screen_and_check() -> None:
                 [problem] = year_zero.year_zero(broken)
                 assert (problem.code, problem.pointer) == ("date-year-zero", where)
                 tried += 1
-    assert tried > 150
+    assert tried >= 100  # 151 places in datasets/ as written
 
 
 def test_a_year_zero_date_stops_the_checks_as_a_schema_error_does() -> None:
