@@ -8,7 +8,9 @@ It imports the generated package and loads each record of the manifest that
 here, the generator cannot fetch at all.)  Every record that jsonschema-rs accepts must
 load: a consumer that generates its types from the schema can read all valid
 data.  The models cannot state every rule (`if`/`then`, for one), so of the
-records the schema refuses it only counts those the models refuse too.
+records the schema refuses it only counts those the models refuse too.  A
+record dated in year 0000 is the one exception (Python's dates have no year 0):
+the validator refuses it as well (`date-year-zero`).
 """
 
 from __future__ import annotations
@@ -79,20 +81,26 @@ def main(argv: list[str]) -> int:
                       if not wrong_names else f"{folder.name}: misnamed: {wrong_names}")
                 failures += len(wrong_names)
             mine = [e for e in entries if e["version"] == folder.name]
-            refused = wrong = 0
+            refused = wrong = year_zero = 0
             for entry in mine:
                 try:
                     model.model_validate(entry["record"])
                 except ValueError as error:  # pydantic's ValidationError
                     refused += 1
-                    if entry["valid"]:
+                    if entry["valid"] and "year 0 is out of range" in str(error) \
+                            and '"0000-' in json.dumps(entry["record"]):
+                        # The schema's date format admits year 0000, Python's dates do not:
+                        # the validator's date-year-zero refuses such a record.
+                        year_zero += 1
+                    elif entry["valid"]:
                         wrong += 1
                         print(f"{entry['where']}: valid, but the models refuse it: "
                               f"{str(error).splitlines()[:3]}")
             valid = sum(e["valid"] for e in mine)
             print(f"{folder.name}: {len(mine)} records; of {valid} valid, the models load "
-                  f"{valid - wrong}; of {len(mine) - valid} invalid, they refuse "
-                  f"{refused - wrong}")
+                  f"{valid - wrong - year_zero} (and refuse {year_zero} dated in year 0000, "
+                  f"which date-year-zero refuses too); of {len(mine) - valid} invalid, they "
+                  f"refuse {refused - wrong - year_zero}")
             failures += wrong
     print(f"{failures} failures")
     return 1 if failures else 0
