@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from make_cases import flatten
 
-from validator import RULES, validate
+from validator import RULES, registry, validate
 from validator.checks import records
 from validator.findings import Finding, Layer
 
@@ -53,7 +54,12 @@ def _record_at(finding: Finding) -> str:
     except ValueError:  # UnicodeError too
         return ""
     found = record.get("id") if isinstance(record, dict) else None
-    return found if isinstance(found, str) else ""
+    # Only an id the schema's identifier accepts (a hostile one could be a megabyte long).
+    return found if isinstance(found, str) and _IDENTIFIER.search(found) else ""
+
+
+_IDENTIFIER = re.compile(registry.load(registry.versions()[-1]).documents[
+    "common.schema.json"]["$defs"]["identifier"]["pattern"].replace("$", r"\Z"))
 
 
 def _no_repeated_key(pairs: list[tuple[str, object]]) -> dict[str, object]:

@@ -68,8 +68,8 @@ class Finding:
     `line` and `column` are 1-based; 0 means the finding concerns the whole file.
     `pointer` is an RFC 6901 JSON Pointer into the record, descriptor or row.
     `record` is the id of the record the finding is about, where a line of an
-    events file holds a record with an id (else empty): the key that joins
-    findings to records (and to the export's tables).
+    events file holds a record with an id the schema accepts (else empty): the
+    key that joins findings to records (and to the export's tables).
     Ordering is by file, then position, then code, so sorted output is stable.
     """
 

@@ -20,7 +20,7 @@ from validator.checks.context import DatasetContext
 from validator.checks.schema import _missing as missing_fields
 from validator.checks.schema import schema_problems
 from validator.checks.walk import dates, view
-from validator.engine import engines
+from validator.engine import engines, ids
 from validator.engine.engines import compiled
 from validator.engine.records import check_line
 from validator.pointers import pointer, resolve, tokens
@@ -300,3 +300,27 @@ def test_a_year_zero_date_stops_the_checks_as_a_schema_error_does() -> None:
                        "e.jsonl")
     assert [(f.code, f.pointer) for f in found] == [("date-year-zero", "/date/start")]
     assert "(the record is checked no further)" in found[0].message
+
+
+@pytest.mark.parametrize("version", registry.versions())
+def test_a_finding_names_its_record_by_an_identifier_of_the_schema(version: str) -> None:
+    """Each version's `identifier` is the pattern findings name records by."""
+    pattern = registry.load(version).documents["common.schema.json"]["$defs"]["identifier"]
+    assert f"^{ids._IDENTIFIER.pattern}$" == pattern["pattern"]  # noqa: SLF001
+
+
+@pytest.mark.parametrize("bad", ["x" * 129, "a\x1b]0;pwned\x07", "-lead", "a b", ""])
+def test_an_id_that_is_no_identifier_is_named_by_no_finding(bad: str) -> None:
+    """A hostile id (a megabyte long, or with control characters) would reach every report
+    once a finding: the finding names no record, and its line still says where it is."""
+    one = record()
+    one["id"] = bad
+    found = check_line(json.dumps(one).encode("utf-8"), DatasetContext(one["schema_version"]),
+                       "e.jsonl")
+    assert [f.code for f in found] == ["schema-value"]
+    assert [f.record for f in found] == [""]
+    one["id"] = "fine-001"
+    one["summary"] = ""
+    assert {f.record for f in check_line(json.dumps(one).encode("utf-8"),
+                                         DatasetContext(one["schema_version"]), "e.jsonl")} == {
+        "fine-001"}

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from validator.capping import capped_by_code_tagged
 from validator.checks import duplicates
 from validator.checks.links import PART_OF_VISIT, SELF, link_problem, part_of_multilateral
-from validator.engine.ids import RecordIds, changed, id_digest, repeated_groups
+from validator.engine.ids import changed, id_digest, identifier, record_of, repeated_groups
 from validator.findings import make
 from validator.reading.fast_json import parse_record
 from validator.reading.limits import MAX_FINDINGS_PER_RULE
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
     from validator.checks.links import RecordLinks
+    from validator.engine.ids import RecordIds
     from validator.findings import Finding
 
 JSON = Any
@@ -277,7 +278,7 @@ def duplicate_findings(keys: EventKeys, ids: RecordIds, roots: Roots,
         read = records.text(later)
         if problem.code not in codes and read is not None:
             reported.add(later)
-            yield located(problem, *read, record=two.id)
+            yield located(problem, *read, record=identifier(two.id))
     yield from records.findings()
 
 
@@ -365,7 +366,7 @@ def link_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         problem = found and link_problem(found[0], links.indexes[entry],
                                          lambda target: id_digest(target) not in unknown)
         if found and problem:
-            yield located(problem, *found[1], record=found[0]["id"])
+            yield located(problem, *found[1], record=record_of(found[0]))
     yield from records.findings(outside)
 
 
@@ -395,5 +396,5 @@ def part_of_findings(links: RecordLinks, ids: RecordIds, roots: Roots,
         target = kept and kept[0]["links"][links.indexes[entry]]["record"]  # None: changed
         if kept and target in multilateral:
             yield located(part_of_multilateral(kept[0]["id"], target, finding.pointer),
-                          *kept[1], record=kept[0]["id"])
+                          *kept[1], record=record_of(kept[0]))
     yield from records.findings(outside)

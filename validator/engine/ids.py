@@ -5,10 +5,11 @@ from __future__ import annotations
 import array
 import bisect
 import itertools
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from validator.checks.records import duplicate_id
 from validator.findings import make
@@ -124,11 +125,25 @@ def reread(problem: Problem, root: str, path: str, file: str, line: int,
         make(problem.code, problem.message, file, line, 1, problem.pointer)
 
 
+# What a finding may name its record by: an id every released version's `identifier`
+# accepts (a test holds the two together).  So an invalid record's id, a megabyte long or
+# full of control characters, never reaches a report, once for each of its findings.
+_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+def identifier(value: object) -> str:
+    """`value` if it is an id the schema could accept, else "" (a finding's `record`)."""
+    return value if isinstance(value, str) and _IDENTIFIER.fullmatch(value) else ""
+
+
+def record_of(value: Any) -> str:  # noqa: ANN401 - any parsed JSON value
+    """The id a finding names the record `value` by: `identifier` of its id, else ""."""
+    return identifier(value.get("id")) if isinstance(value, dict) else ""
+
+
 def id_of_line(line: str) -> str:
-    """The id of the record a line holds, or "" (read again for a finding: no hot path)."""
-    record = parse_record(line.encode("utf-8"))
-    found = record.get("id") if isinstance(record, dict) else None
-    return found if isinstance(found, str) else ""
+    """`record_of` the record a line holds (read again for a finding: no hot path)."""
+    return record_of(parse_record(line.encode("utf-8")))
 
 
 def changed(file: str, why: str = "records checked could not be read again, so repeated "
@@ -163,4 +178,4 @@ def id_findings(ids: RecordIds, roots: dict[str, tuple[str, str]]) -> Iterator[F
             first = seen.setdefault(record_id, (file, line, offset))
             if first[:2] != (file, line):
                 problem = duplicate_id(record_id, first[0], first[1])
-                yield located(problem, text, file, line, record_id)
+                yield located(problem, text, file, line, identifier(record_id))

@@ -31,7 +31,7 @@ from validator.checks.walk import spans, view
 from validator.engine import engines
 from validator.engine.across import EventKeys
 from validator.engine.engines import compiled
-from validator.engine.ids import RecordIds, changed, id_digest
+from validator.engine.ids import RecordIds, changed, id_digest, record_of
 from validator.escaping import escape
 from validator.findings import Finding, Problem, make
 from validator.reading.fast_json import colons_agree, parse_record
@@ -320,9 +320,8 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     valid = isinstance(record, dict) and validator.is_valid(record)
     # The depth limit (see parse_record), where fewer brackets than the limit cannot hide it.
     if not valid and (deep := too_deep(text)) is not None:
-        about = record.get("id") if isinstance(record, dict) else None
         return [make(deep.code, deep.message, name, number, deep.column,
-                     record=about if isinstance(about, str) else "")]
+                     record=record_of(record))]
     if not valid and not isinstance(record, dict):
         wrong = record_rules.not_an_object(record)
         return [make(wrong.code, wrong.message, name, number, wrong.column)]
@@ -350,7 +349,7 @@ def _record(line: bytes, number: int, offset: int, task: RecordTask,
     if not problems:
         return []
     locator = Locator(text)  # each member and element of the line read once, for all
-    about = record_id if isinstance(record_id, str) else ""  # the findings' record
+    about = record_of(record)  # the findings' record
     return [locator.located(problem, name, number, about) for problem in problems]
 
 

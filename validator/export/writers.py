@@ -82,7 +82,8 @@ class ParquetTable:
     def _flush(self) -> None:
         if self._rows:
             columns: list[tuple[Any, ...]] = list(zip(*self._rows, strict=True))
-            for index in self._dates:  # ISO strings, which the record schema made calendar dates
+            # ISO strings the schema made calendar dates (year 0000: left out, date-year-zero)
+            for index in self._dates:
                 columns[index] = tuple(None if value is None else dt.date.fromisoformat(value)
                                        for value in columns[index])
             self._writer.write_table(self._pa.Table.from_arrays(
